@@ -377,7 +377,9 @@ class DataSource(_Model):
         "other",
     ] = Field("other", description="What the kit uses it for.")
     description: str = Field("", description="What it holds.")
-    personal_data: bool = Field(False, description="Whether it holds personal data (GDPR Art 4(1)).")
+    personal_data: bool = Field(
+        False, description="Whether it holds personal data (GDPR Art 4(1))."
+    )
     special_categories: list[SpecialCategory] = Field(
         default_factory=list, description="GDPR Art 9 categories it holds, if any."
     )
@@ -406,14 +408,13 @@ class DataMap(_Model):
 # compliance
 
 Answer = bool | str | float | list[str] | None
+Role = Literal["provider", "deployer", "importer", "distributor", "authorised_representative"]
 
 
 class AIActAnswers(_Model):
     """Answers to the EU AI Act questionnaire (question ids from the kit's data file)."""
 
-    role: Literal["provider", "deployer", "importer", "distributor", "authorised_representative"] = (
-        Field("deployer", description="Our role for this AI system (AI Act Art 3).")
-    )
+    role: Role = Field("deployer", description="Our role for this AI system (AI Act Art 3).")
     answers: dict[str, Answer] = Field(
         default_factory=dict,
         description="Question id -> answer (true/false, 'unsure', or a choice). Unanswered and "
