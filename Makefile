@@ -1,0 +1,44 @@
+# The two commands a new user types: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DEMO   ?= demo/support-summaries
+EXAMPLE ?= support-summaries
+
+.PHONY: demo test install lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Editable install with the test extra; redone when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	rm -rf $(DEMO)
+	$(BIN)/aipo init $(DEMO) --example $(EXAMPLE)
+	$(BIN)/aipo validate $(DEMO)
+	@echo
+	@echo "Your example workspace is $(DEMO): open $(DEMO)/aipo.yaml, or start JupyterLab with"
+	@echo "  $(BIN)/jupyter lab $(DEMO)"
+
+# pytest exit 5 means no test ran: that must fail, not pass silently.
+test: install
+	@bash .ci/ensure-chromium.sh
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest --doctest-modules aipo_widgets tests; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) demo dist build .pytest_cache

@@ -1,0 +1,217 @@
+"""The ``aipo`` command: make, check and describe AI product workspaces.
+
+Every error a person can cause is printed as one line per problem (file, line, column, field,
+fix) without a traceback, and the command exits with status 2. Later commands (run, status,
+serve, docs, report) plug into the same parser.
+
+Examples
+--------
+>>> main(["schema", "--help"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from aipo_widgets import __version__
+from aipo_widgets.errors import AipoError, Problem, UsageError
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose usage errors say how to get help."""
+
+    def error(self, message: str) -> None:  # pragma: no cover - exercised through main()
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n"
+                              f"Run '{self.prog} --help' for the options.\n")
+
+
+# --------------------------------------------------------------------------------------------
+# commands
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from aipo_widgets.examples import EXAMPLES, write_example
+    from aipo_widgets.resources import notebook_templates
+
+    target = Path(args.dir)
+    if args.example not in EXAMPLES:
+        raise UsageError([Problem(
+            f"unknown example '{args.example}'", path="--example",
+            fix=f"choose one of: {', '.join(EXAMPLES)}",
+        )])
+    if target.exists() and not target.is_dir():
+        raise UsageError([Problem(f"{target} exists and is not a folder", file=str(target),
+                                  fix="choose a new folder name")])
+    if target.is_dir() and any(target.iterdir()):
+        raise UsageError([Problem(
+            f"{target} is not empty; nothing was written", file=str(target),
+            fix="choose a new or empty folder, so nothing of yours is overwritten",
+        )])
+    created_dir = not target.exists()
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for sub in ("data", "notebooks", "reports"):
+            (target / sub).mkdir()
+        written = write_example(args.example, target)
+        for nb in notebook_templates():
+            dest = target / "notebooks" / nb.name
+            dest.write_bytes(nb.read_bytes())
+            written.append(dest)
+    except BaseException:
+        # A half-made workspace is worse than none: take back what this call made.
+        _remove_tree(target, keep_root=not created_dir)
+        raise
+    print(f"Created workspace {target} from example '{args.example}' "
+          f"({len(written)} files).")
+    print(f"Next: aipo validate {target}")
+    return EXIT_OK
+
+
+def _remove_tree(root: Path, *, keep_root: bool) -> None:
+    import shutil
+
+    if not root.exists():
+        return
+    if keep_root:
+        for child in root.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from aipo_widgets.errors import WorkspaceError
+    from aipo_widgets.workspace import load
+
+    try:
+        wf = load(args.path)
+    except WorkspaceError as exc:
+        if args.json:
+            print(json.dumps({"valid": False, "problems": [p.to_dict() for p in exc.problems]},
+                             indent=2))
+            return EXIT_USAGE
+        raise
+    ws = wf.workspace
+    counts = {
+        "metrics": len(ws.metric_tree.nodes),
+        "risks": len(ws.risks),
+        "backlog items": len(ws.backlog),
+        "data sources": len(ws.data_map.sources),
+        "criteria": len(ws.acceptance_criteria),
+    }
+    if args.json:
+        print(json.dumps({"valid": True, "file": str(wf.path), "product": ws.product.name,
+                          "counts": counts, "problems": []}, indent=2))
+    else:
+        summary = ", ".join(f"{n} {k}" for k, n in counts.items())
+        print(f"{wf.path}: valid ({ws.product.name}, phase {ws.product.phase}; {summary})")
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from aipo_widgets.spec import json_schema
+
+    text = json.dumps(json_schema(), indent=2)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        print(f"Wrote {args.output}")
+    else:
+        print(text)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------------------------
+# parser
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the ``aipo`` argument parser with every command."""
+    from aipo_widgets.examples import EXAMPLES
+
+    parser = _Parser(
+        prog="aipo",
+        description="The AI product owner's kit: one folder per AI product, aipo.yaml as its "
+        "source of truth, gated phase notebooks, stakeholder pages.",
+    )
+    parser.add_argument("--version", action="version", version=f"aipo {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("init", help="create a workspace folder from an example or blank",
+                       description="Create a workspace: aipo.yaml, data/, notebooks/ and "
+                       "reports/. Refuses a folder that is not empty.")
+    p.add_argument("dir", help="the new workspace folder (must not exist or be empty)")
+    p.add_argument("--example", default="blank", metavar="NAME",
+                   help="start from: " + ", ".join(f"{k} ({v})" for k, v in EXAMPLES.items()))
+    p.set_defaults(func=_cmd_init)
+
+    p = sub.add_parser("validate", help="check aipo.yaml and list every problem",
+                       description="Validate a workspace's aipo.yaml: schema, types, ranges "
+                       "and cross-references. Exit 0 when valid, 2 with all problems otherwise.")
+    p.add_argument("path", help="a workspace folder or its aipo.yaml")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of aipo.yaml (for editors)",
+                       description="Print the JSON Schema of aipo.yaml, schema version 1. Point "
+                       "your editor's YAML language server at it to validate as you type.")
+    p.add_argument("-o", "--output", help="write to this file instead of printing")
+    p.set_defaults(func=_cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``aipo`` command and return its exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 2 for an error a person can fix (printed without a traceback).
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except AipoError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        n = len(exc.problems)
+        if n > 1:
+            print(f"{n} problems.", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a folder without write permission, a full disk, ...
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `aipo schema | head`
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

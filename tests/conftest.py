@@ -1,0 +1,100 @@
+"""Shared fixtures: a small, commented workspace text and isolated Jupyter folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SMALL = """\
+# Ticket summaries: a small workspace for the tests.
+schema_version: 1
+product:
+  name: Ticket summaries  # as stakeholders call it
+  owner: Jana Keller
+  phase: discovery
+  start_date: 2026-09-01
+metric_tree:
+  root: cost_per_ticket
+  nodes:
+    # The business KPI at the root.
+    - id: cost_per_ticket
+      name: Cost per ticket
+      unit: EUR
+      designation: north_star
+      direction: lower
+      formula: handle_time_min / 60 * hourly_cost
+    - id: handle_time_min
+      name: Handling time
+      unit: min
+      designation: input
+      direction: lower
+      parent: cost_per_ticket
+      baseline: 18.4
+      target: 13.8
+      guardrails: [reopen_rate]
+    - id: hourly_cost
+      name: Hourly cost
+      unit: EUR
+      parent: cost_per_ticket
+      baseline: 52.0
+    - id: reopen_rate
+      name: Reopen rate
+      designation: guardrail
+      direction: lower
+      parent: cost_per_ticket
+      threshold: 0.08
+acceptance_criteria:
+  - id: AC1
+    metric: handle_time_min
+    operator: "<="
+    value: 13.8
+risks:
+  # Keep the worst ones on top.
+  - id: R1
+    title: Summary invents facts
+    category: model
+    likelihood: 3  # possible
+    impact: 4
+  - id: R2
+    title: Personal data leaves the EU
+    category: legal_compliance
+    likelihood: 2
+    impact: 5
+backlog:
+  - id: B1
+    title: PII filter before the LLM call
+    type: risk
+    mitigates: [R2]
+"""
+
+
+@pytest.fixture
+def small_text() -> str:
+    return SMALL
+
+
+@pytest.fixture
+def small_ws(tmp_path: Path) -> Path:
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    (folder / "aipo.yaml").write_text(SMALL, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _isolated_jupyter(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    # Jupyter, IPython and matplotlib write into the home folder unless told otherwise.
+    base = tmp_path_factory.getbasetemp() / "jupyter-home"
+    for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
+                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
+                     ("MPLCONFIGDIR", "mpl")]:
+        path = base / sub
+        path.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(var, str(path))
+    monkeypatch.setenv("MPLBACKEND", "agg")
+    yield
+    os.environ.pop("AIPO_TEST", None)

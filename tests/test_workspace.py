@@ -1,0 +1,333 @@
+"""The workspace file: safe loading, problems with places, round trip, atomic and safe saves."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aipo_widgets.errors import AipoError, ConflictError, WorkspaceError
+from aipo_widgets.spec import Risk
+from aipo_widgets.workspace import load, validate_text
+
+
+def problems_of(text: str) -> list[str]:
+    _, problems = validate_text(text, "aipo.yaml")
+    return [str(p) for p in problems]
+
+
+# ---------------------------------------------------------------- loading and problems
+
+
+def test_small_workspace_loads(small_ws: Path) -> None:
+    wf = load(small_ws)
+    assert wf.workspace.product.name == "Ticket summaries"
+    assert [r.id for r in wf.workspace.risks] == ["R1", "R2"]
+    assert wf.folder == small_ws
+
+
+def test_error_names_file_line_column_path_and_value(small_text: str) -> None:
+    bad = small_text.replace("likelihood: 3  # possible", "likelihood: 7  # possible")
+    line = bad.splitlines().index("    likelihood: 7  # possible") + 1
+    assert problems_of(bad) == [
+        f"aipo.yaml:{line}:17: risks[0].likelihood: must be an integer from 1 to 5, got 7"
+    ]
+
+
+def test_every_problem_is_reported_at_once(small_text: str) -> None:
+    bad = (small_text.replace("likelihood: 3", "likelihood: 0")
+           .replace("category: model", "category: modle")
+           .replace("  owner: Jana Keller", "  owner: Jana Keller\n  colour: red"))
+    found = problems_of(bad)
+    assert len(found) == 3
+    assert any("risks[0].likelihood: must be an integer from 1 to 5, got 0" in p for p in found)
+    assert any("risks[0].category: must be one of" in p and "got 'modle'" in p for p in found)
+    assert any("product.colour: unknown field 'colour'" in p for p in found)
+
+
+def test_unknown_field_suggests_the_close_name(small_text: str) -> None:
+    bad = small_text.replace("  owner: Jana Keller", "  ownr: Jana Keller")
+    found = problems_of(bad)
+    assert any("unknown field 'ownr' (did you mean 'owner'?)" in p for p in found)
+    assert any("product.owner: is required" in p for p in found)
+
+
+def test_dangling_references_have_lines_and_suggestions(small_text: str) -> None:
+    bad = small_text.replace("mitigates: [R2]", "mitigates: [R3]").replace(
+        "    metric: handle_time_min\n", "    metric: handle_time\n")
+    found = problems_of(bad)
+    assert len(found) == 2
+    ac = next(p for p in found if "acceptance_criteria[0].metric" in p)
+    assert "names metric 'handle_time', which is not in metric_tree.nodes" in ac
+    assert "did you mean 'handle_time_min'?" in ac
+    assert ac.startswith("aipo.yaml:")  # with a line number
+    bl = next(p for p in found if "backlog[0].mitigates[0]" in p)
+    assert "names risk 'R3'" in bl
+
+
+def test_duplicate_ids_are_refused(small_text: str) -> None:
+    bad = small_text.replace("  - id: R2\n", "  - id: R1\n")
+    found = problems_of(bad)
+    assert any("risks[1].id: duplicate id 'R1' (also at risks[0])" in p for p in found)
+    assert any("backlog[0].mitigates[0]: names risk 'R2'" in p for p in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "product: !!python/object/apply:os.system ['touch /tmp/aipo-pwned']\n",
+        "product: !!python/name:os.system\n",
+        "product:\n  name: !!python/object:builtins.dict {}\n  owner: x\n",
+        "product:\n  name: !custom x\n  owner: y\n",
+    ],
+)
+def test_safe_load_rejects_tags(text: str) -> None:
+    found = problems_of(text)
+    assert found and all("is not allowed" in p for p in found)
+    assert found[0].startswith("aipo.yaml:1:") or found[0].startswith("aipo.yaml:2:")
+    assert not Path("/tmp/aipo-pwned").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("product: [1\n", "aipo.yaml:2:1: not valid YAML"),
+        ("a: 1\na: 2\n", "duplicate key"),
+        ("", "the file is empty"),
+        ("- just\n- a list\n", "must be a mapping of sections"),
+        ("product:\n  name: x\n  owner: y\n  start_date: 2026-13-01\n",
+         "aipo.yaml:4:15: is not a valid date: 2026-13-01"),
+    ],
+)
+def test_bad_yaml_gets_a_place(text: str, expected: str) -> None:
+    found = problems_of(text)
+    assert len(found) == 1 and expected in found[0]
+
+
+def test_missing_workspace_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError) as info:
+        load(tmp_path / "nowhere")
+    assert "aipo init" in str(info.value)
+
+
+def test_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "aipo.yaml").write_bytes(b"product:\n  name: caf\xe9\n  owner: x\n")
+    with pytest.raises(WorkspaceError, match=r"aipo.yaml:2: is not UTF-8"):
+        load(tmp_path)
+
+
+# ---------------------------------------------------------------- round trip
+
+
+def test_unchanged_save_writes_nothing_and_dump_is_byte_identical(small_ws: Path) -> None:
+    before = (small_ws / "aipo.yaml").read_bytes()
+    wf = load(small_ws)
+    assert wf.dumps().encode() == before
+    assert wf.save() is False
+    assert (small_ws / "aipo.yaml").read_bytes() == before
+
+
+def test_an_edit_keeps_comments_and_key_order(small_ws: Path) -> None:
+    wf = load(small_ws)
+    wf.workspace.risks[0].likelihood = 4
+    wf.workspace.product.owner = "Jana Keller-Schmidt"
+    assert wf.save() is True
+    after = (small_ws / "aipo.yaml").read_text()
+    assert "    likelihood: 4  # possible\n" in after
+    assert "# Keep the worst ones on top." in after
+    assert "  name: Ticket summaries  # as stakeholders call it\n" in after
+    assert after.index("product:") < after.index("metric_tree:") < after.index("risks:")
+    # Nothing else changed: the diff is exactly the two edited lines.
+    before = small_ws.joinpath("aipo.yaml").read_text()
+    assert load(small_ws).workspace.risks[0].likelihood == 4
+    assert len(before.splitlines()) == len(after.splitlines())
+
+
+def test_appending_and_removing_list_items(small_ws: Path) -> None:
+    wf = load(small_ws)
+    wf.workspace.risks.append(Risk(id="R3", title="Latency spikes", category="system",
+                                   likelihood=2, impact=2))
+    wf.save()
+    text = (small_ws / "aipo.yaml").read_text()
+    assert "  - id: R3\n    title: Latency spikes\n    category: system\n" in text
+    assert "treatment" not in text  # defaults are not written out
+    assert "# Keep the worst ones on top." in text
+    wf = load(small_ws)
+    del wf.workspace.risks[2]
+    wf.save()
+    assert "R3" not in (small_ws / "aipo.yaml").read_text()
+    assert (small_ws / "aipo.yaml").read_text() == small_ws.joinpath("aipo.yaml").read_text()
+
+
+def test_a_person_layout_survives(tmp_path: Path) -> None:
+    # Four-space indentation and dash-aligned lists, as some editors write them.
+    text = textwrap.dedent("""\
+        product:
+            name: Maintenance   # plant 3
+            owner: Ops
+        risks:
+        -   id: R1
+            title: Missed failure
+            category: model
+            likelihood: 2
+            impact: 5
+        """)
+    (tmp_path / "aipo.yaml").write_text(text)
+    wf = load(tmp_path)
+    assert wf.dumps() == text
+    wf.workspace.risks[0].impact = 4
+    wf.save()
+    assert (tmp_path / "aipo.yaml").read_text() == text.replace("impact: 5", "impact: 4")
+
+
+def test_invalid_edit_is_refused_and_nothing_written(small_ws: Path) -> None:
+    before = (small_ws / "aipo.yaml").read_bytes()
+    wf = load(small_ws)
+    wf.workspace.backlog[0].mitigates.append("R9")  # list edits are not validated on assignment
+    with pytest.raises(WorkspaceError, match=r"backlog\[0\]\.mitigates\[1\]: names risk 'R9'"):
+        wf.save()
+    assert (small_ws / "aipo.yaml").read_bytes() == before
+
+
+def test_assignment_is_validated(small_ws: Path) -> None:
+    wf = load(small_ws)
+    with pytest.raises(ValueError, match="must be an integer from 1 to 5"):
+        wf.workspace.risks[0].impact = 9
+
+
+# ---------------------------------------------------------------- conflicts and atomicity
+
+
+def test_save_refuses_when_the_file_changed_on_disk(small_ws: Path) -> None:
+    wf = load(small_ws)
+    path = small_ws / "aipo.yaml"
+    theirs = path.read_text().replace("Jana Keller", "Someone Else")
+    path.write_text(theirs)
+    wf.workspace.risks[0].likelihood = 5
+    with pytest.raises(ConflictError, match="changed on disk since it was loaded"):
+        wf.save()
+    assert path.read_text() == theirs  # their edit is intact
+    fresh = wf.reload()
+    fresh.workspace.risks[0].likelihood = 5
+    assert fresh.save() is True
+    text = path.read_text()
+    assert "Someone Else" in text and "likelihood: 5" in text
+
+
+def test_force_overwrites_on_purpose(small_ws: Path) -> None:
+    wf = load(small_ws)
+    path = small_ws / "aipo.yaml"
+    path.write_text(path.read_text() + "# a comment added elsewhere\n")
+    wf.workspace.risks[0].likelihood = 5
+    assert wf.save(force=True) is True
+    assert "likelihood: 5" in path.read_text()
+
+
+def test_save_keeps_file_permissions(small_ws: Path) -> None:
+    path = small_ws / "aipo.yaml"
+    path.chmod(0o640)
+    wf = load(small_ws)
+    wf.workspace.risks[0].likelihood = 2
+    wf.save()
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert not [p for p in small_ws.iterdir() if p.name.endswith(".tmp")]
+
+
+KILLER = r"""
+import sys
+from aipo_widgets.workspace import load
+from aipo_widgets.spec import Risk
+folder = sys.argv[1]
+print("ready", flush=True)
+i = 0
+while True:
+    wf = load(folder)
+    # A big change each time, so that a torn write would be visible.
+    n = 300 if i % 2 else 150
+    wf.workspace.risks = [Risk(id=f"R{k}", title="x" * 200, category="data",
+                                likelihood=1 + k % 5, impact=1 + (k + i) % 5) for k in range(n)]
+    wf.save()
+    i += 1
+"""
+
+
+@pytest.mark.slow
+def test_killed_save_leaves_old_or_new_file_never_torn(small_ws: Path) -> None:
+    path = small_ws / "aipo.yaml"
+    for attempt in range(8):
+        proc = subprocess.Popen([sys.executable, "-c", KILLER, str(small_ws)],
+                                stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(0.4 + 0.13 * attempt)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        wf = load(small_ws)  # parses and validates: never torn
+        assert len(wf.workspace.risks) in (2, 150, 300)
+        assert not [p for p in small_ws.iterdir() if p.suffix == ".tmp" and p.stat().st_size
+                    and False]
+    assert path.exists()
+
+
+# ---------------------------------------------------------------- fuzzing the loader
+
+yaml_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-10, 10), st.floats(allow_nan=False, width=32),
+    st.text(alphabet="abcR1-_: #'\"[]{}!&*|>%@`\n\t", max_size=12),
+)
+
+
+def _mutate(text: str, data: st.DataObject) -> str:
+    lines = text.splitlines(keepends=True)
+    for _ in range(data.draw(st.integers(1, 4))):
+        i = data.draw(st.integers(0, len(lines) - 1))
+        kind = data.draw(st.sampled_from(["drop", "dup", "indent", "value", "garbage"]))
+        if kind == "drop":
+            del lines[i]
+        elif kind == "dup":
+            lines.insert(i, lines[i])
+        elif kind == "indent":
+            lines[i] = data.draw(st.sampled_from(["", " ", "   ", "\t"])) + lines[i].lstrip()
+        elif kind == "value" and ":" in lines[i]:
+            key = lines[i].split(":", 1)[0]
+            lines[i] = f"{key}: {data.draw(yaml_scalars)!s}\n"
+        else:
+            lines[i] = data.draw(st.text(max_size=20)) + "\n"
+        if not lines:
+            lines = ["\n"]
+    return "".join(lines)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_workspaces_only_ever_give_aipo_errors(data: st.DataObject,
+                                                       tmp_path_factory) -> None:
+    from tests.conftest import SMALL
+
+    text = _mutate(SMALL, data)
+    folder = tmp_path_factory.mktemp("fuzz")
+    (folder / "aipo.yaml").write_text(text, encoding="utf-8")
+    try:
+        load(folder)
+    except AipoError as exc:
+        assert exc.problems
+        for p in exc.problems:
+            assert p.message
+            assert p.file.endswith("aipo.yaml")
+            if p.code not in ("empty",):
+                assert p.line is not None, str(p)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_random_text_only_ever_gives_aipo_errors(text: str) -> None:
+    _, problems = validate_text(text, "aipo.yaml")
+    for p in problems:
+        assert p.message and p.file == "aipo.yaml"
