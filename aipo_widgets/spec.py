@@ -59,7 +59,7 @@ def _likert5(value: Any) -> int:
             value = int(value)
         else:
             raise PydanticCustomError(
-                "likert5", "must be an integer from 1 to 5, got {value!r}", {"value": value}
+                "likert5", "must be an integer from 1 to 5, got {value}", {"value": repr(value)}
             )
     if not 1 <= value <= 5:
         raise PydanticCustomError(
