@@ -1,0 +1,157 @@
+"""The `aipo` command as a person uses it: exit codes, messages, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aipo_widgets.cli import main
+
+AIPO = [sys.executable, "-m", "aipo_widgets.cli"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*AIPO, *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=120)
+
+
+def assert_no_traceback(proc: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+
+
+def test_help_lists_every_command_with_its_purpose() -> None:
+    proc = run("--help")
+    assert proc.returncode == 0
+    for command in ("init", "validate", "schema"):
+        assert f"    {command}" in proc.stdout
+    assert "create a workspace folder" in proc.stdout
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture) -> None:
+    assert main([]) == 2
+    assert "COMMAND" in capsys.readouterr().out
+
+
+def test_schema_is_json_schema_with_descriptions(tmp_path: Path) -> None:
+    proc = run("schema")
+    assert proc.returncode == 0
+    schema = json.loads(proc.stdout)
+    assert schema["title"].startswith("AIPO workspace")
+    risk = schema["$defs"]["Risk"]["properties"]
+    assert "description" in risk["likelihood"]
+    # every field of every model has a description
+    for name, model in schema["$defs"].items():
+        for field, spec in model.get("properties", {}).items():
+            assert spec.get("description"), f"{name}.{field} has no description"
+    out = tmp_path / "aipo.schema.json"
+    assert main(["schema", "-o", str(out)]) == 0
+    assert json.loads(out.read_text()) == schema
+
+
+@pytest.mark.parametrize("example", ["support-summaries", "predictive-maintenance", "blank"])
+def test_init_then_validate(tmp_path: Path, example: str) -> None:
+    target = tmp_path / "x"
+    proc = run("init", str(target), "--example", example)
+    assert proc.returncode == 0, proc.stderr
+    assert (target / "aipo.yaml").is_file()
+    for sub in ("data", "notebooks", "reports"):
+        assert (target / sub).is_dir()
+    assert not any((target / "reports").iterdir())
+    proc = run("validate", str(target))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("\n") == 1 and ": valid (" in proc.stdout
+    proc = run("validate", str(target / "aipo.yaml"), "--json")
+    assert json.loads(proc.stdout)["valid"] is True
+
+
+def test_init_refuses_a_non_empty_folder_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    proc = run("init", str(tmp_path), "--example", "blank")
+    assert proc.returncode == 2
+    assert_no_traceback(proc)
+    assert "is not empty; nothing was written" in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_init_unknown_example(tmp_path: Path) -> None:
+    proc = run("init", str(tmp_path / "y"), "--example", "chatbot")
+    assert proc.returncode == 2
+    assert_no_traceback(proc)
+    assert "unknown example 'chatbot'" in proc.stderr and "support-summaries" in proc.stderr
+    assert not (tmp_path / "y").exists()
+
+
+def test_init_into_a_file_path(tmp_path: Path) -> None:
+    f = tmp_path / "file"
+    f.write_text("x")
+    proc = run("init", str(f))
+    assert proc.returncode == 2
+    assert_no_traceback(proc)
+
+
+def test_init_without_permission(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root may write anywhere")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    proc = run("init", str(locked / "ws"))
+    assert proc.returncode == 2
+    assert_no_traceback(proc)
+
+
+def test_validate_prints_every_problem_and_exits_2(small_ws: Path) -> None:
+    path = small_ws / "aipo.yaml"
+    path.write_text(path.read_text().replace("likelihood: 3", "likelihood: 7")
+                    .replace("impact: 4", "impact: high"))
+    proc = run("validate", str(small_ws))
+    assert proc.returncode == 2
+    assert_no_traceback(proc)
+    lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("error: ")]
+    assert len(lines) == 2
+    assert "risks[0].likelihood: must be an integer from 1 to 5, got 7" in lines[0]
+    assert f"{path}:" in lines[0]
+    assert "2 problems." in proc.stderr
+
+
+def test_validate_json_lists_problems(small_ws: Path) -> None:
+    path = small_ws / "aipo.yaml"
+    path.write_text(path.read_text().replace("likelihood: 3", "likelihood: 7"))
+    proc = run("validate", str(small_ws), "--json")
+    assert proc.returncode == 2
+    result = json.loads(proc.stdout)
+    assert result["valid"] is False
+    (problem,) = result["problems"]
+    assert problem["path"] == "risks[0].likelihood"
+    assert isinstance(problem["line"], int) and isinstance(problem["column"], int)
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["product: [1\n", "product: !!python/object/apply:os.system ['true']\n", "", "\x00\x01"],
+)
+def test_validate_bad_files(tmp_path: Path, content: str) -> None:
+    (tmp_path / "aipo.yaml").write_text(content)
+    proc = run("validate", str(tmp_path))
+    assert proc.returncode == 2
+    assert_no_traceback(proc)
+    assert proc.stderr.startswith("error: ")
+
+
+def test_validate_missing_path(tmp_path: Path) -> None:
+    proc = run("validate", str(tmp_path / "nope"))
+    assert proc.returncode == 2
+    assert_no_traceback(proc)
+    assert "aipo init" in proc.stderr
+
+
+def test_unknown_command_and_missing_argument_exit_2() -> None:
+    for args in (["frobnicate"], ["validate"], ["init"]):
+        proc = run(*args)
+        assert proc.returncode == 2
+        assert_no_traceback(proc)
+        assert "--help" in proc.stderr

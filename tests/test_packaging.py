@@ -1,0 +1,79 @@
+"""The wheel carries everything, and the kit works after a plain `pip install .` elsewhere."""
+
+from __future__ import annotations
+
+import os
+import site
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out),
+         str(ROOT)],
+        check=True, capture_output=True, timeout=300,
+    )
+    (whl,) = out.glob("*.whl")
+    return whl
+
+
+@pytest.mark.slow
+def test_wheel_contains_templates_playbooks_apps_examples(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for folder in ("templates/notebooks", "playbooks", "voila_apps"):
+        shipped = [f for f in (ROOT / folder).rglob("*") if f.is_file()]
+        assert shipped, folder
+        for f in shipped:
+            inside = "aipo_widgets/_data/" + f.relative_to(ROOT).as_posix()
+            assert inside in names, inside
+    for example in ("support_summaries", "predictive_maintenance", "blank"):
+        assert f"aipo_widgets/examples/{example}/aipo.yaml" in names
+    meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    metadata = zipfile.ZipFile(wheel).read(meta).decode()
+    assert "License-Expression: MIT" in metadata
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert any(n.endswith("entry_points.txt") for n in names)
+
+
+@pytest.mark.slow
+def test_plain_install_works_from_another_folder(wheel: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    # The dependencies come from this environment (no network needed); the kit itself only
+    # from the wheel, installed non-editable.
+    (py_lib,) = (venv / "lib").glob("python3*")
+    (py_lib / "site-packages" / "deps.pth").write_text(
+        "\n".join(site.getsitepackages()) + "\n")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
+                    "--target", str(py_lib / "site-packages"), str(wheel)],
+                   check=True, timeout=300)
+    # pip --target does not write console scripts: call the entry point as `aipo` would.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    python = str(venv / "bin" / "python")
+    code = "import sys; from aipo_widgets.cli import main; sys.exit(main(sys.argv[1:]))"
+    probe = subprocess.run([python, "-c", "import aipo_widgets; print(aipo_widgets.__file__)"],
+                           cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
+    assert str(venv) in probe.stdout, "the kit must come from the installed wheel"
+    proc = subprocess.run([python, "-c", code, "init", "x", "--example", "predictive-maintenance"],
+                          cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run([python, "-c", code, "validate", "x"], cwd=elsewhere, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert (elsewhere / "x" / "data").is_dir()
+    templates = subprocess.run(
+        [python, "-c", "from aipo_widgets.resources import resource_dir as r; "
+         "print(r('templates'), r('playbooks'), r('voila_apps'))"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
+    assert "_data/templates" in templates.stdout and str(ROOT) not in templates.stdout
