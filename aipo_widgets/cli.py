@@ -131,6 +131,70 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    from aipo_widgets.pipeline.runner import main_progress, parse_parameters, run_workspace
+
+    params = parse_parameters(args.param or [])
+    run = run_workspace(args.dir, phases=args.phase or (), parameters=params, jobs=args.jobs,
+                        strict=args.strict, show_code=args.show_code,
+                        progress=None if args.quiet else main_progress)
+    reports = Path(run.folder) / "reports" / run.id
+    print(f"{run.verdict.upper()}: run {run.id} -> {reports} (exit {run.exit_code})")
+    for g in run.failed_gates:
+        print(f"  {g['verdict'].upper()} {g['phase']}: {g['name']} (figure {g.get('figure')}, "
+              f"threshold {g.get('threshold')})")
+    for ph in run.phases:
+        if ph.status == "error":
+            print(f"  ERROR {ph.phase}: {ph.error} (see {reports / ph.notebook})")
+    return run.exit_code
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from aipo_widgets.pipeline.ledger import Ledger
+    from aipo_widgets.pipeline.runner import latest_run
+    from aipo_widgets.workspace import resolve
+
+    folder = resolve(args.dir).parent
+    if args.trend:
+        db = folder / "reports" / "ledger.sqlite"
+        if not db.exists():
+            raise UsageError([Problem("no runs yet", file=str(db), fix=f"aipo run {folder}")])
+        with Ledger(db) as ledger:
+            points = ledger.trend(args.trend)
+            if not points:
+                import difflib
+
+                close = difflib.get_close_matches(args.trend, ledger.names(), n=3)
+                raise UsageError([Problem(
+                    f"no figure or gate named '{args.trend}' in the ledger", path="--trend",
+                    fix=("did you mean " + ", ".join(repr(c) for c in close) + "?") if close
+                    else "see 'aipo status DIR --json' for the names",
+                )])
+        if args.json:
+            print(json.dumps([{"run": r, "started": s, "phase": p, "value": v}
+                              for r, s, p, v in points], indent=2))
+        else:
+            for r, s, p, v in points:
+                print(f"{s[:19]}  {r}  {p:<12} {v}")
+        return EXIT_OK
+    run = latest_run(folder)
+    if run is None:
+        raise UsageError([Problem(f"{folder} has no runs yet", file=str(folder),
+                                  fix=f"run 'aipo run {folder}' first")])
+    if args.json:
+        print(json.dumps(run, indent=2))
+        return EXIT_OK
+    print(f"Run {run['id']} ({run['started'][:19]}): {run['verdict'].upper()}, "
+          f"exit {run['exit_code']}")
+    for ph in run["phases"]:
+        state = "ERROR" if ph["status"] == "error" else ph["verdict"].upper()
+        print(f"  {ph['phase']}: {state} ({ph['seconds']} s)")
+        for g in ph["gates"]:
+            print(f"    [{g['verdict'].upper():4}] {g['name']}: {g.get('figure')}"
+                  + (f" (threshold {g['threshold']})" if g.get("threshold") is not None else ""))
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------------------------
 # parser
 
@@ -169,6 +233,31 @@ def build_parser() -> argparse.ArgumentParser:
                        "your editor's YAML language server at it to validate as you type.")
     p.add_argument("-o", "--output", help="write to this file instead of printing")
     p.set_defaults(func=_cmd_schema)
+
+    p = sub.add_parser("run", help="run the phase notebooks headlessly; fail when a gate fails",
+                       description="Execute the workspace's phase notebooks with Papermill and "
+                       "write reports/<run-id>/ (executed notebooks, offline HTML, results.json, "
+                       "summary.md). Exit 0: no gate failed; 1: a gate failed; 2: usage or "
+                       "workspace error (nothing run); 3: a notebook raised.")
+    p.add_argument("dir", help="the workspace folder")
+    p.add_argument("--phase", action="append", metavar="NAME",
+                   help="run only this phase (repeatable), e.g. discovery or 01_discovery")
+    p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
+                   help="a notebook parameter for every phase (repeatable)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="phases run in parallel (default 1)")
+    p.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    p.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("status", help="show the last run's gates, or a figure across runs",
+                       description="Print the gates of the workspace's last run, or with "
+                       "--trend NAME a figure or gate across all runs of the ledger.")
+    p.add_argument("dir", help="the workspace folder")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--trend", metavar="NAME", help="a figure or gate name")
+    p.set_defaults(func=_cmd_status)
     return parser
 
 

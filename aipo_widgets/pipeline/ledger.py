@@ -1,0 +1,153 @@
+"""The run ledger: every ``aipo run`` of a workspace, with its gates and figures, in SQLite.
+
+``reports/ledger.sqlite`` (standard library ``sqlite3``, WAL mode so that a reader, such as the
+stakeholder page, never blocks a run) keeps one row per run and per gate and figure, so that
+``aipo status --trend NAME`` and the pages can show how a figure moved across runs.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> db = Ledger(pathlib.Path(tempfile.mkdtemp()) / "ledger.sqlite")
+>>> db.add_run({"id": "r1", "started": "2026-11-26T10:00:00Z", "finished": "2026-11-26T10:01:00Z",
+...             "exit_code": 0, "git_commit": None, "parameters": {}, "strict": False,
+...             "phases": [{"phase": "discovery", "status": "ok", "seconds": 3.2,
+...                          "verdict": "pass",
+...                          "gates": [{"name": "baseline", "verdict": "pass", "figure": 18.4,
+...                                     "threshold": None, "detail": ""}],
+...                          "figures": {"baseline_min": 18.4}}]})
+>>> db.trend("baseline_min")
+[('r1', '2026-11-26T10:00:00Z', 'discovery', 18.4)]
+>>> db.close()
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT, exit_code INTEGER,
+  git_commit TEXT, parameters TEXT, strict INTEGER, verdict TEXT
+);
+CREATE TABLE IF NOT EXISTS phases (
+  run_id TEXT NOT NULL REFERENCES runs(id), phase TEXT NOT NULL, status TEXT, verdict TEXT,
+  seconds REAL, notebook TEXT, html TEXT, error TEXT, PRIMARY KEY (run_id, phase)
+);
+CREATE TABLE IF NOT EXISTS gates (
+  run_id TEXT NOT NULL REFERENCES runs(id), phase TEXT NOT NULL, name TEXT NOT NULL,
+  verdict TEXT NOT NULL, figure TEXT, threshold TEXT, detail TEXT
+);
+CREATE TABLE IF NOT EXISTS figures (
+  run_id TEXT NOT NULL REFERENCES runs(id), phase TEXT NOT NULL, name TEXT NOT NULL,
+  value TEXT
+);
+CREATE INDEX IF NOT EXISTS figures_by_name ON figures(name);
+CREATE INDEX IF NOT EXISTS gates_by_name ON gates(name);
+"""
+
+
+def _encode(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
+
+
+def _decode(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+class Ledger:
+    """The SQLite run ledger of one workspace.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The database file (created with its folder when missing).
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def add_run(self, run: dict) -> None:
+        """Record one run (the ``results.json`` payload of :mod:`aipo_widgets.pipeline.runner`)."""
+        with self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?)",
+                (run["id"], run["started"], run.get("finished"), run.get("exit_code"),
+                 run.get("git_commit"), json.dumps(run.get("parameters") or {}),
+                 int(bool(run.get("strict"))), run.get("verdict")),
+            )
+            for ph in run.get("phases", []):
+                self._db.execute(
+                    "INSERT OR REPLACE INTO phases VALUES (?,?,?,?,?,?,?,?)",
+                    (run["id"], ph["phase"], ph.get("status"), ph.get("verdict"),
+                     ph.get("seconds"), ph.get("notebook"), ph.get("html"), ph.get("error")),
+                )
+                for g in ph.get("gates", []):
+                    self._db.execute(
+                        "INSERT INTO gates VALUES (?,?,?,?,?,?,?)",
+                        (run["id"], ph["phase"], g["name"], g["verdict"], _encode(g.get("figure")),
+                         _encode(g.get("threshold")), g.get("detail", "")),
+                    )
+                for name, value in (ph.get("figures") or {}).items():
+                    self._db.execute("INSERT INTO figures VALUES (?,?,?,?)",
+                                     (run["id"], ph["phase"], name, _encode(value)))
+
+    def runs(self) -> list[dict]:
+        """Return every run, oldest first."""
+        cur = self._db.execute(
+            "SELECT id, started, finished, exit_code, git_commit, parameters, strict, verdict "
+            "FROM runs ORDER BY started, id")
+        keys = ["id", "started", "finished", "exit_code", "git_commit", "parameters", "strict",
+                "verdict"]
+        out = []
+        for row in cur.fetchall():
+            d = dict(zip(keys, row, strict=True))
+            d["parameters"] = json.loads(d["parameters"] or "{}")
+            d["strict"] = bool(d["strict"])
+            out.append(d)
+        return out
+
+    def gates(self, run_id: str) -> list[dict]:
+        """Return the gates of one run."""
+        cur = self._db.execute(
+            "SELECT phase, name, verdict, figure, threshold, detail FROM gates WHERE run_id=? "
+            "ORDER BY rowid", (run_id,))
+        return [{"phase": p, "name": n, "verdict": v, "figure": _decode(f),
+                 "threshold": _decode(t), "detail": d} for p, n, v, f, t, d in cur.fetchall()]
+
+    def trend(self, name: str) -> list[tuple[str, str, str, Any]]:
+        """Return ``(run_id, started, phase, value)`` of a figure or gate figure across runs.
+
+        Parameters
+        ----------
+        name : str
+            A figure name, or a gate name (its figure is used).
+        """
+        cur = self._db.execute(
+            "SELECT r.id, r.started, f.phase, f.value FROM figures f JOIN runs r ON r.id=f.run_id "
+            "WHERE f.name=? UNION ALL "
+            "SELECT r.id, r.started, g.phase, g.figure FROM gates g JOIN runs r ON r.id=g.run_id "
+            "WHERE g.name=? ORDER BY 2, 1", (name, name))
+        return [(rid, started, phase, _decode(v)) for rid, started, phase, v in cur.fetchall()]
+
+    def names(self) -> list[str]:
+        """Return every figure and gate name in the ledger (for did-you-mean messages)."""
+        cur = self._db.execute("SELECT DISTINCT name FROM figures UNION SELECT DISTINCT name "
+                               "FROM gates ORDER BY 1")
+        return [r[0] for r in cur.fetchall()]

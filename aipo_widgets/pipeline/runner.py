@@ -1,0 +1,375 @@
+"""``aipo run``: execute a workspace's phase notebooks headlessly, collect gates, write reports.
+
+Each phase notebook in ``notebooks/`` is executed with Papermill (in this process, the kernel in
+its own), with the workspace path and the given parameters injected. A run writes
+``reports/<run-id>/``: the executed notebooks, their offline HTML, ``results.json`` (every gate
+and key figure) and ``summary.md``; ``reports/latest`` points to the newest run, and the run is
+added to ``reports/ledger.sqlite``.
+
+Exit codes: 0 when no gate failed (warnings pass unless strict), 1 when a gate failed, 2 for a
+usage or workspace error (nothing is run), 3 when a notebook raised (its executed notebook is
+kept with the error cell, and the other phases still run).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aipo_widgets.errors import Problem, UsageError
+from aipo_widgets.gates import VERDICTS
+
+EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE, EXIT_NOTEBOOK_RAISED = 0, 1, 2, 3
+
+_PHASE_FILE = re.compile(r"^(\d+)_([a-z0-9_]+)\.ipynb$")
+
+
+@dataclass
+class PhaseResult:
+    """What one phase notebook produced."""
+
+    phase: str
+    notebook: str
+    status: str = "ok"  # ok | error
+    verdict: str = "pass"
+    seconds: float = 0.0
+    gates: list[dict] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+    html: str = ""
+    html_bytes: int = 0
+    error: str = ""
+    error_cell: int | None = None
+
+
+@dataclass
+class RunResult:
+    """What one ``aipo run`` produced."""
+
+    id: str
+    folder: str
+    started: str
+    finished: str = ""
+    exit_code: int = 0
+    verdict: str = "pass"
+    strict: bool = False
+    git_commit: str | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+    phases: list[PhaseResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """Return the ``results.json`` payload."""
+        return asdict(self)
+
+    @property
+    def failed_gates(self) -> list[dict]:
+        """The gates with verdict fail (or warn too, in strict mode)."""
+        bad = {"fail", "warn"} if self.strict else {"fail"}
+        return [g for ph in self.phases for g in ph.gates if g["verdict"] in bad]
+
+
+def phase_notebooks(folder: Path) -> dict[str, Path]:
+    """Return the workspace's phase notebooks by phase name, in order.
+
+    ``notebooks/01_discovery.ipynb`` is the phase ``discovery``.
+    """
+    found: dict[str, Path] = {}
+    nb_dir = folder / "notebooks"
+    if nb_dir.is_dir():
+        for path in sorted(nb_dir.iterdir()):
+            m = _PHASE_FILE.match(path.name)
+            if m:
+                found[m.group(2)] = path
+    return found
+
+
+def select_phases(available: dict[str, Path], wanted: Sequence[str]) -> dict[str, Path]:
+    """Pick phases by name (``discovery``) or file stem (``01_discovery``), keeping their order."""
+    if not wanted:
+        return dict(available)
+    by_key = {**available, **{p.stem: p for p in available.values()}}
+    unknown = [w for w in wanted if w not in by_key]
+    if unknown:
+        raise UsageError([Problem(
+            f"no phase notebook '{w}' in notebooks/", path="--phase",
+            fix=f"choose from: {', '.join(available) or 'none (run aipo init first)'}",
+        ) for w in unknown])
+    chosen = {by_key[w] for w in wanted}
+    return {name: path for name, path in available.items() if path in chosen}
+
+
+def parse_parameters(pairs: Sequence[str]) -> dict[str, Any]:
+    """Parse ``-p key=value`` pairs: numbers and true/false are typed, anything else is text.
+
+    Examples
+    --------
+    >>> parse_parameters(["strict=true", "min_size=200", "as_of=2026-11-26", "name=x y"])
+    {'strict': True, 'min_size': 200, 'as_of': '2026-11-26', 'name': 'x y'}
+    """
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.isidentifier():
+            raise UsageError([Problem(f"'{pair}' is not key=value", path="-p",
+                                      fix="write e.g. -p as_of=2026-11-26")])
+        out[key] = _scalar(raw)
+    return out
+
+
+def _scalar(raw: str) -> Any:
+    low = raw.lower()
+    if low in ("true", "yes"):
+        return True
+    if low in ("false", "no"):
+        return False
+    if low in ("null", "none", "~"):
+        return None
+    for cast in (int, float):
+        with contextlib.suppress(ValueError):
+            return cast(raw)
+    return raw
+
+
+def _git_commit(folder: Path) -> str | None:
+    try:
+        out = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"],
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    commit = out.stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--", "aipo.yaml"],
+                           capture_output=True, text=True, timeout=10)
+    return commit + ("+dirty" if dirty.stdout.strip() else "")
+
+
+def _new_run_id(now: dt.datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+
+def _run_phase(name: str, source: Path, out_dir: Path, parameters: dict[str, Any],
+               show_code: bool) -> PhaseResult:
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from aipo_widgets.pipeline.record import read_results
+    from aipo_widgets.pipeline.report import notebook_to_html
+
+    output = out_dir / source.name
+    result = PhaseResult(phase=name, notebook=output.name)
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(source), str(output), parameters=parameters, cwd=str(source.parent),
+            progress_bar=False, log_output=False, kernel_name="python3",
+        )
+    except PapermillExecutionError as exc:
+        result.status = "error"
+        result.error = f"{exc.ename}: {exc.evalue}"
+        result.error_cell = exc.exec_count
+    except Exception as exc:  # a kernel that died, a notebook that is not JSON, ...
+        result.status = "error"
+        result.error = f"{type(exc).__name__}: {exc}"
+    result.seconds = round(time.perf_counter() - started, 2)
+    if output.exists():
+        nb = nbformat.read(output, as_version=4)
+        for payload in read_results(nb):
+            result.gates.extend(payload.get("gates", []))
+            result.figures.update(payload.get("figures", {}))
+        html = notebook_to_html(nb, show_code=show_code, title=f"{name} — {source.stem}")
+        html_path = out_dir / (source.stem + ".html")
+        html_path.write_text(html, encoding="utf-8")
+        result.html = html_path.name
+        result.html_bytes = len(html.encode("utf-8"))
+    for g in result.gates:
+        g.setdefault("phase", name)
+    ranks = [VERDICTS.index(g["verdict"]) for g in result.gates if g["verdict"] in VERDICTS]
+    result.verdict = VERDICTS[max(ranks)] if ranks else "pass"
+    if result.status == "error":
+        result.verdict = "fail"
+    return result
+
+
+def run_workspace(
+    folder: str | os.PathLike,
+    *,
+    phases: Sequence[str] = (),
+    parameters: dict[str, Any] | None = None,
+    jobs: int = 1,
+    strict: bool = False,
+    show_code: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Execute a workspace's phase notebooks and write the run's reports.
+
+    Parameters
+    ----------
+    folder : path
+        The workspace folder.
+    phases : sequence of str
+        Phases to run (names or file stems); all by default.
+    parameters : dict
+        Extra parameters for every notebook (``-p key=value``).
+    jobs : int, default 1
+        Phases run at once (phases are independent: each reads the workspace and its data).
+    strict : bool, default False
+        Warnings count as failures.
+    show_code : bool, default False
+        Keep code cells in the HTML.
+    progress : callable, optional
+        Called with a line of progress text per phase.
+
+    Returns
+    -------
+    RunResult
+        Also written to ``reports/<run-id>/results.json``.
+
+    Raises
+    ------
+    aipo_widgets.errors.AipoError
+        For a usage or workspace error; nothing is run then.
+    """
+    from aipo_widgets.pipeline.ledger import Ledger
+    from aipo_widgets.workspace import load
+
+    wf = load(folder)  # a broken workspace stops here, before any notebook runs
+    root = wf.folder.resolve()
+    available = phase_notebooks(root)
+    if not available:
+        raise UsageError([Problem(f"no phase notebooks in {root / 'notebooks'}",
+                                  fix="create the workspace with 'aipo init' or copy the "
+                                      "kit's templates into notebooks/")])
+    chosen = select_phases(available, phases)
+    if jobs < 1:
+        raise UsageError([Problem(f"--jobs must be at least 1, got {jobs}", path="--jobs")])
+    params = {"workspace": str(root), "strict": strict, **(parameters or {})}
+
+    now = dt.datetime.now(dt.timezone.utc)
+    run = RunResult(id=_new_run_id(now), folder=str(root), started=now.isoformat(),
+                    strict=strict, git_commit=_git_commit(root), parameters=params)
+    out_dir = root / "reports" / run.id
+    out_dir.mkdir(parents=True)
+    say = progress or (lambda line: None)
+    say(f"run {run.id}: {len(chosen)} phase(s), jobs={jobs}")
+
+    def one(item: tuple[str, Path]) -> PhaseResult:
+        name, path = item
+        res = _run_phase(name, path, out_dir, params, show_code)
+        mark = "ERROR" if res.status == "error" else res.verdict.upper()
+        say(f"  {name:<12} {mark:<5} {res.seconds:6.1f}s  {len(res.gates)} gate(s)"
+            + (f"  {res.error}" if res.error else ""))
+        return res
+
+    if jobs == 1 or len(chosen) == 1:
+        run.phases = [one(item) for item in chosen.items()]
+    else:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            run.phases = list(pool.map(one, chosen.items()))
+
+    run.finished = dt.datetime.now(dt.timezone.utc).isoformat()
+    ranks = [VERDICTS.index(p.verdict) for p in run.phases]
+    run.verdict = VERDICTS[max(ranks)] if ranks else "pass"
+    if any(p.status == "error" for p in run.phases):
+        run.exit_code = EXIT_NOTEBOOK_RAISED
+    elif run.failed_gates:
+        run.exit_code = EXIT_GATE_FAILED
+    else:
+        run.exit_code = EXIT_OK
+
+    (out_dir / "results.json").write_text(json.dumps(run.to_dict(), indent=2) + "\n",
+                                          encoding="utf-8")
+    (out_dir / "summary.md").write_text(summary_markdown(run), encoding="utf-8")
+    _point_latest(root / "reports", run.id)
+    with Ledger(root / "reports" / "ledger.sqlite") as ledger:
+        ledger.add_run(_ledger_payload(run))
+    return run
+
+
+def _ledger_payload(run: RunResult) -> dict:
+    d = run.to_dict()
+    for ph in d["phases"]:
+        ph["notebook"] = ph["notebook"]
+    return d
+
+
+def _point_latest(reports: Path, run_id: str) -> None:
+    latest = reports / "latest"
+    tmp = reports / f".latest-{run_id}"
+    try:
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        tmp.symlink_to(run_id, target_is_directory=True)
+        os.replace(tmp, latest)
+    except OSError:
+        # No symlinks here (some Windows setups): a plain file naming the run does the job.
+        if latest.is_dir() and not latest.is_symlink():
+            shutil.rmtree(latest)
+        (reports / "latest.txt").write_text(run_id + "\n", encoding="utf-8")
+
+
+def summary_markdown(run: RunResult) -> str:
+    """Return the short ``summary.md`` of a run: verdict, failing gates, phases, errors."""
+    lines = [f"# Run {run.id}", "",
+             f"- workspace: `{run.folder}`",
+             f"- verdict: **{run.verdict.upper()}** (exit code {run.exit_code})",
+             f"- git commit: {run.git_commit or 'none'}",
+             f"- strict: {'yes' if run.strict else 'no'}", ""]
+    errors = [p for p in run.phases if p.status == "error"]
+    if errors:
+        lines += ["## Notebooks that raised", ""]
+        for p in errors:
+            cell = f" in cell [{p.error_cell}]" if p.error_cell is not None else ""
+            lines.append(f"- `{p.notebook}`{cell}: {p.error} (executed notebook kept: "
+                         f"`{p.notebook}`, page `{p.html}`)")
+        lines.append("")
+    failed = run.failed_gates
+    if failed:
+        lines += ["## Gates that failed" + (" or warned (strict)" if run.strict else ""), ""]
+        for g in failed:
+            lines.append(f"- {g['phase']}: **{g['name']}** — {g['verdict']}: figure "
+                         f"{_fmt(g.get('figure'))}, threshold {_fmt(g.get('threshold'))}"
+                         + (f". {g['detail']}" if g.get("detail") else ""))
+        lines.append("")
+    lines += ["## Phases", "", "| phase | verdict | gates | seconds | report |",
+              "| --- | --- | --- | --- | --- |"]
+    for p in run.phases:
+        mark = "error" if p.status == "error" else p.verdict
+        lines.append(f"| {p.phase} | {mark} | {len(p.gates)} | {p.seconds} | {p.html} |")
+    return "\n".join(lines) + "\n"
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return "n/a" if value is None else str(value)
+
+
+def latest_run(folder: str | os.PathLike) -> dict | None:
+    """Return the ``results.json`` of the newest run of a workspace, or None."""
+    reports = Path(folder) / "reports"
+    latest = reports / "latest"
+    if not latest.exists() and (reports / "latest.txt").exists():
+        latest = reports / (reports / "latest.txt").read_text().strip()
+    results = latest / "results.json"
+    if not results.exists():
+        return None
+    return json.loads(results.read_text(encoding="utf-8"))
+
+
+def main_progress(line: str) -> None:
+    """Print a progress line to stderr (what the CLI passes as ``progress``)."""
+    print(line, file=sys.stderr, flush=True)

@@ -1,0 +1,153 @@
+"""`aipo run` and `aipo status` on a workspace with small phase notebooks."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from aipo_widgets.pipeline.runner import run_workspace
+
+PARAMS = """\
+workspace: str = ".."  # the workspace folder (aipo run injects its absolute path)
+strict: bool = False  # warnings count as failures
+fail_gate: bool = False  # make the gate fail (for the tests)
+raise_error: bool = False  # make the notebook raise (for the tests)
+"""
+
+BODY = """\
+from aipo_widgets.gates import Gate
+from aipo_widgets.pipeline.record import record
+from aipo_widgets.workspace import load
+ws = load(workspace).workspace
+if raise_error:
+    raise RuntimeError("boom in {phase}")
+n_risks = len(ws.risks)
+record("{phase}", [Gate("risks registered", "fail" if fail_gate else "pass", figure=n_risks,
+                        threshold=">= 1")], {{"n_risks": n_risks}})
+"""
+
+
+def make_notebook(path: Path, phase: str) -> None:
+    params = nbformat.v4.new_code_cell(PARAMS)
+    params.metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell(f"# {phase}\nWhat this phase is for."),
+        params,
+        nbformat.v4.new_code_cell(BODY.format(phase=phase)),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+
+
+@pytest.fixture
+def ws_with_phases(small_ws: Path) -> Path:
+    nbs = small_ws / "notebooks"
+    nbs.mkdir()
+    make_notebook(nbs / "01_discovery.ipynb", "discovery")
+    make_notebook(nbs / "02_experiments.ipynb", "experiments")
+    return small_ws
+
+
+@pytest.mark.slow
+def test_run_writes_reports_and_ledger(ws_with_phases: Path) -> None:
+    run = run_workspace(ws_with_phases)
+    assert run.exit_code == 0 and run.verdict == "pass"
+    out = ws_with_phases / "reports" / run.id
+    for name in ("01_discovery.ipynb", "01_discovery.html", "02_experiments.ipynb",
+                 "02_experiments.html", "results.json", "summary.md"):
+        assert (out / name).is_file(), name
+    assert (ws_with_phases / "reports" / "latest").resolve() == out.resolve()
+    results = json.loads((out / "results.json").read_text())
+    gates = [g for ph in results["phases"] for g in ph["gates"]]
+    assert [g["phase"] for g in gates] == ["discovery", "experiments"]
+    assert gates[0]["figure"] == 2 and results["phases"][0]["figures"] == {"n_risks": 2}
+    html = (out / "01_discovery.html").read_text()
+    assert "risks registered" in html
+    assert not re.search(r"<script[^>]+src=\"https?://", html)  # offline
+    assert "from aipo_widgets" not in html  # code hidden by default
+    assert len(html.encode()) < 1_000_000
+    with sqlite3.connect(ws_with_phases / "reports" / "ledger.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM runs").fetchone() == (1,)
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+@pytest.mark.slow
+def test_failing_gate_exits_1_and_names_it(ws_with_phases: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "run", str(ws_with_phases),
+                           "--phase", "discovery", "-p", "fail_gate=true"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert "FAIL discovery: risks registered" in proc.stdout
+    assert "discovery" in proc.stderr and "s " in proc.stderr  # progress with elapsed time
+    summary = (ws_with_phases / "reports" / "latest" / "summary.md").read_text()
+    assert "**risks registered**" in summary
+
+
+@pytest.mark.slow
+def test_raising_notebook_exits_3_and_other_phases_run(ws_with_phases: Path) -> None:
+    nb_path = ws_with_phases / "notebooks" / "01_discovery.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells[1].source = nb.cells[1].source.replace("raise_error: bool = False",
+                                                    "raise_error: bool = True")
+    nbformat.write(nb, nb_path)
+    run = run_workspace(ws_with_phases, jobs=2)
+    assert run.exit_code == 3
+    disc, exp = run.phases
+    assert disc.status == "error" and "boom in discovery" in disc.error
+    assert exp.status == "ok" and exp.verdict == "pass"
+    kept = nbformat.read(ws_with_phases / "reports" / run.id / "01_discovery.ipynb", 4)
+    assert any(o.get("output_type") == "error" for c in kept.cells for o in c.get("outputs", []))
+    summary = (ws_with_phases / "reports" / run.id / "summary.md").read_text()
+    assert "Notebooks that raised" in summary and "cell [" in summary
+
+
+@pytest.mark.slow
+def test_ledger_grows_and_status_trend_reads_it(ws_with_phases: Path) -> None:
+    for _ in range(2):
+        run_workspace(ws_with_phases, phases=["01_discovery"])
+    proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "status",
+                           str(ws_with_phases), "--trend", "n_risks", "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    points = json.loads(proc.stdout)
+    assert [p["value"] for p in points] == [2, 2]
+    proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "status",
+                           str(ws_with_phases), "--trend", "n_risk"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "did you mean 'n_risks'" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "status",
+                           str(ws_with_phases)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "[PASS] risks registered: 2" in proc.stdout
+
+
+def test_broken_workspace_runs_nothing(ws_with_phases: Path) -> None:
+    yaml = ws_with_phases / "aipo.yaml"
+    yaml.write_text(yaml.read_text().replace("likelihood: 3", "likelihood: 9"))
+    proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "run", str(ws_with_phases)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "must be an integer from 1 to 5, got 9" in proc.stderr
+    assert not (ws_with_phases / "reports").exists()
+
+
+def test_unknown_phase_and_bad_parameter(ws_with_phases: Path) -> None:
+    for args, text in ([["--phase", "rolout"], "no phase notebook 'rolout'"],
+                       [["-p", "oops"], "'oops' is not key=value"],
+                       [["--jobs", "0"], "--jobs must be at least 1"]):
+        proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "run",
+                               str(ws_with_phases), *args],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, args
+        assert text in proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert not (ws_with_phases / "reports").exists()
+    shutil.rmtree(ws_with_phases / "notebooks")
