@@ -1,0 +1,176 @@
+"""The workspace's data: reading its sources and running their quality checks.
+
+Sources are declared in ``aipo.yaml`` under ``data_map.sources`` with a ``location`` relative to
+the workspace folder (CSV or Parquet). Quality checks (``data_map.quality_checks``) are rules on
+one column each; :func:`quality_gates` turns them into gates for the discovery phase.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from aipo_widgets.spec import QualityCheck
+>>> frame = pd.DataFrame({"ticket_id": [1, 2, 2], "minutes": [3.0, None, 12.0]})
+>>> checks = [
+...     QualityCheck(id="Q1", source="t", column="ticket_id", kind="unique"),
+...     QualityCheck(id="Q2", source="t", column="minutes", kind="completeness", min_share=0.9),
+...     QualityCheck(id="Q3", source="t", column="minutes", kind="range", min=0, max=240),
+... ]
+>>> for g in quality_gates(checks, {"t": frame}):
+...     print(g.verdict, g.name)
+fail Q1: ticket_id unique in t
+fail Q2: minutes complete in t
+pass Q3: minutes within [0, 240] in t
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aipo_widgets.errors import DataError, Problem
+from aipo_widgets.gates import Gate
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from aipo_widgets.spec import DataSource, QualityCheck, Workspace
+
+
+def source_path(folder: str | os.PathLike, source: DataSource) -> Path:
+    """Return the file of a data source, resolved against the workspace folder."""
+    path = Path(source.location)
+    return path if path.is_absolute() else Path(folder) / path
+
+
+def read_source(folder: str | os.PathLike, source: DataSource, **kwargs) -> pd.DataFrame:
+    """Read a data source's table (CSV or Parquet).
+
+    Parameters
+    ----------
+    folder : path
+        The workspace folder.
+    source : aipo_widgets.spec.DataSource
+        The source, from ``workspace.data_map.sources``.
+    **kwargs
+        Passed to :func:`pandas.read_csv` or :func:`pandas.read_parquet`.
+
+    Raises
+    ------
+    DataError
+        When the location is empty, the file is missing, or it cannot be read.
+    """
+    import pandas as pd
+
+    if not source.location:
+        raise DataError([Problem(f"data source '{source.id}' has no location",
+                                 path=f"data_map.sources[{source.id}].location",
+                                 fix="set location to a CSV or Parquet path in the workspace")])
+    path = source_path(folder, source)
+    if not path.is_file():
+        raise DataError([Problem(f"data source '{source.id}': {path} does not exist",
+                                 file=str(path), fix="check data_map.sources location")])
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return pd.read_parquet(path, **kwargs)
+        return pd.read_csv(path, **kwargs)
+    except (ValueError, OSError, ImportError) as exc:
+        raise DataError([Problem(f"data source '{source.id}' cannot be read: {exc}",
+                                 file=str(path))]) from None
+
+
+def read_role(folder: str | os.PathLike, ws: Workspace, role: str) -> pd.DataFrame:
+    """Read the (first) data source with a given role, e.g. ``"gold"`` or ``"baseline"``.
+
+    Raises
+    ------
+    DataError
+        When the workspace declares no source with that role.
+    """
+    for source in ws.data_map.sources:
+        if source.role == role:
+            return read_source(folder, source)
+    raise DataError([Problem(f"no data source with role '{role}' in data_map.sources",
+                             path="data_map.sources",
+                             fix=f"add a source with 'role: {role}' and its location")])
+
+
+def _check_name(check: QualityCheck) -> str:
+    if check.kind == "unique":
+        what = "unique"
+    elif check.kind == "completeness":
+        what = "complete"
+    elif check.kind == "range":
+        lo = "-inf" if check.min is None else f"{check.min:g}"
+        hi = "inf" if check.max is None else f"{check.max:g}"
+        what = f"within [{lo}, {hi}]"
+    else:
+        what = "in the allowed values"
+    return f"{check.id}: {check.column} {what} in {check.source}"
+
+
+def quality_gates(checks: Iterable[QualityCheck],
+                  frames: Mapping[str, pd.DataFrame]) -> list[Gate]:
+    """Evaluate data-quality checks on the loaded sources.
+
+    Parameters
+    ----------
+    checks : iterable of QualityCheck
+        From ``workspace.data_map.quality_checks``.
+    frames : mapping of source id to DataFrame
+        The loaded sources.
+
+    Returns
+    -------
+    list of Gate
+        One gate per check. A check on a column the table does not have fails with that
+        reason (never a silent pass).
+    """
+    import pandas as pd
+
+    gates = []
+    for check in checks:
+        name = _check_name(check)
+        src = f"data_map.quality_checks[{check.id}]"
+        frame = frames.get(check.source)
+        if frame is None:
+            gates.append(Gate(name, "fail", detail=f"source '{check.source}' was not loaded",
+                              source=src))
+            continue
+        if check.column not in frame.columns:
+            gates.append(Gate(name, "fail", detail=(
+                f"column '{check.column}' is not in {check.source} (columns: "
+                f"{', '.join(map(str, frame.columns[:10]))})"), source=src))
+            continue
+        col = frame[check.column]
+        n = len(col)
+        if check.kind == "completeness":
+            share = float(col.notna().mean()) if n else 0.0
+            need = 1.0 if check.min_share is None else check.min_share
+            gates.append(Gate(name, "pass" if share >= need else "fail", figure=round(share, 4),
+                              threshold=f">= {need}", source=src,
+                              detail=f"{int(col.isna().sum())} of {n} values missing"))
+        elif check.kind == "unique":
+            dups = int(col.dropna().duplicated().sum())
+            gates.append(Gate(name, "pass" if dups == 0 else "fail", figure=dups, threshold="0",
+                              source=src, detail=f"{dups} duplicate values"))
+        elif check.kind == "range":
+            values = pd.to_numeric(col, errors="coerce")
+            bad = values.isna() & col.notna()
+            if check.min is not None:
+                bad |= values < check.min
+            if check.max is not None:
+                bad |= values > check.max
+            k = int(bad.sum())
+            gates.append(Gate(name, "pass" if k == 0 else "fail", figure=k, threshold="0",
+                              source=src, detail=f"{k} of {n} values outside the range "
+                              "or not numeric"))
+        else:
+            allowed = set(check.values)
+            bad = col.notna() & ~col.astype(str).isin(allowed)
+            k = int(bad.sum())
+            shown = ", ".join(sorted(map(str, col[bad].unique()[:5])))
+            gates.append(Gate(name, "pass" if k == 0 else "fail", figure=k, threshold="0",
+                              source=src, detail=f"{k} values not allowed" + (
+                                  f" (e.g. {shown})" if k else "")))
+    return gates
