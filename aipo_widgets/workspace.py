@@ -94,6 +94,39 @@ def resolve(path: str | os.PathLike) -> Path:
     return p
 
 
+def find(start: str | os.PathLike = "") -> Path:
+    """Find the workspace a notebook belongs to.
+
+    Parameters
+    ----------
+    start : path, default ""
+        A workspace folder or ``aipo.yaml`` to use as is; when empty, the current folder and its
+        parents are searched for an ``aipo.yaml`` (a phase notebook sits in the workspace's
+        ``notebooks/`` folder, or a template opened from JupyterLab's launcher in the folder
+        the file browser shows).
+
+    Returns
+    -------
+    pathlib.Path
+        The ``aipo.yaml`` file.
+
+    Raises
+    ------
+    WorkspaceError
+        When none is found, saying which parameter to set.
+    """
+    if str(start):
+        return resolve(start)
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / FILENAME).is_file():
+            return folder / FILENAME
+    msg = f"no {FILENAME} in {here} or any folder above it"
+    fix = ("set the notebook's 'workspace' parameter to your product's folder, e.g. "
+           "workspace = '/home/me/my-product', or create one with 'aipo init'")
+    raise WorkspaceError([Problem(msg, fix=fix, code="missing_file")])
+
+
 def _yaml() -> YAML:
     y = YAML(typ="rt")
     # The kit's own files use this layout; ruamel then dumps them byte for byte as they were.
