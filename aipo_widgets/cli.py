@@ -195,6 +195,14 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from aipo_widgets.pipeline.serve import plan, serve
+
+    the_plan = plan(args.path, port=args.port, host=args.host, token=args.token,
+                    no_token=args.no_token)
+    return serve(the_plan)
+
+
 # --------------------------------------------------------------------------------------------
 # parser
 
@@ -258,6 +266,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--trend", metavar="NAME", help="a figure or gate name")
     p.set_defaults(func=_cmd_status)
+
+    p = sub.add_parser("serve", help="serve the read-only stakeholder page(s) with Voila",
+                       description="Serve a workspace's status page, or the portfolio of a "
+                       "folder of workspaces, read-only with standalone Voila. Binds "
+                       "127.0.0.1 and generates a token unless told otherwise.")
+    p.add_argument("path", help="a workspace folder, or a folder of workspaces")
+    p.add_argument("--port", type=int, help="port (default: a free one)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default 127.0.0.1; others need a token)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--token", help="access token (default: a new random one)")
+    group.add_argument("--no-token", action="store_true",
+                       help="no token (only on a loopback address)")
+    p.set_defaults(func=_cmd_serve)
     return parser
 
 

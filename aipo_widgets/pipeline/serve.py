@@ -1,0 +1,195 @@
+"""``aipo serve``: the stakeholder pages, served read-only by standalone Voila.
+
+A workspace folder gets its status page; a folder of workspaces gets the portfolio page, whose
+rows open each product's status page (``?workspace=NAME``). The pages are the notebooks in
+``voila_apps/``, shipped with the package.
+
+Why standalone Voila, and these settings (see the kit's security notes):
+
+- Standalone ``voila`` creates kernels that accept only widget (comm) messages: an
+  ``execute_request`` sent over the page's websocket is dropped. Voila as a server extension
+  inside ``jupyter server`` has no such list, so it is never used for stakeholders.
+- It binds 127.0.0.1 unless told otherwise, and then requires a token: a page reachable from
+  the network without a token is refused.
+- Kernels are pre-started (a small pool) so a page opens fast, and idle kernels are culled, so
+  memory stays flat however many visits there are.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aipo_widgets.errors import Problem, UsageError
+from aipo_widgets.resources import resource_dir
+from aipo_widgets.workspace import FILENAME
+
+LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
+
+
+@dataclass
+class ServePlan:
+    """What ``aipo serve`` will start: the command, its environment and the URL to open."""
+
+    argv: list[str]
+    env: dict[str, str]
+    url: str
+    page: str  # "status" or "portfolio"
+    root: Path
+    token: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def is_loopback(host: str) -> bool:
+    """Return True when ``host`` only accepts connections from this machine.
+
+    Examples
+    --------
+    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0")
+    (True, True, False)
+    """
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Return a TCP port that is free on ``host`` now."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.bind((host.strip("[]"), 0))
+        return s.getsockname()[1]
+
+
+def workspaces_in(folder: Path) -> list[Path]:
+    """Return the workspace folders directly inside ``folder`` (those with an ``aipo.yaml``)."""
+    return sorted(p for p in folder.iterdir() if p.is_dir() and (p / FILENAME).is_file())
+
+
+def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0.0.1",
+         token: str | None = None, no_token: bool = False, pool_size: int = 2,
+         cull_idle_seconds: int = 300) -> ServePlan:
+    """Work out how to serve ``path``, refusing unsafe combinations.
+
+    Parameters
+    ----------
+    path : path
+        A workspace folder (status page) or a folder of workspaces (portfolio page).
+    port : int, optional
+        Port to listen on (default: a free one).
+    host : str, default "127.0.0.1"
+        Address to bind. Anything but a loopback address needs a token.
+    token : str, optional
+        The access token (default: a new random one).
+    no_token : bool, default False
+        Serve without a token (only allowed on a loopback address).
+    pool_size : int, default 2
+        Kernels kept pre-started.
+    cull_idle_seconds : int, default 300
+        Idle kernels are shut down after this long.
+
+    Raises
+    ------
+    UsageError
+        For a path that is neither a workspace nor a folder of workspaces, or an unsafe setting.
+    """
+    root = Path(path).resolve()
+    if not root.is_dir():
+        raise UsageError([Problem(f"{root} is not a folder", file=str(root),
+                                  fix="pass a workspace folder or a folder of workspaces")])
+    if (root / FILENAME).is_file():
+        page = "status"
+    elif workspaces_in(root):
+        page = "portfolio"
+    else:
+        raise UsageError([Problem(
+            f"{root} holds no aipo.yaml and no workspace folders", file=str(root),
+            fix="pass a workspace made by 'aipo init', or the folder that holds several")])
+    if token is not None and no_token:
+        raise UsageError([Problem("--token and --no-token contradict each other",
+                                  path="--no-token", fix="use one of them")])
+    if no_token and not is_loopback(host):
+        raise UsageError([Problem(
+            f"refusing to serve on {host} without a token: anyone on the network could read "
+            "the pages", path="--host",
+            fix="drop --no-token (a token is generated), or bind 127.0.0.1")])
+    if token is not None and len(token) < 16:
+        raise UsageError([Problem(
+            "the token is too short to be a secret (16 characters at least)", path="--token",
+            fix="drop --token to get a random one")])
+    if not no_token and token is None:
+        token = secrets.token_urlsafe(24)
+    if no_token:
+        token = None
+    port = port or free_port(host if is_loopback(host) else "0.0.0.0")
+    notebook = resource_dir("voila_apps") / f"{page}.ipynb"
+    if not notebook.is_file():
+        raise UsageError([Problem(f"the kit's {notebook.name} page is missing", file=str(notebook),
+                                  fix="reinstall aipo-kit")])
+    argv = [
+        sys.executable, "-m", "voila", str(notebook),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={host}",
+        f"--token={token or ''}",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--preheat_kernel=True",
+        f"--pool_size={pool_size}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
+        "--MappingKernelManager.cull_interval=60",
+        "--VoilaConfiguration.file_allowlist=[]",
+    ]
+    env = dict(os.environ)
+    env["AIPO_PAGE"] = page
+    env["AIPO_SERVE_ROOT"] = str(root)
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    if ":" in shown_host:
+        shown_host = f"[{shown_host}]"
+    url = f"http://{shown_host}:{port}/" + (f"?token={token}" if token else "")
+    return ServePlan(argv=argv, env=env, url=url, page=page, root=root, token=token)
+
+
+def serve(plan_: ServePlan) -> int:
+    """Run Voila in the foreground until Ctrl-C; stop it and its kernels cleanly.
+
+    Returns
+    -------
+    int
+        0 after a clean stop, or Voila's exit status if it stopped by itself.
+    """
+    proc = subprocess.Popen(plan_.argv, env=plan_.env, start_new_session=True)
+    what = "status page of" if plan_.page == "status" else "portfolio of"
+    print(f"Serving the {what} {plan_.root}")
+    print(f"Open: {plan_.url}")
+    print("Read-only. Press Ctrl-C to stop.", flush=True)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        stop(proc)
+        print("Stopped.")
+        return 0
+
+
+def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """Stop a server started by :func:`serve` and everything it started (its process group)."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
