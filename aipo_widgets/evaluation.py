@@ -570,10 +570,19 @@ def _one_group(n: int) -> _Groups:
 
 def _groups(data: pd.DataFrame | None, groups: Any, n: int) -> _Groups:
     """Factorise one group column, or the intersection of several, into codes."""
-    cols = [groups] if isinstance(groups, (str, pd.Series, np.ndarray)) else list(groups)
-    if not cols:
-        msg = "groups is empty; pass a column name or a list of column names"
-        raise UsageError(msg)
+    if isinstance(groups, (str, pd.Series, np.ndarray)):
+        cols = [groups]
+    else:
+        cols = list(groups)
+        if not cols:
+            msg = "groups is empty; pass a column name or a list of column names"
+            raise UsageError(msg)
+        if all(isinstance(c, str) for c in cols):
+            # names of columns when there is a frame; without one, the group of each row
+            if data is None:
+                cols = [np.asarray(cols, dtype=object)]
+        elif all(np.isscalar(c) or c is None for c in cols):
+            cols = [np.asarray(cols, dtype=object)]
     code_list, uniques_list, names = [], [], []
     for i, g in enumerate(cols):
         s, name = _column(data, g, "groups" if len(cols) == 1 else f"groups[{i}]")
