@@ -110,6 +110,7 @@ def test_psi_is_non_negative(pair):
         (3000, 3000, 0.0, 1),  # heavy ties
         (20_000, 15_000, 0.05, None),  # asymptotic p-value
         (30_001, 12_345, 0.3, 2),  # asymptotic, ties, unequal sizes
+        (60_000, 60_000, 0.02, None),  # 2.2 <= n D^2 < 370: the vectorised Smirnov series
     ],
 )
 def test_numeric_statistics_equal_scipy(n_ref, n_cur, shift, decimals):
@@ -137,6 +138,29 @@ def test_numeric_statistics_equal_scipy(n_ref, n_cur, shift, decimals):
     assert r.js == pytest.approx(jensenshannon(rc / rc.sum(), cc / cc.sum(), base=2), rel=1e-12)
     assert r.psi == pytest.approx(hand_psi(rc, cc), rel=1e-12)
     assert r.epsilon_cur == pytest.approx(1 / (n_cur + rc.size))
+
+
+@pytest.mark.parametrize("n", [141, 1000, 30_000])
+@pytest.mark.parametrize("z", [0.3, 1.2, 1.49, 1.5, 2.0, 3.0, 5.0, 8.0, 13.0, 19.2])
+def test_ks_pvalue_equals_scipy_kstwo(n, z):
+    from scipy.stats import kstwo
+
+    from aipo_widgets.drift import _kstwo_sf
+
+    d = z / math.sqrt(n)
+    assert _kstwo_sf(d, n) == pytest.approx(kstwo.sf(d, n), rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", [500_000, 999_999, 1_000_000, 1_000_001])
+@pytest.mark.parametrize("z", [1.49, 3.0, 13.0])
+def test_ks_pvalue_equals_scipy_kstwo_at_large_n(n, z):
+    from scipy.stats import kstwo
+
+    from aipo_widgets.drift import _kstwo_sf
+
+    d = z / math.sqrt(n)
+    assert _kstwo_sf(d, n) == pytest.approx(kstwo.sf(d, n), rel=1e-12, abs=1e-300)
 
 
 def test_identical_samples_have_zero_drift():
