@@ -1,0 +1,1 @@
+"""The predictive-maintenance example: ``aipo.yaml`` and the data generator (:mod:`.data`)."""

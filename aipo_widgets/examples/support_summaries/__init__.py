@@ -1,0 +1,1 @@
+"""The support-summaries example: ``aipo.yaml`` and the data generator (:mod:`.data`)."""
