@@ -48,8 +48,12 @@ def hand_psi(rc, cc, alpha=1.0):
 
 def test_psi_hand_computed_vector():
     # sum (q - p) ln(q / p) for p = 1/4 each, q = .1 .2 .3 .4, worked out term by term
-    terms = [(-0.15) * math.log(0.4), (-0.05) * math.log(0.8), 0.05 * math.log(1.2),
-             0.15 * math.log(1.6)]
+    terms = [
+        (-0.15) * math.log(0.4),
+        (-0.05) * math.log(0.8),
+        0.05 * math.log(1.2),
+        0.15 * math.log(1.6),
+    ]
     assert psi([0.25] * 4, [0.1, 0.2, 0.3, 0.4]) == pytest.approx(sum(terms), rel=1e-12)
     assert round(psi([0.25] * 4, [0.1, 0.2, 0.3, 0.4]), 4) == 0.2282
 
@@ -91,8 +95,9 @@ def test_js_distance_matches_scipy():
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.floats(0.01, 1.0), min_size=2, max_size=12).flatmap(
-        lambda a: st.tuples(st.just(a), st.lists(st.floats(0.01, 1.0), min_size=len(a),
-                                                 max_size=len(a)))
+        lambda a: st.tuples(
+            st.just(a), st.lists(st.floats(0.01, 1.0), min_size=len(a), max_size=len(a))
+        )
     )
 )
 def test_psi_is_non_negative(pair):
@@ -321,17 +326,21 @@ def test_thresholds_validation():
 def frames():
     rng = np.random.default_rng(11)
     n = 25_000
-    ref = pd.DataFrame({
-        "amount": rng.lognormal(3, 1, n),
-        "age": rng.integers(18, 90, n).astype(float),
-        "channel": rng.choice(["mail", "phone", "chat"], n, p=[0.5, 0.3, 0.2]),
-    })
+    ref = pd.DataFrame(
+        {
+            "amount": rng.lognormal(3, 1, n),
+            "age": rng.integers(18, 90, n).astype(float),
+            "channel": rng.choice(["mail", "phone", "chat"], n, p=[0.5, 0.3, 0.2]),
+        }
+    )
     ref.loc[::97, "amount"] = np.nan
-    cur = pd.DataFrame({
-        "amount": rng.lognormal(3.2, 1, 8000),
-        "age": rng.integers(18, 95, 8000).astype(float),
-        "channel": rng.choice(["mail", "phone", "chat", "bot"], 8000),
-    })
+    cur = pd.DataFrame(
+        {
+            "amount": rng.lognormal(3.2, 1, 8000),
+            "age": rng.integers(18, 95, 8000).astype(float),
+            "channel": rng.choice(["mail", "phone", "chat", "bot"], 8000),
+        }
+    )
     return ref, cur
 
 
@@ -459,20 +468,38 @@ def test_prediction_drift_on_arrays_series_and_frames():
 def test_bad_inputs_name_the_column_and_the_fix():
     ok = pd.DataFrame({"x": [1.0, 2.0], "s": ["a", "b"]})
     cases = [
-        (lambda: drift(ok, ok.drop(columns="x"), ["x"]), DataError,
-         "'x' is missing from the current frame"),
-        (lambda: drift(ok.drop(columns="x"), ok, ["x"]), DataError,
-         "'x' is missing from the reference frame"),
+        (
+            lambda: drift(ok, ok.drop(columns="x"), ["x"]),
+            DataError,
+            "'x' is missing from the current frame",
+        ),
+        (
+            lambda: drift(ok.drop(columns="x"), ok, ["x"]),
+            DataError,
+            "'x' is missing from the reference frame",
+        ),
         (lambda: drift(ok.iloc[:0], ok), DataError, "reference frame is empty"),
         (lambda: drift(ok, ok.iloc[:0]), DataError, "current frame is empty"),
-        (lambda: drift(ok, ok, numeric=["s"]), DataError,
-         "'s' is declared numeric but has dtype .* pd.to_numeric"),
-        (lambda: drift(ok, ok.assign(x=["a", "b"]), ["x"]), DataError,
-         "'x' is numeric in the reference but has dtype"),
-        (lambda: drift(ok, ok.assign(x=np.nan)), DataError,
-         "'x' has no finite values in the current frame"),
-        (lambda: drift(ok.assign(s=None), ok), DataError,
-         "'s' has no values in the reference frame"),
+        (
+            lambda: drift(ok, ok, numeric=["s"]),
+            DataError,
+            "'s' is declared numeric but has dtype .* pd.to_numeric",
+        ),
+        (
+            lambda: drift(ok, ok.assign(x=["a", "b"]), ["x"]),
+            DataError,
+            "'x' is numeric in the reference but has dtype",
+        ),
+        (
+            lambda: drift(ok, ok.assign(x=np.nan)),
+            DataError,
+            "'x' has no finite values in the current frame",
+        ),
+        (
+            lambda: drift(ok.assign(s=None), ok),
+            DataError,
+            "'s' has no values in the reference frame",
+        ),
         (lambda: drift([1, 2], ok), DataError, "must be a pandas DataFrame"),
         (lambda: drift(ok, ok, numeric=["x"], categorical=["x"]), UsageError, "both numeric"),
         (lambda: drift(ok, ok, bins=1), UsageError, "bins must be an integer >= 2"),
