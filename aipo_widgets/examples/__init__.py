@@ -31,6 +31,7 @@ from __future__ import annotations
 import importlib
 from importlib.resources import files
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from aipo_widgets.errors import Problem, UsageError
@@ -89,6 +90,12 @@ def example_yaml(name: str) -> bytes:
     return (files("aipo_widgets.examples") / folder / "aipo.yaml").read_bytes()
 
 
+def _data_module(folder: str) -> ModuleType | None:
+    if not (files("aipo_widgets.examples") / folder / "data.py").is_file():
+        return None
+    return importlib.import_module(f"aipo_widgets.examples.{folder}.data")
+
+
 def generate_frames(name: str) -> dict[str, pd.DataFrame]:
     """Generate an example's data tables in memory (the same as :func:`write_example` writes).
 
@@ -112,11 +119,8 @@ def generate_frames(name: str) -> dict[str, pd.DataFrame]:
     >>> generate_frames("blank")
     {}
     """
-    folder = _check_name(name)
-    if not (files("aipo_widgets.examples") / folder / "data.py").is_file():
-        return {}
-    module = importlib.import_module(f"aipo_widgets.examples.{folder}.data")
-    return module.generate()
+    module = _data_module(_check_name(name))
+    return {} if module is None else module.generate()
 
 
 def write_example(name: str, target: Path) -> list[Path]:
@@ -158,8 +162,9 @@ def write_example(name: str, target: Path) -> list[Path]:
     """
     target = Path(target)
     text = example_yaml(name)
-    frames = generate_frames(name)
-    planned = [target / "aipo.yaml", *(target / "data" / f"{table}.csv" for table in frames)]
+    module = _data_module(_FOLDERS[name])
+    tables = () if module is None else module.TABLES
+    planned = [target / "aipo.yaml", *(target / "data" / f"{table}.csv" for table in tables)]
     existing = [p for p in planned if p.exists()]
     if existing:
         raise UsageError([
@@ -167,6 +172,8 @@ def write_example(name: str, target: Path) -> list[Path]:
                     fix="write the example into a new or empty folder", code="file_exists")
             for p in existing
         ])
+    # Generated before anything is written, so an error leaves the folder as it was.
+    frames = {} if module is None else module.generate()
     target.mkdir(parents=True, exist_ok=True)
     if frames:
         (target / "data").mkdir(exist_ok=True)
@@ -175,7 +182,8 @@ def write_example(name: str, target: Path) -> list[Path]:
     with open(planned[0], "xb") as fh:
         fh.write(text)
     written.append(planned[0])
-    for path, frame in zip(planned[1:], frames.values(), strict=True):
+    for path, table in zip(planned[1:], tables, strict=True):
+        frame = frames[table]
         with open(path, "x", encoding="utf-8", newline="") as fh:
             frame.to_csv(fh, index=False, lineterminator="\n")
         written.append(path)

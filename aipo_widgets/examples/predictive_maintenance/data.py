@@ -52,6 +52,10 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
+# The tables, in the order they are written to data/<name>.csv.
+TABLES = ("sensor_windows", "training_ids", "gold_set", "downtime_history", "pilot_downtime",
+          "production_window")
+
 SEED = 20260302
 
 FIRST_WEEK = dt.date(2025, 5, 5)

@@ -46,6 +46,9 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
+# The tables, in the order they are written to data/<name>.csv.
+TABLES = ("tickets", "gold_reviews", "experiment_log", "production_log")
+
 SEED = 20260803
 
 N_BASELINE = 2600
