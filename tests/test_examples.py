@@ -131,6 +131,20 @@ def test_blank_shows_every_section_as_a_valid_commented_example():
             assert section in data, f"blank/aipo.yaml shows no example of '{section}'"
 
 
+@pytest.mark.parametrize(("name", "tier"), [("support-summaries", "limited"),
+                                             ("predictive-maintenance", "minimal")])
+def test_compliance_answers_use_the_questionnaire_and_classify_as_documented(name, tier):
+    import datetime as dt
+
+    from aipo_widgets.compliance import check_answers, classify_workspace
+
+    ws = _ws(name)
+    assert check_answers(ws.compliance, ws.data_map) == []
+    result = classify_workspace(ws, as_of=dt.date(2026, 11, 26))
+    assert result.tier == tier
+    assert result.to_dict()["open_questions"] == []
+
+
 # --------------------------------------------------------------------------------------------
 # write_example
 
