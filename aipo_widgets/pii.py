@@ -67,7 +67,7 @@ import ipaddress
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from aipo_widgets.errors import DataError, UsageError
@@ -119,6 +119,10 @@ _DATE_TIME = re.compile(
     r"\s*(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})"
     r"(?:[ T]+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?\s*"
 )
+_DATE_IN_RUN = re.compile(
+    r"(?<!\d)(?:(?:0?[1-9]|[12]\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2}(?![\d.]))"
+    r"|(?:19|20)\d{2}[./-](?:0?[1-9]|1[0-2])[./-](?:0?[1-9]|[12]\d|3[01]))(?!\d)"
+)
 _PRICE = re.compile(r"\s*\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{2})?\s*")
 _QUICK = re.compile(r"[0-9@]|::")
 
@@ -126,7 +130,10 @@ _ID_WORDS = (
     r"order|orders|bestellung|bestellnummer|bestell-?nr|auftrag|auftragsnummer|ref|referenz|"
     r"reference|invoice|rechnung|rechnungsnummer|ticket|case|fall|vorgang|vorgangsnummer|"
     r"kunde|kunden|kundennummer|kunden-?nr|customer|account|konto|kontonummer|sku|artikel|"
-    r"artikelnummer|art\.?-?nr|tracking|sendung|sendungsnummer|serial|seriennummer|id|po|lot"
+    r"artikelnummer|art\.?-?nr|tracking|sendung|sendungsnummer|serial|seriennummer|id|po|lot|"
+    r"vertrag|vertragsnummer|contract|policy|police|mandat|mandatsreferenz|antrag|antragsnummer|"
+    r"schaden|schadennummer|claim|booking|buchung|buchungsnummer|reservation|reservierung|"
+    r"lieferschein|delivery|paket|parcel|shipment|ean|gtin|isbn|imei"
 )
 _ID_CONTEXT = re.compile(
     rf"(?:\b(?:{_ID_WORDS})\.?\s*(?:-?\s*(?:nr|no|nummer|number|id)\.?)?\s*[:#]?|#)\s*$",
@@ -141,7 +148,7 @@ _VERSION_CONTEXT = re.compile(
 # issuer prefixes and lengths of payment cards (ISO/IEC 7812 IIN ranges as published by the
 # networks); a Luhn-valid run must fit one of them
 _CARD_BRANDS: tuple[tuple[str, tuple[tuple[int, int], ...], tuple[int, ...]], ...] = (
-    ("visa", ((4, 4),), (13, 16, 19)),
+    ("visa", ((4, 4),), (16, 19)),  # 13-digit Visa numbers are no longer issued
     ("mastercard", ((51, 55), (2221, 2720)), (16,)),
     ("amex", ((34, 34), (37, 37)), (15,)),
     ("discover", ((6011, 6011), (644, 649), (65, 65), (622126, 622925)), (16, 17, 18, 19)),
@@ -272,24 +279,37 @@ def _find_emails(text: str, out: list[Finding]) -> None:
         out.append(Finding("EMAIL", m.start(), m.end(), s, s.lower(), domain.lower()))
 
 
+@cache
+def _iban_length(cc: str) -> int | None:
+    """Return the IBAN length of a country from python-stdnum's registry (None: no IBANs)."""
+    from stdnum import numdb
+
+    info = numdb.get("iban").info(cc)
+    props = info[0][1] if info else {}
+    if not props or "bban" not in props:
+        return None
+    return 4 + sum(int(n) for n in re.findall(r"(\d+)!", props["bban"]))
+
+
 def _find_ibans(text: str, out: list[Finding]) -> None:
     _, iban, _ = _libs()
     for m in _IBAN.finditer(text):
         s = m.group()
         pos = [i for i, c in enumerate(s) if c != " "]
         compact = "".join(s[i] for i in pos).upper()
-        # the pattern may run into the next word ("... 0130 00 BIC COBADEFF"): try the longest
-        # prefix first; a country's IBAN length is fixed, so at most one prefix can be valid
-        for n in range(len(compact), 14, -1):
-            if iban.is_valid(compact[:n]):
-                end = m.start() + pos[n - 1] + 1
-                out.append(Finding("IBAN", m.start(), end, text[m.start() : end],
-                                   compact[:n], compact[:2]))  # fmt: skip
-                break
+        # the pattern may run into the next word ("... 0130 00 BIC COBADEFF"): cut it at the
+        # length of the country's IBANs, then let stdnum check format and mod-97 digits
+        n = _iban_length(compact[:2])
+        if n is None or len(compact) < n or not iban.is_valid(compact[:n]):
+            continue
+        end = m.start() + pos[n - 1] + 1
+        out.append(Finding("IBAN", m.start(), end, text[m.start() : end], compact[:n], compact[:2]))
 
 
 def _find_cards(text: str, out: list[Finding]) -> None:
     _, _, luhn = _libs()
+    from stdnum import ean
+
     for m in _CARD.finditer(text):
         s = m.group()
         digits = s.replace(" ", "").replace("-", "")
@@ -298,6 +318,8 @@ def _find_cards(text: str, out: list[Finding]) -> None:
         brand = _card_brand(digits)
         if brand is None or not luhn.is_valid(digits):
             continue
+        if len(digits) == 13 and ean.is_valid(digits):
+            continue  # an EAN-13 product code (ticket texts quote them) with a lucky Luhn digit
         out.append(Finding("CARD", m.start(), m.end(), s, digits, brand))
 
 
@@ -324,41 +346,93 @@ def _find_ips(text: str, out: list[Finding]) -> None:
             out.append(Finding("IP", m.start(), m.end(), s, addr6.compressed, "ipv6"))
 
 
+def _phone_segments(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """Split a candidate run at the dates inside it (``Zeitraum 01.02.2026 - 01.02.2027``)."""
+    pos = start
+    for d in _DATE_IN_RUN.finditer(text, start, end):
+        yield pos, d.start()
+        pos = d.end()
+    yield pos, end
+
+
+def _is_fragment(text: str, a: int, b: int) -> bool:
+    """Tell whether text[a:b] is glued to more digits by / . - (``0303/45`` in ``2025/0303/45``)."""
+    before = a >= 2 and text[a - 1] in "/.-" and text[a - 2].isdigit()
+    after = b + 1 < len(text) and text[b] in "/.-" and text[b + 1].isdigit()
+    return before or after
+
+
 def _find_phones(text: str, regions: Sequence[str], taken: list[tuple[int, int]],
                  out: list[Finding]) -> None:  # fmt: skip
     phonenumbers, _, _ = _libs()
-    leniency = phonenumbers.Leniency.VALID
+    valid = phonenumbers.Leniency.VALID
+    strict = phonenumbers.Leniency.STRICT_GROUPING
     fmt = phonenumbers.PhoneNumberFormat.E164
     for m in _PHONE.finditer(text):
-        start, end = m.span()
-        s = m.group()
-        if sum(c.isdigit() for c in s) < 7:
+        if sum(c.isdigit() for c in m.group()) < 7:
             continue
-        if any(a < end and start < b for a, b in taken):
+        if any(a < m.end() and m.start() < b for a, b in taken):
             continue  # already an IBAN, card or IP address
-        if _DATE_TIME.fullmatch(s) or _PRICE.fullmatch(s):
+        for seg_start, seg_end in _phone_segments(text, *m.span()):
+            s = text[seg_start:seg_end]
+            stripped = s.strip(" \t-/.")
+            if sum(c.isdigit() for c in stripped) < 7:
+                continue
+            start = seg_start + s.index(stripped)
+            s = stripped
+            if _DATE_TIME.fullmatch(s) or _PRICE.fullmatch(s):
+                continue
+            if _ID_CONTEXT.search(text, max(0, start - 32), start):
+                continue
+            _match_phones(text, s, start, regions, valid, strict, fmt, out)
+
+
+def _match_phones(text: str, s: str, start: int, regions: Sequence[str], valid: Any,
+                  strict: Any, fmt: Any, out: list[Finding]) -> None:  # fmt: skip
+    phonenumbers, _, _ = _libs()
+    found: list[tuple[int, int]] = []
+    lead = s.lstrip("(")
+    international = lead.startswith(("+", "00"))
+    for region in regions:
+        if not international and (lead.startswith("0") != (_trunk_prefix(region) == "0")):
+            # a national number starting with 0 belongs to a region whose trunk prefix is 0
+            # (DE, GB), one starting with 1-9 to a region without (US): skip the others
             continue
-        if _ID_CONTEXT.search(text, max(0, start - 32), start):
-            continue
-        found: list[tuple[int, int]] = []
-        for region in regions:
-            for pm in phonenumbers.PhoneNumberMatcher(s, region, leniency=leniency):
-                a, b = start + pm.start, start + pm.end
-                if any(x < b and a < y for x, y in found):
-                    continue
-                raw = pm.raw_string
-                while raw.startswith("(") and raw.count("(") > raw.count(")"):
-                    raw, a = raw[1:].lstrip(), a + 1 + len(raw[1:]) - len(raw[1:].lstrip())
-                if raw.isdigit() and not raw.startswith("0"):
-                    continue  # unformatted digit runs: order numbers, not phone numbers
-                if pm.start > 0 and _ID_CONTEXT.search(text, max(0, a - 32), a):
-                    continue
-                found.append((a, b))
-                e164 = phonenumbers.format_number(pm.number, fmt)
-                rc = phonenumbers.region_code_for_number(pm.number) or region
-                out.append(Finding("PHONE", a, b, raw, e164, rc))
-            if found and s.lstrip("(").startswith(("+", "00")):
-                break  # international format: every region reads it the same way
+        for pm in phonenumbers.PhoneNumberMatcher(s, region, leniency=valid):
+            a, b = start + pm.start, start + pm.end
+            if any(x < b and a < y for x, y in found):
+                continue
+            raw = pm.raw_string
+            while raw.startswith("(") and raw.count("(") > raw.count(")"):
+                rest = raw[1:].lstrip()
+                a += len(raw) - len(rest)
+                raw = rest
+            if raw.isdigit() and not raw.startswith("0"):
+                continue  # unformatted digit runs: order numbers, not phone numbers
+            if _is_fragment(text, a, b):
+                continue
+            if a > start and _ID_CONTEXT.search(text, max(0, a - 32), a):
+                continue
+            # national format without a trunk prefix (US style): the digit groups must be
+            # those of the number's format, e.g. 212-555-0199, not 2025/0014/21
+            if not raw.lstrip("(").startswith(("+", "0")) and not any(
+                sm.raw_string == raw
+                for sm in phonenumbers.PhoneNumberMatcher(raw, region, leniency=strict)
+            ):
+                continue
+            found.append((a, b))
+            e164 = phonenumbers.format_number(pm.number, fmt)
+            rc = phonenumbers.region_code_for_country_code(pm.number.country_code)
+            out.append(Finding("PHONE", a, b, raw, e164, rc))
+        if found:
+            break  # the first region (in the order given) that reads the run wins
+
+
+@cache
+def _trunk_prefix(region: str) -> str | None:
+    phonenumbers, _, _ = _libs()
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return meta.national_prefix if meta is not None else None
 
 
 def _resolve(found: list[Finding]) -> list[Finding]:
