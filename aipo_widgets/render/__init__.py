@@ -1,0 +1,32 @@
+"""Static pictures of the kit's objects: hand-built SVG, the same wherever they are shown.
+
+The widgets display these where no widget front end runs (nbconvert HTML, a notebook opened
+untrusted, GitHub), the core objects use them for ``display(obj)``, and the reports reuse them.
+Each ``*_data`` function turns a core result into plain JSON-ready data (what the widget syncs
+to the browser); each ``*_svg`` function draws that data (or the core object directly) and
+returns the SVG text; :func:`mimebundle` wraps a picture for ``_repr_mimebundle_``.
+
+Examples
+--------
+>>> from aipo_widgets.spec import Workspace
+>>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"}, "risks": [
+...     {"id": "R1", "title": "t", "category": "model", "likelihood": 2, "impact": 3}]})
+>>> bundle = mimebundle(risk_matrix_svg(ws), alt="risk matrix")
+>>> bundle["text/html"][:40]
+'<img src="data:image/svg+xml;base64,PHN2'
+"""
+
+from __future__ import annotations
+
+from aipo_widgets.render._svg import Svg, fmt_number, img_html, mimebundle
+from aipo_widgets.render.risk_matrix import risk_matrix_alt, risk_matrix_data, risk_matrix_svg
+
+__all__ = [
+    "Svg",
+    "fmt_number",
+    "img_html",
+    "mimebundle",
+    "risk_matrix_alt",
+    "risk_matrix_data",
+    "risk_matrix_svg",
+]

@@ -1,0 +1,20 @@
+"""The AIPO widgets: the workspace edited where the analysis lives, a picture everywhere else.
+
+Each widget is bound to a workspace (``aipo_widgets.workspace.load(folder)``), renders what the
+core computes, applies the edits made in the browser to the workspace model and writes them to
+``aipo.yaml`` on request (comments kept). ``read_only=True`` is enforced in Python, for Voila
+pages. Where no widget front end runs the same output shows a static picture.
+
+Examples
+--------
+>>> from aipo_widgets.widgets import RiskMatrixWidget
+>>> RiskMatrixWidget.__name__
+'RiskMatrixWidget'
+"""
+
+from __future__ import annotations
+
+from aipo_widgets.widgets._base import AipoWidget
+from aipo_widgets.widgets.risk_matrix import RiskMatrixWidget
+
+__all__ = ["AipoWidget", "RiskMatrixWidget"]

@@ -1,0 +1,190 @@
+// Shared helpers of the AIPO widgets. Prepended to each widget's module by Python
+// (aipo_widgets/widgets/_base.py: static_asset), because anywidget loads a module from a
+// string and a module cannot import a sibling file. No bundler, no network.
+//
+// The contract: Python computes everything (values, statuses, bands, scores, ranks) and syncs
+// it in the `view` trait; the module renders it and sends operations back with `sendOp`.
+// Nothing here is trusted by Python: read-only is enforced in the kernel.
+
+/**
+ * The part of the anywidget model the modules use.
+ * @typedef {Object} Model
+ * @property {(name: string) => any} get
+ * @property {(event: string, cb: (...args: any[]) => void) => void} on
+ * @property {(event: string, cb: (...args: any[]) => void) => void} off
+ * @property {(content: any) => void} send
+ */
+
+/**
+ * A reply from Python to an operation.
+ * @typedef {{type: "reply", seq: number|null, ok: boolean, [key: string]: any}} Reply
+ */
+
+/**
+ * Create an element.
+ * @param {string} tag
+ * @param {Record<string, any>} [attrs] attributes; `class`, `text`, `on*` (listeners),
+ *   `dataset` and `style` objects are handled specially; null/false values are skipped.
+ * @param {...(Node|string|null|undefined|false)} children
+ * @returns {HTMLElement}
+ */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") el.className = v;
+    else if (k === "text") el.textContent = v;
+    else if (k === "dataset") Object.assign(el.dataset, v);
+    else if (k === "style" && typeof v === "object") Object.assign(el.style, v);
+    else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
+    else if (v === true) el.setAttribute(k, "");
+    else el.setAttribute(k, String(v));
+  }
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === "string" ? document.createTextNode(c) : c);
+  }
+  return el;
+}
+
+/**
+ * Format a number for display: three significant figures, thousands separated.
+ * Mirrors aipo_widgets.render._svg.fmt_number so widget and picture read the same.
+ * @param {number|null|undefined} value
+ * @param {string} [unit]
+ * @returns {string}
+ */
+function fmt(value, unit = "") {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  const a = Math.abs(value);
+  let text;
+  if (a >= 1000) text = Math.round(value).toLocaleString("en-US");
+  else if (a >= 100) text = value.toFixed(0);
+  else if (a >= 10) text = String(Number(value.toFixed(1)));
+  else if (a === 0) text = "0";
+  else text = String(Number(value.toPrecision(3)));
+  if (!unit) return text;
+  return unit === "%" ? `${text}%` : `${text} ${unit}`;
+}
+
+let _aipoSeq = 0;
+
+/**
+ * Send an operation to Python. Returns its sequence number; the reply carries it.
+ * @param {Model} model
+ * @param {string} op
+ * @param {Record<string, any>} [fields]
+ * @returns {number}
+ */
+function sendOp(model, op, fields = {}) {
+  _aipoSeq += 1;
+  model.send({ op, seq: _aipoSeq, ...fields });
+  return _aipoSeq;
+}
+
+/**
+ * Build the frame every AIPO widget shares: heading, toolbar, error banner, body, footer with
+ * the save button and the save status. Keeps itself in sync with the common traits.
+ * @param {Model} model
+ * @param {HTMLElement} el
+ * @param {{kind: string}} opts kind: a CSS modifier, e.g. "risk"
+ * @returns {{root: HTMLElement, toolbar: HTMLElement, body: HTMLElement,
+ *   aside: HTMLElement, onReply: (cb: (r: Reply) => void) => void, destroy: () => void}}
+ */
+function frame(model, el, opts) {
+  const title = h("h3", { class: "aipo-title" });
+  const badge = h("span", { class: "aipo-badge", text: "read-only", title:
+    "Shown for reading: edits are not accepted" });
+  const toolbar = h("div", { class: "aipo-toolbar", role: "toolbar" });
+  const errorText = h("span", { class: "aipo-error-text" });
+  const errorBox = h("div", { class: "aipo-error", role: "alert" }, h("strong", {}, "Error: "),
+    errorText,
+    h("button", { class: "aipo-btn aipo-btn-quiet", "aria-label": "Dismiss the error",
+      onclick: () => { errorBox.hidden = true; } }, "×"));
+  const body = h("div", { class: "aipo-body" });
+  const aside = h("div", { class: "aipo-aside" });
+  const main = h("div", { class: "aipo-main" }, body, aside);
+  const statusText = h("span", { class: "aipo-status-text", role: "status",
+    "aria-live": "polite" });
+  const saveBtn = h("button", { class: "aipo-btn aipo-btn-primary aipo-save",
+    title: "Write the edits to aipo.yaml (comments are kept)",
+    onclick: () => sendOp(model, "save") }, "Save");
+  const reloadBtn = h("button", { class: "aipo-btn aipo-conflict-btn",
+    title: "Discard your unsaved edits and load the file as it is on disk",
+    onclick: () => sendOp(model, "reload") }, "Reload from disk");
+  const forceBtn = h("button", { class: "aipo-btn aipo-conflict-btn",
+    title: "Overwrite the file on disk with your version",
+    onclick: () => sendOp(model, "save", { force: true }) }, "Overwrite");
+  const footer = h("div", { class: "aipo-footer" }, statusText, reloadBtn, forceBtn, saveBtn);
+  const root = h("section", { class: `aipo aipo-${opts.kind}`, role: "region" },
+    h("div", { class: "aipo-head" }, title, badge, toolbar), errorBox, main, footer);
+  el.replaceChildren(root);
+
+  const sync = () => {
+    const ro = !!model.get("read_only");
+    title.textContent = model.get("title") || "";
+    root.setAttribute("aria-label", model.get("title") || "AIPO widget");
+    root.classList.toggle("aipo-ro", ro);
+    badge.hidden = !ro;
+    const err = model.get("error") || "";
+    errorText.textContent = err;
+    errorBox.hidden = !err;
+    const dirty = !!model.get("dirty");
+    const kind = model.get("status_kind") || "";
+    statusText.textContent = model.get("status") || (dirty ? "Unsaved changes" : "");
+    statusText.className = `aipo-status-text aipo-status-${kind || "none"}`;
+    saveBtn.hidden = ro;
+    saveBtn.disabled = !dirty && kind !== "error";
+    reloadBtn.hidden = ro || kind !== "conflict";
+    forceBtn.hidden = ro || kind !== "conflict";
+    footer.hidden = ro && !err;
+  };
+  sync();
+  const names = ["title", "read_only", "error", "dirty", "status", "status_kind"];
+  for (const n of names) model.on(`change:${n}`, sync);
+
+  /** @type {((r: Reply) => void)[]} */
+  const replyHandlers = [];
+  /** @param {any} msg */
+  const onMsg = (msg) => {
+    if (msg && msg.type === "reply") for (const cb of replyHandlers) cb(msg);
+  };
+  model.on("msg:custom", onMsg);
+  return {
+    root, toolbar, body, aside,
+    onReply: (cb) => { replyHandlers.push(cb); },
+    destroy: () => {
+      for (const n of names) model.off(`change:${n}`, sync);
+      model.off("msg:custom", onMsg);
+    },
+  };
+}
+
+/**
+ * A <select> with labelled options.
+ * @param {string} label accessible name
+ * @param {[string, string][]} options [value, text] pairs
+ * @param {string} value
+ * @param {(v: string) => void} onChange
+ * @returns {HTMLLabelElement}
+ */
+function selectBox(label, options, value, onChange) {
+  const sel = h("select", { class: "aipo-select", onchange: () => onChange(sel.value) },
+    ...options.map(([v, t]) => h("option", { value: v, selected: v === value }, t)));
+  return /** @type {HTMLLabelElement} */ (h("label", { class: "aipo-field" },
+    h("span", { class: "aipo-field-label" }, label), sel));
+}
+
+/**
+ * Schedule `fn` once per animation frame at most (coalesces bursts of model changes).
+ * @param {() => void} fn
+ * @returns {() => void}
+ */
+function coalesce(fn) {
+  let pending = false;
+  return () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; fn(); });
+  };
+}

@@ -1,0 +1,147 @@
+"""The widgets in a real JupyterLab and Chromium: display, edit through the UI, save.
+
+Each test opens a notebook in a fresh workspace URL, runs it, edits through the widget as a
+person would (drag, keys, inputs), checks the kernel-side object changed (code run in the same
+kernel), clicks the widget's Save button and checks ``aipo.yaml`` on disk: the edit is there
+and the comments are intact. Screenshots of every widget go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import lab
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# Comments of the support-summaries example that a save must keep.
+COMMENTS = ["# overdue: was due before the team-by-team stage"]
+
+
+def _nb(folder, setup: str, show: str) -> str:
+    return lab.widget_notebook(folder, f"t-{uuid.uuid4().hex[:8]}.ipynb", setup, show)
+
+
+def _save_and_read(page, widget, path):
+    before = path.read_text(encoding="utf-8")
+    widget.get_by_role("button", name="Save").click()
+    widget.locator(".aipo-status-ok").wait_for(timeout=lab.ROUND_TRIP_MS)
+    after = path.read_text(encoding="utf-8")
+    assert after != before
+    for c in COMMENTS:
+        assert c in after, f"comment lost by the save: {c}"
+    return before, after
+
+
+def _changed_lines(before: str, after: str) -> list[str]:
+    import difflib
+
+    return [ln for ln in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="",
+                                             n=0)
+            if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+
+
+def _kernel(page, code: str) -> str:
+    out = lab.run_code(page, code)
+    assert "ERROR" not in out, out
+    return out.strip()
+
+
+# --------------------------------------------------------------------------------------------
+# Risk matrix
+
+
+def test_risk_matrix_drag_keyboard_save(lab_server, page, example_ws):
+    nb = _nb(example_ws, "w = aw.RiskMatrixWidget(wf)", "w")
+    lab.open_and_run(page, lab_server, nb, widgets=1)
+    widget = page.locator(".aipo-risk").first
+    lab.screenshot(widget, "risk_matrix")
+
+    # R1 is rated residual L2 x I3 in the example: drag it to L5 x I5.
+    chip = widget.locator(".aipo-chip[data-id='R1']").first
+    assert chip.locator("xpath=ancestor::*[@role='gridcell']").get_attribute("data-l") == "2"
+    target = widget.locator(".aipo-rm-cell[data-l='5'][data-i='5']")
+    chip.drag_to(target)
+    target.locator(".aipo-chip[data-id='R1']").wait_for(timeout=lab.ROUND_TRIP_MS)
+    assert _kernel(page, "r = wf.workspace.risk('R1'); print(r.residual_likelihood, "
+                         "r.residual_impact)") == "5 5"
+
+    # Keyboard: focus R2 (residual L1 x I4) and press the up arrow: likelihood 2.
+    widget.locator(".aipo-chip[data-id='R2']").first.focus()
+    page.keyboard.press("ArrowUp")
+    widget.locator(".aipo-rm-cell[data-l='2'][data-i='4'] .aipo-chip[data-id='R2']").wait_for(
+        timeout=lab.ROUND_TRIP_MS)
+    assert _kernel(page, "print(wf.workspace.risk('R2').residual_likelihood)") == "2"
+    # Focus follows the chip, so a person can keep pressing keys.
+    assert page.evaluate("document.activeElement.dataset.id") == "R2"
+
+    before, after = _save_and_read(page, widget, example_ws / "aipo.yaml")
+    changed = _changed_lines(before, after)
+    assert changed == [
+        "-    residual_likelihood: 2", "-    residual_impact: 3",
+        "+    residual_likelihood: 5", "+    residual_impact: 5",
+        "-    residual_likelihood: 1", "+    residual_likelihood: 2",
+    ], changed
+    assert not page.js_errors
+
+
+def test_risk_matrix_details_toggle_and_filter(lab_server, page, example_ws):
+    nb = _nb(example_ws, "w = aw.RiskMatrixWidget(wf)", "w")
+    lab.open_and_run(page, lab_server, nb, widgets=1)
+    widget = page.locator(".aipo-risk").first
+    # Inherent view: R1 is L3 x I4 there.
+    widget.get_by_role("button", name="Inherent").click()
+    widget.locator(".aipo-rm-cell[data-l='3'][data-i='4'] .aipo-chip[data-id='R1']").wait_for()
+    # Details: change the owner through the panel.
+    widget.locator(".aipo-chip[data-id='R1']").first.click()
+    owner = widget.get_by_label("Owner of R1")
+    owner.fill("Sam Lee")
+    owner.press("Enter")
+    page.wait_for_function("() => true")
+    lab.wait_until(lambda: _kernel(page, "print(wf.workspace.risk('R1').owner)") == "Sam Lee")
+    lab.screenshot(widget, "risk_matrix_details")
+    # Category filter hides the other categories.
+    widget.get_by_label("Category").select_option("model")
+    cats = widget.locator(".aipo-rm-grid .aipo-chip[data-id]").evaluate_all(
+        "els => els.map(e => e.dataset.id)")
+    model_ids = json.loads(_kernel(page, "import json; print(json.dumps([r.id for r in "
+                                         "wf.workspace.risks if r.category == 'model' and "
+                                         "r.status != 'closed']))"))
+    assert sorted(cats) == sorted(model_ids)
+    assert not page.js_errors
+
+
+def test_read_only_refuses_ui_and_forged_messages(lab_server, page, example_ws):
+    nb = _nb(example_ws, "w = aw.RiskMatrixWidget(wf, read_only=True)", "w")
+    lab.open_and_run(page, lab_server, nb, widgets=1)
+    widget = page.locator(".aipo-risk").first
+    assert widget.get_by_role("button", name="Save").count() == 0 or \
+        not widget.get_by_role("button", name="Save").is_visible()
+    chip = widget.locator(".aipo-chip[data-id='R1']").first
+    assert chip.get_attribute("draggable") is None
+    chip.focus()
+    page.keyboard.press("ArrowUp")
+    # A forged comm message straight over the kernel websocket: set read_only and move a risk.
+    model_id = _kernel(page, "print(w.model_id)")
+    page.evaluate("""async (commId) => {
+        const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+        const send = (data) => {
+            // A raw comm_msg on the shell channel, as any script holding the page could send.
+            kernel.sendShellMessage({
+                header: {msg_id: crypto.randomUUID(), msg_type: 'comm_msg', username: 'x',
+                         session: kernel.clientId, date: new Date().toISOString(),
+                         version: '5.3'},
+                parent_header: {}, metadata: {}, channel: 'shell', buffers: [],
+                content: {comm_id: commId, data},
+            }, false, true);
+        };
+        send({method: 'update', state: {read_only: false, view: {}}, buffer_paths: []});
+        send({method: 'custom', content: {op: 'move', risk: 'R1', rating: 'residual',
+                                          likelihood: 5, impact: 5}});
+    }""", model_id)
+    lab.wait_until(lambda: "read-only" in _kernel(page, "print(w.error)"))
+    assert _kernel(page, "print(w.read_only, wf.workspace.risk('R1').residual_likelihood, "
+                         "wf.changed)") == "True 2 False"
+    lab.screenshot(widget, "risk_matrix_read_only")
