@@ -246,6 +246,16 @@ class ValueHypothesis(_Model):
     )
 
 
+class Measure(_Model):
+    """How a metric is measured from a data source: a statistic of one column."""
+
+    source: Id = Field(description="The data source (its 'where' filter applies).")
+    column: str = Field(description="The column measured.")
+    stat: Literal["mean", "median", "p95", "sum", "share", "count"] = Field(
+        "mean", description="mean, median, p95, sum, share (of true/1 values) or count of rows."
+    )
+
+
 class MetricNode(_Model):
     """One node of the metric tree: from the North Star down to model metrics and guardrails."""
 
@@ -272,6 +282,9 @@ class MetricNode(_Model):
     current: float | None = Field(None, description="Latest measured value.")
     source: str = Field("", description="Where the number comes from (query, data source, manual).")
     cadence: str = Field("", description="How often it is measured, e.g. 'weekly'.")
+    measure: Measure | None = Field(
+        None, description="How the value is measured from data, where it can be."
+    )
     eval_metric: str | None = Field(
         None,
         description=(
@@ -393,6 +406,30 @@ class DataSource(_Model):
     text_columns: list[str] = Field(
         default_factory=list, description="Free-text columns to scan for personal data."
     )
+    where: dict[str, str | int | float | bool] = Field(
+        default_factory=dict,
+        description="Only the rows of the file where each column equals its value, e.g. "
+        "{period: baseline} when one file holds several periods.",
+    )
+    id_column: str | None = Field(None, description="Column identifying a row (ticket, window).")
+    label_column: str | None = Field(
+        None, description="Ground truth: the label or the human review label (gold sets)."
+    )
+    score_column: str | None = Field(
+        None, description="The model's score (probability) or prediction."
+    )
+    group_columns: list[str] = Field(
+        default_factory=list, description="Columns that define groups for fairness checks."
+    )
+    time_column: str | None = Field(None, description="Timestamp or date of a row.")
+    arm_column: str | None = Field(
+        None, description="Pilots: the column assigning each row to control or treatment."
+    )
+    covariate_column: str | None = Field(
+        None, description="Pilots: a pre-period value of the metric, for variance reduction."
+    )
+    cost_column: str | None = Field(None, description="Cost of the call or row, in currency.")
+    latency_column: str | None = Field(None, description="Latency of the call, in ms.")
 
 
 class DataMap(_Model):
@@ -854,6 +891,13 @@ def _reference_problems(ws: Workspace) -> Iterator[tuple[Path, str, str]]:
         yield from metric_ref(node.parent, ("metric_tree", "nodes", i, "parent"))
         for j, g in enumerate(node.guardrails):
             yield from metric_ref(g, ("metric_tree", "nodes", i, "guardrails", j))
+    for i, node in enumerate(mt.nodes):
+        if node.measure is not None and node.measure.source not in source_set:
+            yield (
+                ("metric_tree", "nodes", i, "measure", "source"),
+                f"names data source '{node.measure.source}', which is not in data_map.sources",
+                _suggest(node.measure.source, sources),
+            )
     for i, h in enumerate(ws.value_hypotheses):
         yield from metric_ref(h.metric, ("value_hypotheses", i, "metric"))
     for i, c in enumerate(ws.acceptance_criteria):
