@@ -247,9 +247,15 @@ class ValueHypothesis(_Model):
 
 
 class Measure(_Model):
-    """How a metric is measured from a data source: a statistic of one column."""
+    """How a metric is measured from data: a statistic of one column.
 
-    source: Id = Field(description="The data source (its 'where' filter applies).")
+    Without a source, each phase measures it in its own data where the column exists: the
+    baseline sources in discovery, the pilot in rollout, the production log in operation.
+    """
+
+    source: Id | None = Field(
+        None, description="Measure only in this data source (its 'where' filter applies)."
+    )
     column: str = Field(description="The column measured.")
     stat: Literal["mean", "median", "p95", "sum", "share", "count"] = Field(
         "mean", description="mean, median, p95, sum, share (of true/1 values) or count of rows."
@@ -892,7 +898,7 @@ def _reference_problems(ws: Workspace) -> Iterator[tuple[Path, str, str]]:
         for j, g in enumerate(node.guardrails):
             yield from metric_ref(g, ("metric_tree", "nodes", i, "guardrails", j))
     for i, node in enumerate(mt.nodes):
-        if node.measure is not None and node.measure.source not in source_set:
+        if node.measure and node.measure.source and node.measure.source not in source_set:
             yield (
                 ("metric_tree", "nodes", i, "measure", "source"),
                 f"names data source '{node.measure.source}', which is not in data_map.sources",
