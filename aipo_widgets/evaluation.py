@@ -608,7 +608,15 @@ def _groups(data: pd.DataFrame | None, groups: Any, n: int) -> _Groups:
         return _Groups(code_list[0], pd.Index(uniques_list[0], name=names[0]), names)
     dims = tuple(len(u) for u in uniques_list)
     flat = np.ravel_multi_index(tuple(code_list), dims)
-    codes, observed = pd.factorize(flat, sort=True)
+    del code_list
+    if math.prod(dims) <= 4 * n + 1024:
+        # few combinations: number the observed ones in order with a bincount (no hashing)
+        seen = np.bincount(flat, minlength=math.prod(dims)) > 0
+        observed = np.flatnonzero(seen)
+        remap = np.cumsum(seen) - 1
+        codes = remap[flat]
+    else:
+        codes, observed = pd.factorize(flat, sort=True)
     parts = np.unravel_index(np.asarray(observed), dims)
     index = pd.MultiIndex(levels=uniques_list, codes=list(parts), names=names)
     return _Groups(codes.astype(np.intp), index, names)
@@ -626,33 +634,39 @@ def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 class _Cells:
     """Base of kernels whose statistics are functions of counts of rows per cell.
 
-    Subclasses set ``cells`` (cell id per row), ``ncell``, ``counts`` (rows per cell) and
-    ``cell_group`` (group of each cell), and implement :meth:`compute`.
+    Subclasses set ``cells`` (cell id per row), ``ncell``, ``counts`` (rows per cell, int64)
+    and implement :meth:`compute`, which takes integer counts of shape (b, ncell) for b
+    resamples at once (and may overwrite them, to save memory).
     """
 
     cells: np.ndarray
     ncell: int
     counts: np.ndarray
-    cell_group: np.ndarray
     G: int
     metrics: tuple[str, ...]
 
     def point(self) -> dict[str, np.ndarray]:
-        return {k: v[0] for k, v in self.compute(self.counts[None, :].astype(float)).items()}
+        # a copy: compute may overwrite its input
+        return {k: v[0] for k, v in self.compute(self.counts[None, :].copy()).items()}
 
     def compute(self, counts: np.ndarray) -> dict[str, np.ndarray]:  # pragma: no cover
         raise NotImplementedError
 
     # -- resampling -----------------------------------------------------------------------------
     def draws(self, rng: np.random.Generator, n_boot: int, cell_stratum: np.ndarray | None):
-        """Yield arrays of resampled cell counts, shape (b, ncell), b resamples at a time."""
+        """Yield resampled cell counts (int64, shape (b, ncell)), b resamples at a time.
+
+        Rows are resampled with replacement within each stratum (all rows form one stratum
+        when ``cell_stratum`` is None), so each stratum keeps its size.
+        """
         n = len(self.cells)
-        strata = np.zeros(self.ncell, np.intp) if cell_stratum is None else cell_stratum
-        n_strata = int(strata.max()) + 1 if len(strata) else 1
-        occupied = np.flatnonzero(self.counts)
+        n_strata = 1 if cell_stratum is None else int(cell_stratum.max()) + 1
+        n_occupied = int(np.count_nonzero(self.counts))
         # Few occupied cells: draw the cell counts from their multinomial directly (the same
         # distribution as resampling rows, at a cost independent of the number of rows).
-        if len(occupied) * 8 <= n:
+        if n_occupied * 8 <= n:
+            occupied = np.flatnonzero(self.counts)
+            strata = np.zeros(self.ncell, np.intp) if cell_stratum is None else cell_stratum
             per_stratum = []
             for s in range(n_strata):
                 idx = occupied[strata[occupied] == s]
@@ -662,37 +676,48 @@ class _Cells:
             chunk = max(1, min(n_boot, 2**20 // max(self.ncell, 1)))
             for start in range(0, n_boot, chunk):
                 b = min(chunk, n_boot - start)
-                out = np.zeros((b, self.ncell))
+                out = np.zeros((b, self.ncell), dtype=np.int64)
                 for idx, tot, p in per_stratum:
                     out[:, idx] = rng.multinomial(tot, p, size=b)
                 yield out
             return
-        row_stratum = strata[self.cells]
-        order = np.argsort(row_stratum, kind="stable")
-        cells_sorted = self.cells[order]
-        sizes = np.bincount(row_stratum, minlength=n_strata)
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        # Otherwise resample row indices, a few resamples at a time so that the working arrays
+        # stay about the size of one column of the input.
+        if cell_stratum is not None and n_strata > 1:
+            order = np.argsort(cell_stratum[self.cells], kind="stable")
+            cells_sorted = self.cells[order]
+            del order
+            sizes = np.bincount(cell_stratum, weights=self.counts, minlength=n_strata)
+        else:
+            cells_sorted = self.cells
+            sizes = np.array([n])
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
         idx_dtype = np.int32 if n < 2**31 else np.int64
-        chunk = max(1, min(n_boot, 2**19 // max(n, self.ncell)))
+        chunk = max(1, min(n_boot, 2**17 // max(n, self.ncell)))
         for start in range(0, n_boot, chunk):
             b = min(chunk, n_boot - start)
             rows = np.empty((b, n), dtype=idx_dtype)
             for s in range(n_strata):
-                if sizes[s]:
-                    a, z = starts[s], starts[s] + sizes[s]
-                    rows[:, a:z] = rng.integers(0, sizes[s], size=(b, sizes[s]), dtype=idx_dtype)
-                    rows[:, a:z] += a
+                m = int(sizes[s])
+                if m:
+                    a = int(starts[s])
+                    rows[:, a : a + m] = rng.integers(a, a + m, size=(b, m), dtype=idx_dtype)
             keys = cells_sorted[rows]
-            keys += (np.arange(b) * self.ncell)[:, None]
+            del rows
+            if b > 1:
+                keys += (np.arange(b, dtype=np.int64) * self.ncell)[:, None]
             yield np.bincount(keys.ravel(), minlength=b * self.ncell).reshape(b, self.ncell)
 
 
 class _Binary(_Cells):
-    """Classification rows collapsed to (group, block, class) cells.
+    """Classification rows collapsed to (class, block) cells.
 
     A block is a run of rows of one group with one distinct score (rows sorted by group, then by
     score descending), or, without score metrics, one group with one predicted class.  Cell
-    ``2 * block + y`` counts the negatives (y = 0) and positives (y = 1) of a block.
+    ``y * K + block`` counts the negatives (first K cells) and the positives (last K cells) of
+    each block.  Within a group the blocks predicted positive (``score >= threshold``) come
+    first, so every count the metrics need is a difference of prefix sums over the blocks;
+    the prefix sums are integers, which keeps them exact and fast.
     """
 
     def __init__(
@@ -709,58 +734,98 @@ class _Binary(_Cells):
         g = groups.codes
         n = len(y)
         self.by_score = score is not None and any(m in SCORE_METRICS for m in self.metrics)
+        # cell ids fit in int32 for any gold set below a billion rows: half the memory
+        idt = np.int32 if 2 * n < 2**31 else np.int64
         if self.by_score:
             assert score is not None
-            # group ascending, score descending; a stable sort by group keeps the score order
-            order = np.argsort(-score, kind="stable")
-            gdt = np.int16 if G < 2**15 else np.intp  # radix sort for small group codes
-            order = order[np.argsort(g[order].astype(gdt), kind="stable")]
-            sg, ss = g[order], score[order]
+            # group ascending, score descending.  Ties may come in any order: equal scores of a
+            # group form one block whatever their order, so the fast unstable sort will do.
+            order = np.argsort(score)[::-1]
+            gs = g.astype(np.int16 if G < 2**15 else np.int64, copy=False)
+            if G > 1:
+                # a stable sort of the small group codes (a radix sort) keeps the score order
+                order = order[np.argsort(gs[order], kind="stable")]
+            ss = score[order]
             new = np.empty(n, dtype=bool)
             new[0] = True
             np.not_equal(ss[1:], ss[:-1], out=new[1:])
-            new[1:] |= sg[1:] != sg[:-1]
+            if G > 1:
+                sg = gs[order]
+                new[1:] |= sg[1:] != sg[:-1]
+                del sg
             first = np.flatnonzero(new)
-            blk_sorted = np.cumsum(new) - 1
-            blk = np.empty(n, dtype=np.intp)
-            blk[order] = blk_sorted
+            blk = np.empty(n, dtype=idt)
+            blk[order] = np.cumsum(new, dtype=idt) - 1
+            del new
             self.K = len(first)
-            self.block_group = sg[first]
+            self.block_group = gs[order[first]]
             self.block_score = ss[first]
-            self.block_pred = pred[order][first]
-            self.gfb = np.flatnonzero(np.r_[True, self.block_group[1:] != self.block_group[:-1]])
+            block_pred = pred[order[first]]
+            del order, ss, first
         else:
             # two blocks per group: predicted positive first (the "higher score" block)
-            blk = 2 * g + (~pred).astype(np.intp)
+            blk = 2 * g.astype(idt) + (~pred)
             self.K = 2 * G
             self.block_group = np.repeat(np.arange(G), 2)
             self.block_score = None
-            self.block_pred = np.tile([True, False], G)
-            self.gfb = np.arange(G) * 2
-        self.cells = 2 * blk + y.astype(np.intp)
-        self.ncell = 2 * self.K
+            block_pred = np.tile([True, False], G)
+        K = self.K
+        # block ranges per group: [start, split) predicted positive, [split, end) negative
+        bg = self.block_group
+        self.start = np.flatnonzero(np.r_[True, bg[1:] != bg[:-1]])
+        del bg
+        self.end = np.r_[self.start[1:], K]
+        n_pred = np.add.reduceat(block_pred.astype(np.int64), self.start)
+        self.split = self.start + n_pred
+        self.blocks_per_group = self.end - self.start
+        # segment starts for np.add.reduceat: every group start and every non-empty split, so
+        # that the segment beginning at a group's start ends at its split
+        self.seg = np.unique(np.r_[self.start, self.split[self.split < K]])
+        self.seg_of_start = np.searchsorted(self.seg, self.start)
+        self.has_pred = self.split > self.start
+        del self.block_group  # only the group ranges are needed from here on
+        if "brier" not in self.metrics:
+            self.block_score = None
+        np.add(blk, K, out=blk, where=y)  # positives in the second half of the cells
+        self.cells = blk
+        self.ncell = 2 * K
         self.counts = np.bincount(self.cells, minlength=self.ncell)
-        self.cell_group = np.repeat(self.block_group, 2)
-        self.cell_class = np.tile([0, 1], self.K)
 
     def strata(self, how: str) -> np.ndarray | None:
+        """Stratum of each cell: by class, by group, by group and class, or None."""
+        if how not in ("class", "group", "group_class"):
+            return None
+        K = self.K
         if how == "class":
-            return self.cell_class
-        if how == "group_class":
-            return self.cell_group * 2 + self.cell_class
+            return np.repeat(np.array([0, 1], dtype=np.intp), K)
+        group = np.repeat(np.arange(self.G, dtype=np.intp), self.blocks_per_group)
+        cell_group = np.concatenate([group, group])
         if how == "group":
-            return self.cell_group
-        return None
+            return cell_group
+        cell_group *= 2
+        cell_group[K:] += 1
+        return cell_group
+
+    def _prefix(self, a: np.ndarray) -> np.ndarray:
+        """Prefix sums with a leading 0: ``out[:, j]`` is the sum of the first j blocks."""
+        out = np.zeros((a.shape[0], a.shape[1] + 1), dtype=np.int64)
+        np.cumsum(a, axis=1, out=out[:, 1:])
+        return out
+
+    def _counts(self, counts: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Blocks' negatives and positives, and P, N, TP, FP per group (no row-sized arrays)."""
+        K = self.K
+        negb, posb = counts[:, :K], counts[:, K:]
+        sn = np.add.reduceat(negb, self.seg, axis=1)
+        sp = np.add.reduceat(posb, self.seg, axis=1)
+        P = np.add.reduceat(sp, self.seg_of_start, axis=1)
+        N = np.add.reduceat(sn, self.seg_of_start, axis=1)
+        tp = np.where(self.has_pred, sp[:, self.seg_of_start], 0)
+        fp = np.where(self.has_pred, sn[:, self.seg_of_start], 0)
+        return negb, posb, P, N, tp, fp
 
     def compute(self, counts: np.ndarray) -> dict[str, np.ndarray]:
-        negb = counts[..., 0::2].astype(float, copy=False)
-        posb = counts[..., 1::2].astype(float, copy=False)
-
-        def red(a: np.ndarray) -> np.ndarray:
-            return np.add.reduceat(a, self.gfb, axis=-1)
-
-        P, N = red(posb), red(negb)
-        tp, fp = red(posb * self.block_pred), red(negb * self.block_pred)
+        negb, posb, P, N, tp, fp = self._counts(counts)
         fn, tn = P - tp, N - fp
         out: dict[str, np.ndarray] = {}
         want = set(self.metrics)
@@ -784,37 +849,43 @@ class _Binary(_Cells):
             out["selection_rate"] = _div(tp + fp, P + N)
         if "prevalence" in want:
             out["prevalence"] = _div(P, P + N)
-        if self.by_score and ("roc_auc" in want or "pr_auc" in want):
-            # cumulative counts within each group, in score-descending block order
-            cpos, cneg = np.cumsum(posb, axis=-1), np.cumsum(negb, axis=-1)
-            off_pos = (cpos - posb)[..., self.gfb][..., self.block_group]
-            off_neg = (cneg - negb)[..., self.gfb][..., self.block_group]
-            cpos -= off_pos
-            cneg -= off_neg
-            if "roc_auc" in want:
-                # positives outrank the negatives of lower blocks, and tie with half of their own
-                lower = N[..., self.block_group] - cneg
-                out["roc_auc"] = _div(red(posb * (lower + 0.5 * negb)), P * N)
-            if "pr_auc" in want:
-                prec = _div(cpos, cpos + cneg)
-                contrib = np.where(posb > 0, posb * prec, 0.0)
-                out["pr_auc"] = _div(red(contrib), P)
+        if self.by_score and "pr_auc" in want:
+            # sum over blocks of (positives in the block) x (precision down to the block) / P
+            cn, cp = self._prefix(negb), self._prefix(posb)
+            rp = np.repeat(cp[:, self.start], self.blocks_per_group, axis=1)
+            rn = np.repeat(cn[:, self.start], self.blocks_per_group, axis=1)
+            tpw = cp[:, 1:] - rp
+            flagged = tpw + (cn[:, 1:] - rn)
+            del rp, rn, cn, cp
+            contrib = np.zeros(tpw.shape)
+            np.divide(posb * tpw, flagged, out=contrib, where=posb > 0)
+            out["pr_auc"] = _div(np.add.reduceat(contrib, self.start, axis=1), P)
         if self.by_score and "brier" in want:
             s = self.block_score
             sq = posb * (1.0 - s) ** 2 + negb * s**2
-            out["brier"] = _div(red(sq), P + N)
+            out["brier"] = _div(np.add.reduceat(sq, self.start, axis=1), P + N)
+        if self.by_score and "roc_auc" in want:
+            # Mann-Whitney with ties counted half: each positive outranks the negatives of lower
+            # blocks of its group.  Negatives below block k = (prefix at the group's end) minus
+            # (prefix up to and including k); in integers, doubled to keep the half exact.
+            # Last, because the products overwrite the prefix sums and the counts (memory).
+            cn = self._prefix(negb)
+            cn_end = cn[:, self.end]
+            prod = cn[:, 1:]
+            np.multiply(posb, prod, out=prod)
+            s1 = np.add.reduceat(prod, self.start, axis=1)
+            np.multiply(posb, negb, out=negb)
+            s2 = np.add.reduceat(negb, self.start, axis=1)
+            twice = 2 * cn_end * P - 2 * s1 + s2
+            out["roc_auc"] = _div(twice, 2 * P * N)
         for k in ("recall", "specificity"):
             if k in out and k not in want:
                 del out[k]
         return out
 
     def confusion(self) -> dict[str, np.ndarray]:
-        c = self.counts.astype(np.int64)
-        negb, posb = c[0::2], c[1::2]
-        red = lambda a: np.add.reduceat(a, self.gfb)  # noqa: E731
-        P, N = red(posb), red(negb)
-        tp, fp = red(posb * self.block_pred), red(negb * self.block_pred)
-        return {"tn": N - fp, "fp": fp, "fn": P - tp, "tp": tp}
+        _, _, P, N, tp, fp = self._counts(self.counts[None, :])
+        return {"tn": (N - fp)[0], "fp": fp[0], "fn": (P - tp)[0], "tp": tp[0]}
 
     def ns(self) -> dict[str, np.ndarray]:
         c = self.confusion()

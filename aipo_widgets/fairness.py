@@ -405,7 +405,10 @@ def group_metrics(
         flags, names, _, n = _review_flags(data, label, labels)
         grp = _groups(data, groups, n)
         kernel: Any = _Shares(flags, names, grp)
-        overall_k: Any = _Shares(flags, names, _one_group(n))
+
+        def make_overall() -> Any:
+            return _Shares(flags, names, _one_group(n))
+
         chosen = list(kernel.metrics)
         if metrics is not None:
             want = [metrics] if isinstance(metrics, str) else list(metrics)
@@ -417,7 +420,7 @@ def group_metrics(
                     raise UsageError(msg)
                 resolved.append(c)
             chosen = resolved
-        kernel.metrics = overall_k.metrics = tuple(chosen)
+        kernel.metrics = tuple(chosen)
         strat = "group" if stratify else "none"
     else:
         if score is None and prediction is None:
@@ -436,7 +439,10 @@ def group_metrics(
             y, p = _numeric(ys, lname), _numeric(ps, pname)
             chosen = _metric_list(metrics, REGRESSION_METRICS, REGRESSION_METRICS, "regression")
             kernel = _Regression(y, p, grp, chosen)
-            overall_k = _Regression(y, p, _one_group(n), chosen)
+
+            def make_overall() -> Any:
+                return _Regression(y, p, _one_group(n), chosen)
+
             strat = "group" if stratify else "none"
         else:
             y, pos_label, neg_label = _binary(ys, lname, pos_label)
@@ -462,19 +468,21 @@ def group_metrics(
                         raise UsageError(msg)
             chosen = _metric_list(metrics, allowed, default, "classification")
             kernel = _Binary(y, grp, score=s, pred=pred, metrics=chosen)
-            overall_k = _Binary(y, _one_group(n), score=s, pred=pred, metrics=chosen)
+
+            def make_overall() -> Any:
+                return _Binary(y, _one_group(n), score=s, pred=pred, metrics=chosen)
+
             strat = "group_class" if stratify else "none"
 
     index = grp.index
     G = grp.size
+    sizes = pd.Series(np.bincount(grp.codes, minlength=G), index=index, name="n")
+    grp.codes = np.empty(0, dtype=np.intp)  # not needed any more; free it for the bootstrap
     point = kernel.point()
     ns = kernel.ns()
     by_group = pd.DataFrame({m: point[m] for m in chosen}, index=index)
     nframe = pd.DataFrame({m: np.asarray(ns[m], dtype=np.int64) for m in chosen}, index=index)
-    sizes = pd.Series(np.bincount(grp.codes, minlength=G), index=index, name="n")
     sufficient = pd.Series(sizes.to_numpy() >= min_group_size, index=index, name="sufficient")
-    op = overall_k.point()
-    overall = pd.Series({m: float(op[m][0]) for m in chosen}, name="overall")
     if sufficient.sum() < 2:
         notes.append(
             f"fewer than two groups have at least {min_group_size} rows: no difference or ratio"
@@ -489,11 +497,6 @@ def group_metrics(
         pos = [names_all.index(m) for m in chosen]
         ci_low = pd.DataFrame(np.asarray(lo)[:, pos], index=index, columns=chosen)
         ci_high = pd.DataFrame(np.asarray(hi)[:, pos], index=index, columns=chosen)
-        oh, ot = overall_k.hits()
-        olo, ohi = wilson_interval(oh[0], ot[0], ci)
-        overall_ci = pd.DataFrame(
-            {"ci_low": np.asarray(olo)[pos], "ci_high": np.asarray(ohi)[pos]}, index=chosen
-        )
         ci_method = "wilson"
     elif n_boot:
         res = _resample(kernel, n_boot, seed, strat)
@@ -516,14 +519,29 @@ def group_metrics(
         ci_low = pd.DataFrame(lows, index=index)
         ci_high = pd.DataFrame(highs, index=index)
         difference_ci = pd.DataFrame({"ci_low": dlo, "ci_high": dhi}, index=chosen)
+        how = {"group_class": ", stratified by group and class", "group": ", stratified by group"}
+        ci_method = f"bootstrap percentile ({n_boot} resamples{how.get(strat, '')})"
+
+    # the overall values: a kernel of its own, built once the per-group one is gone (memory)
+    del kernel
+    overall_k = make_overall()
+    overall_k.metrics = tuple(chosen)
+    op = overall_k.point()
+    overall = pd.Series({m: float(op[m][0]) for m in chosen}, name="overall")
+    if ci_method == "wilson":
+        oh, ot = overall_k.hits()
+        olo, ohi = wilson_interval(oh[0], ot[0], ci)
+        overall_ci = pd.DataFrame(
+            {"ci_low": np.asarray(olo)[pos], "ci_high": np.asarray(ohi)[pos]}, index=chosen
+        )
+    elif ci_method:
         ores = _resample(overall_k, n_boot, seed, "class" if strat == "group_class" else "none")
         o = {m: _percentiles(ores[m], ci) for m in chosen}
         overall_ci = pd.DataFrame(
             {"ci_low": [o[m][0][0] for m in chosen], "ci_high": [o[m][1][0] for m in chosen]},
             index=chosen,
         )
-        how = {"group_class": ", stratified by group and class", "group": ", stratified by group"}
-        ci_method = f"bootstrap percentile ({n_boot} resamples{how.get(strat, '')})"
+    del overall_k
     if task == "regression" and "mape" in chosen:
         zeros = int((nframe["mape"] < sizes).sum())
         if zeros:
