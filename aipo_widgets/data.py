@@ -72,11 +72,118 @@ def read_source(folder: str | os.PathLike, source: DataSource, **kwargs) -> pd.D
                                  file=str(path), fix="check data_map.sources location")])
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
-            return pd.read_parquet(path, **kwargs)
-        return pd.read_csv(path, **kwargs)
+            frame = pd.read_parquet(path, **kwargs)
+        else:
+            frame = pd.read_csv(path, **kwargs)
     except (ValueError, OSError, ImportError) as exc:
         raise DataError([Problem(f"data source '{source.id}' cannot be read: {exc}",
                                  file=str(path))]) from None
+    return apply_where(frame, source)
+
+
+def apply_where(frame: pd.DataFrame, source: DataSource) -> pd.DataFrame:
+    """Keep the rows of ``frame`` that match the source's ``where`` filter.
+
+    Raises
+    ------
+    DataError
+        When a filter column is missing, or no row matches.
+    """
+    if not source.where:
+        return frame
+    mask = None
+    for column, value in source.where.items():
+        if column not in frame.columns:
+            raise DataError([Problem(
+                f"data source '{source.id}' filters on column '{column}', which the file does "
+                "not have", path=f"data_map.sources[{source.id}].where",
+                fix=f"columns: {', '.join(map(str, frame.columns[:12]))}")])
+        hit = frame[column].astype(str) == str(value)
+        mask = hit if mask is None else mask & hit
+    out = frame[mask].reset_index(drop=True)
+    if out.empty:
+        raise DataError([Problem(
+            f"data source '{source.id}': no row matches where {dict(source.where)}",
+            path=f"data_map.sources[{source.id}].where", fix="check the filter values")])
+    return out
+
+
+def measure_value(frame: pd.DataFrame, column: str, stat: str = "mean", *,
+                  n_boot: int = 1000, ci: float = 0.95, seed: int = 0) -> dict:
+    """Measure a statistic of one column, with a bootstrap confidence interval.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The data.
+    column : str
+        The column.
+    stat : {"mean", "median", "p95", "sum", "share", "count"}
+        The statistic (``share``: the share of true/1 values).
+    n_boot : int
+        Bootstrap resamples (0: no interval).
+    ci : float
+        Confidence level.
+    seed : int
+        Seed of the resampling.
+
+    Returns
+    -------
+    dict
+        ``value``, ``ci_low``, ``ci_high``, ``n`` (rows used) and ``missing``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = measure_value(pd.DataFrame({"x": [1.0, 2.0, 3.0, None]}), "x", n_boot=200)
+    >>> m["value"], m["n"], m["missing"]
+    (2.0, 3, 1)
+    """
+    import numpy as np
+    import pandas as pd
+
+    if column not in frame.columns:
+        raise DataError([Problem(f"no column '{column}' to measure", path=column,
+                                 fix=f"columns: {', '.join(map(str, frame.columns[:12]))}")])
+    raw = frame[column]
+    if stat == "count":
+        return {"value": float(len(raw)), "ci_low": None, "ci_high": None, "n": len(raw),
+                "missing": 0}
+    values = pd.to_numeric(raw, errors="coerce")
+    bad = int((values.isna() & raw.notna()).sum())
+    if bad:
+        raise DataError([Problem(f"column '{column}' has {bad} non-numeric values", path=column,
+                                 fix="clean the column or measure another one")])
+    x = values.dropna().to_numpy(dtype=float)
+    if x.size == 0:
+        raise DataError([Problem(f"column '{column}' has no values", path=column)])
+    funcs = {
+        "mean": lambda a: a.mean(axis=-1),
+        "share": lambda a: a.mean(axis=-1),
+        "median": lambda a: np.median(a, axis=-1),
+        "p95": lambda a: np.quantile(a, 0.95, axis=-1),
+        "sum": lambda a: a.sum(axis=-1),
+    }
+    if stat not in funcs:
+        raise DataError([Problem(f"unknown statistic '{stat}'", path="stat",
+                                 fix=f"use one of {', '.join([*funcs, 'count'])}")])
+    f = funcs[stat]
+    value = float(f(x))
+    lo = hi = None
+    if n_boot and x.size > 1:
+        rng = np.random.default_rng(seed)
+        # Resample in chunks to keep memory at a few MB for large columns.
+        stats = []
+        chunk = max(1, 2_000_000 // x.size)
+        for start in range(0, n_boot, chunk):
+            k = min(chunk, n_boot - start)
+            idx = rng.integers(0, x.size, size=(k, x.size))
+            stats.append(f(x[idx]))
+        boot = np.concatenate(stats)
+        alpha = (1 - ci) / 2
+        lo, hi = (float(v) for v in np.quantile(boot, [alpha, 1 - alpha]))
+    return {"value": value, "ci_low": lo, "ci_high": hi, "n": int(x.size),
+            "missing": int(raw.isna().sum())}
 
 
 def read_role(folder: str | os.PathLike, ws: Workspace, role: str) -> pd.DataFrame:
