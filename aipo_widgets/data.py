@@ -109,7 +109,8 @@ def apply_where(frame: pd.DataFrame, source: DataSource) -> pd.DataFrame:
 
 
 def measure_value(frame: pd.DataFrame, column: str, stat: str = "mean", *,
-                  n_boot: int = 1000, ci: float = 0.95, seed: int = 0) -> dict:
+                  per: str | None = None, n_boot: int = 1000, ci: float = 0.95,
+                  seed: int = 0) -> dict:
     """Measure a statistic of one column, with a bootstrap confidence interval.
 
     Parameters
@@ -120,6 +121,9 @@ def measure_value(frame: pd.DataFrame, column: str, stat: str = "mean", *,
         The column.
     stat : {"mean", "median", "p95", "sum", "share", "count"}
         The statistic (``share``: the share of true/1 values).
+    per : str, optional
+        Compute the statistic within each value of this column (e.g. ``month``) and report the
+        mean over them; the interval then resamples those values.
     n_boot : int
         Bootstrap resamples (0: no interval).
     ci : float
@@ -138,13 +142,26 @@ def measure_value(frame: pd.DataFrame, column: str, stat: str = "mean", *,
     >>> m = measure_value(pd.DataFrame({"x": [1.0, 2.0, 3.0, None]}), "x", n_boot=200)
     >>> m["value"], m["n"], m["missing"]
     (2.0, 3, 1)
+    >>> f = pd.DataFrame({"month": ["05", "05", "06"], "failures": [1, 2, 5]})
+    >>> measure_value(f, "failures", "sum", per="month", n_boot=0)["value"]
+    4.0
     """
     import numpy as np
     import pandas as pd
 
-    if column not in frame.columns:
-        raise DataError([Problem(f"no column '{column}' to measure", path=column,
-                                 fix=f"columns: {', '.join(map(str, frame.columns[:12]))}")])
+    for col in (column, per):
+        if col is not None and col not in frame.columns:
+            raise DataError([Problem(
+                f"no column '{col}' to measure", path=col,
+                fix=f"columns: {', '.join(map(str, frame.columns[:12]))}")])
+    if per is not None:
+        per_group = []
+        for _, part in frame.groupby(per, sort=True):
+            per_group.append(measure_value(part, column, stat, n_boot=0)["value"])
+        inner = measure_value(pd.DataFrame({column: per_group}), column, "mean",
+                              n_boot=n_boot, ci=ci, seed=seed)
+        inner["missing"] = int(frame[column].isna().sum())
+        return inner
     raw = frame[column]
     if stat == "count":
         return {"value": float(len(raw)), "ci_low": None, "ci_high": None, "n": len(raw),

@@ -260,6 +260,12 @@ class Measure(_Model):
     stat: Literal["mean", "median", "p95", "sum", "share", "count"] = Field(
         "mean", description="mean, median, p95, sum, share (of true/1 values) or count of rows."
     )
+    per: str | None = Field(
+        None,
+        description="Compute the statistic per value of this column (e.g. month), then take "
+        "the mean over those values: 'failures per month' is column failures, stat sum, "
+        "per month.",
+    )
 
 
 class MetricNode(_Model):
