@@ -739,10 +739,41 @@ class Decision(_Model):
     phase: Phase | None = Field(None, description="Phase in which it was taken.")
     evidence: str = Field("", description="Run id, gate or document the decision rests on.")
     related: list[Id] = Field(default_factory=list, description="Ids of related items.")
+    threshold: float | None = Field(
+        None, description="The operating threshold decided, for a decision that sets one."
+    )
+    costs: dict[str, float] = Field(
+        default_factory=dict,
+        description="The costs assumed for the decision, e.g. {c_fn: 40000, c_fp: 500}.",
+    )
+
+
+CostValue = float | Id
+
+
+class ThresholdCosts(_Model):
+    """The costs of a classifier's decisions, for choosing its threshold.
+
+    Each value is a number, or the id of a metric-tree node whose current (or baseline) value
+    is used, so that the threshold follows the business numbers in one place.
+    """
+
+    c_fn: CostValue = Field(description="Cost of a missed positive (false negative).")
+    c_fp: CostValue = Field(description="Cost of a false alarm (false positive).")
+    c_tp: CostValue = Field(0.0, description="Cost of a true positive (negative: a benefit).")
+    c_tn: CostValue = Field(0.0, description="Cost of a true negative.")
+    review_cost: CostValue = Field(0.0, description="Cost of handling each flagged item.")
+    volume_per_month: CostValue | None = Field(
+        None, description="Items scored per month, for the expected cost per month."
+    )
 
 
 class Settings(_Model):
     """Settings of the kit's methods for this workspace."""
+
+    threshold_costs: ThresholdCosts | None = Field(
+        None, description="Costs of a classifier's decisions (predictive products)."
+    )
 
     risk_bands: list[list[Literal["low", "medium", "high", "critical"]]] | None = Field(
         None,
