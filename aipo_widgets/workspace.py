@@ -22,8 +22,8 @@ Examples
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (folder / "aipo.yaml").write_text(
-...     "# my product\\nproduct:\\n  name: Ticket summaries  # what people call it\\n"
-...     "  owner: Jana\\n")
+...     "# my product\nproduct:\n  name: Ticket summaries  # what people call it\n"
+...     "  owner: Jana\n")
 >>> wf = load(folder)
 >>> wf.workspace.product.owner = "Jana Keller"
 >>> wf.save()
