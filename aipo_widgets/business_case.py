@@ -220,7 +220,8 @@ def irr(values: Sequence[float]) -> tuple[float | None, str]:
     grid = np.concatenate([np.linspace(-0.9, 0, 901)[:-1], np.geomspace(1e-9, 100, 2000)])
     grid = np.concatenate([[-0.9], grid[1:]])
     with np.errstate(all="ignore"):
-        vals = np.array([f(r) for r in grid])
+        # One matrix product for the whole grid; the roots are then refined one by one.
+        vals = (1.0 / (1.0 + grid)[:, None] ** t[None, :]) @ arr
     roots: list[float] = []
     for i in range(len(grid) - 1):
         a, b = vals[i], vals[i + 1]
@@ -228,11 +229,16 @@ def irr(values: Sequence[float]) -> tuple[float | None, str]:
             continue
         if a == 0:
             roots.append(float(grid[i]))
-        elif a * b < 0:
-            roots.append(float(brentq(f, grid[i], grid[i + 1], xtol=1e-14, rtol=1e-12)))
+        elif b != 0 and np.sign(a) != np.sign(b):
+            with np.errstate(all="ignore"):
+                roots.append(float(brentq(f, grid[i], grid[i + 1], xtol=1e-14, rtol=1e-12)))
     if vals[-1] == 0:
         roots.append(float(grid[-1]))
-    roots = sorted({round(r, 12) for r in roots})
+    distinct: list[float] = []
+    for r in sorted(roots):
+        if not distinct or abs(r - distinct[-1]) > 1e-9 * max(1.0, abs(r)):
+            distinct.append(r)
+    roots = distinct
     if len(roots) == 1:
         return roots[0], ""
     if not roots:
