@@ -19,12 +19,24 @@ Examples
 from __future__ import annotations
 
 from aipo_widgets.render._svg import Svg, fmt_number, img_html, mimebundle
+from aipo_widgets.render.metric_tree import (
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    metric_tree_alt,
+    metric_tree_data,
+    metric_tree_svg,
+)
 from aipo_widgets.render.risk_matrix import risk_matrix_alt, risk_matrix_data, risk_matrix_svg
 
 __all__ = [
+    "STATUS_COLOURS",
+    "STATUS_LABELS",
     "Svg",
     "fmt_number",
     "img_html",
+    "metric_tree_alt",
+    "metric_tree_data",
+    "metric_tree_svg",
     "mimebundle",
     "risk_matrix_alt",
     "risk_matrix_data",

@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 from aipo_widgets.widgets._base import AipoWidget
+from aipo_widgets.widgets.metric_tree import MetricTreeWidget
 from aipo_widgets.widgets.risk_matrix import RiskMatrixWidget
 
-__all__ = ["AipoWidget", "RiskMatrixWidget"]
+__all__ = ["AipoWidget", "MetricTreeWidget", "RiskMatrixWidget"]

@@ -26,7 +26,7 @@ def _nb(folder, setup: str, show: str) -> str:
 
 def _save_and_read(page, widget, path):
     before = path.read_text(encoding="utf-8")
-    widget.get_by_role("button", name="Save").click()
+    widget.get_by_role("button", name="Save", exact=True).click()
     widget.locator(".aipo-status-ok").wait_for(timeout=lab.ROUND_TRIP_MS)
     after = path.read_text(encoding="utf-8")
     assert after != before
@@ -145,3 +145,46 @@ def test_read_only_refuses_ui_and_forged_messages(lab_server, page, example_ws):
     assert _kernel(page, "print(w.read_only, wf.workspace.risk('R1').residual_likelihood, "
                          "wf.changed)") == "True 2 False"
     lab.screenshot(widget, "risk_matrix_read_only")
+
+
+# --------------------------------------------------------------------------------------------
+# Metric tree
+
+
+def test_metric_tree_edit_target_and_what_if(lab_server, page, example_ws):
+    nb = _nb(example_ws, "w = aw.MetricTreeWidget(wf)", "w")
+    lab.open_and_run(page, lab_server, nb, widgets=1)
+    widget = page.locator(".aipo-tree").first
+    lab.screenshot(widget, "metric_tree")
+    row = widget.locator("tr[data-id='handle_time_min']")
+    # Change the target in place: click the value, type, Enter.
+    row.get_by_role("button", name="Target of Handling time per ticket").click()
+    field = row.get_by_label("Target of Handling time per ticket")
+    field.fill("12.5")
+    field.press("Enter")
+    row.get_by_role("button", name="Target of Handling time per ticket: 12.5. Edit").wait_for(
+        timeout=lab.ROUND_TRIP_MS)
+    assert _kernel(page, "print(wf.workspace.metric('handle_time_min').target)") == "12.5"
+    # The progress the core computes moved with it (12.6 min against 17.7 -> 12.5).
+    pct = round((17.7 - 12.6) / (17.7 - 12.5) * 100)
+    assert row.locator(".aipo-mt-pct").inner_text() == f"{pct}%"
+
+    # What-if: handling time 10 min; the root's what-if value is computed in the kernel.
+    widget.get_by_role("button", name="What-if").click()
+    wi = row.get_by_label("What-if value of Handling time per ticket")
+    wi.fill("10")
+    wi.press("Enter")
+    wi.blur()
+    root_cell = widget.locator("tr[data-id='cost_per_ticket'] .aipo-mt-whatif")
+    root_cell.wait_for(timeout=lab.ROUND_TRIP_MS)
+    expected = _kernel(page, "print(round(w.what_if({'handle_time_min': 10.0})['root_after'], 2))")
+    assert root_cell.inner_text().startswith(expected)
+    assert "better" in root_cell.inner_text()
+    lab.screenshot(widget, "metric_tree_what_if")
+    # What-if changed nothing in the workspace.
+    assert _kernel(page, "print(wf.workspace.metric('handle_time_min').current)") == "12.6"
+
+    before, after = _save_and_read(page, widget, example_ws / "aipo.yaml")
+    assert _changed_lines(before, after) == [
+        "-      target: 13.3  # 25 % less", "+      target: 12.5  # 25 % less"]
+    assert not page.js_errors
