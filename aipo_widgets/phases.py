@@ -1,0 +1,576 @@
+"""What each phase checks: the gates of the first 90 days and of operation, from the workspace.
+
+The phase notebooks are guided documents; the checks themselves live here, as plain functions
+over the workspace and its data, so that they are tested once and read the same in JupyterLab,
+in CI and on the stakeholder pages. Each returns :class:`~aipo_widgets.gates.Gate` objects (and,
+where useful, a table) and never prints.
+
+Discovery (days 1-30)
+    every hypothesis has a metric, baseline and target; baselines measured from data with
+    intervals; every personal-data source has a lawful basis and personal data is where the
+    data map says; no prohibited practice; the DPIA decision is recorded; data-quality checks.
+Experiments (days 31-60)
+    gold set fit for purpose, acceptance criteria, cost-optimal threshold, fairness, cost and
+    latency budgets, the continue / stop decision.
+Rollout (days 61-90)
+    stage entry and exit criteria on pilot data, alert rules and kill switch ready, the go /
+    no-go decision with its reasons.
+Operation
+    drift against the frozen reference, alert rules and kill-switch conditions on the latest
+    window, retrain recommendation, realised value.
+
+Examples
+--------
+>>> from aipo_widgets.spec import Workspace
+>>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"},
+...     "value_hypotheses": [{"id": "H1", "statement": "s", "metric": None}]})
+>>> [(g.name, g.verdict) for g in hypothesis_gates(ws)]
+[('H1 has a metric, baseline and target', 'fail')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aipo_widgets.errors import AipoError, DataError, Problem
+from aipo_widgets.gates import Gate, worst
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from aipo_widgets.spec import DataSource, Workspace
+
+ROLE_OF_PHASE = {"discovery": "baseline", "rollout": "pilot", "operate": "production"}
+
+
+# --------------------------------------------------------------------------------------------
+# data
+
+
+def load_frames(folder: str | os.PathLike, ws: Workspace,
+                roles: Iterable[str] | None = None) -> tuple[dict[str, pd.DataFrame], list[Gate]]:
+    """Read the workspace's data sources that have a file, optionally only some roles.
+
+    Returns
+    -------
+    frames, gates
+        The tables by source id, and a failing gate per source that could not be read (so a
+        missing file is a finding of the phase, not a crash of the notebook).
+    """
+    from aipo_widgets.data import read_source
+
+    wanted = set(roles) if roles is not None else None
+    frames: dict[str, pd.DataFrame] = {}
+    gates: list[Gate] = []
+    for src in ws.data_map.sources:
+        if not src.location or (wanted is not None and src.role not in wanted):
+            continue
+        if not Path(src.location).suffix:  # a system name, not a file
+            continue
+        try:
+            frames[src.id] = read_source(folder, src)
+        except DataError as exc:
+            gates.append(Gate(f"data source {src.id} readable", "fail",
+                              detail=str(exc.problems[0]),
+                              source=f"data_map.sources[{src.id}]"))
+    return frames, gates
+
+
+def sources_with_role(ws: Workspace, role: str) -> list[DataSource]:
+    """Return the data sources with a role, in the order of the data map."""
+    return [s for s in ws.data_map.sources if s.role == role]
+
+
+def measure_nodes(ws: Workspace, frames: Mapping[str, pd.DataFrame], role: str, *,
+                  n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Measure every metric node that has a ``measure`` in the sources of one role.
+
+    A node's measure names a column (and a statistic); it is measured in its own source when it
+    names one, otherwise in each source of ``role`` that has the column (the first one wins).
+
+    Returns
+    -------
+    DataFrame
+        One row per measured node: ``metric``, ``name``, ``unit``, ``source``, ``value``,
+        ``ci_low``, ``ci_high``, ``n``, ``declared`` (the baseline in ``aipo.yaml`` for the
+        baseline role, else the current value) and ``agrees`` (the declared value lies in the
+        interval, or there is none to compare).
+    """
+    import pandas as pd
+
+    from aipo_widgets.data import measure_value
+
+    rows = []
+    role_sources = [s.id for s in sources_with_role(ws, role)]
+    for node in ws.metric_tree.nodes:
+        m = node.measure
+        if m is None:
+            continue
+        candidates = [m.source] if m.source else role_sources
+        if m.source and ws.source(m.source).role != role:
+            continue
+        for sid in candidates:
+            frame = frames.get(sid)
+            if frame is None or m.column not in frame.columns:
+                continue
+            if m.per is not None and m.per not in frame.columns:
+                continue
+            res = measure_value(frame, m.column, m.stat, per=m.per, n_boot=n_boot, seed=seed)
+            declared = node.baseline if role == "baseline" else node.current
+            lo, hi = res["ci_low"], res["ci_high"]
+            agrees = (declared is None or lo is None
+                      or lo - 1e-9 * abs(lo) <= declared <= hi + 1e-9 * abs(hi))
+            rows.append({"metric": node.id, "name": node.name, "unit": node.unit, "source": sid,
+                         "stat": m.stat + (f" per {m.per}" if m.per else ""),
+                         "value": res["value"], "ci_low": lo, "ci_high": hi, "n": res["n"],
+                         "declared": declared, "agrees": bool(agrees)})
+            break
+    columns = ["metric", "name", "unit", "source", "stat", "value", "ci_low", "ci_high", "n",
+               "declared", "agrees"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def figures_from(ws: Workspace, measured: pd.DataFrame | None = None,
+                 extra: Mapping[str, float | None] | None = None,
+                 *, fallback: str | None = "current") -> dict[str, float | None]:
+    """Collect metric values for conditions: measured ones first, then the workspace's.
+
+    Parameters
+    ----------
+    ws : Workspace
+        The workspace.
+    measured : DataFrame, optional
+        From :func:`measure_nodes`.
+    extra : mapping, optional
+        Further figures by metric id (evaluation results, drift), which win over both.
+    fallback : {"current", "baseline", None}
+        Which declared value of a node to use where nothing was measured.
+    """
+    figures: dict[str, float | None] = {}
+    if fallback:
+        for node in ws.metric_tree.nodes:
+            value = getattr(node, fallback)
+            if value is not None:
+                figures[node.id] = value
+    if measured is not None:
+        for row in measured.itertuples():
+            figures[row.metric] = float(row.value)
+    for key, value in (extra or {}).items():
+        if value is not None:
+            figures[key] = value
+    return figures
+
+
+# --------------------------------------------------------------------------------------------
+# discovery
+
+
+def hypothesis_gates(ws: Workspace) -> list[Gate]:
+    """Every value hypothesis names a metric of the tree, a baseline and a target."""
+    gates = []
+    for i, h in enumerate(ws.value_hypotheses):
+        missing = [k for k in ("metric", "baseline", "target") if getattr(h, k) is None]
+        if h.metric is not None and h.baseline is None:
+            try:
+                if ws.metric(h.metric).baseline is not None:
+                    missing.remove("baseline")
+            except KeyError:
+                pass
+        gates.append(Gate(
+            f"{h.id} has a metric, baseline and target", "fail" if missing else "pass",
+            figure=", ".join(missing) if missing else "complete", threshold="all three",
+            detail=("missing: " + ", ".join(missing) + ". Without a baseline there is no "
+                    "benefit to show.") if missing else "",
+            source=f"value_hypotheses[{i}]"))
+    if not ws.value_hypotheses:
+        gates.append(Gate("value hypotheses stated", "fail", figure=0, threshold=">= 1",
+                          detail="state what the product should change, for whom, measured "
+                          "how", source="value_hypotheses"))
+    return gates
+
+
+def baseline_gates(measured: pd.DataFrame) -> list[Gate]:
+    """Gate the baselines measured in data, and whether ``aipo.yaml`` agrees with them."""
+    gates = []
+    for row in measured.itertuples():
+        ci = (row.ci_low, row.ci_high) if row.ci_low is not None else None
+        if row.declared is None:
+            gates.append(Gate(f"baseline of {row.metric} measured", "warn",
+                              figure=round(row.value, 4), ci=ci, threshold="in aipo.yaml",
+                              detail=f"set metric_tree baseline of {row.metric} to "
+                              f"{row.value:.4g} (measured in {row.source})",
+                              source=f"metric_tree.nodes[{row.metric}]"))
+        else:
+            ok = row.agrees
+            gates.append(Gate(
+                f"baseline of {row.metric} measured", "pass" if ok else "warn",
+                figure=round(row.value, 4), ci=ci, threshold=f"aipo.yaml: {row.declared:g}",
+                detail="" if ok else (f"aipo.yaml says {row.declared:g}, the data say "
+                                      f"{row.value:.4g} [{row.ci_low:.4g}, {row.ci_high:.4g}]"),
+                source=f"metric_tree.nodes[{row.metric}]"))
+    return gates
+
+
+def pii_scan(ws: Workspace, frames: Mapping[str, pd.DataFrame], *, sample: int | None = 2000,
+             seed: int = 0) -> tuple[pd.DataFrame, list[Gate]]:
+    """Scan every loaded source for personal data and check it against the data map.
+
+    A source where personal data is found but ``personal_data`` is false fails: the data map is
+    wrong, and with it the legal basis and the DPIA screening.
+
+    Returns
+    -------
+    table, gates
+        One row per flagged column (masked examples only) and one gate per source.
+    """
+    import pandas as pd
+
+    from aipo_widgets.pii import scan_frame
+
+    rows, gates = [], []
+    for src in ws.data_map.sources:
+        frame = frames.get(src.id)
+        if frame is None:
+            continue
+        report = scan_frame(frame, sample=sample or None, seed=seed)
+        flagged = [c for c in report.columns if c.personal_data]
+        for col in flagged:
+            d = col.to_dict()
+            rows.append({"source": src.id, **{k: d[k] for k in d if k != "examples"},
+                         "examples": "; ".join(d.get("examples", [])[:2])})
+        found = bool(flagged)
+        if found and not src.personal_data:
+            gates.append(Gate(f"personal data in {src.id} declared", "fail",
+                              figure=", ".join(c.column for c in flagged), threshold="declared",
+                              detail="personal data found but personal_data is false: fix the "
+                              "data map (lawful basis, DPIA screening)",
+                              source=f"data_map.sources[{src.id}].personal_data"))
+        else:
+            gates.append(Gate(f"personal data in {src.id} declared", "pass",
+                              figure=", ".join(c.column for c in flagged) or "none found",
+                              threshold="declared", source=f"data_map.sources[{src.id}]"))
+    table = pd.DataFrame(rows)
+    return table, gates
+
+
+def lawful_basis_gates(ws: Workspace) -> list[Gate]:
+    """Every personal-data source has a GDPR Art 6 lawful basis (Art 9 needs a condition too)."""
+    gates = []
+    for src in ws.data_map.sources:
+        if not src.personal_data:
+            continue
+        ok = src.lawful_basis is not None
+        detail = "" if ok else "set lawful_basis (GDPR Art 6(1)) before the data is processed"
+        if ok and src.special_categories:
+            detail = ("special categories: an Art 9(2) condition is needed in addition to "
+                      f"{src.lawful_basis}")
+        gates.append(Gate(f"lawful basis for {src.id}", "pass" if ok else "fail",
+                          figure=src.lawful_basis or "none", threshold="GDPR Art 6(1)",
+                          detail=detail, source=f"data_map.sources[{src.id}].lawful_basis"))
+    return gates
+
+
+def compliance_gates(ws: Workspace, classification: Any) -> list[Gate]:
+    """No prohibited practice; the DPIA decision recorded; legal sign-off where required."""
+    gates = []
+    tier = classification.tier
+    gates.append(Gate(
+        "no prohibited practice (AI Act Art 5)", "fail" if tier == "prohibited" else "pass",
+        figure=classification.tier_label, threshold="not prohibited",
+        detail="stop: redesign or abandon the use" if tier == "prohibited" else "",
+        source="compliance.ai_act"))
+    dpia = ws.compliance.gdpr.dpia.decision
+    likely = getattr(classification.gdpr, "dpia", None)
+    gates.append(Gate(
+        "DPIA decision recorded", "fail" if dpia == "undecided" else "pass", figure=dpia,
+        threshold="required, not_required or done",
+        detail=("record the decision in compliance.gdpr.dpia (with the DPO's advice); the "
+                f"screening says: {likely}") if dpia == "undecided" else "",
+        source="compliance.gdpr.dpia"))
+    if classification.legal_signoff_required:
+        signed = bool(ws.compliance.ai_act.signed_off_by)
+        gates.append(Gate("legal sign-off of the AI Act classification",
+                          "pass" if signed else "warn",
+                          figure=ws.compliance.ai_act.signed_off_by or "not signed",
+                          threshold="signed", detail="; ".join(classification.signoff_reasons),
+                          source="compliance.ai_act.signed_off_by"))
+    if classification.open_questions:
+        gates.append(Gate("AI Act questionnaire answered", "warn",
+                          figure=len(classification.open_questions), threshold="0 open",
+                          detail="open: " + ", ".join(q.id for q in
+                                                      classification.open_questions[:6]),
+                          source="compliance.ai_act.answers"))
+    return gates
+
+
+def risk_gates(register: Any) -> list[Gate]:
+    """Overdue reviews and range compression warn; an open critical residual risk fails."""
+    gates = []
+    critical = [r for r in register.ranked() if r.residual.band == "critical"]
+    gates.append(Gate("no open critical residual risk", "fail" if critical else "pass",
+                      figure=len(critical), threshold="0",
+                      detail=("mitigate or stop: " + ", ".join(r.id for r in critical))
+                      if critical else "", source="risks"))
+    overdue = register.overdue()
+    gates.append(Gate("risk reviews up to date", "warn" if overdue else "pass",
+                      figure=len(overdue), threshold="0 overdue",
+                      detail=", ".join(f"{r.id} ({r.days_overdue} days)" for r in overdue),
+                      source="risks"))
+    compressed = register.range_compression()
+    if compressed:
+        gates.append(Gate("risk matrix resolves the risks", "warn", figure=len(compressed),
+                          threshold="no cell with 10x different expected losses",
+                          detail="; ".join(f"cell {f.cell}: {', '.join(f.ids)} differ "
+                                           f"{f.ratio:.0f}x" for f in compressed),
+                          source="risks"))
+    return gates
+
+
+def tree_gates(tree: Any) -> list[Gate]:
+    """Check that every input metric of the tree has a guardrail or counter metric."""
+    warnings = tree.warnings()
+    guard = [w for w in warnings if "guardrail" in w.message or "counter" in w.message]
+    return [Gate("every input metric has a guardrail", "warn" if guard else "pass",
+                 figure=len(guard), threshold="0 unguarded inputs",
+                 detail="; ".join(w.message for w in guard[:4]), source="metric_tree")]
+
+
+def business_case_gates(result: Any) -> list[Gate]:
+    """Gate the business case: expected NPV, the chance it is positive, exit criteria."""
+    gates = []
+    mc = result.monte_carlo
+    enpv = result.expected_npv
+    verdict = "pass" if enpv > 0 and (mc is None or mc.p_positive >= 0.5) else (
+        "warn" if enpv > 0 else "fail")
+    gates.append(Gate("business case: expected NPV positive", verdict, figure=round(enpv),
+                      threshold="> 0", detail=(f"P(NPV > 0) = {mc.p_positive:.0%}; P10/P90 "
+                                               f"{mc.p10:,.0f} / {mc.p90:,.0f}") if mc else "",
+                      source="business_case"))
+    gates.extend(result.exit_gates)
+    return gates
+
+
+def current_threshold(ws: Workspace) -> float | None:
+    """Return the operating threshold of the latest decision that set one, or None."""
+    dated = [d for d in ws.decisions if d.threshold is not None]
+    if not dated:
+        return None
+    return max(dated, key=lambda d: (d.date, d.id)).threshold
+
+
+def threshold_costs(ws: Workspace) -> dict[str, float] | None:
+    """Return the threshold costs as numbers (metric ids resolved to their values)."""
+    tc = ws.settings.threshold_costs
+    if tc is None:
+        return None
+    out = {}
+    for key in ("c_fn", "c_fp", "c_tp", "c_tn", "review_cost", "volume_per_month"):
+        value = getattr(tc, key)
+        if isinstance(value, str):
+            try:
+                node = ws.metric(value)
+            except KeyError:
+                raise AipoError([Problem(f"names metric '{value}', which is not in the tree",
+                                         path=f"settings.threshold_costs.{key}")]) from None
+            value = node.current if node.current is not None else node.baseline
+            if value is None:
+                raise AipoError([Problem(f"metric '{node.id}' has no current or baseline value",
+                                         path=f"settings.threshold_costs.{key}",
+                                         fix=f"set metric_tree {node.id} current")])
+        out[key] = value
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# experiments
+
+
+def budget_gates(ws: Workspace, log: pd.DataFrame, source: DataSource) -> tuple[pd.DataFrame,
+                                                                              list[Gate]]:
+    """Cost per use and latency of each variant in the experiment log against the budgets.
+
+    Variants are the combinations of the source's ``group_columns``; the variant under test is
+    the most recent one (by ``time_column``), and the gates are on it.
+
+    Returns
+    -------
+    table, gates
+        Cost and latency per variant, and the budget gates of the latest variant.
+    """
+    import pandas as pd
+
+    b = ws.budgets
+    groups = [g for g in source.group_columns if g in log.columns]
+    cost, lat = source.cost_column, source.latency_column
+    agg: dict[str, Any] = {"calls": (log.columns[0], "size")}
+    if cost and cost in log:
+        agg["cost_per_use"] = (cost, "mean")
+    if lat and lat in log:
+        agg["latency_p50_ms"] = (lat, "median")
+        agg["latency_p95_ms"] = (lat, lambda s: s.quantile(0.95))
+    if source.time_column and source.time_column in log:
+        agg["last_run"] = (source.time_column, "max")
+    table = (log.groupby(groups, sort=False).agg(**agg).reset_index() if groups
+             else pd.DataFrame([log.agg({k: v[1] for k, v in agg.items()
+                                         if k != "calls"})]).assign(calls=len(log)))
+    if "last_run" in table:
+        table = table.sort_values("last_run").reset_index(drop=True)
+    latest = table.iloc[-1]
+    name = " / ".join(str(latest[g]) for g in groups) if groups else "all calls"
+    gates = []
+    for key, budget, unit in (("cost_per_use", b.cost_per_use, f" {b.currency}"),
+                              ("latency_p50_ms", b.latency_p50_ms, " ms"),
+                              ("latency_p95_ms", b.latency_p95_ms, " ms")):
+        if budget is None or key not in table:
+            continue
+        figure = float(latest[key])
+        gates.append(Gate(f"{key.replace('_', ' ')} within budget ({name})",
+                          "pass" if figure <= budget else "fail", figure=round(figure, 6),
+                          threshold=f"<= {budget:g}{unit}", source=f"budgets.{key}"))
+    return table, gates
+
+
+def continue_or_stop(gates: Iterable[Gate]) -> Gate:
+    """Decide continue / stop after the experiments, from their gates."""
+    gates = list(gates)
+    failed = [g.name for g in gates if g.verdict == "fail"]
+    verdict = worst(gates)
+    decision = "stop or rework" if failed else "continue to rollout"
+    return Gate("continue to rollout", "fail" if failed else ("warn" if verdict == "warn"
+                                                               else "pass"),
+                figure=decision, threshold="no failed gate",
+                detail=("failed: " + "; ".join(failed)) if failed else "")
+
+
+# --------------------------------------------------------------------------------------------
+# rollout and operation
+
+
+def stage_gates(ws: Workspace, figures: Mapping[str, float | None]) -> list[Gate]:
+    """Entry and exit criteria of the active stage (or the first planned one), on measured figures.
+
+    Criteria of later stages are not judged yet.
+    """
+    from aipo_widgets.conditions import condition_gates
+
+    stages = ws.rollout.stages
+    if not stages:
+        return [Gate("rollout stages planned", "fail", figure=0, threshold=">= 1",
+                     detail="plan stages with audiences, entry and exit criteria",
+                     source="rollout.stages")]
+    index = next((i for i, s in enumerate(stages) if s.status == "active"),
+                 next((i for i, s in enumerate(stages) if s.status == "planned"), 0))
+    stage = stages[index]
+    where = f"rollout.stages[{index}]"
+    gates = condition_gates(stage.exit_criteria, figures, where=f"{where}.exit_criteria")
+    for g in gates:
+        g.name = f"{stage.id} exit: {g.name}"
+    if index + 1 < len(stages):
+        nxt = stages[index + 1]
+        entry = condition_gates(nxt.entry_criteria, figures,
+                                where=f"rollout.stages[{index + 1}].entry_criteria")
+        for g in entry:
+            g.name = f"{nxt.id} entry: {g.name}"
+        gates += entry
+    return gates
+
+
+def readiness_gates(ws: Workspace, as_of: dt.date) -> list[Gate]:
+    """Check that monitoring and the kill switch are ready before go-live."""
+    ks = ws.kill_switch
+    gates = [
+        Gate("kill switch has conditions", "pass" if ks.conditions else "fail",
+             figure=len(ks.conditions), threshold=">= 1", source="kill_switch.conditions"),
+        Gate("fallback defined", "pass" if ks.fallback else "fail",
+             figure=ks.fallback[:60] or "none", threshold="defined", source="kill_switch"),
+        Gate("kill switch has an owner", "pass" if ks.owner else "fail",
+             figure=ks.owner or "none", threshold="named", source="kill_switch.owner"),
+    ]
+    if ks.tested_on is None:
+        gates.append(Gate("kill switch tested", "fail", figure="never", threshold="tested",
+                          detail="pull it once in a test environment and record tested_on",
+                          source="kill_switch.tested_on"))
+    else:
+        age = (as_of - ks.tested_on).days
+        gates.append(Gate("kill switch tested", "pass" if age <= 90 else "warn", figure=age,
+                          threshold="<= 90 days ago", source="kill_switch.tested_on"))
+    guarded = {n.id for n in ws.metric_tree.nodes if n.designation in ("guardrail", "counter")}
+    alerted = {a.metric for a in ws.monitoring.alert_rules}
+    missing = sorted(guarded - alerted)
+    gates.append(Gate("every guardrail has an alert rule", "warn" if missing else "pass",
+                      figure=len(missing), threshold="0 without alert",
+                      detail=", ".join(missing), source="monitoring.alert_rules"))
+    return gates
+
+
+def go_no_go(gates: Iterable[Gate], *, strict: bool = False) -> Gate:
+    """Decide go / no-go with its reasons: no failed gate (no warning either when strict)."""
+    gates = [g for g in gates]
+    bad = [g for g in gates if g.verdict == "fail" or (strict and g.verdict == "warn")]
+    warn = [g for g in gates if g.verdict == "warn"]
+    if bad:
+        reasons = "; ".join(f"{g.name} ({g.detail or g.figure})" for g in bad[:8])
+        return Gate("go / no-go", "fail", figure="no-go", threshold="no failed gate",
+                    detail="no-go because: " + reasons)
+    detail = ("go, with warnings: " + "; ".join(g.name for g in warn[:8])) if warn else "go"
+    return Gate("go / no-go", "warn" if warn else "pass", figure="go",
+                threshold="no failed gate", detail=detail)
+
+
+def alert_gates(ws: Workspace, figures: Mapping[str, float | None]) -> list[Gate]:
+    """Alert rules on the latest window: a fired critical alert fails, a warning warns."""
+    from aipo_widgets.conditions import condition_gate
+
+    gates = []
+    for i, rule in enumerate(ws.monitoring.alert_rules):
+        g = condition_gate(rule, figures, meaning="trigger", missing="warn",
+                           trigger_verdict="fail" if rule.severity == "critical" else "warn",
+                           source=f"monitoring.alert_rules[{i}]",
+                           name=f"alert {rule.id}: {rule.description or rule.metric}")
+        if g.verdict != "pass" and rule.action:
+            g.detail = f"{g.detail}. Action: {rule.action}"
+        gates.append(g)
+    return gates
+
+
+def kill_switch_gates(ws: Workspace, figures: Mapping[str, float | None]) -> list[Gate]:
+    """Kill-switch conditions on the latest window: any condition met fails."""
+    from aipo_widgets.conditions import condition_gate
+
+    gates = []
+    for i, cond in enumerate(ws.kill_switch.conditions):
+        g = condition_gate(cond, figures, meaning="trigger", missing="warn",
+                           source=f"kill_switch.conditions[{i}]",
+                           name=f"kill switch {cond.id}: {cond.description or cond.metric}")
+        if g.verdict == "fail":
+            g.detail += f". Switch off now; fallback: {ws.kill_switch.fallback}"
+        gates.append(g)
+    return gates
+
+
+def retrain_recommendation(ws: Workspace, drift_report: Any | None, *,
+                           last_trained: dt.date | None, as_of: dt.date,
+                           new_labels: int = 0) -> Gate:
+    """Recommend a retrain from drift, the planned interval and the labels available."""
+    policy = ws.monitoring.retrain
+    reasons = []
+    if drift_report is not None and policy.on_drift and drift_report.verdict == "drift":
+        reasons.append("the data set has drifted")
+    if policy.interval_days and last_trained is not None:
+        age = (as_of - last_trained).days
+        if age >= policy.interval_days:
+            reasons.append(f"the model is {age} days old (interval {policy.interval_days})")
+    enough = new_labels >= policy.min_new_labels
+    if reasons and not enough:
+        return Gate("retrain", "warn", figure="wait for labels",
+                    threshold=f">= {policy.min_new_labels} new labels",
+                    detail="; ".join(reasons) + f"; only {new_labels} new labels",
+                    source="monitoring.retrain")
+    return Gate("retrain", "warn" if reasons else "pass",
+                figure="retrain now" if reasons else "not needed",
+                threshold="no drift, within interval", detail="; ".join(reasons),
+                source="monitoring.retrain")
