@@ -434,6 +434,106 @@ def budget_gates(ws: Workspace, log: pd.DataFrame, source: DataSource) -> tuple[
     return table, gates
 
 
+def latest_variant(log: pd.DataFrame, source: DataSource) -> tuple[str, pd.DataFrame]:
+    """Return the variant under test in an experiment log: the most recent one.
+
+    Variants are the combinations of the source's ``group_columns``; without them (or without
+    a ``time_column``) the whole log is one variant.
+    """
+    groups = [g for g in source.group_columns if g in log.columns]
+    if not groups:
+        return "all calls", log
+    time = source.time_column if source.time_column in log.columns else None
+    order = log.sort_values(time) if time else log
+    last = order.iloc[-1]
+    mask = (log[groups] == last[groups]).all(axis=1)
+    return " / ".join(str(last[g]) for g in groups), log[mask]
+
+
+def evaluate_gold(ws: Workspace, gold: pd.DataFrame, source: DataSource, *,
+                  threshold: float | None = None, n_boot: int = 1000) -> Any:
+    """Evaluate the gold set the way its data map entry says.
+
+    A source with a ``score_column`` is a classifier's gold set (evaluated at ``threshold``,
+    default the decided one or 0.5); one with only a ``label_column`` holds human review labels
+    of generated output (share of each label, with Wilson intervals).
+    """
+    from aipo_widgets.evaluation import evaluate_classification, evaluate_review
+
+    if source.label_column is None:
+        raise DataError([Problem(f"gold set '{source.id}' has no label_column",
+                                 path=f"data_map.sources[{source.id}].label_column",
+                                 fix="name the column with the ground truth or review label")])
+    groups = [g for g in source.group_columns if g in gold.columns] or None
+    if source.score_column:
+        t = threshold if threshold is not None else (current_threshold(ws) or 0.5)
+        return evaluate_classification(gold, label=source.label_column,
+                                       score=source.score_column, threshold=t, n_boot=n_boot,
+                                       groups=groups)
+    return evaluate_review(gold, label=source.label_column, n_boot=n_boot, groups=groups)
+
+
+def eval_figures(ws: Workspace, evaluation: Any) -> dict[str, float]:
+    """Map an evaluation's metrics onto the metric-tree nodes that name them (``eval_metric``)."""
+    out = {}
+    available = set(evaluation.available())
+    for node in ws.metric_tree.nodes:
+        if node.eval_metric and node.eval_metric in available:
+            out[node.id] = evaluation.metric(node.eval_metric).value
+    return out
+
+
+def representativeness_gate(gold: pd.DataFrame, production: pd.DataFrame,
+                            columns: Iterable[str]) -> tuple[Gate, Any]:
+    """Is the gold set like production? Drift of the shared columns, gold as the reference."""
+    from aipo_widgets.drift import drift
+
+    shared = [c for c in columns if c in gold.columns and c in production.columns]
+    if not shared:
+        return Gate("gold set representative of production", "warn", figure="no shared columns",
+                    threshold="no drift", detail="name group_columns present in both"), None
+    report = drift(gold, production, columns=shared)
+    gate = report.gate("gold set representative of production")
+    if gate.verdict != "pass":
+        gate.detail = (f"{gate.detail}; extend the gold set with recent production cases "
+                       "before trusting its figures").strip("; ")
+    return gate, report
+
+
+def threshold_gate(result: Any, decided: float | None, labels: Any, scores: Any,
+                   costs: Mapping[str, float], *, tolerance: float = 0.1) -> Gate:
+    """Compare the decided threshold's expected cost with the cost-optimal one's.
+
+    Passes when the decided threshold costs at most ``tolerance`` (10 %) more than the optimum
+    on the gold set; warns otherwise, or when no threshold has been decided yet.
+    """
+    import numpy as np
+
+    from aipo_widgets.thresholds import expected_cost
+
+    if decided is None:
+        return Gate("operating threshold decided", "warn", figure=round(result.threshold, 6),
+                    threshold="a decision with a threshold", detail=(
+                        f"the cost-optimal threshold is {result.threshold:.4g}; record the "
+                        "choice (with the costs assumed) in the decision log"),
+                    source="decisions")
+    y = np.asarray(labels).astype(bool)
+    flagged = np.asarray(scores, dtype=float) >= decided
+    confusion = {"tp": int((y & flagged).sum()), "fp": int((~y & flagged).sum()),
+                 "fn": int((y & ~flagged).sum()), "tn": int((~y & ~flagged).sum())}
+    keys = ("c_fn", "c_fp", "c_tp", "c_tn", "review_cost")
+    cost = expected_cost(confusion, **{k: costs[k] for k in keys if k in costs})
+    total = float(cost["total"])
+    best = float(result.total_cost)
+    excess = (total - best) / abs(best) if best else 0.0
+    return Gate("decided threshold near the cost optimum",
+                "pass" if excess <= tolerance else "warn", figure=round(excess, 4),
+                threshold=f"<= {tolerance:.0%} above the optimum",
+                detail=(f"decided {decided:g}: total cost {total:,.0f}; optimum "
+                        f"{result.threshold:.4g}: {best:,.0f} on the gold set"),
+                source="decisions")
+
+
 def continue_or_stop(gates: Iterable[Gate]) -> Gate:
     """Decide continue / stop after the experiments, from their gates."""
     gates = list(gates)
@@ -448,6 +548,137 @@ def continue_or_stop(gates: Iterable[Gate]) -> Gate:
 
 # --------------------------------------------------------------------------------------------
 # rollout and operation
+
+
+def pilot_report(ws: Workspace, pilot: pd.DataFrame, source: DataSource, *,
+                 n_boot: int = 2000) -> Any:
+    """Analyse a pilot against its control, on the metric the workspace says it tests.
+
+    The metric is the one a node's ``effect_of`` names (the pilot's effect metric), else the
+    first hypothesis metric measured in the pilot's data. The arm named ``control`` is the
+    control (else the first arm in sort order). Guardrail and counter metrics measured in the
+    pilot are compared the same way.
+
+    Returns
+    -------
+    aipo_widgets.pilots.PilotReport or None
+        None when no metric of the workspace is measured in the pilot's data.
+    """
+    from aipo_widgets.pilots import analyse_pilot
+
+    def column_of(node_id: str) -> str | None:
+        node = ws.metric(node_id)
+        if node.measure and node.measure.column in pilot.columns:
+            return node.measure.column
+        return None
+
+    candidates = [n.effect_of for n in ws.metric_tree.nodes if n.effect_of]
+    candidates += [h.metric for h in ws.value_hypotheses if h.metric]
+    column = next((c for c in map(column_of, candidates) if c), None)
+    if column is None or not source.arm_column:
+        return None
+    arms = sorted(pilot[source.arm_column].dropna().astype(str).unique())
+    if len(arms) < 2:
+        raise DataError([Problem(f"pilot '{source.id}' has only the arm(s) {arms}",
+                                 path=f"data_map.sources[{source.id}].arm_column",
+                                 fix="a pilot needs a control and a treatment arm")])
+    control = "control" if "control" in arms else arms[0]
+    treatment = next(a for a in arms if a != control)
+    guardrails = {}
+    for node in ws.metric_tree.nodes:
+        m = node.measure
+        if node.designation in ("guardrail", "counter") and m and m.column in pilot.columns \
+                and m.column != column:
+            guardrails[m.column] = node.direction
+    control_rows = pilot[pilot[source.arm_column].astype(str) == control]
+    # A relative change needs a non-zero control mean (review time is 0 without the product).
+    guardrails = {c: d for c, d in guardrails.items()
+                  if pd_mean(control_rows[c]) not in (0.0, None)}
+    covariate = source.covariate_column if source.covariate_column in pilot.columns else None
+    frame = pilot.assign(**{source.arm_column: pilot[source.arm_column].astype(str)})
+    return analyse_pilot(frame, metric=column, arm=source.arm_column, treatment=treatment,
+                         control=control, covariate=covariate, guardrails=guardrails,
+                         planned_split=True, n_boot=n_boot)
+
+
+def pd_mean(series: pd.Series) -> float | None:
+    """Return the mean of a column as a float, or None when it has no numeric values."""
+    import pandas as pd
+
+    values = pd.to_numeric(series, errors="coerce").dropna()
+    return float(values.mean()) if len(values) else None
+
+
+def gates_frame(gates: Iterable[Gate]) -> pd.DataFrame:
+    """Return gates as a table for a notebook (name, verdict, figure, interval, threshold, why)."""
+    import pandas as pd
+
+    columns = ["name", "verdict", "figure", "ci", "threshold", "detail"]
+    return pd.DataFrame([{k: g.to_dict().get(k) for k in columns} for g in gates],
+                        columns=columns)
+
+
+def drift_gate(report: Any) -> Gate:
+    """Gate a production window's drift: drift warns and asks for a retrain decision.
+
+    Drift alone does not make the product fail: what it does to quality and cost is judged by
+    the alert rules and the kill switch; the retrain recommendation below says what to do.
+    """
+    gate = report.gate("data drift against the frozen reference")
+    if gate.verdict == "fail":
+        gate.verdict = "warn"
+        gate.detail = f"{gate.detail}; see the retrain recommendation".strip("; ")
+    return gate
+
+
+def effect_figures(ws: Workspace, effects: Mapping[str, Any]) -> dict[str, float]:
+    """Turn pilot effects (by column) into the values of the nodes that are those effects.
+
+    A node with ``effect_of: X`` gets the relative reduction ``-relative`` of X's column.
+    """
+    out = {}
+    for node in ws.metric_tree.nodes:
+        if not node.effect_of:
+            continue
+        measure = ws.metric(node.effect_of).measure
+        if measure and measure.column in effects:
+            out[node.id] = -float(effects[measure.column].relative)
+    return out
+
+
+def drift_reference(ws: Workspace, frame: pd.DataFrame) -> Any:
+    """Freeze the drift reference from the reference data, with the monitoring settings."""
+    from aipo_widgets.drift import Reference
+
+    settings = ws.monitoring.drift
+    columns = list(settings.columns) or None
+    categorical = list(settings.categorical) or None
+    return Reference.from_frame(frame, columns=columns, categorical=categorical)
+
+
+def drift_thresholds(ws: Workspace) -> dict[str, float]:
+    """Return the drift thresholds of ``monitoring.drift`` as :func:`drift.drift` takes them."""
+    d = ws.monitoring.drift
+    return {"psi_warn": d.psi_warn, "psi_drift": d.psi_alert,
+            "drift_share": d.drifted_share_alert}
+
+
+def cost_gates(ws: Workspace, frame: pd.DataFrame, source: DataSource) -> list[Gate]:
+    """Check cost per use and latency of a production window against the budgets."""
+    b = ws.budgets
+    gates = []
+    checks = [("cost per use", source.cost_column, "mean", b.cost_per_use, f" {b.currency}"),
+              ("latency p50", source.latency_column, "median", b.latency_p50_ms, " ms"),
+              ("latency p95", source.latency_column, "p95", b.latency_p95_ms, " ms")]
+    for name, column, stat, budget, unit in checks:
+        if budget is None or not column or column not in frame:
+            continue
+        values = frame[column].dropna()
+        figure = float(values.quantile(0.95) if stat == "p95" else getattr(values, stat)())
+        gates.append(Gate(f"{name} within budget", "pass" if figure <= budget else "fail",
+                          figure=round(figure, 6), threshold=f"<= {budget:g}{unit}",
+                          source=f"budgets.{name.replace(' ', '_')}"))
+    return gates
 
 
 def stage_gates(ws: Workspace, figures: Mapping[str, float | None]) -> list[Gate]:

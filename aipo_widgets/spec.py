@@ -297,6 +297,11 @@ class MetricNode(_Model):
     measure: Measure | None = Field(
         None, description="How the value is measured from data, where it can be."
     )
+    effect_of: Id | None = Field(
+        None,
+        description="For a pilot's effect: the metric whose relative reduction "
+        "(1 - treatment / control) in the pilot this node is.",
+    )
     eval_metric: str | None = Field(
         None,
         description=(
@@ -934,6 +939,7 @@ def _reference_problems(ws: Workspace) -> Iterator[tuple[Path, str, str]]:
         yield from metric_ref(node.parent, ("metric_tree", "nodes", i, "parent"))
         for j, g in enumerate(node.guardrails):
             yield from metric_ref(g, ("metric_tree", "nodes", i, "guardrails", j))
+        yield from metric_ref(node.effect_of, ("metric_tree", "nodes", i, "effect_of"))
     for i, node in enumerate(mt.nodes):
         if node.measure and node.measure.source and node.measure.source not in source_set:
             yield (

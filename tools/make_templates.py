@@ -42,10 +42,12 @@ print(f"{ws.product.name} (owner {ws.product.owner}), phase {ws.product.phase}, 
 
 
 def md(text: str) -> nbformat.NotebookNode:
+    """Return a markdown cell."""
     return nbformat.v4.new_markdown_cell(text.strip("\n"))
 
 
 def code(text: str, *tags: str) -> nbformat.NotebookNode:
+    """Return a code cell with the given tags."""
     cell = nbformat.v4.new_code_cell(text.strip("\n"))
     if tags:
         cell.metadata["tags"] = list(tags)
@@ -53,6 +55,7 @@ def code(text: str, *tags: str) -> nbformat.NotebookNode:
 
 
 def notebook(cells: list) -> nbformat.NotebookNode:
+    """Return a notebook of these cells, with a Python 3 kernel and stable cell ids."""
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
@@ -141,8 +144,7 @@ from aipo_widgets.data import quality_gates
 
 quality = quality_gates(ws.data_map.quality_checks, frames)
 gates += quality
-pd.DataFrame([{"check": g.name, "verdict": g.verdict, "figure": g.figure, "why": g.detail}
-              for g in quality])'''),
+phases.gates_frame(quality)'''),
     md("""
 ## 5. EU AI Act and GDPR
 
@@ -211,7 +213,376 @@ The gates of this phase, handed to `aipo run` and the stakeholder pages.
     code('''record("discovery", gates, figures)'''),
 ]
 
-NOTEBOOKS = {"01_discovery.ipynb": DISCOVERY}
+EXPERIMENTS = [
+    md("""
+# 02 Experiments (days 31-60)
+
+**What this step is for.** Prove the value offline before anyone depends on it: a curated gold
+set, precise acceptance criteria decided before the results, experiments within cost and
+latency budgets, and the courage to stop what does not deliver.
+
+**What good looks like.** The gold set is big enough, balanced enough, free of duplicates and
+of leakage into training data, and looks like production; the acceptance criteria pass with
+their confidence intervals; a classifier's threshold is chosen for the business cost, not for
+accuracy; no group is served much worse than the others; the chosen variant fits the cost and
+latency budgets. Then: continue, or stop.
+"""),
+    code(COMMON_PARAMS
+         + "fairness_max_difference: float = 0.1  # largest gap between groups before a warning\n",
+         "parameters"),
+    code(SETUP + """
+frames, read_gates = phases.load_frames(folder, ws)
+gates += read_gates
+gold_source = next(iter(phases.sources_with_role(ws, "gold")), None)
+gold = frames.get(gold_source.id) if gold_source else None
+training_source = next(iter(phases.sources_with_role(ws, "training")), None)
+training = frames.get(training_source.id) if training_source else None
+production_source = next(iter(phases.sources_with_role(ws, "production")), None)
+production = frames.get(production_source.id) if production_source else None
+if gold is None:
+    gates.append(Gate("gold set available", "fail",
+                      detail="add a data source with role: gold"))"""),
+    md("""
+## 1. The gold set
+
+Size, class balance, duplicates, missing labels, leakage into the training data, and whether it
+looks like production (the gold set as the reference, production as the current data).
+"""),
+    code("""
+from aipo_widgets.evaluation import check_gold_set
+
+if gold is not None:
+    gold_report = check_gold_set(gold, label=gold_source.label_column,
+                                 id_column=gold_source.id_column, training=training)
+    gates += gold_report.gates
+    figures["gold_set_rows"] = gold_report.n_rows
+    if production is not None:
+        skip = {gold_source.label_column, gold_source.score_column, gold_source.id_column}
+        shared = gold_source.group_columns + [
+            c for c in gold.columns if c in production.columns and c not in skip
+            and c not in gold_source.group_columns and pd.api.types.is_numeric_dtype(gold[c])]
+        rep_gate, rep_report = phases.representativeness_gate(gold, production, shared)
+        gates.append(rep_gate)
+    display(phases.gates_frame(gold_report.gates))"""),
+    md("""
+## 2. Evaluation with confidence intervals
+
+Every metric with a bootstrap (or Wilson) interval: a point estimate alone does not say whether
+the gold set is big enough to trust it.
+"""),
+    code("""
+evaluation = None
+if gold is not None:
+    evaluation = phases.evaluate_gold(ws, gold, gold_source, n_boot=n_boot)
+    figures.update({f"gold_{k}": round(v, 6)
+                    for k, v in phases.eval_figures(ws, evaluation).items()})
+    display(evaluation.table)"""),
+    md("""
+## 3. Acceptance criteria
+
+Decided before the experiments, in `acceptance_criteria`. A criterion on a gold-set metric is
+checked against the evaluation (on the bound of its interval where the criterion says so); one
+on an operational metric (latency, cost) is checked on the variant under test in the experiment
+log.
+"""),
+    code("""
+from aipo_widgets.acceptance import check_acceptance
+from aipo_widgets.conditions import condition_gate
+
+on_gold = [c for c in ws.acceptance_criteria if ws.metric(c.metric).eval_metric]
+operational = [c for c in ws.acceptance_criteria if not ws.metric(c.metric).eval_metric]
+acceptance = []
+if evaluation is not None and on_gold:
+    acceptance += check_acceptance(evaluation, on_gold, metric_map=ws.metric_tree.nodes)
+log_frames = {}
+for src in phases.sources_with_role(ws, "experiment_log"):
+    if src.id in frames:
+        variant, log_frames[src.id] = phases.latest_variant(frames[src.id], src)
+measured_log = phases.measure_nodes(ws, log_frames, "experiment_log", n_boot=n_boot)
+log_figures = {r.metric: r.value for r in measured_log.itertuples()}
+for c in operational:
+    acceptance.append(condition_gate(c, log_figures, source=f"acceptance_criteria[{c.id}]"))
+gates += acceptance
+phases.gates_frame(acceptance)"""),
+    md("""
+## 4. The threshold, chosen for the business cost
+
+For a classifier: the threshold of least expected cost on the gold set, given what a missed case
+and a false alarm cost (`settings.threshold_costs`), beside Elkan's threshold for calibrated
+scores and the threshold decided in the decision log. Generated output has no threshold.
+"""),
+    code("""
+from aipo_widgets.thresholds import optimal_threshold
+
+costs = phases.threshold_costs(ws)
+if gold is not None and gold_source.score_column and costs:
+    y = gold[gold_source.label_column].astype(int)
+    s = gold[gold_source.score_column]
+    best = optimal_threshold(y, s, c_fn=costs["c_fn"], c_fp=costs["c_fp"], c_tp=costs["c_tp"],
+                             c_tn=costs["c_tn"], review_cost=costs["review_cost"],
+                             volume_per_period=costs.get("volume_per_month"))
+    decided = phases.current_threshold(ws)
+    gates.append(phases.threshold_gate(best, decided, y, s, costs))
+    figures.update({"optimal_threshold": best.threshold, "decided_threshold": decided,
+                    "elkan_p_star": best.p_star})
+    print(f"cost-optimal threshold {best.threshold:.4g} (recall {best.recall:.3f}, precision "
+          f"{best.precision:.3f}); Elkan p* {best.p_star:.4g}; decided {decided}")
+else:
+    print("No threshold to choose: no classifier score or no settings.threshold_costs.")"""),
+    md("""
+## 5. Fairness across groups
+
+Each group's metrics beside the others; groups too small to judge are flagged, not ranked.
+"""),
+    code("""
+from aipo_widgets.fairness import group_metrics
+
+if gold is not None and gold_source.group_columns:
+    groups = [g for g in gold_source.group_columns if g in gold.columns]
+    if gold_source.score_column:
+        fair = group_metrics(gold, groups=groups, label=gold_source.label_column,
+                             score=gold_source.score_column,
+                             threshold=phases.current_threshold(ws) or 0.5)
+    else:
+        fair = group_metrics(gold, groups=groups, label=gold_source.label_column)
+    gates += fair.gates(max_difference=fairness_max_difference)
+    display(fair.table())"""),
+    md("""
+## 6. Cost and latency against the budgets
+
+Per variant of the experiment log; the gates are on the variant under test (the latest).
+"""),
+    code("""
+for src in phases.sources_with_role(ws, "experiment_log"):
+    if src.id in frames:
+        variants, budget = phases.budget_gates(ws, frames[src.id], src)
+        gates += budget
+        display(variants)"""),
+    md("""
+## 7. Continue or stop, and what it does to the backlog and the business case
+"""),
+    code("""
+from aipo_widgets.backlog import score_workspace
+from aipo_widgets.business_case import analyse
+
+decision = phases.continue_or_stop(gates)
+gates.append(decision)
+print(f"{decision.figure.upper()}: {decision.detail or 'every gate passed'}")
+found = phases.eval_figures(ws, evaluation) if evaluation is not None else {}
+measured = phases.figures_from(ws, extra={**found, **log_figures})
+if ws.business_case is not None:
+    case = analyse(ws.business_case, measured=measured, n=5000)
+    figures["expected_npv"] = round(case.expected_npv)
+    display(pd.DataFrame([{"scenario": s.scenario, "NPV": round(s.npv),
+                           "payback (months)": s.payback_months}
+                          for s in case.scenarios.values()]))
+score_workspace(ws).table.head(8)"""),
+    md("## Gates"),
+    code("""record("experiments", gates, figures)"""),
+]
+
+ROLLOUT = [
+    md("""
+# 03 Rollout (days 61-90)
+
+**What this step is for.** Go live in stages, each with entry and exit criteria, with
+monitoring from day one and a way back: alert rules and thresholds, the drift reference frozen,
+the kill switch and its fallback, the incident playbook and the go-live checklist.
+
+**What good looks like.** The pilot shows the effect against its control (with a confidence
+interval, and a sample-ratio check that the randomisation worked), the guardrails did not
+degrade, the active stage's exit criteria are met, every guardrail has an alert, and the kill
+switch has conditions, an owner, a fallback and a test. Then the go / no-go, with its reasons.
+"""),
+    code(COMMON_PARAMS, "parameters"),
+    code(SETUP + """
+frames, read_gates = phases.load_frames(folder, ws)
+gates += read_gates"""),
+    md("""
+## 1. The pilot against its control
+
+For each hypothesis metric measured in the pilot: the effect of the treatment arm over the
+control arm, as a difference and a relative change with intervals (CUPED where the pilot has a
+pre-period covariate), the sample-ratio check, and the guardrails.
+"""),
+    code("""
+pilot_figures = {}
+for src in phases.sources_with_role(ws, "pilot"):
+    if src.id in frames and src.arm_column:
+        report = phases.pilot_report(ws, frames[src.id], src, n_boot=min(n_boot, 2000))
+        if report is None:
+            continue
+        gates += report.gates
+        eff = report.primary
+        pilot_figures[eff.metric] = eff
+        print(f"{src.id}: {eff.metric} {eff.mean_control:.4g} (control) -> "
+              f"{eff.mean_treatment:.4g} (treatment), {eff.relative:+.1%} "
+              f"[{eff.relative_ci[0]:+.1%}, {eff.relative_ci[1]:+.1%}]")
+        figures[f"pilot_{eff.metric}_relative"] = round(eff.relative, 6)"""),
+    md("""
+## 2. The stages: entry and exit criteria
+
+The active stage's exit criteria and the next stage's entry criteria, on the pilot's figures
+(measured where the data has them; otherwise the current values in `aipo.yaml`).
+"""),
+    code("""
+measured = phases.measure_nodes(ws, frames, "pilot", n_boot=0)
+stage_figures = phases.figures_from(ws, measured, extra=phases.effect_figures(ws, pilot_figures))
+stage_gates = phases.stage_gates(ws, stage_figures)
+gates += stage_gates
+display(pd.DataFrame([{"stage": s.id, "name": s.name, "audience": s.audience, "share": s.share,
+                       "status": s.status, "human review": s.human_review,
+                       "min days": s.min_duration_days} for s in ws.rollout.stages]))
+phases.gates_frame(stage_gates)"""),
+    md("""
+## 3. Monitoring from day one: alerts, the drift reference, the kill switch
+
+The drift reference is frozen from the reference data now, so that production windows are
+compared with what the model was validated on (`04_operate` uses it).
+"""),
+    code("""
+ref_id = ws.monitoring.drift.reference
+if ref_id and ref_id in frames:
+    reference = phases.drift_reference(ws, frames[ref_id])
+    reference_path = folder / "reports" / "drift_reference.json"
+    reference_path.parent.mkdir(exist_ok=True)
+    reference_path.write_text(reference.to_json(), encoding="utf-8")
+    gates.append(Gate("drift reference frozen", "pass", figure=len(reference.columns),
+                      threshold="columns", detail=f"{reference_path.name} from {ref_id}"))
+else:
+    gates.append(Gate("drift reference frozen", "warn", figure="none",
+                      detail="set monitoring.drift.reference to a data source"))
+gates += phases.readiness_gates(ws, as_of_date)
+pd.DataFrame([a.model_dump(include={"id", "metric", "operator", "value", "severity", "window",
+                                    "action"}) for a in ws.monitoring.alert_rules])"""),
+    md("""
+## 4. Go / no-go
+
+Every gate of this phase, with the reasons for the verdict.
+"""),
+    code("""
+verdict = phases.go_no_go(gates, strict=strict)
+gates.append(verdict)
+print(f"{verdict.figure.upper()}: {verdict.detail}")"""),
+    code("""record("rollout", gates, figures)"""),
+]
+
+OPERATE = [
+    md("""
+# 04 Operate (after go-live, on a schedule)
+
+**What this step is for.** "Once live, always good" does not hold for AI: data drifts, models
+age, costs creep. This notebook takes the latest production window and checks it against the
+frozen reference (drift), the labels that have arrived (performance), the budgets (cost per
+use), the alert rules and the kill-switch conditions; it recommends a retrain or not, and
+reports the value realised against the business case.
+
+**What good looks like.** No kill-switch condition met, no critical alert, drift within its
+thresholds or a retrain planned, costs within budget, and value on the way to the business
+case.
+"""),
+    code(COMMON_PARAMS
+         + 'last_trained: str = ""  # date of the last training, YYYY-MM-DD; empty: unknown\n',
+         "parameters"),
+    code(SETUP + """
+frames, read_gates = phases.load_frames(folder, ws, roles=["production", "reference"])
+gates += read_gates
+production_source = next(iter(phases.sources_with_role(ws, "production")), None)
+production = frames.get(production_source.id) if production_source else None
+if production is None:
+    gates.append(Gate("production window available", "fail",
+                      detail="add a data source with role: production"))"""),
+    md("""
+## 1. Drift against the frozen reference
+
+Per column: PSI (reference-quantile bins), Kolmogorov-Smirnov, Jensen-Shannon and the
+normalised Wasserstein distance for numbers; PSI and chi-square for categories. The data set has
+drifted when the share of drifted columns passes `monitoring.drift.drifted_share_alert`.
+"""),
+    code("""
+from aipo_widgets.drift import Reference, drift
+
+frozen = folder / "reports" / "drift_reference.json"
+ref_id = ws.monitoring.drift.reference
+drift_report = None
+if production is not None and (frozen.exists() or ref_id in frames):
+    reference = (Reference.load(frozen) if frozen.exists()
+                 else phases.drift_reference(ws, frames[ref_id]))
+    drift_report = drift(reference, production, thresholds=phases.drift_thresholds(ws))
+    gates.append(phases.drift_gate(drift_report))
+    figures["drift_share"] = drift_report.share_drifted
+    figures["psi_max"] = max((c.psi for c in drift_report.columns), default=0.0)
+    display(drift_report.to_frame())"""),
+    md("""
+## 2. Performance where labels have arrived; cost and latency
+"""),
+    code("""
+window = {}
+if production is not None:
+    measured = phases.measure_nodes(ws, {production_source.id: production}, "production",
+                                    n_boot=0)
+    window.update({r.metric: r.value for r in measured.itertuples()})
+    label = production_source.label_column
+    if label in production and production[label].notna().sum() >= 30:
+        labelled = production[production[label].notna()]
+        evaluation = phases.evaluate_gold(ws, labelled, production_source, n_boot=n_boot)
+        window.update(phases.eval_figures(ws, evaluation))
+        figures["labelled_rows"] = int(len(labelled))
+        display(evaluation.table)
+    if drift_report is not None:
+        window["psi_max"] = figures["psi_max"]
+    gates += phases.cost_gates(ws, production, production_source)
+figures.update({f"window_{k}": round(v, 6) for k, v in window.items()})
+pd.Series(window, name="latest window").to_frame()"""),
+    md("""
+## 3. Alert rules and the kill switch
+"""),
+    code("""
+current = phases.figures_from(ws, extra=window)
+alerts = phases.alert_gates(ws, current)
+kill = phases.kill_switch_gates(ws, current)
+gates += alerts + kill
+phases.gates_frame(alerts + kill)"""),
+    md("""
+## 4. Retrain?
+"""),
+    code("""
+trained = dt.date.fromisoformat(last_trained) if last_trained else None
+retrain = phases.retrain_recommendation(ws, drift_report, last_trained=trained,
+                                        as_of=as_of_date,
+                                        new_labels=int(figures.get("labelled_rows", 0)))
+gates.append(retrain)
+print(f"Retrain: {retrain.figure}. {retrain.detail}")"""),
+    md("""
+## 5. Impact: realised value against the business case
+
+The metric tree's root as measured now, and the business case recomputed with what was
+measured, beside its scenarios: is the value materialising?
+"""),
+    code("""
+from aipo_widgets.business_case import analyse
+from aipo_widgets.metric_tree import Tree
+
+tree = Tree(ws.metric_tree)
+root = tree.status().node(tree.root)
+figures["root_value"] = root.value
+print(f"{root.name}: {root.value:.4g} {root.unit} (baseline {root.baseline}, "
+      f"target {root.target}): {root.status}")
+if ws.business_case is not None:
+    case = analyse(ws.business_case, measured=current, n=2000)
+    gates += case.exit_gates
+    display(pd.DataFrame([{"scenario": s.scenario, "NPV": round(s.npv)}
+                          for s in case.scenarios.values()]))"""),
+    md("## Gates"),
+    code("""record("operate", gates, figures)"""),
+]
+
+NOTEBOOKS = {
+    "01_discovery.ipynb": DISCOVERY,
+    "02_experiments.ipynb": EXPERIMENTS,
+    "03_rollout.ipynb": ROLLOUT,
+    "04_operate.ipynb": OPERATE,
+}
 
 
 def build() -> dict[str, nbformat.NotebookNode]:
@@ -220,6 +591,7 @@ def build() -> dict[str, nbformat.NotebookNode]:
 
 
 def main() -> int:
+    """Write every template."""
     OUT.mkdir(parents=True, exist_ok=True)
     for name, nb in build().items():
         nbformat.write(nb, OUT / name)
