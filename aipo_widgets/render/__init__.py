@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 from aipo_widgets.render._svg import Svg, fmt_number, img_html, mimebundle
+from aipo_widgets.render.backlog import backlog_alt, backlog_data, backlog_svg
 from aipo_widgets.render.metric_tree import (
     STATUS_COLOURS,
     STATUS_LABELS,
@@ -32,6 +33,9 @@ __all__ = [
     "STATUS_COLOURS",
     "STATUS_LABELS",
     "Svg",
+    "backlog_alt",
+    "backlog_data",
+    "backlog_svg",
     "fmt_number",
     "img_html",
     "metric_tree_alt",

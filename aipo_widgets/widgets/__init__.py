@@ -15,7 +15,8 @@ Examples
 from __future__ import annotations
 
 from aipo_widgets.widgets._base import AipoWidget
+from aipo_widgets.widgets.backlog import BacklogWidget
 from aipo_widgets.widgets.metric_tree import MetricTreeWidget
 from aipo_widgets.widgets.risk_matrix import RiskMatrixWidget
 
-__all__ = ["AipoWidget", "MetricTreeWidget", "RiskMatrixWidget"]
+__all__ = ["AipoWidget", "BacklogWidget", "MetricTreeWidget", "RiskMatrixWidget"]

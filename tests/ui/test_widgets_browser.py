@@ -188,3 +188,61 @@ def test_metric_tree_edit_target_and_what_if(lab_server, page, example_ws):
     assert _changed_lines(before, after) == [
         "-      target: 13.3  # 25 % less", "+      target: 12.5  # 25 % less"]
     assert not page.js_errors
+
+
+# --------------------------------------------------------------------------------------------
+# Backlog
+
+
+def test_backlog_change_factor_method_and_weight(lab_server, page, example_ws):
+    nb = _nb(example_ws, "w = aw.BacklogWidget(wf)", "w")
+    lab.open_and_run(page, lab_server, nb, widgets=1)
+    widget = page.locator(".aipo-backlog").first
+    lab.screenshot(widget, "backlog")
+    rank_of = ("import json; v = w.view['columns']; "
+               "print(json.dumps(dict(zip(v['id'], v['rank']))))")
+    ranks = json.loads(_kernel(page, rank_of))
+    assert ranks["B12"] == 9  # last: low confidence, high harm risk, 4 person-months
+
+    # Raise B12's confidence to 1 and cut its effort to 1: it climbs, the UI follows it.
+    row = widget.locator(".aipo-bl-row[data-id='B12']")
+    conf = row.get_by_label("confidence of B12")
+    conf.fill("1")
+    conf.press("Enter")
+    lab.wait_until(lambda: _kernel(page, "print(wf.workspace.backlog[11].confidence)") == "1.0")
+    effort = widget.locator(".aipo-bl-row[data-id='B12']").get_by_label("effort of B12")
+    effort.fill("1")
+    effort.press("Enter")
+    lab.wait_until(lambda: json.loads(_kernel(page, rank_of))["B12"] < 9)
+    new_rank = json.loads(_kernel(page, rank_of))["B12"]
+    widget.locator(f".aipo-bl-row[data-id='B12'] .aipo-bl-rank:text-is('{new_rank}')").wait_for(
+        timeout=lab.ROUND_TRIP_MS)
+    score = _kernel(page, "print(w.view['columns']['score'][w.view['columns']['id'].index('B12')])")
+    shown = widget.locator("[data-score='B12']").inner_text()
+    assert abs(float(shown) - float(score)) <= 0.01 * float(score)
+
+    # A weight: effort's exponent 0.5 (the core re-ranks; the workspace records the weight).
+    w_in = widget.get_by_label("Weight effort")
+    w_in.fill("0.5")
+    w_in.press("Enter")
+    lab.wait_until(lambda: "0.5" in _kernel(page, "print(wf.workspace.settings.backlog_weights)"))
+    lab.screenshot(widget, "backlog_edited")
+
+    # Filter by type: only model items remain in the table.
+    widget.get_by_label("Type").select_option("model")
+    ids = widget.locator(".aipo-bl-rows .aipo-bl-row").evaluate_all(
+        "els => els.map(e => e.dataset.id)")
+    assert ids and all(i in {"B8", "B14"} for i in ids), ids
+
+    before, after = _save_and_read(page, widget, example_ws / "aipo.yaml")
+    changed = _changed_lines(before, after)
+    assert "-    confidence: 0.5" in changed and "+    confidence: 1.0" in changed
+    assert "-    effort: 4" in changed and "+    effort: 1.0" in changed
+    assert any(line.startswith("+  backlog_weights:") or "effort: 0.5" in line
+               for line in changed), changed
+
+    # Method: RICE re-ranks with other factors.
+    widget.get_by_label("Method").select_option("rice")
+    widget.locator(".aipo-bl-head", has_text="reach").wait_for(timeout=lab.ROUND_TRIP_MS)
+    assert _kernel(page, "print(wf.workspace.settings.backlog_method)") == "rice"
+    assert not page.js_errors
