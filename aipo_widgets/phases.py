@@ -534,6 +534,32 @@ def threshold_gate(result: Any, decided: float | None, labels: Any, scores: Any,
                 source="decisions")
 
 
+def fairness_gates(ws: Workspace, fair: Any, *, max_difference: float = 0.1) -> list[Gate]:
+    """Gate the gap between groups on the metrics the acceptance criteria use.
+
+    Every group should meet the bar the product is held to, so the metrics judged are those
+    of the acceptance criteria on the gold set (all metrics when there are none). A gap above
+    ``max_difference`` warns: the gap between the best and the worst of several small groups is
+    a noisy, upward-biased figure, good for pointing at a group, not for stopping a product.
+    The hard rule belongs in an acceptance criterion with ``group:`` (each group must pass),
+    which fails on its own.
+    """
+    nodes = {n.id: n for n in ws.metric_tree.nodes}
+    wanted = []
+    for c in ws.acceptance_criteria:
+        node = nodes.get(c.metric)
+        if node is not None and node.eval_metric and node.eval_metric in fair.metrics:
+            wanted.append(node.eval_metric)
+    metrics = list(dict.fromkeys(wanted)) or None
+    gates = fair.gates(max_difference=max_difference, metrics=metrics)
+    for g in gates:
+        if g.verdict == "fail":
+            g.verdict = "warn"
+            g.detail = (f"{g.detail}. To make it a hard gate, add an acceptance criterion "
+                        "with 'group:' so that each group must pass")
+    return gates
+
+
 def continue_or_stop(gates: Iterable[Gate]) -> Gate:
     """Decide continue / stop after the experiments, from their gates."""
     gates = list(gates)
@@ -644,6 +670,32 @@ def effect_figures(ws: Workspace, effects: Mapping[str, Any]) -> dict[str, float
         if measure and measure.column in effects:
             out[node.id] = -float(effects[measure.column].relative)
     return out
+
+
+def effect_gates(ws: Workspace, effects: Mapping[str, Any]) -> list[Gate]:
+    """Gate each pilot effect against its node's target, with the effect's interval.
+
+    Passes when the lower end of the interval of the reduction reaches the target, warns when
+    only the estimate does (the pilot was too small to be sure), fails otherwise.
+    """
+    gates = []
+    for node in ws.metric_tree.nodes:
+        if not node.effect_of or node.target is None:
+            continue
+        measure = ws.metric(node.effect_of).measure
+        effect = effects.get(measure.column) if measure else None
+        if effect is None:
+            continue
+        reduction = -float(effect.relative)
+        lo, hi = sorted(-float(x) for x in effect.relative_ci)
+        verdict = "pass" if lo >= node.target else ("warn" if reduction >= node.target
+                                                    else "fail")
+        gates.append(Gate(f"pilot effect: {node.name}", verdict, figure=round(reduction, 4),
+                          ci=(round(lo, 4), round(hi, 4)), threshold=f">= {node.target:g}",
+                          detail=f"{measure.column}: {effect.mean_control:.4g} (control) -> "
+                          f"{effect.mean_treatment:.4g} (treatment)",
+                          source=f"metric_tree.nodes[{node.id}]"))
+    return gates
 
 
 def drift_reference(ws: Workspace, frame: pd.DataFrame) -> Any:

@@ -341,11 +341,12 @@ if gold is not None and gold_source.group_columns:
     groups = [g for g in gold_source.group_columns if g in gold.columns]
     if gold_source.score_column:
         fair = group_metrics(gold, groups=groups, label=gold_source.label_column,
-                             score=gold_source.score_column,
+                             score=gold_source.score_column, n_boot=min(n_boot, 200),
                              threshold=phases.current_threshold(ws) or 0.5)
     else:
-        fair = group_metrics(gold, groups=groups, label=gold_source.label_column)
-    gates += fair.gates(max_difference=fairness_max_difference)
+        fair = group_metrics(gold, groups=groups, label=gold_source.label_column,
+                             n_boot=min(n_boot, 200))
+    gates += phases.fairness_gates(ws, fair, max_difference=fairness_max_difference)
     display(fair.table())"""),
     md("""
 ## 6. Cost and latency against the budgets
@@ -418,7 +419,8 @@ for src in phases.sources_with_role(ws, "pilot"):
         print(f"{src.id}: {eff.metric} {eff.mean_control:.4g} (control) -> "
               f"{eff.mean_treatment:.4g} (treatment), {eff.relative:+.1%} "
               f"[{eff.relative_ci[0]:+.1%}, {eff.relative_ci[1]:+.1%}]")
-        figures[f"pilot_{eff.metric}_relative"] = round(eff.relative, 6)"""),
+        figures[f"pilot_{eff.metric}_relative"] = round(eff.relative, 6)
+gates += phases.effect_gates(ws, pilot_figures)"""),
     md("""
 ## 2. The stages: entry and exit criteria
 
