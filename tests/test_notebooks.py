@@ -1,0 +1,130 @@
+"""The phase notebooks: papermill's contract, stored clean, and run end to end on both examples."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from aipo_widgets.pipeline.runner import run_workspace
+from aipo_widgets.resources import notebook_templates
+from tests.conftest import ROOT
+
+PHASES = ["01_discovery", "02_experiments", "03_rollout", "04_operate"]
+EXAMPLES = ["support-summaries", "predictive-maintenance"]
+
+
+def test_every_phase_has_a_template() -> None:
+    assert [p.stem for p in notebook_templates()] == PHASES
+
+
+@pytest.mark.parametrize("name", PHASES)
+def test_papermill_contract(name: str) -> None:
+    path = ROOT / "templates" / "notebooks" / f"{name}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    params = papermill.inspect_notebook(str(path))
+    for required in ("workspace", "as_of", "strict", "n_boot"):
+        assert required in params
+    for p in params.values():
+        assert p["help"], f"{name}: parameter {p['name']} has no help"
+        assert p["inferred_type_name"] != "None"
+    assert nb.cells[0].cell_type == "markdown" and "What this step is for" in nb.cells[0].source
+
+
+@pytest.mark.parametrize("name", PHASES)
+def test_templates_are_stored_without_outputs(name: str) -> None:
+    nb = nbformat.read(ROOT / "templates" / "notebooks" / f"{name}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None
+
+
+def test_templates_are_what_the_generator_writes() -> None:
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import make_templates
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    for name, nb in make_templates.build().items():
+        stored = nbformat.read(ROOT / "templates" / "notebooks" / name, as_version=4)
+        assert stored == nb, f"{name} differs: run python tools/make_templates.py"
+
+
+@pytest.fixture(scope="module", params=EXAMPLES)
+def example_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    from aipo_widgets.cli import main
+
+    folder = tmp_path_factory.mktemp("ex") / request.param
+    assert main(["init", str(folder), "--example", request.param]) == 0
+    run = run_workspace(folder, jobs=2, parameters={"n_boot": 200})
+    return request.param, folder, run
+
+
+@pytest.mark.slow
+def test_aipo_run_passes_on_the_examples(example_run) -> None:
+    name, folder, run = example_run
+    errors = [(p.phase, p.error) for p in run.phases if p.status == "error"]
+    assert not errors, errors
+    assert run.exit_code == 0, run.failed_gates
+    assert [p.phase for p in run.phases] == ["discovery", "experiments", "rollout", "operate"]
+    out = folder / "reports" / run.id
+    for phase in PHASES:
+        html = (out / f"{phase}.html").read_text()
+        assert len(html.encode()) < 1_000_000, f"{phase}.html is too big"
+        assert not re.search(r"<script[^>]+src=\"https?://", html)
+        assert "Traceback" not in html
+    results = json.loads((out / "results.json").read_text())
+    assert all(ph["gates"] for ph in results["phases"])
+    if name == "predictive-maintenance":
+        operate = next(ph for ph in results["phases"] if ph["phase"] == "operate")
+        drift = next(g for g in operate["gates"] if g["name"].startswith("data drift"))
+        assert drift["verdict"] == "warn" and drift["figure"] >= 0.3  # the drift is detected
+
+
+@pytest.mark.slow
+def test_html_shows_widgets_as_pictures(example_run) -> None:
+    _, folder, run = example_run
+    html = (folder / "reports" / run.id / "01_discovery.html").read_text()
+    # The metric tree and the risk matrix come out as images, not empty widget boxes.
+    assert html.count("data:image/svg+xml;base64,") + html.count("data:image/png;base64,") >= 2
+    assert "application/vnd.jupyter.widget-view+json" not in html
+
+
+@pytest.mark.slow
+def test_failing_acceptance_criterion_fails_the_run(tmp_path: Path) -> None:
+    from aipo_widgets.cli import main
+
+    folder = tmp_path / "pm"
+    assert main(["init", str(folder), "--example", "predictive-maintenance"]) == 0
+    yaml = folder / "aipo.yaml"
+    text = yaml.read_text()
+    assert "    value: 0.6\n" in text
+    yaml.write_text(text.replace("    value: 0.6\n", "    value: 0.95\n", 1))
+    proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "run", str(folder),
+                           "--phase", "experiments", "-p", "n_boot=200"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "FAIL experiments: At least 60 % of the pre-failure windows flagged" in proc.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_nbval_lax_on_the_examples(example: str, tmp_path: Path) -> None:
+    from aipo_widgets.cli import main
+
+    folder = tmp_path / example
+    assert main(["init", str(folder), "--example", example]) == 0
+    notebooks = sorted(str(p) for p in (folder / "notebooks").glob("*.ipynb"))
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "--nbval-lax", *notebooks],
+                          capture_output=True, text=True, timeout=900, cwd=folder)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert re.search(r"\d+ passed", proc.stdout)
