@@ -1334,6 +1334,13 @@ def evaluate_regression(
     -------
     Evaluation
 
+    Raises
+    ------
+    DataError
+        Missing columns, missing, infinite or non-numeric values, mismatched lengths.
+    UsageError
+        Unknown metrics or bad settings.
+
     Examples
     --------
     >>> ev = evaluate_regression(label=[10.0, 0.0, 4.0], prediction=[12.0, 1.0, 3.0], n_boot=0)
@@ -1477,6 +1484,13 @@ def evaluate_review(
     -------
     Evaluation
         Metrics named ``label_share:<label>``; ``<label>_rate`` resolves to them.
+
+    Raises
+    ------
+    DataError
+        Missing columns, unreviewed rows (missing labels), labels outside ``labels``.
+    UsageError
+        A bad ``interval`` or bootstrap setting.
 
     Examples
     --------
@@ -1689,6 +1703,13 @@ def check_gold_set(
     Returns
     -------
     GoldSetReport
+
+    Raises
+    ------
+    DataError
+        An empty frame, a named column missing from the gold set or the training data.
+    UsageError
+        Bad limits, or training data without any column to compare by.
 
     Examples
     --------
