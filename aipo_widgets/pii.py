@@ -124,6 +124,7 @@ _DATE_IN_RUN = re.compile(
     r"|(?:19|20)\d{2}[./-](?:0?[1-9]|1[0-2])[./-](?:0?[1-9]|[12]\d|3[01]))(?!\d)"
 )
 _PRICE = re.compile(r"\s*\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{2})?\s*")
+_DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _QUICK = re.compile(r"[0-9@]|::")
 
 _ID_WORDS = (
@@ -380,9 +381,11 @@ def _find_phones(text: str, regions: Sequence[str], taken: list[tuple[int, int]]
                 continue
             start = seg_start + s.index(stripped)
             s = stripped
-            if _DATE_TIME.fullmatch(s) or _PRICE.fullmatch(s):
-                continue
+            if _DATE_TIME.fullmatch(s) or _PRICE.fullmatch(s) or _DOTTED_QUAD.fullmatch(s):
+                continue  # dates, prices, and IP addresses or version numbers
             if _ID_CONTEXT.search(text, max(0, start - 32), start):
+                continue
+            if _VERSION_CONTEXT.search(text, max(0, start - 24), start):
                 continue
             _match_phones(text, s, start, regions, valid, strict, fmt, out)
 

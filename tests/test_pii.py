@@ -72,7 +72,8 @@ NEAR_MISSES: list[str] = [
     "ID 12345678901", "tracking 1Z999AA10123456784", "SKU 4006381333931", "ISBN 978-3-16-148410-0",
     # version strings
     "version 1.2.3.4", "v1.2.3.4", "Version: 10.0.19045.2364", "build 1.2.3.4", "1.2.3.4.5",
-    "firmware 2.0.1.13", "v2.10.3",
+    "firmware 2.0.1.13", "v2.10.3", "Firmware 0.20.20.17", "build 0.20.15.18",
+    "Version 0.20.13.15 installiert", "release 01.2026.1234567",
     # prices and other numbers
     "price 1.299,00 EUR", "€ 1.234.567,89", "1.234.567 EUR", "USD 12,345,678.90",
     "PLZ 10115 Berlin",
