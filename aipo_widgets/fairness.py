@@ -492,6 +492,10 @@ def group_metrics(
     ci_method = ""
     if task == "review" and interval == "wilson":
         hits, tot = kernel.hits()
+        # hits are per group and label, totals per group: broadcast the totals over labels
+        tot = np.asarray(tot)
+        if tot.ndim < np.ndim(hits):
+            tot = tot[..., None]
         lo, hi = wilson_interval(hits, tot, ci)
         names_all = ["label_share:" + x for x in kernel.flag_names]
         pos = [names_all.index(m) for m in chosen]

@@ -177,3 +177,23 @@ def test_bad_group_input():
         group_metrics(df, label="y", prediction="p", groups="g", metrics=["roc_auc"])
     with pytest.raises(DataError, match="only one class"):
         group_metrics(df.assign(y=1), label="y", prediction="p", groups="g")
+
+
+def test_review_labels_per_intersection_get_wilson_intervals() -> None:
+    # Review labels (generated output) per group and per intersection of two group columns.
+    import pandas as pd
+
+    from aipo_widgets.fairness import group_metrics
+
+    frame = pd.DataFrame({
+        "label": ["ok"] * 90 + ["bad"] * 10 + ["ok"] * 80 + ["bad"] * 20,
+        "lang": ["de"] * 100 + ["en"] * 100,
+        "channel": (["mail", "chat"] * 100),
+    })
+    gm = group_metrics(frame, groups=["lang", "channel"], label="label", min_group_size=10)
+    table = gm.table()
+    assert len(table) == 4
+    bad = gm.by_group["label_share:bad"]
+    assert set(round(v, 2) for v in bad) == {0.1, 0.2}
+    lo, hi = gm.ci_low["label_share:bad"], gm.ci_high["label_share:bad"]
+    assert ((lo <= bad) & (bad <= hi)).all()
