@@ -325,8 +325,9 @@ if gold is not None and gold_source.score_column and costs:
     gates.append(phases.threshold_gate(best, decided, y, s, costs))
     figures.update({"optimal_threshold": best.threshold, "decided_threshold": decided,
                     "elkan_p_star": best.p_star})
+    p_star = "undefined" if best.p_star is None else f"{best.p_star:.4g}"
     print(f"cost-optimal threshold {best.threshold:.4g} (recall {best.recall:.3f}, precision "
-          f"{best.precision:.3f}); Elkan p* {best.p_star:.4g}; decided {decided}")
+          f"{best.precision:.3f}); Elkan p* {p_star}; decided {decided}")
 else:
     print("No threshold to choose: no classifier score or no settings.threshold_costs.")"""),
     md("""
@@ -424,11 +425,13 @@ gates += phases.effect_gates(ws, pilot_figures)"""),
     md("""
 ## 2. The stages: entry and exit criteria
 
-The active stage's exit criteria and the next stage's entry criteria, on the pilot's figures
-(measured where the data has them; otherwise the current values in `aipo.yaml`).
+The active stage's exit criteria and the next stage's entry criteria, on the latest evidence:
+the production log where the stage already runs in production, else the pilot, else the current
+values in `aipo.yaml`; effect metrics come from the pilot analysis above.
 """),
     code("""
-measured = phases.measure_nodes(ws, frames, "pilot", n_boot=0)
+measured = pd.concat([phases.measure_nodes(ws, frames, role, n_boot=0)
+                      for role in ("pilot", "production")], ignore_index=True)
 stage_figures = phases.figures_from(ws, measured, extra=phases.effect_figures(ws, pilot_figures))
 stage_gates = phases.stage_gates(ws, stage_figures)
 gates += stage_gates
@@ -530,7 +533,7 @@ if production is not None:
         evaluation = phases.evaluate_gold(ws, labelled, production_source, n_boot=n_boot)
         window.update(phases.eval_figures(ws, evaluation))
         figures["labelled_rows"] = int(len(labelled))
-        display(evaluation.table)
+        display(evaluation.table())
     if drift_report is not None:
         window["psi_max"] = figures["psi_max"]
     gates += phases.cost_gates(ws, production, production_source)
