@@ -338,6 +338,8 @@ def main() -> None:
           f" chars), {n_pii:,} with personal data, {n_near:,} with near misses only; "
           f"{os.cpu_count()} cores")  # fmt: skip
 
+    print(f"load average (1, 5, 15 min) at start: {os.getloadavg()}")
+
     # ---- kit
     scan_text("warm up +49 30 1234567 jane@example.com")
     best = float("inf")
@@ -417,6 +419,8 @@ def main() -> None:
     print(f"  false positives: kit {len(k_held)}, Presidio {len(p_held)}")
     for t, f in k_held[:6]:
         print(f"    kit flags {f!r} in {t!r}")
+
+    print(f"load average after the timed runs: {os.getloadavg()}")
 
     if args.presidio_all:
         engine_all = presidio_engine(all_patterns=True)
