@@ -276,7 +276,7 @@ if gold is not None:
     evaluation = phases.evaluate_gold(ws, gold, gold_source, n_boot=n_boot)
     figures.update({f"gold_{k}": round(v, 6)
                     for k, v in phases.eval_figures(ws, evaluation).items()})
-    display(evaluation.table)"""),
+    display(evaluation.table())"""),
     md("""
 ## 3. Acceptance criteria
 
