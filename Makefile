@@ -22,9 +22,12 @@ demo: install
 	rm -rf $(DEMO)
 	$(BIN)/aipo init $(DEMO) --example $(EXAMPLE)
 	$(BIN)/aipo validate $(DEMO)
+	$(BIN)/aipo run $(DEMO) --jobs 2
 	@echo
-	@echo "Your example workspace is $(DEMO): open $(DEMO)/aipo.yaml, or start JupyterLab with"
-	@echo "  $(BIN)/jupyter lab $(DEMO)"
+	@echo "Your example workspace is $(DEMO). The 90 days ran end to end:"
+	@echo "  reports (offline HTML, open in any browser): $(DEMO)/reports/latest/"
+	@echo "  gates of the run:                            $(BIN)/aipo status $(DEMO)"
+	@echo "  work on it in JupyterLab:                    $(BIN)/jupyter lab $(DEMO)"
 
 # pytest exit 5 means no test ran: that must fail, not pass silently.
 test: install
