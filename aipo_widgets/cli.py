@@ -65,6 +65,11 @@ def _cmd_init(args: argparse.Namespace) -> int:
             dest = target / "notebooks" / nb.name
             dest.write_bytes(nb.read_bytes())
             written.append(dest)
+        workflow = target / ".github" / "workflows" / "aipo.yml"
+        workflow.parent.mkdir(parents=True)
+        workflow.write_bytes((Path(__file__).parent / "pipeline" / "files" /
+                              "github-workflow.yml").read_bytes())
+        written.append(workflow)
     except BaseException:
         # A half-made workspace is worse than none: take back what this call made.
         _remove_tree(target, keep_root=not created_dir)

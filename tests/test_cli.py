@@ -62,6 +62,10 @@ def test_init_then_validate(tmp_path: Path, example: str) -> None:
     for sub in ("data", "notebooks", "reports"):
         assert (target / sub).is_dir()
     assert not any((target / "reports").iterdir())
+    assert sorted(p.name for p in (target / "notebooks").glob("*.ipynb")) == [
+        "01_discovery.ipynb", "02_experiments.ipynb", "03_rollout.ipynb", "04_operate.ipynb"]
+    workflow = (target / ".github" / "workflows" / "aipo.yml").read_text()
+    assert "aipo run" in workflow and "--phase operate" in workflow and "cron:" in workflow
     proc = run("validate", str(target))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("\n") == 1 and ": valid (" in proc.stdout
