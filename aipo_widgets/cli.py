@@ -200,6 +200,15 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from aipo_widgets.pipeline.report import export_page
+
+    out = export_page(args.path, args.html)
+    size = out.stat().st_size
+    print(f"Wrote {out} ({size / 1e6:.2f} MB): one file, no server or internet needed.")
+    return EXIT_OK
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from aipo_widgets.pipeline.serve import plan, serve
 
@@ -285,6 +294,13 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--no-token", action="store_true",
                        help="no token (only on a loopback address)")
     p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("report", help="write the stakeholder page as one offline HTML file",
+                       description="Render a workspace's status page (or a folder's portfolio) "
+                       "to one self-contained HTML file: no server, no internet.")
+    p.add_argument("path", help="a workspace folder, or a folder of workspaces")
+    p.add_argument("--html", required=True, metavar="OUT.html", help="the file to write")
+    p.set_defaults(func=_cmd_report)
     return parser
 
 

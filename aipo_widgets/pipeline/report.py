@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +76,57 @@ def notebook_to_html(notebook: Any, *, show_code: bool = False, title: str | Non
     resources = {"metadata": {"name": title}} if title else None
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
+
+
+def export_page(path: str | os.PathLike, out: str | os.PathLike) -> Path:
+    """Render the stakeholder page of a workspace (or portfolio) to one offline HTML file.
+
+    The page notebook from ``voila_apps/`` is executed once, headlessly, and converted with
+    the widgets as pictures: the file needs no server and no internet (for e-mail and
+    intranets).
+
+    Parameters
+    ----------
+    path : path
+        A workspace folder (status page) or a folder of workspaces (portfolio).
+    out : path
+        The HTML file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    import tempfile
+
+    import nbformat
+    import papermill
+
+    from aipo_widgets.errors import Problem, UsageError
+    from aipo_widgets.pipeline.serve import plan
+    from aipo_widgets.resources import resource_dir
+
+    the_plan = plan(path, no_token=True)  # checks the path; nothing is served
+    target = Path(out)
+    if target.suffix.lower() not in (".html", ".htm"):
+        raise UsageError([Problem(f"{target} does not end in .html", path="--html",
+                                  fix="name the output file e.g. status.html")])
+    source = resource_dir("voila_apps") / f"{the_plan.page}.ipynb"
+    old = os.environ.get("AIPO_SERVE_ROOT")
+    os.environ["AIPO_SERVE_ROOT"] = str(the_plan.root)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            executed = Path(tmp) / source.name
+            papermill.execute_notebook(str(source), str(executed), cwd=tmp, progress_bar=False,
+                                       log_output=False, kernel_name="python3")
+            nb = nbformat.read(executed, as_version=4)
+    finally:
+        if old is None:
+            os.environ.pop("AIPO_SERVE_ROOT", None)
+        else:
+            os.environ["AIPO_SERVE_ROOT"] = old
+    title = "AI product portfolio" if the_plan.page == "portfolio" else "AI product status"
+    html = notebook_to_html(nb, title=title)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+    return target
