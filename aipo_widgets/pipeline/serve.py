@@ -147,7 +147,6 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         f"--pool_size={pool_size}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
         "--MappingKernelManager.cull_interval=60",
-        "--VoilaConfiguration.file_allowlist=[]",
     ]
     env = dict(os.environ)
     env["AIPO_PAGE"] = page
