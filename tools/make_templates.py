@@ -202,9 +202,14 @@ critical risk are marked.
 """),
     code('''
 from aipo_widgets.backlog import score_workspace
+from aipo_widgets.widgets import BacklogWidget
 
 backlog = score_workspace(ws, classification=classification)
-backlog.table.head(10)'''),
+figures["backlog_items"] = len(backlog.items)
+not_ranked = [f"{i.id} ({i.gate})" for i in backlog.items if i.gate not in ("ok", "done")]
+if not_ranked:
+    print("Not ranked:", ", ".join(not_ranked))
+BacklogWidget(wf)'''),
     md("""
 ## Gates
 
@@ -364,8 +369,8 @@ for src in phases.sources_with_role(ws, "experiment_log"):
 ## 7. Continue or stop, and what it does to the backlog and the business case
 """),
     code("""
-from aipo_widgets.backlog import score_workspace
 from aipo_widgets.business_case import analyse
+from aipo_widgets.widgets import BacklogWidget
 
 decision = phases.continue_or_stop(gates)
 gates.append(decision)
@@ -378,7 +383,7 @@ if ws.business_case is not None:
     display(pd.DataFrame([{"scenario": s.scenario, "NPV": round(s.npv),
                            "payback (months)": s.payback_months}
                           for s in case.scenarios.values()]))
-score_workspace(ws).table.head(8)"""),
+BacklogWidget(wf)"""),
     md("## Gates"),
     code("""record("experiments", gates, figures)"""),
 ]
