@@ -61,7 +61,7 @@ def load_frames(folder: str | os.PathLike, ws: Workspace,
         The tables by source id, and a failing gate per source that could not be read (so a
         missing file is a finding of the phase, not a crash of the notebook).
     """
-    from aipo_widgets.data import read_source
+    from aipo_widgets.sources import read_source
 
     wanted = set(roles) if roles is not None else None
     frames: dict[str, pd.DataFrame] = {}
@@ -102,7 +102,7 @@ def measure_nodes(ws: Workspace, frames: Mapping[str, pd.DataFrame], role: str, 
     """
     import pandas as pd
 
-    from aipo_widgets.data import measure_value
+    from aipo_widgets.sources import measure_value
 
     rows = []
     role_sources = [s.id for s in sources_with_role(ws, role)]

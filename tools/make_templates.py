@@ -140,7 +140,7 @@ sources'''),
 pii_table[["source", "column", "rows", "rows_with_pii", "kinds", "examples"]] \\
     if len(pii_table) else "No personal data found by the pattern scan."'''),
     code('''
-from aipo_widgets.data import quality_gates
+from aipo_widgets.sources import quality_gates
 
 quality = quality_gates(ws.data_map.quality_checks, frames)
 gates += quality

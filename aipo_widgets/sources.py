@@ -1,4 +1,4 @@
-"""The workspace's data: reading its sources and running their quality checks.
+"""The workspace's data sources: reading them, measuring a column, and their quality checks.
 
 Sources are declared in ``aipo.yaml`` under ``data_map.sources`` with a ``location`` relative to
 the workspace folder (CSV or Parquet). Quality checks (``data_map.quality_checks``) are rules on
