@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -301,35 +302,58 @@ class DriftThresholds:
             raise UsageError(msg)
 
     @classmethod
-    def from_mapping(cls, m: Mapping[str, Any]) -> DriftThresholds:
-        """Build thresholds from a mapping, e.g. the ``monitoring`` section of ``aipo.yaml``.
+    def from_mapping(cls, m: Mapping[str, Any] | Any) -> DriftThresholds:
+        """Build thresholds from a mapping, e.g. ``monitoring.drift`` of ``aipo.yaml``.
 
-        Accepted keys: ``warn``, ``drift``, ``drift_share``, ``metric``, and the aliases
-        ``psi_warn``/``psi_drift`` (or ``js_warn``/``js_drift``, which also set the metric).
+        Accepted keys: ``warn``, ``drift``, ``drift_share``, ``metric``; the workspace names
+        ``psi_warn``, ``psi_alert`` (or ``psi_drift``) and ``drifted_share_alert``; and
+        ``js_warn``/``js_drift`` (which also set the metric).  The workspace's non-threshold
+        keys (``reference``, ``current``, ``columns``, ``categorical``, ``numeric``) are
+        ignored, so the section can be passed as it is (a dict or its pydantic model).
 
         Parameters
         ----------
-        m : mapping
-            The settings; keys not listed above raise :class:`UsageError`.
+        m : mapping or pydantic model
+            The settings; other keys raise :class:`UsageError`.
 
         Returns
         -------
         DriftThresholds
+
+        Examples
+        --------
+        >>> DriftThresholds.from_mapping({"psi_warn": 0.2, "psi_alert": 0.3, "columns": []})
+        DriftThresholds(warn=0.2, drift=0.3, drift_share=0.3, metric='psi')
         """
-        known = {"warn", "drift", "drift_share", "metric"}
+        if hasattr(m, "model_dump"):
+            m = m.model_dump()
+        if not isinstance(m, Mapping):
+            msg = f"drift thresholds must be a mapping, got {type(m).__name__}"
+            raise UsageError(msg)
+        aliases = {
+            "warn": "warn",
+            "drift": "drift",
+            "drift_share": "drift_share",
+            "metric": "metric",
+            "psi_warn": "warn",
+            "psi_drift": "drift",
+            "psi_alert": "drift",
+            "drifted_share_alert": "drift_share",
+            "js_warn": "warn",
+            "js_drift": "drift",
+        }
+        ignored = {"reference", "current", "columns", "categorical", "numeric"}
         kwargs: dict[str, Any] = {}
         for key, value in m.items():
-            if key in known:
-                kwargs[key] = value
-            elif key in ("psi_warn", "psi_drift", "js_warn", "js_drift"):
-                metric, level = key.split("_")
-                kwargs[level] = value
-                if metric == "js":
-                    kwargs["metric"] = "js"
-            else:
-                allowed = sorted([*known, "psi_warn", "psi_drift", "js_warn", "js_drift"])
-                msg = f"unknown drift threshold {key!r}; use one of {', '.join(allowed)}"
+            if key in ignored:
+                continue
+            if key not in aliases:
+                allowed = ", ".join(sorted(aliases))
+                msg = f"unknown drift threshold {key!r}; use one of {allowed}"
                 raise UsageError(msg)
+            kwargs[aliases[key]] = value
+            if key.startswith("js_"):
+                kwargs["metric"] = "js"
         return cls(**kwargs)
 
     def verdict(self, value: float) -> tuple[ColumnVerdict, str]:
@@ -990,8 +1014,32 @@ def _plan_columns(
 # column kernels
 
 
-def _sorted_finite(frame: pd.DataFrame, col: str, which: str) -> tuple[np.ndarray, int]:
-    """Return the sorted finite values of a numeric column and how many were dropped."""
+class _Workspace:
+    """Scratch buffers reused from column to column (one per thread of a :func:`drift` call).
+
+    At a million rows a column needs about 60 MB of temporaries; allocating them afresh for
+    every column costs page faults (the kernel zeroes every new page), which on a busy machine
+    took as long as the arithmetic itself.
+    """
+
+    def __init__(self) -> None:
+        self._buffers: dict[str, np.ndarray] = {}
+
+    def get(self, name: str, n: int, dtype: Any = np.float64) -> np.ndarray:
+        buf = self._buffers.get(name)
+        if buf is None or buf.size < n or buf.dtype != dtype:
+            buf = np.empty(n, dtype=dtype)
+            self._buffers[name] = buf
+        return buf[:n]
+
+
+def _sorted_finite(
+    frame: pd.DataFrame, col: str, which: str, ws: _Workspace | None = None
+) -> tuple[np.ndarray, int]:
+    """Return the sorted finite values of a numeric column and how many were dropped.
+
+    With a workspace the values are sorted in one of its buffers (valid until the next column).
+    """
     import pandas as pd
 
     s = frame[col]
@@ -1003,7 +1051,12 @@ def _sorted_finite(frame: pd.DataFrame, col: str, which: str) -> tuple[np.ndarra
         )
         raise DataError(msg)
     values = s.to_numpy(dtype=np.float64, na_value=np.nan)
-    x = np.sort(values)  # NaN sorts last, -inf first, +inf just before NaN
+    if ws is None:
+        x = np.sort(values)  # NaN sorts last, -inf first, +inf just before NaN
+    else:
+        x = ws.get(which, values.size)
+        np.copyto(x, values)
+        x.sort()
     n_total = x.size
     lo = int(np.searchsorted(x, -np.inf, side="right"))
     hi = int(np.searchsorted(x, np.inf, side="left"))  # NaN compares greater than +inf here
@@ -1018,9 +1071,13 @@ def _sorted_finite(frame: pd.DataFrame, col: str, which: str) -> tuple[np.ndarra
 
 
 def _numeric_reference(
-    frame: pd.DataFrame, col: str, bins: int, sketch_size: int | None
+    frame: pd.DataFrame,
+    col: str,
+    bins: int,
+    sketch_size: int | None,
+    ws: _Workspace | None = None,
 ) -> NumericReference:
-    x, n_missing = _sorted_finite(frame, col, "reference")
+    x, n_missing = _sorted_finite(frame, col, "reference", ws)
     return _numeric_reference_from_sorted(col, x, n_missing, bins, sketch_size)
 
 
@@ -1063,31 +1120,32 @@ def _numeric_reference_from_sorted(
 _vecdot = getattr(np, "vecdot", np.dot)
 
 
-def _ks_w1(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+def _ks_w1(a: np.ndarray, b: np.ndarray, ws: _Workspace | None = None) -> tuple[float, float]:
     """KS statistic and Wasserstein-1 of two *sorted* samples, from one merge.
 
     The merged values are ordered by a stable argsort of ``concat(a, b)`` (two sorted runs, so
     the merge is linear); the running count of ``a`` values gives both empirical CDFs at every
     merged value.  Inside a run of tied values the CDFs are not yet final, so KS looks only at
     the last value of each run, and Wasserstein's step width is zero there anyway.  The
-    arithmetic is that of scipy's ``ks_2samp`` and ``wasserstein_distance``.  Buffers are reused
-    (``out=``) because at a million rows fresh temporaries cost more in page faults than the
-    arithmetic.
+    arithmetic is that of scipy's ``ks_2samp`` and ``wasserstein_distance``.
     """
+    ws = ws if ws is not None else _Workspace()
     n1 = a.size
     n2 = b.size
-    z = np.concatenate((a, b))
+    n = n1 + n2
+    z = ws.get("merged", n)
+    z[:n1] = a
+    z[n1:] = b
     order = np.argsort(z, kind="stable")
-    zs = z[order]
-    from_a = order < n1
+    zs = np.take(z, order, out=ws.get("merged_sorted", n))
+    from_a = np.less(order, n1, out=ws.get("from_a", n, np.bool_))
     counts = order  # reuse the index buffer for the running counts
     np.cumsum(from_a, out=counts)
-    d = np.divide(counts, n1)  # F_a at every merged value (until the end of a tie run)
+    d = np.divide(counts, n1, out=ws.get("cdf_diff", n))  # F_a at every merged value
     np.logical_not(from_a, out=from_a)
     np.cumsum(from_a, out=counts)
-    del from_a
     np.divide(counts, n2, out=z)  # F_b, in the no longer needed concatenation buffer
-    del counts
+    del counts, order
     d -= z
     np.abs(d, out=d)
     steps = np.subtract(zs[1:], zs[:-1], out=z[:-1])
@@ -1191,9 +1249,10 @@ def _compare_numeric(
     frame: pd.DataFrame,
     smoothing: float,
     thresholds: DriftThresholds,
+    ws: _Workspace | None = None,
 ) -> ColumnDrift:
     col = ref.column
-    y, missing_cur = _sorted_finite(frame, col, "current")
+    y, missing_cur = _sorted_finite(frame, col, "current", ws)
     n_cur = y.size
     edges = np.asarray(ref.edges, dtype=np.float64)
     cuts = np.searchsorted(y, edges, side="left")
@@ -1217,9 +1276,9 @@ def _compare_numeric(
         fell_back = any("asymp" in str(w.message) for w in caught)
         ks, ks_p = float(res.statistic), float(res.pvalue)
         ks_method = "asymp" if fell_back else "exact"
-        _, w1 = _ks_w1(ref.values, y)
+        _, w1 = _ks_w1(ref.values, y, ws)
     else:
-        ks, w1 = _ks_w1(ref.values, y)
+        ks, w1 = _ks_w1(ref.values, y, ws)
         ks_p, ks_method = _ks_pvalue(ks, ref.n, n_cur)
 
     bounds = [-np.inf, *ref.edges, np.inf]
@@ -1418,8 +1477,20 @@ def drift(
         msg = f"smoothing must be a finite number > 0, got {smoothing!r}"
         raise UsageError(msg)
     _check_int(n_jobs, "n_jobs", 1)
+    local = threading.local()
+
+    def _workspace() -> _Workspace:
+        if not hasattr(local, "ws"):
+            local.ws = _Workspace()
+        return local.ws
 
     if isinstance(reference, Reference):
+        if numeric or categorical:
+            msg = (
+                "numeric= and categorical= cannot be used with a frozen Reference (its column "
+                "kinds are fixed); declare them in Reference.from_frame"
+            )
+            raise UsageError(msg)
         _check_frame(current, "current")
         if columns is not None:
             for col in columns:
@@ -1436,7 +1507,7 @@ def drift(
         def task(col: str) -> ColumnDrift:
             ref = reference.columns[col]
             if isinstance(ref, NumericReference):
-                return _compare_numeric(ref, current, float(smoothing), th)
+                return _compare_numeric(ref, current, float(smoothing), th, _workspace())
             return _compare_categorical(ref, current, float(smoothing), th)
 
         skipped: dict[str, str] = {}
@@ -1450,8 +1521,9 @@ def drift(
         def task(col: str) -> ColumnDrift:
             # exact comparison: the full sorted reference, built and dropped column by column
             if plan.kinds[col] == "numeric":
-                ref = _numeric_reference(reference, col, bins, None)
-                return _compare_numeric(ref, current, float(smoothing), th)
+                ws = _workspace()
+                ref = _numeric_reference(reference, col, bins, None, ws)
+                return _compare_numeric(ref, current, float(smoothing), th, ws)
             cref = _categorical_reference(reference, col, max_categories)
             return _compare_categorical(cref, current, float(smoothing), th)
 

@@ -317,6 +317,18 @@ def test_thresholds_validation():
     with pytest.raises(UsageError, match="drift_share"):
         DriftThresholds(drift_share=0)
     assert DriftThresholds.from_mapping({"psi_warn": 0.2, "psi_drift": 0.4}).drift == 0.4
+    workspace = {  # monitoring.drift of aipo.yaml, as the spec module dumps it
+        "reference": "baseline",
+        "current": "prod",
+        "columns": [],
+        "categorical": ["channel"],
+        "psi_warn": 0.15,
+        "psi_alert": 0.3,
+        "drifted_share_alert": 0.5,
+    }
+    assert DriftThresholds.from_mapping(workspace) == DriftThresholds(0.15, 0.3, 0.5)
+    with pytest.raises(UsageError, match="mapping"):
+        DriftThresholds.from_mapping([0.1])
 
 
 # ---------------------------------------------------------------------------- frozen reference
@@ -503,6 +515,11 @@ def test_bad_inputs_name_the_column_and_the_fix():
         (lambda: drift([1, 2], ok), DataError, "must be a pandas DataFrame"),
         (lambda: drift(ok, ok, numeric=["x"], categorical=["x"]), UsageError, "both numeric"),
         (lambda: drift(ok, ok, bins=1), UsageError, "bins must be an integer >= 2"),
+        (
+            lambda: drift(Reference.from_frame(ok), ok, numeric=["x"]),
+            UsageError,
+            "cannot be used with a frozen Reference",
+        ),
         (lambda: drift(ok, ok, smoothing=0), UsageError, "smoothing"),
         (lambda: drift(ok, pd.DataFrame({"y": [1]})), DataError, "no column in common"),
         (lambda: prediction_drift("abc", [1, 2]), DataError, "array-like"),
