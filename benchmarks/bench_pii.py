@@ -340,15 +340,31 @@ def main() -> None:
 
     print(f"load average (1, 5, 15 min) at start: {os.getloadavg()}")
 
-    # ---- kit
+    # ---- both tools on the same chunks, interleaved, one pass each: the machine is shared, so
+    # load from other processes falls on both alike (a best-of-N for one side only would not)
+    engine = presidio_engine()
+    engine.analyze("warm up +49 30 1234567", language="en")
     scan_text("warm up +49 30 1234567 jane@example.com")
-    best = float("inf")
+    chunk = max(1, len(texts) // 20)
+    kit_found: list = []
+    pres_results: list = []
+    t_kit = t_pres = 0.0
+    for lo in range(0, len(texts), chunk):
+        part = texts[lo : lo + chunk]
+        gc.collect()
+        t0 = time.perf_counter()
+        kit_found.extend(scan_text(t) for t in part)
+        t_kit += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        pres_results.extend(engine.analyze(t, language="en") for t in part)
+        t_pres += time.perf_counter() - t0
+    best_kit = float("inf")
     for _ in range(args.repeat):
         gc.collect()
         t0 = time.perf_counter()
-        kit_found = [scan_text(t) for t in texts]
-        best = min(best, time.perf_counter() - t0)
-    t_kit = best
+        for t in texts:
+            scan_text(t)
+        best_kit = min(best_kit, time.perf_counter() - t0)
     gc.collect()
     tracemalloc.start()
     kept = [scan_text(t) for t in texts]
@@ -356,13 +372,6 @@ def main() -> None:
     tracemalloc.stop()
     del kept
     kit_spans = [[(f.kind, f.start, f.end) for f in fs] for fs in kit_found]
-
-    # ---- Presidio, same texts, same kinds
-    engine = presidio_engine()
-    engine.analyze("warm up +49 30 1234567", language="en")
-    t0 = time.perf_counter()
-    pres_results = [engine.analyze(t, language="en") for t in texts]
-    t_pres = time.perf_counter() - t0
     pres_spans = [
         [
             (PRESIDIO_KIND[r.entity_type], r.start, r.end)
@@ -372,12 +381,13 @@ def main() -> None:
         for rs in pres_results
     ]
 
-    print(f"\nkit scan_text:  {t_kit:7.2f} s  ({t_kit / len(texts) * 1e6:6.1f} µs per text), "
+    print(f"\nkit scan_text:  {t_kit:7.2f} s  ({t_kit / len(texts) * 1e6:6.1f} µs per text; "
+          f"best of {args.repeat} separate runs {best_kit:.2f} s), "
           f"peak traced {peak / 2**20:.1f} MiB for {input_mb:.1f} MiB of text "
           f"({peak / 2**20 / input_mb:.2f}x, target < 3x)")  # fmt: skip
     print(f"Presidio (blank spaCy, 5 recognisers): {t_pres:7.2f} s  "
           f"({t_pres / len(texts) * 1e6:6.1f} µs per text)")  # fmt: skip
-    print(f"  Presidio / kit: {t_pres / t_kit:5.1f}x   target >= 5x")
+    print(f"  Presidio / kit (interleaved chunks): {t_pres / t_kit:5.1f}x   target >= 5x")
 
     print("\nquality on the labelled corpus (TP / FP / FN by kind):")
     print(f"  {'kind':6s} {'kit TP':>7s} {'kit FP':>7s} {'kit FN':>7s}   {'Presidio TP':>11s} "
