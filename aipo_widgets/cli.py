@@ -217,6 +217,38 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return serve(the_plan)
 
 
+def _cmd_docs(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from aipo_widgets.docs import render_folder
+    from aipo_widgets.pipeline.docs_render import completeness_table, write_documents
+    from aipo_widgets.workspace import resolve
+
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = dt.date.fromisoformat(args.as_of)
+        except ValueError:
+            raise UsageError([Problem(f"'{args.as_of}' is not a date", path="--as-of",
+                                      fix="write it as YYYY-MM-DD")]) from None
+    folder = resolve(args.dir).parent
+    out = Path(args.out) if args.out else folder / "reports" / "docs"
+    docs = render_folder(folder, as_of=as_of, only=args.only, links_from=out)
+    written = write_documents(docs, out, args.format)
+    print(f"Wrote {len(docs.rendered)} document(s) to {out} ({args.format}), evidence from run "
+          f"{docs.run_id or 'none (run aipo run first)'}:")
+    print(completeness_table(docs))
+    if args.only:
+        print("(the documentation gate is computed without --only, over every applicable "
+              "document)")
+    else:
+        gate = docs.gate()
+        print(f"{gate.name}: {gate.verdict.upper()} {gate.figure:.0%} (threshold "
+              f"{gate.threshold}); {gate.detail}")
+    print(f"Index: {written[-2]}")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------------------------
 # parser
 
@@ -301,6 +333,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="a workspace folder, or a folder of workspaces")
     p.add_argument("--html", required=True, metavar="OUT.html", help="the file to write")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("docs", help="render the playbooks and compliance documents that apply",
+                       description="Render the documents that apply to the workspace (AI Act "
+                       "technical documentation when high-risk, FRIA and DPIA when required, "
+                       "model card, playbooks, checklists, impact report) from aipo.yaml and "
+                       "the last run, each with its gaps; print their completeness.")
+    p.add_argument("dir", help="the workspace folder")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: DIR/reports/docs)")
+    p.add_argument("--format", choices=("md", "html", "pdf"), default="md",
+                   help="md (default), self-contained html, or pdf (needs Chromium)")
+    p.add_argument("--only", nargs="+", action="extend", metavar="NAME",
+                   help="render just these documents, whether they apply or not")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the documents' date (default today)")
+    p.set_defaults(func=_cmd_docs)
     return parser
 
 

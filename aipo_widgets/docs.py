@@ -75,6 +75,7 @@ __all__ = [
     "incident_clocks",
     "load_evidence",
     "render_documents",
+    "render_folder",
 ]
 
 GapKind = Literal["workspace", "run", "manual"]
@@ -1298,6 +1299,38 @@ def render_documents(
                        run.get("id") if run else None, commit, threshold)
 
 
+def render_folder(folder: str | os.PathLike, *, as_of: dt.date | None = None,
+                  only: Sequence[str] | None = None,
+                  links_from: str | os.PathLike | None = None) -> DocumentSet:
+    """Load a workspace folder with its last run, ledger and git commit, and render its documents.
+
+    Parameters
+    ----------
+    folder : path
+        The workspace folder (or its ``aipo.yaml``).
+    as_of, only, links_from
+        As in :func:`render_documents`.
+
+    Returns
+    -------
+    DocumentSet
+
+    Raises
+    ------
+    WorkspaceError
+        When ``aipo.yaml`` is missing or invalid.
+    UsageError
+        For an unknown document name.
+    """
+    from aipo_widgets.workspace import load
+
+    wf = load(folder)
+    root = wf.folder
+    run, trends = load_evidence(root)
+    return render_documents(wf.workspace, folder=root, run=run, trends=trends, as_of=as_of,
+                            only=only, commit=_git_commit(root), links_from=links_from)
+
+
 def documentation_gate(ws: Any, folder: str | os.PathLike, *,
                        as_of: dt.date | None = None) -> Gate:
     """Return the documentation-completeness gate of ``03_rollout``.
@@ -1332,6 +1365,4 @@ def documentation_gate(ws: Any, folder: str | os.PathLike, *,
     ('documentation complete', 'fail', '>= 0.8')
     """
     run, trends = load_evidence(folder)
-    docs = render_documents(ws, folder=folder, run=run, trends=trends, as_of=as_of,
-                            commit=_git_commit(Path(folder)))
-    return docs.gate()
+    return render_documents(ws, folder=folder, run=run, trends=trends, as_of=as_of).gate()
