@@ -161,22 +161,47 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
 def serve(plan_: ServePlan) -> int:
     """Run Voila in the foreground until Ctrl-C; stop it and its kernels cleanly.
 
+    Voila runs in a process group of its own (so that its kernels can be stopped together):
+    Ctrl-C in the terminal reaches only this process, which then stops the group. SIGTERM (a
+    supervisor, ``kill``) and SIGHUP (the terminal closed) are handled the same way, so no
+    server is left running without its command.
+
     Returns
     -------
     int
         0 after a clean stop, or Voila's exit status if it stopped by itself.
     """
     proc = subprocess.Popen(plan_.argv, env=plan_.env, start_new_session=True)
+    previous = _interrupt_on(signal.SIGTERM, signal.SIGHUP)
     what = "status page of" if plan_.page == "status" else "portfolio of"
-    print(f"Serving the {what} {plan_.root}")
-    print(f"Open: {plan_.url}")
-    print("Read-only. Press Ctrl-C to stop.", flush=True)
     try:
+        print(f"Serving the {what} {plan_.root}")
+        print(f"Open: {plan_.url}")
+        print("Read-only. Press Ctrl-C to stop.", flush=True)
         return proc.wait()
     except KeyboardInterrupt:
         stop(proc)
-        print("Stopped.")
+        print("Stopped.", flush=True)
         return 0
+    finally:
+        stop(proc)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _interrupt_on(*signals: signal.Signals) -> dict:
+    """Turn ``signals`` into KeyboardInterrupt; return the previous handlers."""
+    previous = {}
+    for sig in signals:
+        try:
+            previous[sig] = signal.signal(sig, _raise_interrupt)
+        except ValueError:  # not the main thread: leave the defaults
+            break
+    return previous
 
 
 def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
