@@ -900,8 +900,7 @@ def applicable_documents(ws: Any, classification: Any) -> dict[str, tuple[bool, 
             f"{c.tier_applies_from}" + ("" if own else "; the provider draws it up, we keep "
                                         "what we hold and request the rest")))
     else:
-        out["ai_act_technical_documentation"] = (False, (
-            f"not high-risk ({c.tier_label}); render it on request with --only"))
+        out["ai_act_technical_documentation"] = (False, f"not high-risk ({c.tier_label})")
     fria = [o for o in c.obligations if o.id == "art27_fria"]
     if fria:
         out["fria"] = (True, f"Art 27 applies to us from {fria[0].applies_from}")
@@ -1018,11 +1017,24 @@ def _finalize(value: Any) -> Any:
 
 
 def _environment(extra_dirs: Sequence[Path] = ()):
+    dirs = tuple(str(d) for d in extra_dirs if d.is_dir())
+    # Compiling the templates is most of the rendering time: the kit's own environment is
+    # kept (Jinja still reloads a template whose file changed); one with a workspace's own
+    # templates is made afresh.
+    return _make_environment(dirs) if dirs else _shipped_environment()
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_environment():
+    return _make_environment(())
+
+
+def _make_environment(dirs: tuple[str, ...]):
     import jinja2
 
     from aipo_widgets.resources import resource_dir
 
-    loaders = [jinja2.FileSystemLoader(str(d)) for d in extra_dirs if d.is_dir()]
+    loaders = [jinja2.FileSystemLoader(d) for d in dirs]
     loaders.append(jinja2.FileSystemLoader(str(resource_dir("playbooks"))))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),

@@ -176,7 +176,8 @@ def _index_markdown(docs: Any, files: dict[str, str]) -> str:
     skipped = [d for d in docs.documents if not d.rendered]
     if skipped:
         lines += ["", "Not rendered:", ""]
-        lines += [f"- {d.title} (`{d.name}`): {d.reason}" for d in skipped]
+        lines += [f"- {d.title}: {d.reason} (render it anyway with `--only {d.name}`)"
+                  for d in skipped]
     return "\n".join(lines) + "\n"
 
 
