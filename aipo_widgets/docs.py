@@ -1074,6 +1074,12 @@ def load_evidence(folder: str | os.PathLike) -> tuple[dict | None, dict[str, lis
     run, trends
         The last run (None when there is none) and ``{figure: [(run_id, started, phase,
         value), ...]}`` from ``reports/ledger.sqlite`` (empty without a ledger).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> load_evidence(tempfile.mkdtemp())
+    (None, {})
     """
     # Reading the run's files is the pipeline's business; the import stays local so that the
     # core imports no pipeline module at load time (as pages.py does).
@@ -1333,6 +1339,17 @@ def render_folder(folder: str | os.PathLike, *, as_of: dt.date | None = None,
         When ``aipo.yaml`` is missing or invalid.
     UsageError
         For an unknown document name.
+
+    Examples
+    --------
+    >>> import datetime as dt, tempfile
+    >>> from pathlib import Path
+    >>> from aipo_widgets.examples import write_example
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = write_example("blank", folder)
+    >>> docs = render_folder(folder, as_of=dt.date(2026, 11, 26))
+    >>> docs.run_id, "ai_act_technical_documentation" in [d.name for d in docs.rendered]
+    (None, False)
     """
     from aipo_widgets.workspace import load
 

@@ -255,6 +255,23 @@ def test_a_minimal_or_limited_product_gets_no_fria_or_technical_documentation(na
     assert ("dpia" in names) == (name == "support-summaries")
 
 
+def test_discovery_workshop_agenda_comes_from_the_open_questions():
+    ws = edited(example("support-summaries"),
+                lambda d: d["compliance"]["ai_act"]["answers"].update(
+                    {"art5_c_social_scoring": "unsure", "annex3_areas": None}))
+    c = classify_workspace(ws, AS_OF)
+    assert {"art5_c_social_scoring", "annex3_areas"} <= {q.id for q in c.open_questions}
+    text = render_documents(ws, as_of=AS_OF, only=["discovery_workshop"])[
+        "discovery_workshop"].markdown
+    agenda = text.split("### 3. Legal questions still open")[1].split("### 4.")[0]
+    rows = [ln.split(" | ")[0].lstrip("| ") for ln in agenda.splitlines()
+            if ln.startswith("| ") and not ln.startswith(("| #", "| ---"))]
+    assert rows == [q.id for q in c.open_questions]
+    assert f"has {len(c.open_questions)} open question(s)" in agenda
+    # Hypotheses not yet supported are on the agenda too.
+    assert "**H3** (open)" in text and "**H1**" not in text
+
+
 def test_unknown_document_name_suggests_the_right_one():
     ws = example("support-summaries")
     with pytest.raises(UsageError, match="did you mean 'model_card'"):

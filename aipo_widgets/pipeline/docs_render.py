@@ -201,6 +201,16 @@ def write_documents(docs: Any, out: str | os.PathLike, fmt: str = "md",
     -------
     list of pathlib.Path
         The files written, documents first.
+
+    Examples
+    --------
+    >>> import datetime as dt, tempfile
+    >>> from aipo_widgets.docs import render_documents
+    >>> from aipo_widgets.spec import Workspace
+    >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"}})
+    >>> docs = render_documents(ws, as_of=dt.date(2026, 11, 26), only=["model_card"])
+    >>> [p.name for p in write_documents(docs, tempfile.mkdtemp(), "html")]
+    ['model_card.html', 'index.html', 'docs.json']
     """
     if fmt not in FORMATS:
         raise UsageError([Problem(f"unknown format {fmt!r}", path="--format",
