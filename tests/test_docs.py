@@ -81,6 +81,15 @@ def check_gaps_consistent(doc) -> None:
     for g in doc.gaps:
         assert f"`{g.field}`" in closing
     assert f"{len(doc.filled)} of {doc.total} fields filled" in closing
+    # Every Markdown table has the same number of cells in each row (no stray '|').
+    rows: list[str] = []
+    for line in [*doc.markdown.splitlines(), ""]:
+        if line.startswith("|"):
+            rows.append(line)
+            continue
+        widths = {len(re.findall(r"(?<!\\)\|", r)) for r in rows}
+        assert len(widths) <= 1, (doc.name, rows[:3])
+        rows = []
 
 
 SYNTHETIC_RUN = {
