@@ -466,7 +466,22 @@ gates += phases.readiness_gates(ws, as_of_date)
 pd.DataFrame([a.model_dump(include={"id", "metric", "operator", "value", "severity", "window",
                                     "action"}) for a in ws.monitoring.alert_rules])"""),
     md("""
-## 4. Go / no-go
+## 4. The documents: playbooks and the technical documentation
+
+The incident playbook, the kill-switch and fallback plan, the rollout plan, the go-live checklist
+(and, where they apply, the AI Act technical documentation, the FRIA and the DPIA) fill
+themselves from `aipo.yaml` and the last run; `aipo docs` writes them. Here: are they complete
+enough to go live (`settings.documentation_completeness_min`)?
+"""),
+    code("""
+from aipo_widgets.docs import documentation_gate
+
+docs_gate = documentation_gate(ws, folder, as_of=as_of_date)
+gates.append(docs_gate)
+print(f"{docs_gate.name}: {docs_gate.figure} (needs {docs_gate.threshold}). "
+      f"{docs_gate.detail}")"""),
+    md("""
+## 5. Go / no-go
 
 Every gate of this phase, with the reasons for the verdict.
 """),
