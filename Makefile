@@ -4,6 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO   ?= demo/support-summaries
 EXAMPLE ?= support-summaries
+# `make demo SERVE=no` skips serving the stakeholder page at the end.
+SERVE  ?= yes
 
 .PHONY: demo test install lint bench clean
 
@@ -23,11 +25,18 @@ demo: install
 	$(BIN)/aipo init $(DEMO) --example $(EXAMPLE)
 	$(BIN)/aipo validate $(DEMO)
 	$(BIN)/aipo run $(DEMO) --jobs 2
+	$(BIN)/aipo docs $(DEMO) --format html
 	@echo
 	@echo "Your example workspace is $(DEMO). The 90 days ran end to end:"
 	@echo "  reports (offline HTML, open in any browser): $(DEMO)/reports/latest/"
+	@echo "  documents with their gaps:                   $(DEMO)/reports/docs/"
 	@echo "  gates of the run:                            $(BIN)/aipo status $(DEMO)"
 	@echo "  work on it in JupyterLab:                    $(BIN)/jupyter lab $(DEMO)"
+	@echo
+	@if [ "$(SERVE)" = "yes" ]; then \
+	  echo "Now serving the stakeholder page (read-only); open the URL below, Ctrl-C to stop."; \
+	  $(BIN)/aipo serve $(DEMO); \
+	fi
 
 # pytest exit 5 means no test ran: that must fail, not pass silently.
 test: install
