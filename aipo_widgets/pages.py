@@ -3,9 +3,27 @@
 Legal, the works council and management do not open notebooks; they open a page. The two
 Voila apps in ``voila_apps/`` are one line each: they call :func:`show_status` or
 :func:`show_portfolio`, which build the page from the workspace, its last run and the run ledger.
-Everything on a page is read-only: the widgets are created with ``read_only=True`` (enforced in
-Python, so a forged widget message changes nothing), tables hold no raw personal data (values the
-PII scanner finds are masked), and paths from the query string cannot leave the served folder.
+
+What a visitor can and cannot do:
+
+- **Read only.** The widgets are created with ``read_only=True`` (enforced in Python, so a
+  forged widget message changes nothing) and are bound to an in-memory copy of the workspace
+  model, not to ``aipo.yaml``: there is no file for them to save to. The run ledger is opened
+  read-only. A page writes nothing into the served folder.
+- **No raw personal data.** Every text of the workspace shown on a page (names, problem
+  statement, risk and backlog titles, gate details) passes the PII scanner first; e-mail
+  addresses, phone numbers, IBANs, card numbers and IP addresses appear as ``<EMAIL>``, ...
+- **No way out of the served folder.** ``?workspace=NAME`` is accepted only when NAME is one of
+  the workspace folders listed on the portfolio; anything else (``..``, absolute paths,
+  encoded variants) gets "not a folder of the served portfolio". Error messages name files
+  relative to the served folder, not by their path on the server.
+
+Speed: Voila keeps pre-started kernels that have already run the page notebook
+(``--preheat_kernel``). The page is built in advance, the kernel then waits for its visitor,
+checks that nothing changed meanwhile (the workspace files' size and modification time, the
+date) and shows the prepared page, or builds it again. Portfolio rows are kept per workspace,
+keyed by the same fingerprint, in the server's cache folder (``AIPO_PAGE_CACHE``) so that a
+portfolio of a hundred products is read once, not on every visit.
 
 The same functions render the no-server export (``aipo report``): the page is executed once and
 converted to a single offline HTML file, with pictures in place of the widgets.
@@ -19,36 +37,63 @@ Examples
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
+import hashlib
 import html
+import json
+import logging
 import os
+import stat
+import tempfile
 import urllib.parse
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from aipo_widgets.errors import AipoError, Problem, UsageError
 
+log = logging.getLogger(__name__)
+
 _VERDICT = {"pass": ("#009E73", "PASS"), "warn": ("#E69F00", "WARN"), "fail": ("#D55E00", "FAIL"),
             "error": ("#CC79A7", "ERROR")}
 
+# Selectors start at .aipo-page so that they win over JupyterLab's rendered-HTML table rules
+# (which right-align cells).
 CSS = """
 <style>
 .aipo-page { font-family: system-ui, -apple-system, "Segoe UI", sans-serif;
   color: var(--jp-ui-font-color0, #1b1b1b); max-width: 1100px; }
 .aipo-page h1 { margin: 0.2em 0; font-size: 1.7em; }
 .aipo-page h2 { margin: 1.2em 0 0.4em; font-size: 1.25em; border-bottom: 1px solid #ccc; }
-.aipo-meta { color: var(--jp-ui-font-color2, #555); }
-.aipo-verdict { display: inline-block; padding: 0.3em 0.8em; border-radius: 4px; color: #fff;
-  font-weight: 700; font-size: 1.2em; }
-.aipo-badge { display: inline-block; padding: 0 0.45em; border-radius: 3px; color: #fff;
-  font-weight: 600; font-size: 0.85em; }
-.aipo-table { border-collapse: collapse; font-size: 0.9em; margin: 0.3em 0; }
-.aipo-table th, .aipo-table td { text-align: left; padding: 3px 8px;
+.aipo-page .aipo-meta { color: var(--jp-ui-font-color2, #555); }
+.aipo-page .aipo-verdict { display: inline-block; padding: 0.3em 0.8em; border-radius: 4px;
+  color: #fff; font-weight: 700; font-size: 1.2em; }
+.aipo-page .aipo-badge { display: inline-block; padding: 0 0.45em; border-radius: 3px;
+  color: #fff; font-weight: 600; font-size: 0.85em; }
+.aipo-page .aipo-table { border-collapse: collapse; font-size: 0.9em; margin: 0.3em 0; }
+.aipo-page .aipo-table th, .aipo-page .aipo-table td { text-align: left; padding: 3px 8px;
   border-bottom: 1px solid #ddd; vertical-align: top; }
-.aipo-table th { background: var(--jp-layout-color2, #f3f3f3); }
-.aipo-note { color: var(--jp-ui-font-color2, #555); font-size: 0.9em; }
+.aipo-page .aipo-table th { background: var(--jp-layout-color2, #f3f3f3); }
+.aipo-page .aipo-note { color: var(--jp-ui-font-color2, #555); font-size: 0.9em; }
 </style>
+"""
+
+# JupyterLab opens every link of an output in a new tab; the page's own links (a product of
+# the portfolio, the way back) stay in the same tab. Ctrl- or middle-click still opens a tab.
+_NAV_SCRIPT = """
+<script>
+if (!window.aipoNav) {
+  window.aipoNav = true;
+  document.addEventListener("click", (e) => {
+    const a = e.target.closest && e.target.closest("a.aipo-nav");
+    if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault(); e.stopPropagation();
+    window.location.assign(a.getAttribute("href"));
+  }, true);
+}
+</script>
 """
 
 
@@ -61,6 +106,17 @@ def _mask(value: Any) -> str:
 
     text = "" if value is None else str(value)
     return mask(text) if any(ch.isdigit() for ch in text) or "@" in text else text
+
+
+def shown(value: Any) -> str:
+    """Return a text as it may appear on a page: personal data masked, HTML escaped.
+
+    Examples
+    --------
+    >>> shown("Mail <b>jana@example.com</b>")
+    'Mail &lt;b&gt;&lt;EMAIL&gt;&lt;/b&gt;'
+    """
+    return html.escape(_mask(value))
 
 
 def _fmt(value: Any) -> str:
@@ -76,7 +132,13 @@ def _fmt(value: Any) -> str:
 
 
 def badge(verdict: str) -> str:
-    """Return a coloured verdict label (colour and text: never colour alone)."""
+    """Return a coloured verdict label (colour and text: never colour alone).
+
+    Examples
+    --------
+    >>> badge("fail")
+    '<span class="aipo-badge" style="background:#D55E00">FAIL</span>'
+    """
     colour, label = _VERDICT.get(verdict, ("#777", verdict.upper()))
     return f'<span class="aipo-badge" style="background:{colour}">{label}</span>'
 
@@ -93,6 +155,16 @@ def html_escape_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] 
         The columns, in order (default: the first row's keys).
     raw : iterable of str
         Columns holding HTML made by this module (badges, links), not escaped.
+
+    Returns
+    -------
+    str
+        The table, or a short note when there are no rows.
+
+    Examples
+    --------
+    >>> html_escape_table([])
+    '<p class="aipo-note">None.</p>'
     """
     rows = list(rows)
     if not rows:
@@ -105,8 +177,8 @@ def html_escape_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] 
         cells = []
         for c in cols:
             v = row.get(c)
-            cells.append(f"<td>{v}</td>" if c in raw else
-                         f"<td>{html.escape(_mask(_fmt(v)))}</td>")
+            cells.append(f"<td>{v if v is not None else ''}</td>" if c in raw else
+                         f"<td>{shown(_fmt(v))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<table class="aipo-table"><thead><tr>{head}</tr></thead><tbody>'
             + "".join(body) + "</tbody></table>")
@@ -119,8 +191,10 @@ def sparkline(values: Sequence[float], *, width: int = 90, height: int = 18) -> 
     --------
     >>> sparkline([1, 2, 3]).startswith('<img alt="trend')
     True
+    >>> sparkline([1])
+    ''
     """
-    pts = [float(v) for v in values if isinstance(v, (int, float))]
+    pts = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
     if len(pts) < 2:
         return ""
     lo, hi = min(pts), max(pts)
@@ -137,6 +211,59 @@ def sparkline(values: Sequence[float], *, width: int = 90, height: int = 18) -> 
            f'src="data:image/svg+xml;base64,{data}">'
 
 
+def masked_workspace(ws: Any) -> Any:
+    """Return a copy of a workspace model with personal data masked in every text.
+
+    The copy is what a page shows and what its widgets are bound to: it has no file, so
+    nothing can be saved from it, and its texts carry ``<EMAIL>``, ``<IBAN>``, ... instead of
+    the values the PII scanner finds.
+
+    Parameters
+    ----------
+    ws : aipo_widgets.spec.Workspace
+        The workspace as loaded.
+
+    Returns
+    -------
+    aipo_widgets.spec.Workspace
+        The masked copy (the same object's values when nothing needed masking).
+
+    Raises
+    ------
+    UsageError
+        When a masked text no longer validates (the page then shows that instead).
+
+    Examples
+    --------
+    >>> from aipo_widgets.spec import Workspace
+    >>> ws = Workspace.model_validate({"product": {"name": "X", "owner": "Jana",
+    ...     "problem": "Call jana@example.com"}})
+    >>> masked_workspace(ws).product.problem
+    'Call <EMAIL>'
+    """
+    from pydantic import ValidationError
+
+    from aipo_widgets.spec import Workspace
+
+    def walk(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {k: walk(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [walk(v) for v in x]
+        if isinstance(x, str) and (any(ch.isdigit() for ch in x) or "@" in x):
+            masked = _mask(x)
+            return x if masked == x else masked  # keep enum members and the like as they are
+        return x
+
+    data = walk(ws.model_dump(mode="python"))
+    try:
+        return Workspace.model_validate(data)
+    except ValidationError as exc:
+        raise UsageError([Problem(
+            f"the workspace cannot be shown with its personal data masked: {exc.errors()[0]}",
+            fix="move personal data out of aipo.yaml")]) from None
+
+
 # --------------------------------------------------------------------------------------------
 # where the page's workspace is
 
@@ -148,43 +275,131 @@ def served_root() -> Path:
 
 
 def resolve_in(root: Path, name: str) -> Path:
-    """Resolve a workspace name from a query string inside ``root``; never outside it.
+    """Return the workspace folder ``name`` of the portfolio ``root``, and nothing else.
+
+    ``name`` comes from the query string, that is from the visitor: it is accepted only when it
+    is exactly the name of one of the workspace folders directly inside ``root`` (those the
+    portfolio lists). Separators, ``..``, absolute paths and encoded forms of them never are.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The served folder of workspaces.
+    name : str
+        The folder name from ``?workspace=``.
+
+    Returns
+    -------
+    pathlib.Path
+        The workspace folder.
 
     Raises
     ------
     UsageError
-        For an absolute path, ``..``, or anything that resolves outside ``root``.
+        For anything but the name of a listed workspace folder.
 
     Examples
     --------
     >>> import pathlib, tempfile
     >>> root = pathlib.Path(tempfile.mkdtemp())
     >>> (root / "a").mkdir()
-    >>> resolve_in(root, "a") == (root / "a").resolve()
+    >>> _ = (root / "a" / "aipo.yaml").write_text("product: {name: A, owner: B}")
+    >>> resolve_in(root, "a") == root / "a"
     True
-    >>> resolve_in(root, "../etc")
+    >>> resolve_in(root, "../etc")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    aipo_widgets.errors.UsageError: workspace '../etc' is not a folder of the served portfolio
+    aipo_widgets.errors.UsageError: workspace '../etc' is not a folder of the served portfolio...
     """
-    bad = (not name or name.startswith(("/", "\\")) or ".." in Path(name).parts
-           or (len(name) > 1 and name[1] == ":"))
-    candidate = (root / name).resolve()
-    if bad or root.resolve() not in (candidate, *candidate.parents) or candidate == root:
-        raise UsageError([Problem(f"workspace '{name}' is not a folder of the served portfolio",
-                                  fix="pick a product from the portfolio page")])
-    return candidate
+    from aipo_widgets.pipeline.serve import workspaces_in
+
+    listed = {p.name: p for p in workspaces_in(Path(root))} if Path(root).is_dir() else {}
+    if not isinstance(name, str) or name not in listed or "/" in name or "\\" in name:
+        shown_name = name if isinstance(name, str) and len(name) <= 80 else "(too long)"
+        raise UsageError([Problem(
+            f"workspace '{shown_name}' is not a folder of the served portfolio",
+            fix="pick a product from the portfolio page")])
+    return listed[name]
+
+
+_VISITOR: dict[str, bool] = {"arrived": False}
+
+
+def await_visitor(prepared: str = "page") -> None:
+    """In a pre-started Voila kernel, wait until a visitor requests the page; else return.
+
+    Voila's pool kernels run the page notebook before anybody asks for it; the request's
+    query string is known only after this returns. Called once; later calls return at once.
+    The kernel says in the server's log that it is ready (``aipo page ready: ...``).
+
+    Parameters
+    ----------
+    prepared : str
+        What was built ahead, for the log line.
+    """
+    if os.environ.get("VOILA_PREHEAT") != "True" or _VISITOR["arrived"]:
+        return
+    from voila.utils import wait_for_request
+
+    # fd 2 is the server's log; sys.stderr would go to the page.
+    with contextlib.suppress(OSError):
+        os.write(2, f"[aipo] page ready: {prepared} prepared in kernel "
+                    f"{os.environ.get('VOILA_KERNEL_ID', '?')}\n".encode())
+    wait_for_request()
+    _VISITOR["arrived"] = True
 
 
 def query_parameter(name: str) -> str | None:
-    """Return a query-string parameter of the Voila request (None outside Voila)."""
-    query = os.environ.get("QUERY_STRING")
-    if query is None and os.environ.get("VOILA_PREHEAT") == "True":  # pragma: no cover
-        from voila.utils import get_query_string
+    """Return a query-string parameter of the Voila request (None outside Voila).
 
-        query = get_query_string()
-    values = urllib.parse.parse_qs(query or "").get(name)
+    In a pre-started kernel this waits for the visitor first (see :func:`await_visitor`).
+
+    Examples
+    --------
+    >>> os.environ["QUERY_STRING"] = "workspace=%2e%2e&token=x"
+    >>> query_parameter("workspace"), query_parameter("other")
+    ('..', None)
+    >>> del os.environ["QUERY_STRING"]
+    """
+    await_visitor()
+    values = urllib.parse.parse_qs(os.environ.get("QUERY_STRING") or "").get(name)
     return values[0] if values else None
+
+
+def _relative(text: str, root: Path) -> str:
+    """Name files relative to the served folder in messages (no server paths on a page)."""
+    for base in {str(root), str(root.resolve())}:
+        text = text.replace(base + os.sep, "").replace(base, ".")
+    return text
+
+
+def fingerprint(folder: str | os.PathLike) -> str:
+    """Return a short digest of what a workspace's page is built from, and of the date.
+
+    It changes when ``aipo.yaml``, the last run (``reports/latest``) or the ledger change
+    (size, modification time or the file itself), and at midnight.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (f / "aipo.yaml").write_text("a")
+    >>> before = fingerprint(f)
+    >>> _ = (f / "aipo.yaml").write_text("ab")
+    >>> fingerprint(f) == before
+    False
+    """
+    folder = Path(folder)
+    parts: list[Any] = [dt.date.today().isoformat()]
+    reports = folder / "reports"
+    for path in (folder / "aipo.yaml", reports / "latest" / "results.json",
+                 reports / "ledger.sqlite", reports / "ledger.sqlite-wal"):
+        try:
+            st = path.stat()
+            parts.append((os.path.realpath(path), st.st_size, st.st_mtime_ns, st.st_ino))
+        except OSError:
+            parts.append(None)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
 
 
 # --------------------------------------------------------------------------------------------
@@ -198,15 +413,29 @@ def _latest(folder: Path) -> dict | None:
 
 
 def _trends(folder: Path) -> dict[str, list[float]]:
-    from aipo_widgets.pipeline.ledger import Ledger
+    """Figures of every gate across runs, oldest first, from the ledger opened read-only."""
+    import sqlite3
 
     db = folder / "reports" / "ledger.sqlite"
     if not db.exists():
         return {}
     out: dict[str, list[float]] = {}
-    with Ledger(db) as ledger:
-        for name in ledger.names():
-            out[name] = [v for _, _, _, v in ledger.trend(name) if isinstance(v, (int, float))]
+    try:
+        con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = con.execute(
+                "SELECT g.name, g.figure FROM gates g JOIN runs r ON r.id = g.run_id "
+                "ORDER BY r.started, r.id, g.rowid").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:  # a trend is a nicety; the page shows without it
+        log.warning("cannot read the run ledger %s: %s", db, exc)
+        return {}
+    for name, figure in rows:
+        with contextlib.suppress(TypeError, ValueError):
+            value = json.loads(figure) if figure is not None else None
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                out.setdefault(name, []).append(value)
     return out
 
 
@@ -226,27 +455,51 @@ def _verdict_of(run: dict | None) -> tuple[str, str, list[str]]:
     return verdict, label, errors + failed
 
 
+def _note(text: str) -> str:
+    return f'<p class="aipo-note">{text}</p>'
+
+
 def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
     """Build the status page of one workspace as (section title, displayable) pairs.
 
     The displayables are HTML strings or read-only widgets. Each section is built on its own,
     so one broken part (say, a business case formula) shows its error and the rest still shows.
+
+    Parameters
+    ----------
+    folder : path
+        The workspace folder.
+
+    Returns
+    -------
+    list of (str, object)
+        The header (title ``""``) and the sections, in page order.
+
+    Raises
+    ------
+    WorkspaceError
+        When ``aipo.yaml`` cannot be loaded (the page then shows that message).
     """
     from aipo_widgets.workspace import load
 
-    wf = load(folder)
-    ws = wf.workspace
-    root = wf.folder
+    root = Path(folder)
+    wf = load(root)
+    ws = masked_workspace(wf.workspace)
     run = _latest(root)
     as_of = dt.date.today()
     sections: list[tuple[str, Any]] = []
 
-    def section(title: str, build: Any) -> None:
+    def section(title: str, build: Callable[[], Any]) -> None:
         try:
             sections.append((title, build()))
         except AipoError as exc:
-            sections.append((title, f'<p class="aipo-note">Cannot show this: '
-                                    f"{html.escape(str(exc.problems[0]))}</p>"))
+            sections.append((title, _note("Cannot show this: "
+                                          + shown(_relative(str(exc.problems[0]), root)))))
+        except Exception as exc:  # one section's bug must not take the page down
+            log.exception("section %r of the status page failed", title)
+            sections.append((title, _note("Cannot show this: "
+                                          + shown(_relative(f"{type(exc).__name__}: {exc}",
+                                                            root)))))
 
     verdict, label, reasons = _verdict_of(run)
     colour, text = _VERDICT[verdict]
@@ -255,21 +508,21 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
         p = ws.product
         when = run["started"][:10] if run else "never"
         return (
-            f'<h1>{html.escape(p.name)}</h1>'
-            f'<p class="aipo-meta">Owner: {html.escape(p.owner)} &middot; phase: '
-            f"{html.escape(str(p.phase))} &middot; page as of {as_of} &middot; last run: "
+            f"<h1>{shown(p.name)}</h1>"
+            f'<p class="aipo-meta">Owner: {shown(p.owner)} &middot; phase: '
+            f"{shown(p.phase)} &middot; page as of {as_of} &middot; last run: "
             f"{html.escape(when)}</p>"
-            f"<p>{html.escape(p.problem)}</p>"
-            f'<p><span class="aipo-verdict" style="background:{colour}">{text}: '
-            f"{html.escape(label)}</span></p>"
-            + "".join(f'<p class="aipo-note">{html.escape(r)}</p>' for r in reasons if r)
+            + (f"<p>{shown(p.problem)}</p>" if p.problem else "")
+            + f'<p><span class="aipo-verdict" style="background:{colour}">{text}: '
+            f"{shown(label)}</span></p>"
+            + "".join(_note(shown(r)) for r in reasons if r)
         )
 
     section("", header)
 
     def gates_table() -> str:
         if run is None:
-            return '<p class="aipo-note">No run yet.</p>'
+            return _note("No run yet.")
         trends = _trends(root)
         summary, attention, everything = [], [], []
         for ph in run["phases"]:
@@ -281,7 +534,8 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                             "failed": counts["fail"], "seconds": ph["seconds"]})
             if ph["status"] == "error":
                 attention.append({"phase": ph["phase"], "verdict": badge("error"),
-                                  "gate": "the notebook raised", "figure": ph["error"],
+                                  "gate": "the notebook raised",
+                                  "figure": _relative(str(ph["error"]), root),
                                   "threshold": "", "why": "", "trend": ""})
             for g in ph["gates"]:
                 row = {"phase": ph["phase"], "verdict": badge(g["verdict"]),
@@ -304,7 +558,7 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
     def tree() -> Any:
         from aipo_widgets.widgets import MetricTreeWidget
 
-        return MetricTreeWidget(wf, read_only=True)
+        return MetricTreeWidget(ws, read_only=True)
 
     section("Metric tree: baseline, target, progress", tree)
 
@@ -317,7 +571,7 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                 "score": r.residual.score, "owner": ws.risk(r.id).owner,
                 "treatment": ws.risk(r.id).treatment}
                for r in register.ranked()[:5]]
-        return [RiskMatrixWidget(wf, read_only=True), html_escape_table(top)]
+        return [RiskMatrixWidget(ws, read_only=True, as_of=as_of), html_escape_table(top)]
 
     section("Risks: matrix and the top five", risks)
 
@@ -335,15 +589,18 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
         from aipo_widgets.business_case import analyse
 
         if ws.business_case is None:
-            return '<p class="aipo-note">No business case yet.</p>'
-        case = analyse(ws.business_case, n=5000)
+            return _note("No business case yet.")
+        # 2000 draws put P(NPV > 0) within about a percentage point (binomial standard error
+        # <= 1.1 %); the page is built ahead of its visitor, so this costs nobody a wait.
+        case = analyse(ws.business_case, n=2000)
         cur = ws.business_case.currency
         rows = [{"scenario": s.scenario, f"NPV ({cur})": round(s.npv),
                  "payback (months)": s.payback_months, "ROI": s.roi}
                 for s in case.scenarios.values()]
         mc = case.monte_carlo
         note = (f'<p>Chance that the NPV is positive: <b>{mc.p_positive:.0%}</b> (P10 '
-                f"{mc.p10:,.0f}, P50 {mc.p50:,.0f}, P90 {mc.p90:,.0f} {cur}).</p>") if mc else ""
+                f"{mc.p10:,.0f}, P50 {mc.p50:,.0f}, P90 {mc.p90:,.0f} {html.escape(cur)})."
+                "</p>") if mc else ""
         return note + html_escape_table(rows)
 
     section("Business case", business_case)
@@ -361,10 +618,10 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
 
     def monitoring() -> str:
         if run is None:
-            return '<p class="aipo-note">No run yet.</p>'
+            return _note("No run yet.")
         operate = next((ph for ph in run["phases"] if ph["phase"] == "operate"), None)
         if operate is None:
-            return '<p class="aipo-note">Not in operation yet (04_operate has not run).</p>'
+            return _note("Not in operation yet (04_operate has not run).")
         rows = [{"verdict": badge(g["verdict"]), "check": g["name"], "figure": g.get("figure"),
                  "threshold": g.get("threshold"), "why": g.get("detail")}
                 for g in operate["gates"]]
@@ -380,9 +637,9 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                  "applies from": o.applies_from,
                  "status": "applies now" if o.applies_now else "later"}
                 for o in c.obligations]
-        head = (f"<p>Tier: <b>{html.escape(c.tier_label)}</b>"
+        head = (f"<p>Tier: <b>{shown(c.tier_label)}</b>"
                 + (" (provisional: open questions)" if c.provisional else "")
-                + (f"; legal sign-off: {html.escape(ws.compliance.ai_act.signed_off_by)}"
+                + (f"; legal sign-off: {shown(ws.compliance.ai_act.signed_off_by)}"
                    if ws.compliance.ai_act.signed_off_by else "") + "</p>")
         return head + html_escape_table(rows)
 
@@ -390,58 +647,120 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
     return sections
 
 
-def show_status(folder: str | os.PathLike | None = None) -> None:
-    """Display the status page of a workspace (what ``voila_apps/status.ipynb`` calls)."""
-    from IPython.display import HTML, display
+@dataclass
+class _Prepared:
+    """A page built ahead of its visitor, with what it was built from."""
 
-    target = Path(folder) if folder is not None else served_root()
-    display(HTML(CSS))
+    key: str
+    parts: list[Any] = field(default_factory=list)  # HTML strings and widgets, in order
+
+
+def _status_parts(target: Path, label_root: Path) -> list[Any]:
     try:
         sections = status_sections(target)
     except AipoError as exc:
-        display(HTML(f'<div class="aipo-page"><h1>Cannot show this product</h1>'
-                     f"<p>{html.escape(str(exc.problems[0]))}</p></div>"))
-        return
+        return [f"<h1>Cannot show this product</h1>"
+                f"<p>{shown(_relative(str(exc.problems[0]), label_root))}</p>"]
+    parts: list[Any] = []
     for title, content in sections:
         if title:
-            display(HTML(f'<div class="aipo-page"><h2>{html.escape(title)}</h2></div>'))
-        for part in content if isinstance(content, list) else [content]:
-            display(HTML(f'<div class="aipo-page">{part}</div>') if isinstance(part, str)
-                    else part)
+            parts.append(f"<h2>{html.escape(title)}</h2>")
+        parts.extend(content if isinstance(content, list) else [content])
+    return parts
+
+
+def _display(parts: Iterable[Any]) -> None:
+    from IPython.display import HTML, display
+
+    # Consecutive HTML parts go out as one output: fewer messages, a faster page.
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            display(HTML('<div class="aipo-page">' + "".join(pending) + "</div>"))
+            pending.clear()
+
+    for part in parts:
+        if isinstance(part, str):
+            pending.append(part)
+        else:
+            flush()
+            display(part)
+    flush()
+
+
+def _close(parts: Iterable[Any]) -> None:
+    for part in parts:
+        if hasattr(part, "close"):
+            with contextlib.suppress(Exception):
+                part.close()
+
+
+def _prepare_status(target: Path, label_root: Path) -> _Prepared:
+    key = fingerprint(target)
+    return _Prepared(key, _status_parts(target, label_root))
+
+
+def show_status(folder: str | os.PathLike | None = None) -> None:
+    """Display the status page of a workspace (what ``voila_apps/status.ipynb`` calls).
+
+    In a pre-started Voila kernel the page is built first, then the kernel waits for its
+    visitor and shows it, rebuilt if the workspace, its run or the date changed meanwhile.
+
+    Parameters
+    ----------
+    folder : path, optional
+        The workspace (default: the folder ``aipo serve`` serves).
+    """
+    target = Path(folder) if folder is not None else served_root()
+    _show_status(target, target.parent)
+
+
+def _show_status(target: Path, label_root: Path, *, back: bool = False) -> None:
+    page = _prepare_status(target, label_root)
+    await_visitor("status")
+    if fingerprint(target) != page.key:
+        _close(page.parts)
+        page = _prepare_status(target, label_root)
+    head = [CSS]
+    if back:
+        head.append('<p><a class="aipo-nav" href="?">&larr; portfolio</a></p>' + _NAV_SCRIPT)
+    _display([*head, *page.parts])
 
 
 # --------------------------------------------------------------------------------------------
 # the portfolio page
 
 
-def portfolio_rows(root: str | os.PathLike) -> list[dict]:
-    """One row per workspace folder in ``root``; a broken workspace is a row with its error."""
-    from aipo_widgets.pipeline.serve import workspaces_in
+_ROW_COLUMNS = ["product", "phase", "verdict", "failing gates", "AI Act tier", "top risk",
+                "expected NPV", "last run"]
+
+
+def _row(folder: Path, root: Path) -> dict:
+    """One portfolio row (plain data, JSON-able)."""
     from aipo_widgets.workspace import load
 
-    rows = []
-    for folder in workspaces_in(Path(root)):
-        row: dict[str, Any] = {"folder": folder.name}
-        try:
-            ws = load(folder).workspace
-            run = _latest(folder)
-            verdict, label, _ = _verdict_of(run)
-            row.update({
-                "product": ws.product.name, "owner": ws.product.owner,
-                "phase": str(ws.product.phase), "verdict": verdict, "label": label,
-                "failing gates": sum(g["verdict"] == "fail" for ph in (run or {}).get(
-                    "phases", []) for g in ph["gates"]),
-                "last run": run["started"][:16].replace("T", " ") if run else "never",
-            })
-            row.update(_portfolio_figures(ws, run))
-        except AipoError as exc:
-            row.update({"product": folder.name, "verdict": "error",
-                        "label": str(exc.problems[0])})
-        except Exception as exc:  # one product's bug must not take the portfolio down
-            row.update({"product": folder.name, "verdict": "error",
-                        "label": f"{type(exc).__name__}: {exc}"})
-        rows.append(row)
-    return rows
+    row: dict[str, Any] = {"folder": folder.name}
+    try:
+        ws = masked_workspace(load(folder).workspace)
+        run = _latest(folder)
+        verdict, label, _ = _verdict_of(run)
+        row.update({
+            "product": ws.product.name, "owner": ws.product.owner,
+            "phase": str(ws.product.phase), "verdict": verdict, "label": label,
+            "failing gates": sum(g["verdict"] == "fail" for ph in (run or {}).get(
+                "phases", []) for g in ph["gates"]),
+            "last run": run["started"][:16].replace("T", " ") if run else "never",
+        })
+        row.update(_portfolio_figures(ws, run))
+    except AipoError as exc:
+        row.update({"product": folder.name, "verdict": "error",
+                    "label": _relative(str(exc.problems[0]), root)})
+    except Exception as exc:  # one product's bug must not take the portfolio down
+        log.exception("portfolio row of %s failed", folder.name)
+        row.update({"product": folder.name, "verdict": "error",
+                    "label": _relative(f"{type(exc).__name__}: {exc}", root)})
+    return row
 
 
 def _portfolio_figures(ws: Any, run: dict | None) -> dict:
@@ -458,24 +777,113 @@ def _portfolio_figures(ws: Any, run: dict | None) -> dict:
     npv = None
     for ph in (run or {}).get("phases", []):
         npv = ph.get("figures", {}).get("expected_npv", npv)
-    out["expected NPV"] = npv
+    currency = ws.business_case.currency if ws.business_case is not None else ""
+    out["expected NPV"] = (f"{npv:,.0f} {currency}".strip()
+                           if isinstance(npv, (int, float)) else npv)
     return out
 
 
-def portfolio_html(root: str | os.PathLike, *, link: str = "?workspace=") -> str:
-    """Return the portfolio table, sortable in the browser, each row linking to its page."""
-    rows = portfolio_rows(root)
-    shown = []
+def _cache_dir() -> Path | None:
+    """Return the server's page cache (``AIPO_PAGE_CACHE``) if it is a private folder of ours."""
+    raw = os.environ.get("AIPO_PAGE_CACHE")
+    if not raw:
+        return None
+    path = Path(raw)
+    try:
+        path.mkdir(mode=0o700, exist_ok=True)
+        st = path.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        log.warning("ignoring the page cache %s: not a private folder of this user", path)
+        return None
+    return path
+
+
+def _cached_row(folder: Path, root: Path, cache: Path | None,
+                memo: dict[str, tuple[str, dict]]) -> dict:
+    from aipo_widgets import __version__
+
+    key = f"{__version__}:{fingerprint(folder)}"
+    hit = memo.get(folder.name)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    file = (cache / (hashlib.sha256(str(folder).encode()).hexdigest()[:24] + ".json")
+            if cache is not None else None)
+    if file is not None:
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            stored = json.loads(file.read_text(encoding="utf-8"))
+            if stored["key"] == key:
+                memo[folder.name] = (key, stored["row"])
+                return stored["row"]
+    row = _row(folder, root)
+    memo[folder.name] = (key, row)
+    if file is not None:
+        with contextlib.suppress(OSError, TypeError, ValueError):
+            fd, tmp = tempfile.mkstemp(dir=cache, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"key": key, "row": row}, fh, default=str)
+            os.replace(tmp, file)
+    return row
+
+
+_ROWS: dict[str, tuple[str, dict]] = {}
+
+
+def portfolio_rows(root: str | os.PathLike) -> list[dict]:
+    """One row per workspace folder in ``root``; a broken workspace is a row with its error.
+
+    Rows are reused while a workspace's files are unchanged (see :func:`fingerprint`): in this
+    process, and across the server's kernels through the cache folder ``AIPO_PAGE_CACHE``.
+
+    Parameters
+    ----------
+    root : path
+        The folder of workspaces.
+
+    Returns
+    -------
+    list of dict
+        Rows in folder order, with the keys of the portfolio table plus ``folder``,
+        ``owner`` and ``label`` (the verdict's words, or the error).
+    """
+    from aipo_widgets.pipeline.serve import workspaces_in
+
+    root = Path(root)
+    cache = _cache_dir()
+    return [_cached_row(folder, root, cache, _ROWS) for folder in workspaces_in(root)]
+
+
+def portfolio_html(root: str | os.PathLike, *, link: str = "?workspace=",
+                   rows: list[dict] | None = None) -> str:
+    """Return the portfolio table, sortable in the browser, each row linking to its page.
+
+    Parameters
+    ----------
+    root : path
+        The folder of workspaces.
+    link : str, default "?workspace="
+        Prefix of each row's link; the folder name is appended.
+    rows : list of dict, optional
+        Rows from :func:`portfolio_rows` (default: computed).
+
+    Returns
+    -------
+    str
+        The table and its sorting script.
+    """
+    rows = portfolio_rows(root) if rows is None else rows
+    out = []
     for r in rows:
-        name = html.escape(r.get("product", r["folder"]))
+        name = shown(r.get("product", r["folder"]))
         href = link + urllib.parse.quote(r["folder"])
-        shown.append({**r, "product": f'<a href="{html.escape(href)}">{name}</a>',
-                      "verdict": badge(r["verdict"]) + " " + html.escape(r.get("label", ""))})
-    columns = ["product", "phase", "verdict", "failing gates", "AI Act tier", "top risk",
-               "expected NPV", "last run"]
-    table = html_escape_table(shown, columns, raw={"product", "verdict"})
-    return table.replace('<table class="aipo-table">',
-                         '<table class="aipo-table" id="aipo-portfolio">', 1) + _SORT_SCRIPT
+        out.append({**r,
+                    "product": f'<a class="aipo-nav" href="{html.escape(href)}">{name}</a>',
+                    "verdict": badge(r["verdict"]) + " " + shown(r.get("label", ""))})
+    table = html_escape_table(out, _ROW_COLUMNS, raw={"product", "verdict"})
+    return (table.replace('<table class="aipo-table">',
+                          '<table class="aipo-table" id="aipo-portfolio">', 1)
+            + _SORT_SCRIPT + _NAV_SCRIPT)
 
 
 # Sorting by a click on a header: a few lines of plain JavaScript, no library, no CDN.
@@ -506,21 +914,34 @@ _SORT_SCRIPT = """
 
 
 def show_portfolio(root: str | os.PathLike | None = None) -> None:
-    """Display the portfolio, or one product's status page when the request names one."""
+    """Display the portfolio, or one product's status page when the request names one.
+
+    In a pre-started Voila kernel the rows are read first, then the kernel waits for its
+    visitor; rows whose workspace changed meanwhile are read again.
+
+    Parameters
+    ----------
+    root : path, optional
+        The folder of workspaces (default: the folder ``aipo serve`` serves).
+    """
     from IPython.display import HTML, display
 
     base = Path(root) if root is not None else served_root()
+    portfolio_rows(base)  # ahead of the visitor
+    await_visitor("portfolio")
     name = query_parameter("workspace")
     if name:
         try:
             target = resolve_in(base, name)
         except UsageError as exc:
-            display(HTML(CSS + f'<div class="aipo-page"><h1>Not found</h1><p>'
-                         f"{html.escape(str(exc.problems[0]))}</p></div>"))
+            display(HTML(CSS + '<div class="aipo-page"><p><a class="aipo-nav" href="?">'
+                         "&larr; portfolio</a></p><h1>Not found</h1><p>"
+                         f"{shown(exc.problems[0])}</p></div>" + _NAV_SCRIPT))
             return
-        display(HTML('<div class="aipo-page"><p><a href="?">&larr; portfolio</a></p></div>'))
-        show_status(target)
+        _show_status(target, base, back=True)
         return
+    rows = portfolio_rows(base)
     display(HTML(CSS + '<div class="aipo-page"><h1>AI product portfolio</h1>'
-                 f'<p class="aipo-meta">{html.escape(str(base.name))} &middot; as of '
-                 f"{dt.date.today()}</p>" + portfolio_html(base) + "</div>"))
+                 f'<p class="aipo-meta">{shown(base.name)} &middot; {len(rows)} products '
+                 f"&middot; as of {dt.date.today()}</p>"
+                 + portfolio_html(base, rows=rows) + "</div>"))

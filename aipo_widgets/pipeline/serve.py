@@ -18,12 +18,15 @@ Why standalone Voila, and these settings (see the kit's security notes):
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +35,29 @@ from aipo_widgets.resources import resource_dir
 from aipo_widgets.workspace import FILENAME
 
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
+
+#: The JupyterLab extensions a page loads: the widget managers and anywidget, nothing else
+#: (other extensions installed beside the kit have no business on a stakeholder page).
+PAGE_EXTENSIONS = [
+    "anywidget",
+    "@jupyter-widgets/jupyterlab-manager",
+    "@voila-dashboards/widgets-manager8",
+]
+
+#: The browser may load and connect to this server only. Voila's template links an icon font
+#: from a CDN, and anywidget loads widget code from ``blob:`` URLs; nothing else leaves.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
+    "style-src 'self' 'unsafe-inline' blob:",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+])
 
 
 @dataclass
@@ -45,6 +71,12 @@ class ServePlan:
     root: Path
     token: str | None = None
     notes: list[str] = field(default_factory=list)
+    cache: Path | None = None  # the pages' private cache folder (made by the page kernels)
+
+    def cleanup(self) -> None:
+        """Remove the pages' cache folder (after the server stopped)."""
+        if self.cache is not None:
+            shutil.rmtree(self.cache, ignore_errors=True)
 
 
 def is_loopback(host: str) -> bool:
@@ -71,8 +103,12 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def workspaces_in(folder: Path) -> list[Path]:
-    """Return the workspace folders directly inside ``folder`` (those with an ``aipo.yaml``)."""
-    return sorted(p for p in folder.iterdir() if p.is_dir() and (p / FILENAME).is_file())
+    """Return the workspace folders directly inside ``folder`` (those with an ``aipo.yaml``).
+
+    Hidden folders (``.git``, ``.trash``) are not workspaces of a portfolio.
+    """
+    return sorted(p for p in folder.iterdir()
+                  if not p.name.startswith(".") and p.is_dir() and (p / FILENAME).is_file())
 
 
 def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0.0.1",
@@ -147,15 +183,30 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         f"--pool_size={pool_size}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
         "--MappingKernelManager.cull_interval=60",
+        *(f"--VoilaConfiguration.extension_allowlist={name}" for name in PAGE_EXTENSIONS),
+        "--Voila.tornado_settings=" + json.dumps(
+            {"headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY,
+                         "Referrer-Policy": "no-referrer",
+                         "X-Content-Type-Options": "nosniff"}}),
     ]
     env = dict(os.environ)
+    # traitlets 5 calls a whole dict on the command line deprecated; it is still the only way
+    # to pass nested settings without a config file. Keep the warning out of the log.
+    env["PYTHONWARNINGS"] = ",".join(
+        w for w in (env.get("PYTHONWARNINGS"), "ignore::DeprecationWarning:traitlets.traitlets")
+        if w)
     env["AIPO_PAGE"] = page
     env["AIPO_SERVE_ROOT"] = str(root)
+    # Portfolio rows are kept here between visits (each visit has a kernel of its own). A new,
+    # unguessable name per server; the kernels create it private (0700) and check that.
+    cache = Path(tempfile.gettempdir()) / f"aipo-pages-{secrets.token_hex(8)}"
+    env["AIPO_PAGE_CACHE"] = str(cache)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if ":" in shown_host:
         shown_host = f"[{shown_host}]"
     url = f"http://{shown_host}:{port}/" + (f"?token={token}" if token else "")
-    return ServePlan(argv=argv, env=env, url=url, page=page, root=root, token=token)
+    return ServePlan(argv=argv, env=env, url=url, page=page, root=root, token=token,
+                     cache=cache)
 
 
 def serve(plan_: ServePlan) -> int:
@@ -185,6 +236,7 @@ def serve(plan_: ServePlan) -> int:
         return 0
     finally:
         stop(proc)
+        plan_.cleanup()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
