@@ -113,7 +113,7 @@ def workspaces_in(folder: Path) -> list[Path]:
 
 def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0.0.1",
          token: str | None = None, no_token: bool = False, pool_size: int = 2,
-         cull_idle_seconds: int = 300) -> ServePlan:
+         cull_idle_seconds: int = 300, cull_interval_seconds: int = 60) -> ServePlan:
     """Work out how to serve ``path``, refusing unsafe combinations.
 
     Parameters
@@ -131,7 +131,16 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
     pool_size : int, default 2
         Kernels kept pre-started.
     cull_idle_seconds : int, default 300
-        Idle kernels are shut down after this long.
+        Idle kernels are shut down after this long. Every visit has a kernel of its own, and
+        Voila 0.5.13 fails to shut it down when the page is closed, so this is what keeps the
+        server's memory flat.
+    cull_interval_seconds : int, default 60
+        How often idle kernels are looked for.
+
+    Returns
+    -------
+    ServePlan
+        The command line, environment and URL (nothing is started).
 
     Raises
     ------
@@ -182,7 +191,7 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         "--preheat_kernel=True",
         f"--pool_size={pool_size}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
-        "--MappingKernelManager.cull_interval=60",
+        f"--MappingKernelManager.cull_interval={cull_interval_seconds}",
         *(f"--VoilaConfiguration.extension_allowlist={name}" for name in PAGE_EXTENSIONS),
         "--Voila.tornado_settings=" + json.dumps(
             {"headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY,

@@ -47,6 +47,9 @@ def portfolio_root(finished_examples: Path, tmp_path_factory: pytest.TempPathFac
 
 
 def _serve(path: Path, base: Path, **kwargs):
+    # Every visit leaves a kernel behind (Voila cannot shut it down when the page is left):
+    # cull them soon, or a session of tests holds dozens.
+    kwargs = {"cull_idle_seconds": 20, "cull_interval_seconds": 10, **kwargs}
     server = served.PageServer(path, base, **kwargs)
     server.start()
     return server

@@ -1,0 +1,149 @@
+"""The page-building functions without a server: paths, masking, freshness, caching."""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import served
+
+from aipo_widgets import pages
+from aipo_widgets.errors import UsageError
+
+ESCAPES = ["../..", "..", ".", "", "/etc", "/", "%2e%2e", "..%2Fbroken", "../portfolio/a",
+           "a/../b", "a/..", "./a", "a/", "a/data", "~", "~root", "a\x00", "C:\\Windows",
+           "\\\\server\\share", "." * 300, "a" * 5000, "A", " a", "a ", "evil", ".hidden",
+           "%252e%252e"]
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path) -> Path:
+    root = tmp_path / "portfolio"
+    for name in ("a", "b", ".hidden"):
+        (root / name).mkdir(parents=True)
+        (root / name / "aipo.yaml").write_text("product: {name: X, owner: Y}\n")
+    (root / "a" / "data").mkdir()
+    (root / "a" / "data" / "aipo.yaml").write_text("product: {name: X, owner: Y}\n")
+    (root / "plain").mkdir()  # a folder without aipo.yaml
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "aipo.yaml").write_text("product: {name: Secret, owner: Z}\n")
+    return root
+
+
+@pytest.mark.parametrize("name", ESCAPES)
+def test_resolve_in_refuses_everything_but_a_listed_name(portfolio, name):
+    for value in (name, urllib.parse.unquote(name)):
+        with pytest.raises(UsageError, match="not a folder of the served portfolio"):
+            pages.resolve_in(portfolio, value)
+
+
+def test_resolve_in_accepts_listed_names_only(portfolio):
+    assert pages.resolve_in(portfolio, "a") == portfolio / "a"
+    assert pages.resolve_in(portfolio, "b") == portfolio / "b"
+    with pytest.raises(UsageError):
+        pages.resolve_in(portfolio, "plain")  # no aipo.yaml: not a workspace
+
+
+def test_query_string_decoding_cannot_smuggle_a_path(portfolio, monkeypatch):
+    for raw in ("workspace=%2e%2e", "workspace=..%2f..", "workspace=%2Fetc",
+                "workspace=a&workspace=..", "workspace=%61"):
+        monkeypatch.setenv("QUERY_STRING", raw)
+        name = pages.query_parameter("workspace")
+        if name == "a":  # %61 is "a", a listed workspace
+            assert pages.resolve_in(portfolio, name) == portfolio / "a"
+            continue
+        with pytest.raises(UsageError):
+            pages.resolve_in(portfolio, name)
+
+
+def test_masking_reaches_every_text_of_the_page_model(small_ws):
+    from aipo_widgets.workspace import load
+
+    text = (small_ws / "aipo.yaml").read_text()
+    text = text.replace("name: Ticket summaries", "name: Tickets of jana@example.com")
+    text = text.replace("title: Summary invents facts",
+                        "title: Refund to DE89 3704 0044 0532 0130 00")
+    (small_ws / "aipo.yaml").write_text(text)
+    ws = load(small_ws).workspace
+    masked = pages.masked_workspace(ws)
+    dumped = masked.model_dump_json()
+    assert "jana@example.com" not in dumped and "DE89" not in dumped
+    assert masked.product.name == "Tickets of <EMAIL>"
+    assert masked.risks[0].title == "Refund to <IBAN>"
+    # Everything else is the same model.
+    assert masked.risks[1] == ws.risks[1] and masked.metric_tree == ws.metric_tree
+
+
+def test_tables_mask_and_escape():
+    html = pages.html_escape_table([{"who": "<script>x</script> +49 30 1234567"}])
+    assert "<script>" not in html and "&lt;PHONE&gt;" in html and "1234567" not in html
+
+
+def test_fingerprint_follows_the_files_the_page_reads(tmp_path):
+    ws = tmp_path / "ws"
+    (ws / "reports" / "r1").mkdir(parents=True)
+    (ws / "aipo.yaml").write_text("a")
+    first = pages.fingerprint(ws)
+    assert pages.fingerprint(ws) == first
+    (ws / "reports" / "r1" / "results.json").write_text("{}")
+    (ws / "reports" / "latest").symlink_to("r1")
+    second = pages.fingerprint(ws)
+    assert second != first
+    (ws / "reports" / "r2").mkdir()
+    (ws / "reports" / "r2" / "results.json").write_text("{}")
+    (ws / "reports" / "latest").unlink()
+    (ws / "reports" / "latest").symlink_to("r2")
+    assert pages.fingerprint(ws) != second  # a new run, same sizes
+
+
+def test_portfolio_rows_are_cached_by_fingerprint(tmp_path, monkeypatch, small_text):
+    root = tmp_path / "p"
+    for name in ("one", "two"):
+        (root / name).mkdir(parents=True)
+        (root / name / "aipo.yaml").write_text(small_text)
+    served.write_broken(root / "zz-broken")
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("AIPO_PAGE_CACHE", str(cache))
+    pages._ROWS.clear()
+    rows = pages.portfolio_rows(root)
+    assert [r["folder"] for r in rows] == ["one", "two", "zz-broken"]
+    assert rows[2]["verdict"] == "error" and "likelihood" in rows[2]["label"]
+    assert str(root) not in rows[2]["label"]  # messages name files relative to the portfolio
+    assert oct(cache.stat().st_mode & 0o777) == "0o700"
+    assert len(list(cache.glob("*.json"))) == 3
+    # A new kernel (empty memory) reads the rows from the cache, not the workspaces.
+    pages._ROWS.clear()
+    calls = []
+    monkeypatch.setattr(pages, "_row", lambda folder, base: calls.append(folder.name) or {})
+    assert pages.portfolio_rows(root) == rows and calls == []
+    # A changed workspace is read again, the others are not.
+    text = (root / "two" / "aipo.yaml").read_text().replace("Ticket summaries", "Renamed")
+    (root / "two" / "aipo.yaml").write_text(text)
+    pages._ROWS.clear()
+    pages.portfolio_rows(root)
+    assert calls == ["two"]
+
+
+def test_cache_folder_of_someone_else_is_not_used(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    os.chmod(shared, 0o777)
+    monkeypatch.setenv("AIPO_PAGE_CACHE", str(shared))
+    assert pages._cache_dir() is None
+    link = tmp_path / "link"
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    link.symlink_to(private)
+    monkeypatch.setenv("AIPO_PAGE_CACHE", str(link))
+    assert pages._cache_dir() is None
+
+
+def test_status_sections_of_a_workspace_without_run(small_ws):
+    sections = pages.status_sections(small_ws)
+    titles = [t for t, _ in sections if t]
+    assert titles == list(served.SECTIONS)
+    header = sections[0][1]
+    assert "Ticket summaries" in header and "no run yet" in header
