@@ -319,13 +319,14 @@ def visible_text(fragment: str) -> str:
 # the example workspaces, with a last run
 
 
+_RECIPE = "two runs in the ledger"  # change to rebuild the cache after changing run_examples
 _RUN_INPUTS = ("aipo_widgets", "templates")
 _NOT_RUN_INPUTS = ("pages.py", "serve.py", "static")
 
 
 def run_key() -> str:
     """Return a hash of what an example's run depends on (code, templates, examples)."""
-    h = hashlib.sha256(sys.version.encode())
+    h = hashlib.sha256(sys.version.encode() + _RECIPE.encode())
     for top in _RUN_INPUTS:
         for path in sorted((ROOT / top).rglob("*")):
             if (path.is_file() and path.suffix in (".py", ".ipynb", ".yaml", ".j2", ".tpl",
@@ -366,9 +367,29 @@ def run_examples(cache: Path, env: dict[str, str]) -> Path:
         if proc.returncode not in (0, 1):  # 1: a gate failed, still a run with a page
             raise RuntimeError(f"aipo run {name} exited {proc.returncode}: "
                                f"{out.decode(errors='replace')[-3000:]}")
+    add_earlier_run(work / EXAMPLES[0])
     (work / "ok").write_text("")
     work.rename(done)
     return done
+
+
+def add_earlier_run(folder: Path) -> None:
+    """Record a run a week before the last one in the ledger (10 % lower figures).
+
+    The page draws a trend per gate from the ledger; one real run would leave it empty.
+    """
+    from aipo_widgets.pipeline.ledger import Ledger
+
+    last = json.loads((folder / "reports" / "latest" / "results.json").read_text())
+    earlier = json.loads(json.dumps(last))
+    earlier["id"] = "earlier-" + last["id"]
+    earlier["started"] = "2000-01-01T00:00:00Z"  # sorts first
+    for ph in earlier["phases"]:
+        for g in ph["gates"]:
+            if isinstance(g.get("figure"), (int, float)) and not isinstance(g["figure"], bool):
+                g["figure"] = g["figure"] * 0.9
+    with Ledger(folder / "reports" / "ledger.sqlite") as ledger:
+        ledger.add_run(earlier)
 
 
 def copy_workspace(src: Path, dst: Path) -> Path:
@@ -453,10 +474,24 @@ class Recorder:
 
 
 def screenshot(page: Any, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/ and return its path."""
+    """Save a screenshot of the whole page under test-artifacts/ and return its path.
+
+    Voila scrolls an inner panel, not the document, so the viewport is stretched to the
+    content's height for the picture (and restored).
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size
+    height = page.evaluate(
+        "Math.max(document.body.scrollHeight,"
+        " ...[...document.querySelectorAll('body *')].map(e => e.scrollHeight))")
+    if size and height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 16000)})
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        if size:
+            page.set_viewport_size(size)
     return path
 
 
