@@ -8,17 +8,22 @@ its comm.
 from __future__ import annotations
 
 import base64
+import copy
 import difflib
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aipo_widgets.errors import ConflictError, UsageError
 from aipo_widgets.spec import Workspace
 from aipo_widgets.widgets import AipoWidget, RiskMatrixWidget
-from aipo_widgets.widgets._base import READ_ONLY_MESSAGE
+from aipo_widgets.widgets._base import READ_ONLY_MESSAGE, view_patch
 from aipo_widgets.workspace import load
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -38,6 +43,24 @@ def update_msg(state: dict) -> dict:
 
 def custom_msg(content: dict) -> dict:
     return {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
+
+
+def apply_patch(view: Any, ops: list) -> Any:
+    """What the browser does with a patch (static/_common.js: applyPatch), in Python."""
+    root = copy.deepcopy(view)
+    for op in ops:
+        path = op[0]
+        if not path:
+            root = op[1]
+            continue
+        node = root
+        for k in path[:-1]:
+            node = node[k]
+        if len(op) == 1:
+            del node[path[-1]]
+        else:
+            node[path[-1]] = op[1]
+    return root
 
 
 def svg_of(bundle: dict) -> ET.Element:
@@ -102,6 +125,7 @@ def test_move_changes_the_model_and_the_view(small_ws: Path):
     wf = load(small_ws)
     w = RiskMatrixWidget(wf)
     sent = record(w)
+    old = w.view
     w._handle_msg(custom_msg({"op": "move", "risk": "R1", "rating": "inherent",
                               "likelihood": 5, "impact": 5, "seq": 7}))
     assert (wf.workspace.risk("R1").likelihood, wf.workspace.risk("R1").impact) == (5, 5)
@@ -109,11 +133,13 @@ def test_move_changes_the_model_and_the_view(small_ws: Path):
     assert r1["inherent"]["band"] == "critical" and r1["inherent"]["score"] == 25
     assert r1["rank"] == 1
     assert w.dirty and w.status == "Unsaved changes" and w.error == ""
-    assert {"type": "reply", "seq": 7, "ok": True} in [m for m in sent if "seq" in m] or any(
-        m.get("method") == "custom" and m["content"] == {"type": "reply", "seq": 7, "ok": True}
-        for m in sent)
-    # The new view went to the front end.
-    assert any(m.get("method") == "update" and "view" in m.get("state", {}) for m in sent)
+    customs = [m["content"] for m in sent if m.get("method") == "custom"]
+    assert {"type": "reply", "seq": 7, "ok": True} in customs
+    # The new view went to the front end as a patch of the old one, not whole.
+    assert not any(m.get("method") == "update" and "view" in m.get("state", {}) for m in sent)
+    patch = next(c for c in customs if c.get("type") == "patch")
+    assert patch["base"] == old["rev"] and w.view["rev"] == old["rev"] + 1
+    assert apply_patch(old, patch["ops"]) == w.view
 
 
 def test_residual_move_and_detail_edits(small_ws: Path):
@@ -307,9 +333,9 @@ def test_operation_kinds_are_checked():
         operation("x", kind="mutate")
 
 
-def test_base_class_knows_save_and_reload_only():
-    assert set(AipoWidget._operations) == {"save", "reload"}
-    assert set(RiskMatrixWidget._operations) == {"save", "reload", "move", "set"}
+def test_base_class_knows_save_reload_and_resync_only():
+    assert set(AipoWidget._operations) == {"save", "reload", "resync"}
+    assert set(RiskMatrixWidget._operations) == {"save", "reload", "resync", "move", "set"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,3 +366,50 @@ def test_a_crowded_cell_shows_a_count():
     ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"}, "risks": risks})
     words = texts(svg_of(RiskMatrixWidget(ws)._repr_mimebundle_()[0]))
     assert "12" in words and "+9 more" in words
+
+
+# --------------------------------------------------------------------------------------------
+# patches
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=False)
+    | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=5)
+    | st.dictionaries(st.sampled_from("abcde"), inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values, json_values)
+def test_a_patch_turns_the_old_view_into_the_new_one(old, new):
+    assert apply_patch(old, view_patch(old, new)) == new
+
+
+def test_patches_survive_json():
+    old = {"a": [1, 2, {"b": None}], "c": {"d": 1.5}}
+    new = {"a": [1, 3, {"b": "x"}], "c": {}}
+    ops = json.loads(json.dumps(view_patch(old, new)))
+    assert apply_patch(old, ops) == new
+
+
+def test_resync_sends_the_whole_view(small_ws: Path):
+    w = RiskMatrixWidget(load(small_ws), read_only=True)
+    sent = record(w)
+    assert w.handle_operation({"op": "resync"})
+    assert any(m.get("method") == "update" and m["state"]["view"] == w.view for m in sent)
+
+
+def test_an_edit_among_many_risks_sends_a_small_patch():
+    risks = [{"id": f"R{i}", "title": f"Risk {i}", "category": "model",
+              "likelihood": 1 + i % 5, "impact": 1 + (i // 5) % 5} for i in range(60)]
+    ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"}, "risks": risks})
+    w = RiskMatrixWidget(ws)
+    sent = record(w)
+    old = w.view
+    w.handle_operation({"op": "set", "risk": "R7", "field": "owner", "value": "Kim"})
+    patch = next(m["content"] for m in sent if m.get("method") == "custom"
+                 and m["content"].get("type") == "patch")
+    assert apply_patch(old, patch["ops"]) == w.view
+    assert len(json.dumps(patch)) < len(json.dumps(w.view)) / 50

@@ -10,6 +10,7 @@ from test_widgets import WIDGET_MIME, custom_msg, svg_of, texts
 from aipo_widgets.backlog import score_workspace
 from aipo_widgets.compliance import classify_workspace
 from aipo_widgets.examples import example_yaml
+from aipo_widgets.render.backlog import display_order
 from aipo_widgets.spec import Workspace
 from aipo_widgets.widgets import BacklogWidget
 from aipo_widgets.widgets._base import READ_ONLY_MESSAGE
@@ -34,13 +35,15 @@ def test_view_is_the_cores_ranking(example: Path):
     w = BacklogWidget(wf)
     expected = score_workspace(wf.workspace, classification=classify_workspace(wf.workspace))
     cols = w.view["columns"]
-    assert cols["id"] == [i.id for i in expected.items]
-    assert cols["rank"] == [i.rank for i in expected.items]
-    assert cols["score"] == [i.score for i in expected.items]
-    assert cols["stability"] == [i.stability for i in expected.items]
-    assert cols["gate"] == [i.gate for i in expected.items]
+    # Workspace order in the view; the display order is the core's.
+    assert cols["id"] == [i.id for i in wf.workspace.backlog]
+    order = display_order(w.view)
+    for name, attr in [("id", "id"), ("rank", "rank"), ("score", "score"),
+                       ("stability", "stability"), ("gate", "gate")]:
+        assert [cols[name][k] for k in order] == [getattr(i, attr) for i in expected.items]
     assert w.view["factor_columns"] == ["value", "risk", "feasibility", "confidence", "effort"]
-    assert w.view["factors"]["effort"] == [i.factors["effort"] for i in expected.items]
+    assert [w.view["factors"]["effort"][k] for k in order] == [
+        i.factors["effort"] for i in expected.items]
     assert w.view["tier"] == "limited"
 
 

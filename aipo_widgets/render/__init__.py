@@ -26,6 +26,7 @@ from aipo_widgets.render.metric_tree import (
     metric_tree_alt,
     metric_tree_data,
     metric_tree_svg,
+    sensitivity_data,
 )
 from aipo_widgets.render.risk_matrix import risk_matrix_alt, risk_matrix_data, risk_matrix_svg
 
@@ -45,4 +46,5 @@ __all__ = [
     "risk_matrix_alt",
     "risk_matrix_data",
     "risk_matrix_svg",
+    "sensitivity_data",
 ]

@@ -27,7 +27,8 @@ from typing import Any
 from aipo_widgets import spec
 from aipo_widgets.render._svg import Svg, clip, fmt_number
 
-__all__ = ["METHOD_LABELS", "backlog_alt", "backlog_data", "backlog_svg", "factor_meta"]
+__all__ = ["METHOD_LABELS", "backlog_alt", "backlog_data", "backlog_svg", "display_order",
+           "factor_meta"]
 
 METHOD_LABELS = {
     "vrf": "Value, risk, feasibility",
@@ -114,9 +115,9 @@ def backlog_data(source: Any, *, method: str | None = None, classification: Any 
     -------
     dict
         ``method``, ``methods``, ``formula``, ``weights``, ``tier``, ``factor_columns`` and
-        ``factor_meta``; ``columns`` (one list per field, items in the core's order: ranked
-        first); ``intermediates``; ``problems`` and ``notes`` (strings); ``counts`` per gate;
-        ``types``.
+        ``factor_meta``; ``columns`` (one list per field, items in workspace order, or the
+        core's order for a bare result; see :func:`display_order`); ``intermediates``;
+        ``problems`` and ``notes`` (strings); ``counts`` per gate; ``types``.
     """
     from aipo_widgets.backlog import METHODS
 
@@ -124,23 +125,28 @@ def backlog_data(source: Any, *, method: str | None = None, classification: Any 
     shown = _SHOWN[result.method]
     items = result.items
     by_id = {it.id: it for it in ws.backlog} if ws is not None else {}
-    columns: dict[str, list] = {
-        "id": [i.id for i in items],
-        "title": [i.title for i in items],
-        "type": [i.type for i in items],
-        "status": [i.status for i in items],
-        "gate": [i.gate for i in items],
-        "score": [i.score for i in items],
-        "rank": [i.rank for i in items],
-        "shift": [i.max_rank_shift for i in items],
-        "stability": [i.stability for i in items],
-        "sensitive_to": [i.most_sensitive_to for i in items],
-        "quadrant": [i.quadrant for i in items],
-        "reasons": [i.reasons for i in items],
-        "mitigates": [list(by_id[i.id].mitigates) if i.id in by_id else [] for i in items],
-        "blocked_by": [list(by_id[i.id].blocked_by) if i.id in by_id else [] for i in items],
-    }
-    factors = {f: [i.factors.get(f) for i in items] for f in shown}
+    if ws is not None:
+        # Workspace order, not rank order: an edit then changes a few entries, not the order of
+        # every column (the widget receives changes as patches). ``rank`` gives the order.
+        position = {it.id: k for k, it in enumerate(ws.backlog)}
+        items = sorted(items, key=lambda i: position.get(i.id, len(position)))
+    names = ("id", "title", "type", "status", "gate", "score", "rank", "shift", "stability",
+             "sensitive_to", "quadrant", "reasons", "mitigates", "blocked_by")
+    columns: dict[str, list] = {k: [] for k in names}
+    factors: dict[str, list] = {f: [] for f in shown}
+    # One pass over the items: the widget rebuilds this after every edit of 2,000 items.
+    for i in items:
+        model = by_id.get(i.id)
+        for k, v in (("id", i.id), ("title", i.title), ("type", i.type), ("status", i.status),
+                     ("gate", i.gate), ("score", i.score), ("rank", i.rank),
+                     ("shift", i.max_rank_shift), ("stability", i.stability),
+                     ("sensitive_to", i.most_sensitive_to), ("quadrant", i.quadrant),
+                     ("reasons", i.reasons),
+                     ("mitigates", list(model.mitigates) if model is not None else []),
+                     ("blocked_by", list(model.blocked_by) if model is not None else [])):
+            columns[k].append(v)
+        for f in shown:
+            factors[f].append(i.factors.get(f))
     inter_keys = sorted({k for i in items for k in i.intermediates})
     intermediates = {k: [i.intermediates.get(k) for i in items] for k in inter_keys}
     counts: dict[str, int] = {}
@@ -167,10 +173,26 @@ def backlog_data(source: Any, *, method: str | None = None, classification: Any 
     }
 
 
+_GATE_ORDER = {"ok": 0, "blocked": 1, "incomplete": 2, "done": 3, "excluded": 4}
+
+
+def display_order(data: dict) -> list[int]:
+    """Return the item positions in the order to show them: by rank, then unranked by gate.
+
+    Examples
+    --------
+    >>> display_order({"columns": {"rank": [2, None, 1], "gate": ["ok", "done", "ok"]}})
+    [2, 0, 1]
+    """
+    cols = data["columns"]
+    return sorted(range(len(cols["rank"])), key=lambda k: (
+        cols["rank"][k] is None, cols["rank"][k] or 0, _GATE_ORDER.get(cols["gate"][k], 9), k))
+
+
 def backlog_alt(data: dict) -> str:
     """Return a one-sentence text alternative for the picture."""
     cols = data["columns"]
-    ranked = [k for k, r in enumerate(cols["rank"]) if r is not None]
+    ranked = [k for k in display_order(data) if cols["rank"][k] is not None]
     lead = ""
     if ranked:
         k = ranked[0]
@@ -206,7 +228,7 @@ def backlog_svg(source: Any, *, title: str = "") -> str:
     data = source if isinstance(source, dict) else backlog_data(source)
     cols, factors = data["columns"], data["factors"]
     n = len(cols["id"])
-    rows = list(range(min(n, MAX_ROWS)))
+    rows = display_order(data)[:MAX_ROWS]
     row_h, top, width = 22, 64, 900
     height = top + row_h * len(rows) + (24 if n > MAX_ROWS else 0) + 30
     doc = Svg(width, height, title=backlog_alt(data))
@@ -222,9 +244,9 @@ def backlog_svg(source: Any, *, title: str = "") -> str:
     for x, label in heads:
         doc.text(x, top - 10, label, size=10, weight="bold", fill="#333")
     doc.line(8, top - 4, width - 8, top - 4, stroke="#999")
-    for k in rows:
-        y = top + (k - rows[0]) * row_h
-        if k % 2:
+    for pos, k in enumerate(rows):
+        y = top + pos * row_h
+        if pos % 2:
             doc.rect(0, y, width, row_h, fill="#f4f4f4")
         mid = y + 15
         gate = cols["gate"][k]

@@ -33,7 +33,7 @@ from aipo_widgets.errors import AipoError
 from aipo_widgets.render._svg import Svg, clip, fmt_number
 
 __all__ = ["STATUS_COLOURS", "STATUS_LABELS", "metric_tree_alt", "metric_tree_data",
-           "metric_tree_svg"]
+           "metric_tree_svg", "sensitivity_data"]
 
 #: Okabe-Ito colours (distinguishable with every common colour-vision deficiency).
 STATUS_COLOURS = {
@@ -71,8 +71,27 @@ def _tree(source: Any, expected_progress: float, guardrail_margin: float):
     raise TypeError(msg)
 
 
+def sensitivity_data(tree: Any) -> dict:
+    """Return the sensitivity ranking of the tree's root as plain data.
+
+    ``{"node", "value", "items", "error"}``; ``error`` says why there is no ranking (no root
+    formula, missing inputs) instead of raising.
+    """
+    out: dict[str, Any] = {"node": tree.root, "items": [], "error": ""}
+    if tree.root is None:
+        out["error"] = "the tree has no root"
+        return out
+    try:
+        sens = tree.sensitivity()
+    except AipoError as exc:
+        out["error"] = exc.problems[0].message if exc.problems else str(exc)
+        return out
+    out.update(value=sens.value, items=[dict(vars(i)) for i in sens.items])
+    return out
+
+
 def metric_tree_data(source: Any, *, expected_progress: float = 1.0,
-                     guardrail_margin: float = 0.05) -> dict:
+                     guardrail_margin: float = 0.05, sensitivity: bool | dict = True) -> dict:
     """Return the tree's status, levers and warnings as plain data.
 
     Parameters
@@ -81,6 +100,10 @@ def metric_tree_data(source: Any, *, expected_progress: float = 1.0,
         The tree, or what to build it from.
     expected_progress, guardrail_margin : float
         Passed to :class:`aipo_widgets.metric_tree.Tree` when it is built here.
+    sensitivity : bool or dict, default True
+        Compute the sensitivity ranking (the costly part: three evaluations per input), leave
+        it out (False: ``{"items": [], "stale": True}``) or use one computed before
+        (:func:`sensitivity_data`).
 
     Returns
     -------
@@ -94,7 +117,7 @@ def metric_tree_data(source: Any, *, expected_progress: float = 1.0,
     nodes = []
     for res in status.nodes:
         model = tree.nodes[res.id]
-        d = res.to_dict()
+        d = dict(vars(res))  # dataclasses.asdict deep-copies: too slow for 300 nodes
         d.update(
             measured=res.formula is None,
             has_children=bool(tree.children(res.id)),
@@ -103,20 +126,19 @@ def metric_tree_data(source: Any, *, expected_progress: float = 1.0,
             source=model.source, cadence=model.cadence,
         )
         nodes.append(d)
-    sensitivity: dict[str, Any] = {"node": tree.root, "items": [], "error": ""}
-    if tree.root is not None:
-        try:
-            sens = tree.sensitivity()
-            sensitivity.update(value=sens.value, items=[i.to_dict() for i in sens.items])
-        except AipoError as exc:
-            sensitivity["error"] = exc.problems[0].message if exc.problems else str(exc)
+    if sensitivity is True:
+        sens_data = sensitivity_data(tree)
+    elif sensitivity is False:
+        sens_data = {"node": tree.root, "items": [], "error": "", "stale": True}
+    else:
+        sens_data = sensitivity
     return {
         "root": status.root,
         "nodes": nodes,
         "counts": status.counts(),
         "expected_progress": status.expected_progress,
         "guardrail_margin": status.guardrail_margin,
-        "sensitivity": sensitivity,
+        "sensitivity": sens_data,
         "warnings": [str(w) for w in status.warnings],
         "status_labels": STATUS_LABELS,
     }

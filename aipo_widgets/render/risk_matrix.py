@@ -58,9 +58,9 @@ def _register(source: Any, as_of: dt.date | None = None):
 
 
 def _rating(r: Any) -> dict:
+    # The words of the ratings are in the data once (likelihood_labels, impact_labels).
     return {
         "likelihood": r.likelihood, "impact": r.impact, "score": r.score, "band": r.band,
-        "likelihood_label": r.likelihood_label, "impact_label": r.impact_label,
         "expected_loss": r.expected_loss, "probability_per_year": r.probability_per_year,
         "impact_eur": r.impact_eur, "note": r.note,
     }
@@ -80,7 +80,7 @@ def risk_matrix_data(source: Any, *, as_of: dt.date | None = None) -> dict:
     Returns
     -------
     dict
-        ``risks`` (rank order, closed last; each with both ratings, flags and the details a
+        ``risks`` (workspace order; each with its rank, both ratings, flags and the details a
         person edits), ``band_map``, axis labels, ``categories``, ``band_counts``,
         ``flags`` (range compression, in words), ``overdue`` and ``as_of``.
     """
@@ -89,12 +89,14 @@ def risk_matrix_data(source: Any, *, as_of: dt.date | None = None) -> dict:
     reg = _register(source, as_of)
     by_id = {r.id: r for r in reg.risks}
     risks = []
-    for res in reg.ranked(include_closed=True):
+    # Workspace order, not rank order: an edit then changes a few entries, not the list's order
+    # (the widget receives changes as patches). ``rank`` says the order of urgency.
+    for res in reg.results:
         model = by_id[res.id]
         risks.append({
             "id": res.id, "title": res.title, "category": res.category, "harm": res.harm,
             "treatment": res.treatment, "owner": res.owner, "status": res.status,
-            "mitigation": model.mitigation, "description": model.description,
+            "mitigation": model.mitigation,
             "review_date": res.review_date.isoformat() if res.review_date else None,
             "rank": res.rank, "overdue": res.overdue, "days_overdue": res.days_overdue,
             "range_compression": res.range_compression, "tie_broken_by": res.tie_broken_by,
@@ -159,6 +161,7 @@ def risk_matrix_svg(source: Any, *, which: str = "residual", category: str | Non
         if (include_closed or r["status"] != "closed")
         and (category is None or r["category"] == category)
     ]
+    risks.sort(key=_urgency)
     cells: dict[tuple[int, int], list[dict]] = {}
     for r in risks:
         rt = r[which]
@@ -223,9 +226,13 @@ def risk_matrix_svg(source: Any, *, which: str = "residual", category: str | Non
     return doc.to_string()
 
 
+def _urgency(r: dict) -> tuple:
+    return (r["rank"] is None, r["rank"] or 0)
+
+
 def risk_matrix_alt(data: dict, which: str = "residual") -> str:
     """Return a one-sentence text alternative for the picture."""
-    open_risks = [r for r in data["risks"] if r["status"] != "closed"]
+    open_risks = sorted((r for r in data["risks"] if r["status"] != "closed"), key=_urgency)
     counts = {b: 0 for b in data["bands"]}
     for r in open_risks:
         counts[r[which]["band"]] += 1

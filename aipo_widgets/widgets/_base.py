@@ -33,7 +33,7 @@ Examples
 ...         self.workspace.product.owner = require(msg, "owner", str)
 >>> w = Owner(load(folder))
 >>> w.view
-{'owner': 'Jana'}
+{'owner': 'Jana', 'rev': 1}
 >>> w.handle_operation({"op": "rename", "owner": "Jana Keller"})
 True
 >>> w.view["owner"], w.dirty
@@ -51,6 +51,7 @@ False
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -199,11 +200,53 @@ def _validation_text(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+#: Above this many changes a new view is sent whole rather than as a patch.
+MAX_PATCH_OPS = 4000
+
+
+def view_patch(old: Any, new: Any, path: tuple = (), out: list | None = None) -> list:
+    """Return the changes that turn ``old`` into ``new`` (JSON data) as a list of operations.
+
+    Each operation is ``[path, value]`` (set) or ``[path]`` (delete a key), ``path`` a list of
+    keys and indices. Lists of equal length are compared item by item (one operation per
+    changed item, or the whole list when more than a third changed); anything else that
+    differs is replaced. After an edit of one risk among 500 the patch is a few hundred bytes
+    instead of the whole register.
+
+    Examples
+    --------
+    >>> view_patch({"a": 1, "b": [1, 2, 3], "c": 0}, {"a": 1, "b": [1, 5, 3], "d": 2})
+    [[['c']], [['b', 1], 5], [['d'], 2]]
+    """
+    out = [] if out is None else out
+    if type(old) is dict and type(new) is dict:
+        out.extend([[*path, k]] for k in old if k not in new)
+        for k, v in new.items():
+            if k not in old:
+                out.append([[*path, k], v])
+            elif old[k] is not v and old[k] != v:
+                view_patch(old[k], v, (*path, k), out)
+    elif type(old) is list and type(new) is list and len(old) == len(new):
+        changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+        if len(changed) * 3 > len(new):
+            out.append([list(path), new])
+        else:
+            for i in changed:
+                view_patch(old[i], new[i], (*path, i), out)
+    elif old != new or type(old) is not type(new):
+        out.append([list(path), new])
+    return out
+
+
 # Widgets bound to the same WorkspaceFile refresh one another after an edit, so a risk moved in
 # the matrix updates the backlog's "blocked" marks in the same notebook.
 _SIBLINGS: weakref.WeakKeyDictionary[Any, weakref.WeakSet[AipoWidget]] = (
     weakref.WeakKeyDictionary()
 )
+
+#: Seconds an edit waits before work it made stale elsewhere is redone (other widgets on the
+#: same file, slow extras such as the metric tree's sensitivity). Bursts of edits coalesce.
+DEFER_S = 0.12
 
 
 class AipoWidget(anywidget.AnyWidget):
@@ -242,6 +285,12 @@ class AipoWidget(anywidget.AnyWidget):
 
     #: Name shown in ``text/plain`` and used as the accessible name of the region.
     _label: ClassVar[str] = "AIPO widget"
+    #: Workspace sections the view is computed from, and sections the edits change: an edit
+    #: refreshes the widgets on the same file that read what it writes.
+    _reads: ClassVar[frozenset[str]] = frozenset({"*"})
+    _writes: ClassVar[frozenset[str]] = frozenset({"*"})
+    #: Narrower ``_writes`` of single operations, e.g. ``{"weights": {"settings"}}``.
+    _writes_by_op: ClassVar[dict[str, frozenset[str]]] = {}
     #: Constructor arguments the subclass handles itself (not traits).
     _init_args: ClassVar[frozenset[str]] = frozenset()
     _operations: ClassVar[dict[str, tuple[str, str]]] = {}
@@ -295,6 +344,7 @@ class AipoWidget(anywidget.AnyWidget):
             raise TypeError(msg)
         self._file, self._workspace = self._bind(workspace)
         self._callbacks: list[Callable[[dict], Any]] = []
+        self._pending: dict[str, Any] = {}
         trait_kwargs = {k: v for k, v in kwargs.items() if k not in self._init_args}
         own_kwargs = {k: v for k, v in kwargs.items() if k in self._init_args}
         self._configure(**own_kwargs)
@@ -354,7 +404,34 @@ class AipoWidget(anywidget.AnyWidget):
         except Exception as exc:  # shown in the widget; see module docstring
             self._show_error(exc)
             return
-        self.view = view
+        self._set_view(view)
+
+    def _set_view(self, view: dict) -> None:
+        """Replace the view; the browser gets only what changed (see :func:`view_patch`).
+
+        The trait holds the whole view (a new display, or a notebook saved with its widget
+        state, starts from it); its sync is replaced by a patch message that the module's
+        ``initialize`` applies to the browser's copy, checked by revision number.
+        """
+        old = self.view
+        view = {**view, "rev": int(old.get("rev", 0)) + 1}
+        ops = view_patch(old, view) if old else None
+        if ops is None or len(ops) > MAX_PATCH_OPS:
+            self.view = view
+            return
+        self._quiet_view = True
+        try:
+            self.view = view
+        finally:
+            self._quiet_view = False
+        self.send({"type": "patch", "base": old.get("rev", 0), "ops": ops})
+
+    def _should_send_property(self, key: str, value: Any) -> bool:
+        # The view's changes went out as a patch (see _set_view).
+        if key == "view" and getattr(self, "_quiet_view", False):
+            self._states_to_send.discard(key)
+            return False
+        return super()._should_send_property(key, value)
 
     def on_change(self, callback: Callable[[dict], Any]) -> None:
         """Call ``callback(event)`` after each edit made in the browser.
@@ -449,15 +526,42 @@ class AipoWidget(anywidget.AnyWidget):
         self.dirty = True
         self.status, self.status_kind = "Unsaved changes", ""
         self.refresh()
+        writes = self._writes_by_op.get(content.get("op", ""), self._writes)
         for other in self._siblings():
-            other.refresh()
             other.dirty = True
             other.status, other.status_kind = self.status, self.status_kind
+            if "*" in other._reads or "*" in writes or other._reads & writes:
+                # After this edit's answer has gone out, so the edit itself stays quick.
+                other._later("refresh", other.refresh)
         for callback in self._callbacks:
             try:
                 callback(dict(content))
             except Exception as exc:
                 self._show_error(exc, prefix="on_change callback failed")
+
+    def _later(self, key: str, fn: Callable[[], Any]) -> None:
+        """Run ``fn`` once the kernel is idle again (now, when no event loop runs).
+
+        A second request with the same ``key`` before it ran replaces the first, so a burst of
+        edits costs one recomputation. Errors are shown in the widget.
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # plain Python (tests, scripts): do it now
+            fn()
+            return
+        old = self._pending.pop(key, None)
+        if old is not None:
+            old.cancel()
+
+        def run() -> None:
+            self._pending.pop(key, None)
+            try:
+                fn()
+            except Exception as exc:  # shown in the widget, like every callback error
+                self._show_error(exc)
+
+        self._pending[key] = loop.call_later(DEFER_S, run)
 
     def _siblings(self) -> Iterable[AipoWidget]:
         if self._file is None:
@@ -530,6 +634,11 @@ class AipoWidget(anywidget.AnyWidget):
         with contextlib.suppress(AipoError):
             self.save(force=force)
         return {"saved": self.status_kind == "ok"}
+
+    @operation("resync", kind="query")
+    def _op_resync(self, msg: dict) -> None:
+        """Send the whole view again (the browser missed a patch)."""
+        self.send_state(["view"])
 
     @operation("reload", kind="command")
     def _op_reload(self, msg: dict) -> None:

@@ -16,7 +16,8 @@ Examples
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (folder / "aipo.yaml").write_bytes(example_yaml("support-summaries"))
 >>> w = BacklogWidget(load(folder))
->>> w.view["columns"]["id"][0]
+>>> cols = w.view["columns"]
+>>> cols["id"][cols["rank"].index(1)]
 'B8'
 >>> w.handle_operation({"op": "set", "item": "B12", "field": "value", "value": 10})
 True
@@ -73,6 +74,11 @@ class BacklogWidget(AipoWidget):
     """
 
     _label = "Backlog"
+    _reads: ClassVar[frozenset[str]] = frozenset({"backlog", "risks", "settings", "compliance"})
+    _writes: ClassVar[frozenset[str]] = frozenset({"backlog", "settings"})
+    _writes_by_op: ClassVar[dict[str, frozenset[str]]] = {
+        "set": frozenset({"backlog"}), "method": frozenset({"settings"}),
+        "weights": frozenset({"settings"})}
     _init_args: ClassVar[frozenset[str]] = frozenset({"excluded_ids", "tolerance"})
     _esm = static_asset("_common.js", "backlog.js")
     _css = static_asset("_common.css", "backlog.css")

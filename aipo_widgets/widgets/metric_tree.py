@@ -68,6 +68,8 @@ class MetricTreeWidget(AipoWidget):
     """
 
     _label = "Metric tree"
+    _reads: ClassVar[frozenset[str]] = frozenset({"metric_tree"})
+    _writes: ClassVar[frozenset[str]] = frozenset({"metric_tree"})
     _init_args: ClassVar[frozenset[str]] = frozenset({"expected_progress", "guardrail_margin"})
     _esm = static_asset("_common.js", "metric_tree.js")
     _css = static_asset("_common.css", "metric_tree.css")
@@ -75,18 +77,56 @@ class MetricTreeWidget(AipoWidget):
     def _configure(self, expected_progress: float = 1.0, guardrail_margin: float = 0.05) -> None:
         self._settings = {"expected_progress": expected_progress,
                           "guardrail_margin": guardrail_margin}
+        self._tree_cache: tuple[Any, Any] | None = None
+        self._sens_cache: tuple[Any, dict] | None = None
 
     def _tree(self):
+        """Return the core's Tree, rebuilt only when the structure changed (formulas, parents).
+
+        The Tree reads the nodes' numbers from the workspace models when it computes, so an
+        edited baseline, target or current value needs no rebuild.
+        """
         from aipo_widgets.metric_tree import Tree
 
-        return Tree(self.workspace.metric_tree, **self._settings)
+        mt = self.workspace.metric_tree
+        key = (id(mt), mt.root, tuple((id(n), n.id, n.parent, n.formula) for n in mt.nodes))
+        if self._tree_cache is None or self._tree_cache[0] != key:
+            self._tree_cache = (key, Tree(mt, **self._settings))
+        return self._tree_cache[1]
+
+    def _sensitivity_key(self) -> tuple:
+        mt = self.workspace.metric_tree
+        return (self._tree_cache[0] if self._tree_cache else None,
+                tuple((n.current, n.direction) for n in mt.nodes))
 
     def _compute_view(self) -> dict:
         if not self.workspace.metric_tree.nodes:
             return {"root": None, "nodes": [], "counts": {}, "warnings": [],
                     "sensitivity": {"items": [], "error": "the workspace has no metric tree"},
                     "status_labels": render.STATUS_LABELS}
-        return render.metric_tree_data(self._tree())
+        tree = self._tree()
+        # The sensitivity ranking (three evaluations per input) depends on current values
+        # only: reuse it after a target or baseline edit, recompute it after the answer.
+        cached = self._sens_cache
+        if cached is not None and cached[0] == self._sensitivity_key():
+            return render.metric_tree_data(tree, sensitivity=cached[1])
+        if cached is None:
+            sens = render.sensitivity_data(tree)
+            self._sens_cache = (self._sensitivity_key(), sens)
+            return render.metric_tree_data(tree, sensitivity=sens)
+        return render.metric_tree_data(tree, sensitivity={**cached[1], "stale": True})
+
+    def refresh(self) -> None:
+        """Recompute the view; a stale sensitivity ranking follows once the kernel is idle."""
+        super().refresh()
+        if (self.view.get("sensitivity") or {}).get("stale"):
+            self._later("sensitivity", self._update_sensitivity)
+
+    def _update_sensitivity(self) -> None:
+        tree = self._tree()
+        sens = render.sensitivity_data(tree)
+        self._sens_cache = (self._sensitivity_key(), sens)
+        self._set_view({**self.view, "sensitivity": sens})
 
     def _node(self, msg: dict) -> Any:
         nid = require(msg, "node", str)

@@ -68,6 +68,8 @@ class RiskMatrixWidget(AipoWidget):
     """
 
     _label = "Risk matrix"
+    _reads: ClassVar[frozenset[str]] = frozenset({"risks", "settings", "compliance"})
+    _writes: ClassVar[frozenset[str]] = frozenset({"risks"})
     _init_args: ClassVar[frozenset[str]] = frozenset({"as_of"})
     _esm = static_asset("_common.js", "risk_matrix.js")
     _css = static_asset("_common.css", "risk_matrix.css")

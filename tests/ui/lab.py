@@ -8,6 +8,7 @@ its own process group and is stopped by that group's id, kernels included.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -102,6 +103,11 @@ class LabServer:
             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
             "--ServerApp.open_browser=False", "--LabApp.expose_app_in_browser=True",
         ]
+        # A SIGTERM (timeout, CI cancel) must still stop the server: turn it into SystemExit so
+        # finally blocks and atexit run.
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        atexit.register(self.stop)
         fh = open(self.log, "wb")  # noqa: SIM115 - kept open for the server's life
         self.proc = subprocess.Popen(cmd, env=self.env(), stdout=fh, stderr=subprocess.STDOUT,
                                      start_new_session=True, cwd=self.root)
@@ -121,18 +127,29 @@ class LabServer:
 
     def stop(self) -> None:
         """Stop the server and its kernels (the whole process group)."""
-        if self.proc is None or self.proc.poll() is not None:
+        if self.proc is None:
             return
-        pgid = os.getpgid(self.proc.pid)
-        os.killpg(pgid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(pgid, signal.SIGKILL)
-            self.proc.wait(timeout=5)
-        # Kernels started by the server share its group; make sure none is left behind.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pgid, signal.SIGKILL)
+        if self.proc.poll() is None:
+            pgid = os.getpgid(self.proc.pid)
+            os.killpg(pgid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(pgid, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pgid, signal.SIGKILL)
+        # Kernels run in sessions of their own; the server shuts them down, but one that did
+        # not answer is stopped here, found by its connection file in our runtime folder.
+        runtime = str(self.base / "runtime")
+        for proc in Path("/proc").glob("[0-9]*"):
+            try:
+                args = (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if any(a.decode(errors="replace").startswith(runtime) for a in args):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(int(proc.name), signal.SIGKILL)
 
     def notebook_url(self, name: str) -> str:
         """A fresh-workspace URL that opens ``name`` (relative to the root)."""

@@ -75,7 +75,8 @@ def test_risk_matrix_drag_keyboard_save(lab_server, page, example_ws):
         timeout=lab.ROUND_TRIP_MS)
     assert _kernel(page, "print(wf.workspace.risk('R2').residual_likelihood)") == "2"
     # Focus follows the chip, so a person can keep pressing keys.
-    assert page.evaluate("document.activeElement.dataset.id") == "R2"
+    page.wait_for_function("document.activeElement && document.activeElement.dataset.id === 'R2'",
+                           timeout=lab.ROUND_TRIP_MS)
 
     before, after = _save_and_read(page, widget, example_ws / "aipo.yaml")
     changed = _changed_lines(before, after)

@@ -188,3 +188,90 @@ function coalesce(fn) {
     requestAnimationFrame(() => { pending = false; fn(); });
   };
 }
+
+/**
+ * Wrap a draw function so that each call records its duration on `root` (data-draw-ms): the
+ * benchmark splits a round trip into drawing and the rest with it.
+ * @param {HTMLElement} root
+ * @param {() => void} fn
+ * @returns {() => void}
+ */
+function timed(root, fn) {
+  return () => {
+    const t0 = performance.now();
+    fn();
+    root.dataset.drawMs = (performance.now() - t0).toFixed(1);
+  };
+}
+
+/**
+ * Apply a patch from Python (aipo_widgets.widgets._base.view_patch) to a view, copying only
+ * the containers on the changed paths: unchanged parts keep their identity, so drawing code
+ * can skip them and Backbone's equality check stays cheap.
+ * @param {any} view
+ * @param {([Array<string|number>] | [Array<string|number>, any])[]} ops
+ * @returns {any}
+ */
+function applyPatch(view, ops) {
+  const copied = new Set();
+  let root = Array.isArray(view) ? view.slice() : { ...view };
+  copied.add(root);
+  for (const op of ops) {
+    const path = op[0];
+    if (path.length === 0) { root = op[1]; copied.add(root); continue; }
+    let node = root;
+    for (let i = 0; i < path.length - 1; i++) {
+      const k = path[i];
+      let child = node[k];
+      if (!copied.has(child)) {
+        child = Array.isArray(child) ? child.slice() : { ...child };
+        node[k] = child;
+        copied.add(child);
+      }
+      node = child;
+    }
+    const last = path[path.length - 1];
+    if (op.length === 1) delete node[last];
+    else node[last] = op[1];
+  }
+  return root;
+}
+
+/**
+ * anywidget's model-level hook: keep the model's `view` up to date with Python's patches,
+ * whether or not a view of the widget is on the page. A patch that does not fit (a message
+ * was missed) asks Python for the whole view instead.
+ * @param {{model: Model & {set: (k: string, v: any) => void}}} ctx
+ * @returns {() => void}
+ */
+function initialize({ model }) {
+  /** @param {any} msg */
+  const onMsg = (msg) => {
+    if (!msg || msg.type !== "patch") return;
+    const view = model.get("view") || {};
+    if (view.rev !== msg.base) {
+      model.send({ op: "resync" });
+      return;
+    }
+    model.set("view", applyPatch(view, msg.ops));
+  };
+  model.on("msg:custom", onMsg);
+  return () => model.off("msg:custom", onMsg);
+}
+
+/**
+ * Give the focus back to the element carrying `key` (data-focus-key) on the next frame: right
+ * after a redraw, focusing would force an extra layout of the whole notebook.
+ * @param {HTMLElement} root
+ * @param {string} key
+ * @param {boolean} [select] select an input's text
+ */
+function refocus(root, key, select = false) {
+  requestAnimationFrame(() => {
+    const t = /** @type {HTMLElement|null} */ (root.querySelector(
+      `[data-focus-key="${CSS.escape(key)}"]`));
+    if (!t || document.activeElement === t) return;
+    t.focus({ preventScroll: true });
+    if (select && t instanceof HTMLInputElement) t.select();
+  });
+}

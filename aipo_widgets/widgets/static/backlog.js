@@ -32,6 +32,8 @@ function render({ model, el }) {
     /** @type {string|null} */ selected: null,
     /** @type {string|null} */ follow: null,
     /** @type {number[]} */ order: [],
+    scroll: 0,
+    toolbarKey: "",
     rev: 0,
   };
   /** @returns {BacklogView} */
@@ -59,7 +61,9 @@ function render({ model, el }) {
   const grid = h("div", { class: "aipo-bl-grid", role: "grid", "aria-label": "Backlog" },
     h("div", { role: "rowgroup" }, headRow), scroller);
   ui.body.append(info, grid);
-  scroller.addEventListener("scroll", () => drawRows());
+  // The scroll position is tracked, never read while drawing: reading it after DOM writes
+  // would force a layout of the whole notebook.
+  scroller.addEventListener("scroll", () => { st.scroll = scroller.scrollTop; drawRows(); });
 
   const col = () => view().columns;
 
@@ -70,7 +74,7 @@ function render({ model, el }) {
   };
 
   // -- order ------------------------------------------------------------------------------
-  const refilter = () => {
+  const refilter = (rows = true) => {
     const c = col();
     const n = c.id.length;
     const idx = [];
@@ -89,21 +93,28 @@ function render({ model, el }) {
       return c[key][k];
     };
     const dir = st.sortDir;
+    /** @type {Record<string, number>} */
+    const gates = { ok: 0, blocked: 1, incomplete: 2, done: 3, excluded: 4 };
     idx.sort((a, b) => {
       const x = val(a), y = val(b);
-      if (x === y) return a - b;
+      if (x === y) return (gates[c.gate[a]] - gates[c.gate[b]]) || a - b;
       if (x === null || x === undefined) return 1;
       if (y === null || y === undefined) return -1;
       return (x < y ? -1 : 1) * dir;
     });
     st.order = idx;
     drawHead();
-    drawRows();
+    if (rows) drawRows();
   };
 
   // -- header --------------------------------------------------------------------------------
+  let headKey = "";
   const drawHead = () => {
     const v = view();
+    grid.setAttribute("aria-rowcount", String(st.order.length + 1));
+    const key = JSON.stringify([v.factor_columns, v.formula, st.sortKey, st.sortDir]);
+    if (key === headKey) return;
+    headKey = key;
     /** @type {[string, string, string][]} key, label, title */
     const cols = [["rank", "Rank", "Rank (1 = do first)"], ["id", "Id", ""],
       ["title", "Title", ""], ["type", "Type", ""],
@@ -123,7 +134,6 @@ function render({ model, el }) {
           refilter();
         } }, label, sorted ? (st.sortDir > 0 ? " ▲" : " ▼") : ""));
     }));
-    grid.setAttribute("aria-rowcount", String(st.order.length + 1));
   };
 
   // -- rows ----------------------------------------------------------------------------------
@@ -188,8 +198,8 @@ function render({ model, el }) {
     // The height is set here, not measured: the first render happens before layout.
     const viewH = Math.min(Math.max(n, 1), VISIBLE_ROWS) * ROW_H;
     scroller.style.height = `${viewH + 2}px`;
-    const first = Math.max(0, Math.floor(scroller.scrollTop / ROW_H) - OVERSCAN);
-    const last = Math.min(n, Math.ceil((scroller.scrollTop + viewH) / ROW_H) + OVERSCAN);
+    const first = Math.max(0, Math.floor(st.scroll / ROW_H) - OVERSCAN);
+    const last = Math.min(n, Math.ceil((st.scroll + viewH) / ROW_H) + OVERSCAN);
     const tmpl = template();
     const rows = [];
     for (let p = first; p < last; p++) {
@@ -234,8 +244,9 @@ function render({ model, el }) {
     if (p < 0) return;
     const top = p * ROW_H;
     const viewH = Math.min(st.order.length, VISIBLE_ROWS) * ROW_H;
-    if (top < scroller.scrollTop || top + ROW_H > scroller.scrollTop + viewH) {
-      scroller.scrollTop = Math.max(0, top - 3 * ROW_H);
+    if (top < st.scroll || top + ROW_H > st.scroll + viewH) {
+      st.scroll = Math.max(0, top - 3 * ROW_H);
+      scroller.scrollTop = st.scroll;
     }
   };
 
@@ -289,6 +300,12 @@ function render({ model, el }) {
 
   const drawToolbar = () => {
     const v = view();
+    const c = v.columns;
+    const ranked = c.rank.filter((r) => r !== null).length;
+    info.textContent = `${ranked} of ${c.id.length} items ranked`;
+    const key = JSON.stringify([v.method, v.weights, v.types, editable(), st.type]);
+    if (key === st.toolbarKey) return;
+    st.toolbarKey = key;
     methodHolder.replaceChildren(editable()
       ? selectBox("Method", v.methods || [], v.method, (m) => sendOp(model, "method", { method: m }))
       : h("span", { class: "aipo-field" }, h("span", { class: "aipo-field-label" }, "Method"),
@@ -309,31 +326,26 @@ function render({ model, el }) {
     typeHolder.replaceChildren(selectBox("Type",
       [["", "all"], ...(v.types || []).map((t) => /** @type {[string, string]} */ ([t, t]))],
       st.type, (t) => { st.type = t; refilter(); }));
-    const c = v.columns;
-    const ranked = c.rank.filter((r) => r !== null).length;
-    info.textContent = `${ranked} of ${c.id.length} items ranked`;
   };
 
-  const draw = () => {
+  const draw = timed(ui.root, () => {
     const active = /** @type {HTMLElement|null} */ (document.activeElement);
     const key = st.follow || (active && ui.root.contains(active) ? active.dataset.focusKey : undefined);
     drawToolbar();
-    refilter();
-    if (st.follow) {
-      const id = st.follow.split(":")[1];
-      reveal(id);
-      drawRows();
-      const row = rowsBox.querySelector(`[data-id="${CSS.escape(id)}"]`);
+    refilter(false);
+    const followed = st.follow ? st.follow.split(":")[1] : null;
+    if (followed) reveal(followed);
+    drawRows();
+    if (followed) {
+      const row = rowsBox.querySelector(`[data-id="${CSS.escape(followed)}"]`);
       if (row) row.classList.add("aipo-bl-flash");
     }
     drawAside();
     st.follow = null;
-    if (key) {
-      const t = /** @type {HTMLElement|null} */ (ui.root.querySelector(
-        `[data-focus-key="${CSS.escape(key)}"]`));
-      if (t) t.focus({ preventScroll: true });
+    if (key && !(active && active.isConnected && active.dataset.focusKey === key)) {
+      refocus(ui.root, key);
     }
-  };
+  });
 
   draw();
   model.on("change:view", draw);
@@ -346,4 +358,4 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+export default { initialize, render };

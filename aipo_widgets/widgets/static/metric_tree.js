@@ -16,7 +16,8 @@
  *   delta_for_plus_1pct: number|null, aligned: boolean|null, rank: number, note: string}} Lever
  * @typedef {{root: string|null, nodes: TreeNode[], counts: Record<string, number>,
  *   warnings: string[], status_labels: Record<string, string>,
- *   sensitivity: {node: string|null, items: Lever[], error: string, value?: number}}} TreeView
+ *   sensitivity: {node: string|null, items: Lever[], error: string, value?: number,
+ *     stale?: boolean}}} TreeView
  * @typedef {{before: Record<string, number|null>, after: Record<string, number|null>,
  *   root_before: number|null, root_after: number|null, changes: Record<string, number>}} WhatIf
  */
@@ -164,13 +165,40 @@ function render({ model, el }) {
    */
   const better = (n, delta) => (n.direction === "lower" ? delta < 0 : delta > 0);
 
+  const thead = h("thead");
+  const tbody = h("tbody");
+  table.append(thead, tbody);
+  /** Rows drawn before, reused while their node (same object: patches copy only what
+   * changed) and their UI state are unchanged. @type {Map<string, {node: TreeNode,
+   * key: string, el: HTMLElement}>} */
+  const rowCache = new Map();
+  let headKey = "";
+
+  /**
+   * What, besides the node itself, a row's look depends on.
+   * @param {TreeNode} n
+   */
+  const rowKey = (n) => {
+    const r = st.result;
+    return [editable(), st.selected === n.id, !st.collapsed.has(n.id), st.whatifMode,
+      st.editing && st.editing.startsWith(`${n.id}:`) ? st.editing : "",
+      st.whatifMode ? (st.whatif[n.id] ?? "") : "",
+      st.whatifMode && r ? `${r.before[n.id]}>${r.after[n.id]}` : ""].join("|");
+  };
+
   const drawTable = () => {
     const v = view();
-    const head = h("tr", { role: "row" },
-      ...["Metric", "Value", ...(st.whatifMode ? ["What-if"] : []), "Baseline", "Target",
-        "Status", "Progress"].map((t) => h("th", { role: "columnheader", scope: "col" }, t)));
-    const rows = [h("thead", {}, head)];
-    const body = h("tbody");
+    const hk = String(st.whatifMode);
+    if (hk !== headKey) {
+      headKey = hk;
+      thead.replaceChildren(h("tr", { role: "row" },
+        ...["Metric", "Value", ...(st.whatifMode ? ["What-if"] : []), "Baseline", "Target",
+          "Status", "Progress"].map((t) => h("th", { role: "columnheader", scope: "col" }, t))));
+    }
+    /** @type {HTMLElement[]} */
+    const rows = [];
+    /** @type {Set<string>} */
+    const seen = new Set();
     /** @type {Set<string>} */
     const hidden = new Set();
     for (const n of v.nodes) {
@@ -178,6 +206,38 @@ function render({ model, el }) {
         hidden.add(n.id);
         continue;
       }
+      seen.add(n.id);
+      const key = rowKey(n);
+      const cached = rowCache.get(n.id);
+      if (cached && cached.node === n && cached.key === key) {
+        rows.push(cached.el);
+        continue;
+      }
+      const el = drawRow(n);
+      rowCache.set(n.id, { node: n, key, el });
+      rows.push(el);
+    }
+    for (const id of [...rowCache.keys()]) if (!seen.has(id)) rowCache.delete(id);
+    // Same rows in the same order: swap only the ones redrawn; otherwise rebuild the body.
+    const current = /** @type {HTMLElement[]} */ ([...tbody.children]);
+    const sameOrder = current.length === rows.length &&
+      current.every((el, i) => el.dataset.id === rows[i].dataset.id);
+    if (sameOrder) {
+      for (let i = 0; i < rows.length; i++) {
+        if (current[i] !== rows[i]) current[i].replaceWith(rows[i]);
+      }
+    } else {
+      tbody.replaceChildren(...rows);
+    }
+  };
+
+  /**
+   * @param {TreeNode} n
+   * @returns {HTMLElement}
+   */
+  const drawRow = (n) => {
+    const v = view();
+    {
       const open = !st.collapsed.has(n.id);
       const toggle = n.has_children
         ? h("button", { class: "aipo-mt-toggle", "aria-label": `${open ? "Collapse" : "Expand"} ${n.name}`,
@@ -229,19 +289,24 @@ function render({ model, el }) {
             : editableNumber(n, "target", n.declared_target ?? n.target, "Target")),
         h("td", { role: "gridcell" }, statusPill(n)),
         h("td", { role: "gridcell" }, progress(n)));
-      body.append(h("tr", {
+      return h("tr", {
         role: "row", "aria-level": String(n.depth + 1),
         "aria-expanded": n.has_children ? String(open) : null,
         class: st.selected === n.id ? "aipo-mt-selected" : null,
         dataset: { id: n.id },
-      }, ...cells));
+      }, ...cells);
     }
-    rows.push(body);
-    table.replaceChildren(...rows);
   };
 
+  /** @type {any[]} */
+  let asideKey = [];
   const drawAside = () => {
     const v = view();
+    // Patches keep unchanged parts identical: skip the panels when nothing they show changed.
+    const sel = st.selected ? v.nodes.find((x) => x.id === st.selected) : null;
+    const key = [sel, v.sensitivity, v.warnings, st.result, st.whatifMode, v.root];
+    if (key.length === asideKey.length && key.every((x, i) => x === asideKey[i])) return;
+    asideKey = key;
     const byId = new Map(v.nodes.map((n) => [n.id, n]));
     const parts = [];
     const n = st.selected ? byId.get(st.selected) : null;
@@ -277,7 +342,8 @@ function render({ model, el }) {
     const sens = v.sensitivity || { items: [], error: "" };
     const root = v.root ? byId.get(v.root) : null;
     parts.push(h("div", { class: "aipo-panel aipo-mt-levers" },
-      h("h4", {}, `Levers of ${root ? root.name : "the root"}`),
+      h("h4", {}, `Levers of ${root ? root.name : "the root"}`,
+        sens.stale ? h("span", { class: "aipo-muted" }, " (updating…)") : null),
       sens.error ? h("p", { class: "aipo-muted" }, sens.error) : h("ol", {},
         ...sens.items.slice(0, 12).map((it) => h("li", {},
           h("span", { class: "aipo-mt-lever-name" }, (byId.get(it.input) || { name: it.input }).name),
@@ -305,7 +371,7 @@ function render({ model, el }) {
     resetBtn.hidden = !st.whatifMode || !Object.keys(st.whatif).length;
   };
 
-  const draw = () => {
+  const draw = timed(ui.root, () => {
     const active = /** @type {HTMLElement|null} */ (document.activeElement);
     const key = active && ui.root.contains(active) ? active.dataset.focusKey : undefined;
     drawToolbar();
@@ -313,17 +379,13 @@ function render({ model, el }) {
     drawAside();
     const want = st.editing ? `edit:${st.editing}` : key && key.startsWith("edit:")
       ? `cell:${key.slice(5)}` : key;
-    if (want) {
-      const t = /** @type {HTMLElement|null} */ (ui.root.querySelector(
-        `[data-focus-key="${CSS.escape(want)}"]`));
-      if (t) {
-        t.focus();
-        if (t instanceof HTMLInputElement && st.editing) t.select();
-      }
+    // Focus moves only when the focused element was redrawn (focusing forces a layout).
+    if (want && !(active && active.isConnected && active.dataset.focusKey === want)) {
+      refocus(ui.root, want, !!st.editing);
     }
     st.rev += 1;
     ui.root.dataset.rev = String(st.rev);
-  };
+  });
 
   const onView = () => {
     // Keep the what-if answer in step with the new values.
@@ -344,4 +406,4 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+export default { initialize, render };

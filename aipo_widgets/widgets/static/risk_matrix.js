@@ -3,10 +3,10 @@
 
 /**
  * @typedef {{likelihood: number, impact: number, score: number, band: string,
- *   likelihood_label: string, impact_label: string, expected_loss: number|null,
+ *   expected_loss: number|null,
  *   probability_per_year: number|null, impact_eur: number|null, note: string}} Rating
  * @typedef {{id: string, title: string, category: string, harm: string[], treatment: string,
- *   owner: string, status: string, mitigation: string, description: string,
+ *   owner: string, status: string, mitigation: string,
  *   review_date: string|null, rank: number|null, overdue: boolean, days_overdue: number,
  *   range_compression: boolean, tie_broken_by: string, notes: string[], articles: string[],
  *   residual_rated: boolean, inherent: Rating, residual: Rating}} RiskRow
@@ -81,8 +81,10 @@ function render({ model, el }) {
     const flags = [];
     if (r.overdue) flags.push(`review ${r.days_overdue} days overdue`);
     if (r.range_compression) flags.push("range compression");
-    const label = `${r.id}: ${r.title}. Likelihood ${rt.likelihood} ${rt.likelihood_label}, ` +
-      `impact ${rt.impact} ${rt.impact_label}, ${rt.band}, score ${rt.score}` +
+    const v = view();
+    const label = `${r.id}: ${r.title}. Likelihood ${rt.likelihood} ` +
+      `${v.likelihood_labels[rt.likelihood - 1]}, impact ${rt.impact} ` +
+      `${v.impact_labels[rt.impact - 1]}, ${rt.band}, score ${rt.score}` +
       (r.rank ? `, rank ${r.rank}` : `, ${r.status}`) + (flags.length ? `. ${flags.join(", ")}` : "") +
       (editable() ? ". Arrow keys move it." : "");
     const b = h("button", {
@@ -118,9 +120,13 @@ function render({ model, el }) {
     return b;
   };
 
-  /** @returns {RiskRow[]} */
+  /**
+   * The risks shown, most urgent first (the view keeps the workspace's order).
+   * @returns {RiskRow[]}
+   */
   const visible = () => (view().risks || []).filter((r) =>
-    (st.showClosed || r.status !== "closed") && (!st.category || r.category === st.category));
+    (st.showClosed || r.status !== "closed") && (!st.category || r.category === st.category))
+    .sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9));
 
   const drawGrid = () => {
     const v = view();
@@ -245,7 +251,10 @@ function render({ model, el }) {
           h("dt", {}, "Residual"), h("dd", {}, ratingText(sel.residual) +
             (sel.residual_rated ? "" : " (not rated: inherent used)")),
           h("dt", {}, "Expected loss / yr"), h("dd", {},
-            `${fmt(sel.inherent.expected_loss)} → ${fmt(sel.residual.expected_loss)}`),
+            `${fmt(sel.inherent.expected_loss)} → ${fmt(sel.residual.expected_loss)}`,
+            sel.inherent.probability_per_year !== null ? h("span", { class: "aipo-muted" },
+              ` (p ${fmt(sel.inherent.probability_per_year)} × ${fmt(sel.inherent.impact_eur)})`)
+              : null),
           ...detailField(sel, "owner", "Owner", "text"),
           ...detailField(sel, "treatment", "Treatment", v.treatments),
           ...detailField(sel, "status", "Status", v.statuses),
@@ -292,7 +301,7 @@ function render({ model, el }) {
     for (const t of toggles) t.setAttribute("aria-pressed", String(t.dataset.which === st.which));
   };
 
-  const draw = () => {
+  const draw = timed(ui.root, () => {
     const active = /** @type {HTMLElement|null} */ (document.activeElement);
     const key = active && ui.root.contains(active) ? active.dataset.focusKey : undefined;
     drawToolbar();
@@ -300,14 +309,12 @@ function render({ model, el }) {
     drawAside();
     const want = st.focusId ? `chip:${st.focusId}` : key;
     st.focusId = null;
-    if (want) {
-      const target = /** @type {HTMLElement|null} */ (ui.root.querySelector(
-        `[data-focus-key="${CSS.escape(want)}"]`));
-      if (target) target.focus();
+    if (want && !(active && active.isConnected && active.dataset.focusKey === want)) {
+      refocus(ui.root, want);
     }
     st.rev += 1;
     ui.root.dataset.rev = String(st.rev);
-  };
+  });
 
   draw();
   model.on("change:view", draw);
@@ -320,4 +327,4 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+export default { initialize, render };
