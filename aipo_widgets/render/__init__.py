@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+from aipo_widgets.render import threshold
 from aipo_widgets.render._svg import Svg, fmt_number, img_html, mimebundle
 from aipo_widgets.render.backlog import backlog_alt, backlog_data, backlog_svg
 from aipo_widgets.render.metric_tree import (
@@ -29,6 +30,7 @@ from aipo_widgets.render.metric_tree import (
     sensitivity_data,
 )
 from aipo_widgets.render.risk_matrix import risk_matrix_alt, risk_matrix_data, risk_matrix_svg
+from aipo_widgets.render.threshold import threshold_data, threshold_svg
 
 __all__ = [
     "STATUS_COLOURS",
@@ -47,4 +49,7 @@ __all__ = [
     "risk_matrix_data",
     "risk_matrix_svg",
     "sensitivity_data",
+    "threshold",
+    "threshold_data",
+    "threshold_svg",
 ]

@@ -18,5 +18,7 @@ from aipo_widgets.widgets._base import AipoWidget
 from aipo_widgets.widgets.backlog import BacklogWidget
 from aipo_widgets.widgets.metric_tree import MetricTreeWidget
 from aipo_widgets.widgets.risk_matrix import RiskMatrixWidget
+from aipo_widgets.widgets.threshold import ThresholdExplorer
 
-__all__ = ["AipoWidget", "BacklogWidget", "MetricTreeWidget", "RiskMatrixWidget"]
+__all__ = ["AipoWidget", "BacklogWidget", "MetricTreeWidget", "RiskMatrixWidget",
+           "ThresholdExplorer"]

@@ -78,3 +78,14 @@ def example_ws(lab_server: lab.LabServer) -> Path:
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 
+
+
+@pytest.fixture
+def maintenance_ws(lab_server: lab.LabServer) -> Path:
+    """A fresh copy of the predictive-maintenance example (with its gold set)."""
+    from aipo_widgets.examples import write_example
+
+    folder = lab_server.root / f"pm-{uuid.uuid4().hex[:8]}"
+    write_example("predictive-maintenance", folder)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)

@@ -24,13 +24,13 @@ def _nb(folder, setup: str, show: str) -> str:
     return lab.widget_notebook(folder, f"t-{uuid.uuid4().hex[:8]}.ipynb", setup, show)
 
 
-def _save_and_read(page, widget, path):
+def _save_and_read(page, widget, path, comments=None):
     before = path.read_text(encoding="utf-8")
     widget.get_by_role("button", name="Save", exact=True).click()
     widget.locator(".aipo-status-ok").wait_for(timeout=lab.ROUND_TRIP_MS)
     after = path.read_text(encoding="utf-8")
     assert after != before
-    for c in COMMENTS:
+    for c in comments or COMMENTS:
         assert c in after, f"comment lost by the save: {c}"
     return before, after
 
@@ -246,4 +246,49 @@ def test_backlog_change_factor_method_and_weight(lab_server, page, example_ws):
     widget.get_by_label("Method").select_option("rice")
     widget.locator(".aipo-bl-head", has_text="reach").wait_for(timeout=lab.ROUND_TRIP_MS)
     assert _kernel(page, "print(wf.workspace.settings.backlog_method)") == "rice"
+    assert not page.js_errors
+
+
+# --------------------------------------------------------------------------------------------
+# Threshold explorer
+
+
+def test_threshold_move_and_decide(lab_server, page, maintenance_ws):
+    setup = ("import pandas as pd\n"
+             f"gold = pd.read_csv({maintenance_ws.name!r} + '/data/gold_set.csv')\n"
+             "w = aw.ThresholdExplorer(wf, y_true='failure_within_7d', scores='score', data=gold,"
+             " groups='machine_type')")
+    nb = _nb(maintenance_ws, setup, "w")
+    lab.open_and_run(page, lab_server, nb, widgets=1)
+    widget = page.locator(".aipo-threshold").first
+    widget.locator(".aipo-th-gtable").wait_for(timeout=lab.ROUND_TRIP_MS)
+    lab.screenshot(widget, "threshold_explorer")
+    opt = int(_kernel(page, "print(w.view['curve']['optimum'])"))
+    assert widget.get_attribute("data-index") == str(opt)
+    # Move the threshold with the keyboard: five steps up.
+    slider = widget.get_by_label("Threshold", exact=True)
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    assert widget.get_attribute("data-index") == str(opt + 5)
+    fig = json.loads(_kernel(page, "import json; c = w.view['curve']; k = "
+                                   f"{opt + 5}; print(json.dumps([c['tp'][k], c['fp'][k], "
+                                   "c['recall'][k]]))"))
+    assert widget.locator("[data-cell='TP'] strong").inner_text() == f"{fig[0]:,}"
+    assert widget.locator("[data-cell='FP'] strong").inner_text() == f"{fig[1]:,}"
+    # The per-group recall is the kernel's answer for this threshold.
+    widget.locator(".aipo-th-groups h4", has_text="updating").wait_for(state="detached",
+                                                                       timeout=lab.ROUND_TRIP_MS)
+    kernel_groups = json.loads(_kernel(
+        page, f"import json; print(json.dumps(w.group_recall({opt + 5})))"))
+    shown = widget.locator(".aipo-th-gtable tbody tr").all_inner_texts()
+    assert len(shown) == len(kernel_groups["groups"])
+    # Record it.
+    widget.get_by_role("button", name="Use this threshold").click()
+    t = json.loads(_kernel(
+        page, f"import json; print(json.dumps(w.view['curve']['threshold'][{opt + 5}]))"))
+    lab.wait_until(lambda: _kernel(page, "print(wf.workspace.decisions[-1].threshold)") == repr(t))
+    _, after = _save_and_read(page, widget, maintenance_ws / "aipo.yaml", comments=[
+        "# a missed failure: unplanned downtime and repair"])
+    assert f"    threshold: {t}" in after and "c_fn: 40200" in after.split("decisions:")[1]
     assert not page.js_errors
