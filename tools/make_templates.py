@@ -333,6 +333,12 @@ if gold is not None and gold_source.score_column and costs:
     p_star = "undefined" if best.p_star is None else f"{best.p_star:.4g}"
     print(f"cost-optimal threshold {best.threshold:.4g} (recall {best.recall:.3f}, precision "
           f"{best.precision:.3f}); Elkan p* {p_star}; decided {decided}")
+    from aipo_widgets.widgets import ThresholdExplorer
+
+    # Slide the threshold; "use this threshold" records the decision in aipo.yaml.
+    groups = [g for g in gold_source.group_columns if g in gold.columns]
+    display(ThresholdExplorer(wf, y_true=y, scores=s, data=gold,
+                              groups=groups[0] if groups else None))
 else:
     print("No threshold to choose: no classifier score or no settings.threshold_costs.")"""),
     md("""
