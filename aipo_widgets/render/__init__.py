@@ -18,9 +18,16 @@ Examples
 
 from __future__ import annotations
 
-from aipo_widgets.render import threshold
+from aipo_widgets.render import business_case, threshold
+from aipo_widgets.render._display import display_bundle
 from aipo_widgets.render._svg import Svg, fmt_number, img_html, mimebundle
+from aipo_widgets.render.ai_act import ai_act_alt, ai_act_data, ai_act_svg
 from aipo_widgets.render.backlog import backlog_alt, backlog_data, backlog_svg
+from aipo_widgets.render.business_case import (
+    business_case_alt,
+    business_case_data,
+    business_case_svg,
+)
 from aipo_widgets.render.metric_tree import (
     STATUS_COLOURS,
     STATUS_LABELS,
@@ -36,9 +43,17 @@ __all__ = [
     "STATUS_COLOURS",
     "STATUS_LABELS",
     "Svg",
+    "ai_act_alt",
+    "ai_act_data",
+    "ai_act_svg",
     "backlog_alt",
     "backlog_data",
     "backlog_svg",
+    "business_case",
+    "business_case_alt",
+    "business_case_data",
+    "business_case_svg",
+    "display_bundle",
     "fmt_number",
     "img_html",
     "metric_tree_alt",

@@ -15,10 +15,19 @@ Examples
 from __future__ import annotations
 
 from aipo_widgets.widgets._base import AipoWidget
+from aipo_widgets.widgets.ai_act import AIActQuestionnaire
 from aipo_widgets.widgets.backlog import BacklogWidget
 from aipo_widgets.widgets.metric_tree import MetricTreeWidget
 from aipo_widgets.widgets.risk_matrix import RiskMatrixWidget
+from aipo_widgets.widgets.scenario import ScenarioWidget
 from aipo_widgets.widgets.threshold import ThresholdExplorer
 
-__all__ = ["AipoWidget", "BacklogWidget", "MetricTreeWidget", "RiskMatrixWidget",
-           "ThresholdExplorer"]
+__all__ = [
+    "AIActQuestionnaire",
+    "AipoWidget",
+    "BacklogWidget",
+    "MetricTreeWidget",
+    "RiskMatrixWidget",
+    "ScenarioWidget",
+    "ThresholdExplorer",
+]

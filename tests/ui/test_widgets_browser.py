@@ -292,3 +292,48 @@ def test_threshold_move_and_decide(lab_server, page, maintenance_ws):
         "# a missed failure: unplanned downtime and repair"])
     assert f"    threshold: {t}" in after and "c_fn: 40200" in after.split("decisions:")[1]
     assert not page.js_errors
+
+
+# --------------------------------------------------------------------------------------------
+# Business case and AI Act
+
+
+def test_scenario_driver_edit(lab_server, page, example_ws):
+    nb = _nb(example_ws, "w = aw.ScenarioWidget(wf, n=2000)", "w")
+    lab.open_and_run(page, lab_server, nb, widgets=1)
+    widget = page.locator(".aipo-scenario").first
+    lab.screenshot(widget, "scenario")
+    npv = widget.locator("tbody td[data-scenario='realistic']").first
+    before = npv.inner_text()
+    field = widget.get_by_label("Realistic of minutes_saved")
+    field.fill("1")
+    field.press("Enter")
+    lab.wait_until(lambda: npv.inner_text() != before)
+    kernel = float(_kernel(page, "print(w.view['scenarios']['realistic']['npv'])"))
+    assert _kernel(page, "print(wf.workspace.business_case.drivers['minutes_saved'].realistic)") \
+        == "1.0"
+    shown = float(npv.inner_text().replace(",", ""))
+    assert abs(shown - kernel) <= max(1.0, abs(kernel) * 0.005)
+    _, after = _save_and_read(page, widget, example_ws / "aipo.yaml")
+    assert "realistic: 1.0" in after
+    assert not page.js_errors
+
+
+def test_ai_act_answer_shows_follow_up_and_tier(lab_server, page, example_ws):
+    nb = _nb(example_ws, "w = aw.AIActQuestionnaire(wf)", "w")
+    lab.open_and_run(page, lab_server, nb, widgets=1)
+    widget = page.locator(".aipo-aiact").first
+    assert widget.locator(".aipo-ai-tier").inner_text().startswith("Transparency")
+    assert widget.locator("fieldset[data-question='annex3_employment']").count() == 0
+    q = widget.locator("fieldset[data-question='annex3_areas']")
+    q.get_by_label("Employment", exact=False).first.check()
+    widget.locator("fieldset[data-question='annex3_employment']").wait_for(
+        timeout=lab.ROUND_TRIP_MS)
+    lab.wait_until(lambda: "employment" in _kernel(
+        page, "print(wf.workspace.compliance.ai_act.answers['annex3_areas'])"))
+    tier = _kernel(page, "print(w.view['result']['tier_label'])")
+    assert widget.locator(".aipo-ai-tier").inner_text().startswith(tier)
+    lab.screenshot(widget, "ai_act")
+    _, after = _save_and_read(page, widget, example_ws / "aipo.yaml")
+    assert "employment" in after
+    assert not page.js_errors

@@ -1,0 +1,207 @@
+// ScenarioWidget: the business case Python analysed (aipo_widgets.render.business_case_data).
+// Drivers are inputs ("set" operations); figures, the chart's series and the simulation all
+// come from the kernel.
+
+/**
+ * @typedef {{id: string, unit: string, description: string, conservative: number,
+ *   realistic: number, optimistic: number, low: number|null, likely: number|null,
+ *   high: number|null, measured: number|null}} DriverRow
+ * @typedef {{npv: number, irr_annual: number|null, irr_note: string, roi: number|null,
+ *   payback_months: number|null, payback_note: string, break_even_adoption: number|null,
+ *   break_even_note: string, cumulative: number[]}} Scenario
+ * @typedef {{currency: string, horizon_months: number, discount_rate: number,
+ *   drivers: DriverRow[], scenarios: Record<string, Scenario>, expected_npv: number,
+ *   weights: Record<string, number>, tornado: Array<{driver: string, npv_low: number,
+ *   npv_high: number, swing: number}>, monte_carlo: any, gates: Array<{name: string,
+ *   verdict: string, detail: string}>, notes: string[], convention: string}} CaseView
+ */
+
+const STYLE = {
+  conservative: { colour: "#d55e00", dash: "6 4" },
+  realistic: { colour: "#0072b2", dash: "" },
+  optimistic: { colour: "#009e73", dash: "2 3" },
+};
+const NS = "http://www.w3.org/2000/svg";
+const FIELDS = [["conservative", "Conservative"], ["realistic", "Realistic"],
+  ["optimistic", "Optimistic"], ["low", "Low"], ["high", "High"], ["measured", "Measured"]];
+
+/**
+ * @param {string} tag
+ * @param {Record<string, string|number>} attrs
+ */
+function svgEl(tag, attrs) {
+  const e = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  return e;
+}
+
+/**
+ * @param {{model: Model, el: HTMLElement}} ctx
+ * @returns {() => void}
+ */
+function render({ model, el }) {
+  const ui = frame(model, el, { kind: "scenario" });
+  /** @returns {CaseView} */
+  const view = () => model.get("view");
+  const editable = () => !model.get("read_only");
+  const st = { rev: 0 };
+
+  const settings = h("span", { class: "aipo-sc-settings" });
+  ui.toolbar.append(settings);
+  const drivers = h("table", { class: "aipo-sc-drivers", "aria-label": "Drivers" });
+  const results = h("table", { class: "aipo-sc-results", "aria-label": "Results by scenario" });
+  const chart = svgEl("svg", { viewBox: "0 0 560 240", class: "aipo-sc-chart", role: "img" });
+  ui.body.append(drivers, h("div", { class: "aipo-sc-row" }, results, chart));
+
+  /**
+   * @param {string} label
+   * @param {number|null} value
+   * @param {(v: number|null) => void} send
+   * @param {string} key
+   */
+  const numberInput = (label, value, send, key) => {
+    if (!editable()) return h("span", {}, fmt(value));
+    const input = /** @type {HTMLInputElement} */ (h("input", { class: "aipo-input aipo-sc-num",
+      type: "number", step: "any", value: value === null || value === undefined ? "" : String(value),
+      "aria-label": label, dataset: { focusKey: key } }));
+    input.addEventListener("change", () => {
+      const raw = input.value.trim();
+      const v = raw === "" ? null : Number(raw);
+      if (v === null || Number.isFinite(v)) send(v);
+    });
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") input.blur(); });
+    return input;
+  };
+
+  const drawSettings = () => {
+    const v = view();
+    settings.replaceChildren(
+      h("label", { class: "aipo-field" }, h("span", { class: "aipo-field-label" }, "Months"),
+        numberInput("Horizon in months", v.horizon_months, (x) => sendOp(model, "setting",
+          { field: "horizon_months", value: x === null ? null : Math.round(x) }), "s:horizon")),
+      h("label", { class: "aipo-field" }, h("span", { class: "aipo-field-label" }, "Discount rate"),
+        numberInput("Annual discount rate", v.discount_rate, (x) => sendOp(model, "setting",
+          { field: "discount_rate", value: x }), "s:rate")));
+  };
+
+  const drawDrivers = () => {
+    const v = view();
+    drivers.replaceChildren(
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Driver"),
+        ...FIELDS.map(([, label]) => h("th", { scope: "col" }, label)))),
+      h("tbody", {}, ...v.drivers.map((d) => h("tr", { dataset: { driver: d.id } },
+        h("th", { scope: "row", title: d.description || d.id }, d.id,
+          d.unit ? h("span", { class: "aipo-muted" }, ` ${d.unit}`) : null),
+        ...FIELDS.map(([f, label]) => h("td", {}, numberInput(`${label} of ${d.id}`,
+          /** @type {any} */ (d)[f], (x) => sendOp(model, "set", { driver: d.id, field: f, value: x }),
+          `d:${d.id}:${f}`)))))));
+  };
+
+  const drawResults = () => {
+    const v = view();
+    const names = ["conservative", "realistic", "optimistic"];
+    /** @param {string} label @param {(s: Scenario) => string} f */
+    const row = (label, f) => h("tr", {}, h("th", { scope: "row" }, label),
+      ...names.map((n) => h("td", { dataset: { scenario: n } }, f(v.scenarios[n]))));
+    results.replaceChildren(
+      h("thead", {}, h("tr", {}, h("th"), ...names.map((n) => h("th", { scope: "col" },
+        h("span", { class: `aipo-sc-key aipo-sc-key-${n}` }), n)))),
+      h("tbody", {},
+        row(`NPV (${v.currency})`, (s) => fmt(s.npv)),
+        row("IRR a year", (s) => (s.irr_annual === null ? "–" : `${(s.irr_annual * 100).toFixed(0)}%`)),
+        row("ROI", (s) => (s.roi === null ? "–" : `${(s.roi * 100).toFixed(0)}%`)),
+        row("Payback", (s) => (s.payback_months === null ? "none" : `${s.payback_months.toFixed(1)} mo`)),
+        row("Break-even adoption", (s) => (s.break_even_adoption === null ? "–"
+          : `${(s.break_even_adoption * 100).toFixed(0)}%`))),
+      h("tfoot", {}, h("tr", {}, h("th", { scope: "row" }, "Expected NPV"),
+        h("td", { colspan: "3", dataset: { fig: "expected" } }, `${fmt(v.expected_npv)} ${v.currency}`))));
+  };
+
+  const drawChart = () => {
+    const v = view();
+    const x0 = 70, x1 = 540, y0 = 10, y1 = 200;
+    const all = [0, ...Object.values(v.scenarios).flatMap((s) => s.cumulative)];
+    const lo = Math.min(...all), hi = Math.max(...all) > lo ? Math.max(...all) : lo + 1;
+    const H = v.horizon_months;
+    /** @param {number} m */ const sx = (m) => x0 + (m / Math.max(1, H)) * (x1 - x0);
+    /** @param {number} y */ const sy = (y) => y1 - ((y - lo) / (hi - lo)) * (y1 - y0);
+    const parts = [svgEl("line", { x1: x0, y1: sy(0), x2: x1, y2: sy(0), class: "aipo-sc-zero" })];
+    for (const [name, s] of Object.entries(v.scenarios)) {
+      const style = /** @type {any} */ (STYLE)[name];
+      parts.push(svgEl("polyline", { points: s.cumulative.map((y, m) => `${sx(m).toFixed(1)},${sy(y).toFixed(1)}`).join(" "),
+        fill: "none", stroke: style.colour, "stroke-width": 2, "stroke-dasharray": style.dash }));
+    }
+    for (const f of [0, 1]) {
+      const t = svgEl("text", { x: x0 - 4, y: sy(lo + f * (hi - lo)) + 4, "text-anchor": "end", class: "aipo-sc-tick" });
+      t.textContent = fmt(lo + f * (hi - lo));
+      parts.push(t);
+    }
+    for (let m = 0; m <= H; m += Math.max(1, Math.round(H / 6))) {
+      const t = svgEl("text", { x: sx(m), y: y1 + 14, "text-anchor": "middle", class: "aipo-sc-tick" });
+      t.textContent = String(m);
+      parts.push(t);
+    }
+    const xl = svgEl("text", { x: (x0 + x1) / 2, y: y1 + 30, "text-anchor": "middle", class: "aipo-sc-tick" });
+    xl.textContent = `month; cumulative cash flow (${v.currency})`;
+    parts.push(xl);
+    chart.replaceChildren(...parts);
+    chart.setAttribute("aria-label", "Cumulative cash flow by month: " + Object.entries(v.scenarios)
+      .map(([n, s]) => `${n} ends at ${fmt(s.cumulative[s.cumulative.length - 1])}`).join(", "));
+  };
+
+  const drawAside = () => {
+    const v = view();
+    const mc = v.monte_carlo;
+    const parts = [];
+    if (mc) {
+      const floor = mc.evppi_noise_floor;
+      parts.push(h("div", { class: "aipo-panel" },
+        h("h4", {}, "Uncertainty", mc.stale ? h("span", { class: "aipo-muted" }, " (updating…)") : null),
+        h("dl", { class: "aipo-dl" },
+          h("dt", {}, "P(NPV > 0)"), h("dd", { dataset: { fig: "p_positive" } }, `${(mc.p_positive * 100).toFixed(0)}%`),
+          h("dt", {}, "10 / 50 / 90 %"), h("dd", {}, `${fmt(mc.p10)} / ${fmt(mc.p50)} / ${fmt(mc.p90)}`),
+          h("dt", {}, "EVPI"), h("dd", {}, fmt(mc.evpi))),
+        h("p", { class: "aipo-muted aipo-sc-small" }, "Worth measuring first (EVPPI):"),
+        h("ol", { class: "aipo-sc-list" }, ...mc.evppi.slice(0, 5).map(([/** @type {string} */ d, /** @type {number} */ x]) =>
+          h("li", {}, `${d}: ${fmt(x)}`, x < floor ? h("span", { class: "aipo-muted" }, " (noise)") : null))),
+        h("p", { class: "aipo-muted aipo-sc-small" }, `Monte Carlo, ${mc.n.toLocaleString("en-US")} draws, seed ${mc.seed}`)));
+    }
+    const top = v.tornado.slice(0, 6);
+    const span = Math.max(1, ...top.map((b) => b.swing));
+    parts.push(h("div", { class: "aipo-panel" }, h("h4", {}, "NPV swing by driver"),
+      h("ul", { class: "aipo-sc-list aipo-sc-tornado" }, ...top.map((b) => h("li", {},
+        h("span", { class: "aipo-sc-bar", style: { width: `${Math.round((b.swing / span) * 90)}px` } }),
+        ` ${b.driver} ${fmt(b.swing)}`)))));
+    parts.push(h("div", { class: "aipo-panel" }, h("h4", {}, "Gates"),
+      h("ul", { class: "aipo-sc-list" }, ...v.gates.map((g) => h("li", { title: g.detail },
+        h("span", { class: `aipo-sc-verdict aipo-sc-${g.verdict}` }, g.verdict), ` ${g.name}`)))));
+    ui.aside.replaceChildren(...parts);
+  };
+
+  const draw = timed(ui.root, () => {
+    const v = view();
+    if (!v || !v.scenarios) return;
+    const active = /** @type {HTMLElement|null} */ (document.activeElement);
+    const key = active && ui.root.contains(active) ? active.dataset.focusKey : undefined;
+    drawSettings();
+    drawDrivers();
+    drawResults();
+    drawChart();
+    drawAside();
+    if (key) refocus(ui.root, key);
+    st.rev += 1;
+    ui.root.dataset.rev = String(st.rev);
+  });
+
+  draw();
+  model.on("change:view", draw);
+  model.on("change:read_only", draw);
+  ui.onReply((r) => { if (!r.ok) draw(); });
+  return () => {
+    model.off("change:view", draw);
+    model.off("change:read_only", draw);
+    ui.destroy();
+  };
+}
+
+export default { initialize, render };

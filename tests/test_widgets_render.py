@@ -1,0 +1,69 @@
+"""The static renderers: pictures of the core objects for display(), reports and GitHub."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from test_widgets import svg_of, texts
+
+from aipo_widgets.backlog import score_workspace
+from aipo_widgets.business_case import analyse
+from aipo_widgets.examples import example_yaml
+from aipo_widgets.metric_tree import Tree
+from aipo_widgets.render import display_bundle, fmt_number, img_html
+from aipo_widgets.risk import Register
+from aipo_widgets.workspace import validate_text
+
+
+@pytest.fixture(scope="module")
+def ws():
+    wf, problems = validate_text(example_yaml("support-summaries").decode())
+    assert not problems
+    return wf.workspace
+
+
+@pytest.mark.parametrize(("make", "words"), [
+    (lambda ws: Register.from_workspace(ws), ["Risk matrix (residual)", "R1"]),
+    (lambda ws: Tree(ws.metric_tree), ["Metric tree", "Cost per long ticket"]),
+    (lambda ws: score_workspace(ws, classification="limited"),
+     ["Backlog by Value, risk, feasibility", "B8"]),
+    (lambda ws: analyse(ws.business_case, n=500), ["NPV and payback", "realistic"]),
+    (lambda ws: ws.business_case, ["NPV and payback", "optimistic"]),
+])
+def test_every_core_object_has_a_picture(ws, make, words):
+    bundle = display_bundle(make(ws))
+    assert set(bundle) == {"text/html", "text/plain"}
+    found = texts(svg_of(bundle))
+    for w in words:
+        assert w in found
+    assert bundle["text/plain"]
+
+
+def test_other_objects_are_refused():
+    with pytest.raises(TypeError, match="no picture for dict"):
+        display_bundle({})
+
+
+def test_alt_text_and_escaping():
+    html = img_html('<svg xmlns="http://www.w3.org/2000/svg"><title>a</title></svg>',
+                    alt='R&D "risk" <1>')
+    assert 'alt="R&amp;D &quot;risk&quot; &lt;1&gt;"' in html
+
+
+@pytest.mark.parametrize(("value", "unit", "text"), [
+    (0, "", "0"), (0.000123456, "", "0.000123"), (12.25, "min", "12.2 min"),
+    (-1234.5, "EUR", "-1,234 EUR"), (99.95, "%", "100%"), (float("nan"), "", "–"),
+])
+def test_numbers_read_the_same_in_widget_and_picture(value, unit, text):
+    assert fmt_number(value, unit) == text
+
+
+def test_importing_the_renderers_is_cheap():
+    code = ("import sys, aipo_widgets.render; "
+            "print(sorted(m for m in ('pandas', 'matplotlib', 'scipy', 'sklearn') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
