@@ -337,3 +337,49 @@ def test_ai_act_answer_shows_follow_up_and_tier(lab_server, page, example_ws):
     _, after = _save_and_read(page, widget, example_ws / "aipo.yaml")
     assert "employment" in after
     assert not page.js_errors
+
+
+# --------------------------------------------------------------------------------------------
+# Dark theme
+
+
+CONTRAST = """(sel) => {
+    const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+        const f = (v) => {
+            v /= 255;
+            return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+        };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const bg = (el) => {
+        for (let e = el; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+    };
+    return [...document.querySelectorAll(sel)].slice(0, 40).map((el) => {
+        const a = lum(rgb(getComputedStyle(el).color).slice(0, 3)), b = lum(bg(el));
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    });
+}"""
+
+
+def test_dark_theme_is_readable(lab_server, page, example_ws):
+    nb = _nb(example_ws, "t = aw.MetricTreeWidget(wf); r = aw.RiskMatrixWidget(wf)",
+             "display(t, r)")
+    lab.open_and_run(page, lab_server, nb, widgets=2)
+    page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', "
+                  "{theme: 'JupyterLab Dark'})")
+    page.wait_for_function("document.body.dataset.jpThemeLight === 'false'")
+    page.wait_for_timeout(500)
+    lab.screenshot(page.locator(".aipo-tree").first, "metric_tree_dark")
+    lab.screenshot(page.locator(".aipo-risk").first, "risk_matrix_dark")
+    for sel in [".aipo-title", ".aipo-mt-table td", ".aipo-mt-status", ".aipo-rm-band",
+                ".aipo-chip", ".aipo-rm-ylabel", ".aipo-panel h4"]:
+        ratios = page.evaluate(CONTRAST, sel)
+        assert ratios, sel
+        assert min(ratios) >= 4.5, (sel, min(ratios))
+    page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', "
+                  "{theme: 'JupyterLab Light'})")
