@@ -5,6 +5,13 @@ core computes, applies the edits made in the browser to the workspace model and 
 ``aipo.yaml`` on request (comments kept). ``read_only=True`` is enforced in Python, for Voila
 pages. Where no widget front end runs the same output shows a static picture.
 
+- :class:`MetricTreeWidget`: the metric tree with status, progress, what-if and levers;
+- :class:`RiskMatrixWidget`: the 5x5 risk matrix, risks moved by drag or arrow keys;
+- :class:`BacklogWidget`: the scored backlog with its raw factors, method and weights;
+- :class:`ThresholdExplorer`: a classifier's threshold on the cost curve, recorded as a decision;
+- :class:`ScenarioWidget`: the business case's drivers per scenario and its figures;
+- :class:`AIActQuestionnaire`: the EU AI Act decision list and its classification.
+
 Examples
 --------
 >>> from aipo_widgets.widgets import RiskMatrixWidget

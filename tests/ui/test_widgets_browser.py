@@ -383,3 +383,24 @@ def test_dark_theme_is_readable(lab_server, page, example_ws):
         assert min(ratios) >= 4.5, (sel, min(ratios))
     page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', "
                   "{theme: 'JupyterLab Light'})")
+
+
+def test_widgets_on_one_workspace_update_each_other(lab_server, page, example_ws):
+    # B12 is blocked by R1 once R1's residual rating is critical (backlog gates).
+    nb = _nb(example_ws, "r = aw.RiskMatrixWidget(wf); b = aw.BacklogWidget(wf)",
+             "display(r, b)")
+    lab.open_and_run(page, lab_server, nb, widgets=2)
+    risk, backlog = page.locator(".aipo-risk").first, page.locator(".aipo-backlog").first
+    gate = backlog.locator(".aipo-bl-row[data-id='B12'] .aipo-bl-gate")
+    assert gate.count() == 0
+    risk.locator(".aipo-chip[data-id='R1']").first.drag_to(
+        risk.locator(".aipo-rm-cell[data-l='5'][data-i='5']"))
+    gate.wait_for(timeout=lab.ROUND_TRIP_MS)
+    assert gate.inner_text().startswith("blocked")
+    assert _kernel(page, "c = b.view['columns']; print(c['gate'][c['id'].index('B12')])") \
+        == "blocked"
+    # Both show the edit as unsaved; one save writes it and both say so.
+    assert "Unsaved" in backlog.locator(".aipo-status-text").inner_text()
+    risk.get_by_role("button", name="Save", exact=True).click()
+    backlog.locator(".aipo-status-ok").wait_for(timeout=lab.ROUND_TRIP_MS)
+    assert not page.js_errors

@@ -176,20 +176,6 @@ function selectBox(label, options, value, onChange) {
 }
 
 /**
- * Schedule `fn` once per animation frame at most (coalesces bursts of model changes).
- * @param {() => void} fn
- * @returns {() => void}
- */
-function coalesce(fn) {
-  let pending = false;
-  return () => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => { pending = false; fn(); });
-  };
-}
-
-/**
  * Wrap a draw function so that each call records its duration on `root` (data-draw-ms): the
  * benchmark splits a round trip into drawing and the rest with it.
  * @param {HTMLElement} root
