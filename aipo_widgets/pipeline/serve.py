@@ -113,7 +113,7 @@ def workspaces_in(folder: Path) -> list[Path]:
 
 def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0.0.1",
          token: str | None = None, no_token: bool = False, pool_size: int = 2,
-         cull_idle_seconds: int = 300, cull_interval_seconds: int = 60) -> ServePlan:
+         cull_idle_seconds: int = 120, cull_interval_seconds: int = 30) -> ServePlan:
     """Work out how to serve ``path``, refusing unsafe combinations.
 
     Parameters
@@ -130,11 +130,12 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         Serve without a token (only allowed on a loopback address).
     pool_size : int, default 2
         Kernels kept pre-started.
-    cull_idle_seconds : int, default 300
-        Idle kernels are shut down after this long. Every visit has a kernel of its own, and
-        Voila 0.5.13 fails to shut it down when the page is closed, so this is what keeps the
-        server's memory flat.
-    cull_interval_seconds : int, default 60
+    cull_idle_seconds : int, default 120
+        Kernels idle this long with no page connected are shut down (a page that is open keeps
+        its kernel). Every visit has a kernel of its own (about 130 MB), and Voila 0.5.13 fails
+        to shut it down when the page is closed (its beacon is refused for a missing XSRF
+        cookie), so this is what keeps the server's memory flat.
+    cull_interval_seconds : int, default 30
         How often idle kernels are looked for.
 
     Returns

@@ -76,17 +76,14 @@ def portfolio_server(portfolio_root: Path, voila_base: Path):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(request: pytest.FixtureRequest):
     if MISSING:
         pytest.skip(MISSING)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = served.launch_browser(p)
-        try:
-            yield b
-        finally:
-            b.close()
+    b = served.launch_browser(request.getfixturevalue("playwright_session"))
+    try:
+        yield b
+    finally:
+        b.close()
 
 
 @pytest.fixture

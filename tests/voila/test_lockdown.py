@@ -317,7 +317,8 @@ def test_query_paths_cannot_leave_the_served_folder(portfolio_server):
         status, body, _ = portfolio_server.fetch(f"workspace={name}")
         assert status == 200, name
         text = served.visible_text(served.outputs_html(body))
-        assert "not a folder of the served portfolio" in text, name
+        assert "not a folder of the served portfolio" in text, (
+            name, text[:500], portfolio_server.log_text()[-2000:])
         assert "Not found" in text
         assert "root:" not in text and "/etc/passwd" not in text
         assert str(portfolio_server.plan.root) not in body, name  # no server path shown
