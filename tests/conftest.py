@@ -98,3 +98,15 @@ def _isolated_jupyter(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.setenv("MPLBACKEND", "agg")
     yield
     os.environ.pop("AIPO_TEST", None)
+
+
+@pytest.fixture(scope="session")
+def playwright_session():
+    """The one Playwright driver of the test session.
+
+    Playwright's sync API cannot run twice at once in one process, so every browser fixture
+    (JupyterLab, Voila, reports) launches its Chromium from this shared driver.
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        yield p

@@ -32,15 +32,12 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
-def browser(lab_server: lab.LabServer):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = lab.launch_browser(p)
-        try:
-            yield b
-        finally:
-            b.close()
+def browser(lab_server: lab.LabServer, playwright_session):
+    b = lab.launch_browser(playwright_session)
+    try:
+        yield b
+    finally:
+        b.close()
 
 
 @pytest.fixture

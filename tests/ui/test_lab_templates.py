@@ -193,15 +193,12 @@ def server(installed: InstalledEnv, tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def chromium(server: InstalledLab):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = lab.launch_browser(p)
-        try:
-            yield b
-        finally:
-            b.close()
+def chromium(server: InstalledLab, playwright_session):
+    b = lab.launch_browser(playwright_session)
+    try:
+        yield b
+    finally:
+        b.close()
 
 
 @pytest.fixture

@@ -79,11 +79,27 @@ def portfolio_server(portfolio_root: Path, voila_base: Path):
 def browser(request: pytest.FixtureRequest):
     if MISSING:
         pytest.skip(MISSING)
-    b = served.launch_browser(request.getfixturevalue("playwright_session"))
+    # One Playwright per process: share the session's when tests/conftest.py provides it
+    # (tests/ui uses it too), else start one here.
     try:
-        yield b
-    finally:
-        b.close()
+        shared = request.getfixturevalue("playwright_session")
+    except pytest.FixtureLookupError:
+        shared = None
+    if shared is not None:
+        b = served.launch_browser(shared)
+        try:
+            yield b
+        finally:
+            b.close()
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = served.launch_browser(p)
+        try:
+            yield b
+        finally:
+            b.close()
 
 
 @pytest.fixture
