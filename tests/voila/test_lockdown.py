@@ -395,3 +395,22 @@ def test_pii_is_masked_in_the_page_and_its_widgets(page, pii_server):
     text = page.locator(".aipo-page").all_inner_texts()
     assert any("<EMAIL>" in t and "<IBAN>" in t for t in text)
     served.screenshot(page, "voila-pii-masked")
+
+
+# --------------------------------------------------------------------------------------------
+# a page prepared ahead of its visitor is never stale
+
+
+def test_prepared_page_is_rebuilt_when_the_workspace_changed(pii_server):
+    pii_server.wait_ready()  # a kernel has built the page and waits for a visitor
+    used = pii_server.log_text().count("Using pre-heated kernel")
+    yaml = pii_server.plan.root / "aipo.yaml"
+    text = yaml.read_text(encoding="utf-8")
+    assert "name: Ticket summaries" in text
+    yaml.write_text(text.replace("name: Ticket summaries", "name: Renamed after preparing", 1),
+                    encoding="utf-8")
+    status, body, _ = pii_server.fetch()
+    assert status == 200
+    assert pii_server.log_text().count("Using pre-heated kernel") == used + 1  # that kernel
+    shown = served.visible_text(served.outputs_html(body))
+    assert "Renamed after preparing" in shown and "Ticket summaries" not in shown
