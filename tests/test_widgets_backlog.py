@@ -117,6 +117,7 @@ def test_blocked_items_carry_their_reason():
     })
     w = BacklogWidget(ws)
     w._tier_cache = (ws.compliance.model_dump_json(), "minimal")  # as if classified minimal
+    w._view_cache = None
     w.refresh()
     assert column(w, "gate", "B1") == "blocked"
     assert column(w, "reasons", "B1") == [
@@ -174,3 +175,16 @@ def test_classification_is_cached_until_compliance_changes(example: Path):
     wf.workspace.compliance.nis2 = not wf.workspace.compliance.nis2
     w.refresh()
     assert w._tier_cache is not first
+
+
+def test_an_unrelated_risk_edit_costs_the_backlog_nothing(example: Path):
+    wf = load(example)
+    w = BacklogWidget(wf)
+    view = w.view
+    wf.workspace.risk("R4").likelihood = 1  # no backlog item is blocked by R4
+    w.refresh()
+    assert w.view["columns"] is view["columns"]  # the cached view, not a recomputed one
+    wf.workspace.risk("R1").residual_likelihood = 5  # B12 is blocked by R1
+    wf.workspace.risk("R1").residual_impact = 5
+    w.refresh()
+    assert column(w, "gate", "B12") == "blocked"

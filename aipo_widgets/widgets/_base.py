@@ -245,8 +245,9 @@ _SIBLINGS: weakref.WeakKeyDictionary[Any, weakref.WeakSet[AipoWidget]] = (
 )
 
 #: Seconds an edit waits before work it made stale elsewhere is redone (other widgets on the
-#: same file, slow extras such as the metric tree's sensitivity). Bursts of edits coalesce.
-DEFER_S = 0.12
+#: same file, slow extras such as the metric tree's sensitivity). Edits in quick succession
+#: (a chip moved with the arrow keys) push it back, so a burst costs one recomputation.
+DEFER_S = 0.3
 
 
 class AipoWidget(anywidget.AnyWidget):
@@ -414,8 +415,13 @@ class AipoWidget(anywidget.AnyWidget):
         ``initialize`` applies to the browser's copy, checked by revision number.
         """
         old = self.view
-        view = {**view, "rev": int(old.get("rev", 0)) + 1}
-        ops = view_patch(old, view) if old else None
+        rev = int(old.get("rev", 0))
+        ops = view_patch({**old, "rev": rev}, {**view, "rev": rev}) if old else None
+        if ops == []:
+            return  # nothing changed: nothing to send
+        view = {**view, "rev": rev + 1}
+        if ops is not None:
+            ops.append([["rev"], rev + 1])
         if ops is None or len(ops) > MAX_PATCH_OPS:
             self.view = view
             return

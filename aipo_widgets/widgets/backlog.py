@@ -90,6 +90,7 @@ class BacklogWidget(AipoWidget):
         self._excluded = tuple(excluded_ids)
         self._tolerance = tolerance
         self._tier_cache: tuple[str, Any] | None = None
+        self._view_cache: tuple[tuple, dict] | None = None
 
     def _classification(self) -> Any:
         # Classifying the AI Act answers takes ~0.1 s; a factor edit does not change them.
@@ -100,9 +101,33 @@ class BacklogWidget(AipoWidget):
             self._tier_cache = (key, classify_workspace(self.workspace))
         return self._tier_cache[1]
 
+    def _inputs_key(self) -> tuple:
+        """Return what the scores depend on; a risk moved elsewhere leaves the backlog alone.
+
+        The backlog's gates read only the risks its items name (``blocked_by``); a change to
+        any other risk, which the risk matrix reports to every widget on the file, then costs
+        nothing here.
+        """
+        from aipo_widgets.backlog import RAW_FACTORS
+
+        ws = self.workspace
+        named = {rid for it in ws.backlog for rid in it.blocked_by}
+        return (
+            tuple((it.id, it.title, it.type, it.status, *(getattr(it, f) for f in RAW_FACTORS),
+                   tuple(it.mitigates), tuple(it.blocked_by)) for it in ws.backlog),
+            tuple((r.id, r.likelihood, r.impact, r.residual_likelihood, r.residual_impact,
+                   r.status) for r in ws.risks if r.id in named),
+            ws.settings.model_dump_json(), ws.compliance.model_dump_json(),
+        )
+
     def _compute_view(self) -> dict:
-        return render.backlog_data(self.workspace, classification=self._classification(),
+        key = self._inputs_key()
+        if self._view_cache is not None and self._view_cache[0] == key:
+            return self._view_cache[1]
+        view = render.backlog_data(self.workspace, classification=self._classification(),
                                    excluded_ids=self._excluded, tolerance=self._tolerance)
+        self._view_cache = (key, view)
+        return view
 
     def _item(self, msg: dict) -> Any:
         iid = require(msg, "item", str)
