@@ -325,7 +325,30 @@ def resolve_in(root: Path, name: str) -> Path:
     return listed[name]
 
 
-_VISITOR: dict[str, bool] = {"arrived": False}
+_VISITOR: dict[str, Any] = {"arrived": False, "listener": None}
+
+
+def _preheating() -> bool:
+    return os.environ.get("VOILA_PREHEAT") == "True" and not _VISITOR["arrived"]
+
+
+def expect_visitor() -> None:
+    """In a pre-started Voila kernel, start listening for the visitor before preparing.
+
+    Voila hands the request (its query string) to the kernel over a websocket of its own; if
+    the kernel is not connected yet when the visitor arrives, Voila keeps the request, token
+    included, in a table that anyone who knows the kernel id can read without a token, and
+    never clears it. Connecting first, then preparing, leaves no such window.
+    """
+    if not _preheating() or _VISITOR["listener"] is not None:
+        return
+    import threading
+
+    from voila.utils import wait_for_request
+
+    listener = threading.Thread(target=wait_for_request, name="aipo-visitor", daemon=True)
+    listener.start()
+    _VISITOR["listener"] = listener
 
 
 def await_visitor(prepared: str = "page") -> None:
@@ -340,15 +363,14 @@ def await_visitor(prepared: str = "page") -> None:
     prepared : str
         What was built ahead, for the log line.
     """
-    if os.environ.get("VOILA_PREHEAT") != "True" or _VISITOR["arrived"]:
+    if not _preheating():
         return
-    from voila.utils import wait_for_request
-
+    expect_visitor()
     # fd 2 is the server's log; sys.stderr would go to the page.
     with contextlib.suppress(OSError):
         os.write(2, f"[aipo] page ready: {prepared} prepared in kernel "
                     f"{os.environ.get('VOILA_KERNEL_ID', '?')}\n".encode())
-    wait_for_request()
+    _VISITOR["listener"].join()
     _VISITOR["arrived"] = True
     if "QUERY_STRING" not in os.environ:  # Voila could not hand over the request
         with contextlib.suppress(OSError):
@@ -724,6 +746,7 @@ def show_status(folder: str | os.PathLike | None = None) -> None:
     folder : path, optional
         The workspace (default: the folder ``aipo serve`` serves).
     """
+    expect_visitor()
     target = Path(folder) if folder is not None else served_root()
     _show_status(target, target.parent)
 
@@ -944,6 +967,7 @@ def show_portfolio(root: str | os.PathLike | None = None) -> None:
     """
     from IPython.display import HTML, display
 
+    expect_visitor()
     base = Path(root) if root is not None else served_root()
     portfolio_rows(base)  # ahead of the visitor
     await_visitor("portfolio")

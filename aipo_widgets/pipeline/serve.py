@@ -7,7 +7,9 @@ rows open each product's status page (``?workspace=NAME``). The pages are the no
 Why standalone Voila, and these settings (see the kit's security notes):
 
 - Standalone ``voila`` creates kernels that accept only widget (comm) messages: an
-  ``execute_request`` sent over the page's websocket is dropped. Voila as a server extension
+  ``execute_request`` sent over the page's websocket is dropped. It is started through this
+  module (``python -m aipo_widgets.pipeline.serve``), which first closes a hole of Voila's
+  pre-started kernels (see :func:`harden_voila`). Voila as a server extension
   inside ``jupyter server`` has no such list, so it is never used for stakeholders.
 - It binds 127.0.0.1 unless told otherwise, and then requires a token: a page reachable from
   the network without a token is refused.
@@ -182,7 +184,9 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         raise UsageError([Problem(f"the kit's {notebook.name} page is missing", file=str(notebook),
                                   fix="reinstall aipo-kit")])
     argv = [
-        sys.executable, "-m", "voila", str(notebook),
+        # Standalone Voila (voila.app), started through this module so that it is hardened
+        # first (see run_voila).
+        sys.executable, "-m", "aipo_widgets.pipeline.serve", str(notebook),
         "--no-browser",
         f"--port={port}",
         f"--Voila.ip={host}",
@@ -267,9 +271,14 @@ def _interrupt_on(*signals: signal.Signals) -> dict:
 
 
 def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
-    """Stop a server started by :func:`serve` and everything it started (its process group)."""
+    """Stop a server started by :func:`serve` and everything it started.
+
+    SIGTERM to Voila's process group: Voila shuts its kernels down (each runs in a session of
+    its own). If Voila does not stop in time it is killed, and so are the kernels it leaves.
+    """
     if proc.poll() is not None:
         return
+    kernels = _descendants(proc.pid)
     try:
         os.killpg(proc.pid, signal.SIGTERM)
     except ProcessLookupError:
@@ -279,3 +288,67 @@ def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+        for pid in kernels:
+            try:
+                os.killpg(os.getpgid(pid), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                continue
+
+
+def _descendants(pid: int) -> list[int]:
+    """Return the processes below ``pid`` (Linux /proc; elsewhere an empty list)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return []
+    parent: dict[int, int] = {}
+    for entry in proc.iterdir():
+        if entry.name.isdigit():
+            try:
+                parent[int(entry.name)] = int(
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    out, frontier = [], [pid]
+    while frontier:
+        current = frontier.pop()
+        kids = [c for c, p in parent.items() if p == current]
+        out.extend(kids)
+        frontier.extend(kids)
+    return out
+
+
+def harden_voila() -> None:
+    """Close a hole of Voila 0.5.13's pre-started kernels, in the Voila process.
+
+    A pre-started kernel learns its visitor's request (the query string, ``?token=...``
+    included) through the websocket ``/voila/query/<kernel id>``, which asks for no token. When
+    the visitor comes before the kernel has connected, Voila keeps the request in a table and
+    gives it to whoever connects with that kernel id, for as long as the server runs. Here the
+    entry is dropped once it has been handed over (to the kernel, which connects first).
+    """
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    if getattr(RequestInfoSocketHandler, "_aipo_hardened", False):
+        return
+    original = RequestInfoSocketHandler.open
+
+    def open_once(self: RequestInfoSocketHandler, kernel_id: str) -> None:
+        original(self, kernel_id)
+        RequestInfoSocketHandler._cache.pop(kernel_id, None)
+
+    RequestInfoSocketHandler.open = open_once
+    RequestInfoSocketHandler._aipo_hardened = True
+
+
+def run_voila(argv: list[str]) -> int:
+    """Run standalone Voila with ``argv`` after :func:`harden_voila` (the ``-m`` entry)."""
+    harden_voila()
+    from voila.app import main
+
+    sys.argv = ["voila", *argv]
+    main()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - the server process of `aipo serve`
+    sys.exit(run_voila(sys.argv[1:]))

@@ -414,3 +414,29 @@ def test_prepared_page_is_rebuilt_when_the_workspace_changed(pii_server):
     assert pii_server.log_text().count("Using pre-heated kernel") == used + 1  # that kernel
     shown = served.visible_text(served.outputs_html(body))
     assert "Renamed after preparing" in shown and "Ticket summaries" not in shown
+
+
+def test_request_info_of_a_visitor_is_not_kept_for_others(pii_server):
+    """Voila hands a pre-started kernel its visitor's request (token included) over an
+    unauthenticated websocket; when the visitor came first, it kept that request for anyone
+    who connects with the kernel id. ``aipo serve`` drops it once the kernel has it."""
+    from websockets.sync.client import connect
+
+    for _attempt in range(3):
+        pii_server.wait_ready()
+        used = pii_server.log_text().count("Using pre-heated kernel")
+        pii_server.fetch()  # takes the prepared kernel; the pool starts another in 1 s
+        time.sleep(1.5)  # that kernel is starting and not yet listening for its visitor
+        status, body, _ = pii_server.fetch()
+        assert status == 200
+        if pii_server.log_text().count("Using pre-heated kernel") == used + 2:
+            break  # the second visit did take the kernel that was still starting
+    else:
+        pytest.skip("could not catch a pool kernel before it listened (timing)")
+    kid = served.kernel_id(body)
+    with connect(f"ws://127.0.0.1:{pii_server.port}/voila/query/{kid}", open_timeout=10) as ws:
+        try:
+            leaked = ws.recv(timeout=3)
+        except TimeoutError:
+            leaked = ""
+    assert leaked == "", leaked[:300]  # nothing, in particular not ?token=...

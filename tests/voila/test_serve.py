@@ -44,7 +44,9 @@ def test_status_page_served_with_content_and_without_sources(status_server):
 
 def test_page_settings_are_the_locked_down_ones(status_server):
     argv = " ".join(status_server.plan.argv)
-    assert " -m voila " in argv  # standalone Voila, never the server extension
+    # Standalone Voila (voila.app, hardened first), never the server extension.
+    assert " -m aipo_widgets.pipeline.serve " in argv
+    assert "Voilà is running at" in status_server.log_text()
     for flag in ("--strip_sources=True", "--show_tracebacks=False", "--Voila.ip=127.0.0.1",
                  "--preheat_kernel=True", "--MappingKernelManager.cull_idle_timeout="):
         assert flag in argv, flag
