@@ -13,8 +13,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# Editable install with the test extra; redone when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Editable install with the test extra; redone when pyproject.toml or a phase template changes
+# (the editable install copies the templates to JupyterLab's template folder only at install).
+$(VENV)/.installed: pyproject.toml $(wildcard templates/notebooks/*.ipynb) | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
