@@ -41,7 +41,7 @@ def browser(lab_server: lab.LabServer, playwright_session):
 
 
 @pytest.fixture
-def page(browser, request: pytest.FixtureRequest):
+def page(browser, lab_server: lab.LabServer, request: pytest.FixtureRequest):
     context = browser.new_context(viewport={"width": 1500, "height": 1100})
     pg = context.new_page()
     errors: list[str] = []
@@ -56,6 +56,8 @@ def page(browser, request: pytest.FixtureRequest):
             pg.screenshot(path=str(lab.ARTIFACTS / f"FAILED-{request.node.name}.png"),
                           full_page=True)
         context.close()
+        # One kernel per test notebook: stop it now rather than at the end of the session.
+        lab_server.shutdown_kernels()
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

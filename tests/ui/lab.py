@@ -151,6 +151,20 @@ class LabServer:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(int(proc.name), signal.SIGKILL)
 
+    def shutdown_kernels(self) -> None:
+        """Shut down every kernel session (after a test: its notebook's kernel is done)."""
+        def call(method: str, path: str) -> Any:
+            req = urllib.request.Request(f"{self.url}{path}", method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+            with urllib.request.urlopen(req, timeout=10) as r:
+                body = r.read()
+            return json.loads(body) if body else None
+
+        with contextlib.suppress(OSError, ValueError):
+            for session in call("GET", "/api/sessions") or []:
+                with contextlib.suppress(OSError):
+                    call("DELETE", f"/api/sessions/{session['id']}")
+
     def notebook_url(self, name: str) -> str:
         """A fresh-workspace URL that opens ``name`` (relative to the root)."""
         return (f"{self.url}/lab/workspaces/t{uuid.uuid4().hex[:12]}/tree/{name}"
