@@ -238,6 +238,12 @@ class BacklogResult:
     perturbations: list[str]
     rank_table: dict[str, dict[str, int]]
 
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
+        # A picture wherever it is displayed (notebook, nbconvert HTML, Voila), without widgets.
+        from aipo_widgets.render import display_bundle
+
+        return display_bundle(self)
+
     def item(self, item_id: str) -> ItemScore:
         """Return one item's score (KeyError if there is none)."""
         for i in self.items:

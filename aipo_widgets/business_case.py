@@ -543,6 +543,12 @@ class BusinessCaseResult:
     exit_gates: list[Gate]
     notes: list[str]
 
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
+        # A picture wherever it is displayed (notebook, nbconvert HTML, Voila), without widgets.
+        from aipo_widgets.render import display_bundle
+
+        return display_bundle(self)
+
     def gates(self) -> list[Gate]:
         """Return the exit-criteria gates and the NPV gate (expected NPV > 0, else fail)."""
         conservative = self.scenarios["conservative"].npv

@@ -521,6 +521,12 @@ class Tree:
     aipo_widgets.errors.WorkspaceError: metric_tree.nodes[0].formula: formulas form a cycle: ...
     """
 
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
+        # A picture wherever it is displayed (notebook, nbconvert HTML, Voila), without widgets.
+        from aipo_widgets.render import display_bundle
+
+        return display_bundle(self)
+
     def __init__(
         self,
         tree: spec.MetricTree | Mapping,

@@ -417,6 +417,12 @@ class Register:
     ['no residual rating: the inherent rating is used', 'no review date', 'no owner']
     """
 
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
+        # A picture wherever it is displayed (notebook, nbconvert HTML, Voila), without widgets.
+        from aipo_widgets.render import display_bundle
+
+        return display_bundle(self)
+
     def __init__(
         self,
         risks: Iterable[spec.Risk | dict],
