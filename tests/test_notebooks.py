@@ -48,14 +48,11 @@ def test_templates_are_stored_without_outputs(name: str) -> None:
 
 
 def test_templates_are_what_the_generator_writes() -> None:
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import make_templates
-    finally:
-        sys.path.remove(str(ROOT / "tools"))
-    for name, nb in make_templates.build().items():
+    from aipo_widgets.pipeline import phase_templates
+
+    for name, nb in phase_templates.build().items():
         stored = nbformat.read(ROOT / "templates" / "notebooks" / name, as_version=4)
-        assert stored == nb, f"{name} differs: run python tools/make_templates.py"
+        assert stored == nb, f"{name} differs: run python -m aipo_widgets.pipeline.phase_templates"
 
 
 @pytest.fixture(scope="module", params=EXAMPLES)

@@ -1,8 +1,9 @@
 """Write the phase notebook templates in templates/notebooks/ (stored without outputs).
 
 The notebooks are the kit's guided documents. Their source lives here as plain Python data, so
-a change is one reviewable diff; run ``python tools/make_templates.py`` after editing and commit
-both. A test checks that the committed notebooks are what this script writes.
+a change is one reviewable diff; run ``python -m aipo_widgets.pipeline.phase_templates`` in the
+checkout after editing and commit both. A test checks that the committed notebooks are what this
+module writes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import nbformat
 
-OUT = Path(__file__).resolve().parent.parent / "templates" / "notebooks"
+# The repository's templates/notebooks/ (this module writes them in a checkout only).
+OUT = Path(__file__).resolve().parents[2] / "templates" / "notebooks"
 
 COMMON_PARAMS = '''\
 workspace: str = ""  # the workspace folder; empty: the folder above this notebook with aipo.yaml
@@ -622,7 +624,11 @@ def build() -> dict[str, nbformat.NotebookNode]:
 
 
 def main() -> int:
-    """Write every template."""
+    """Write every template into the checkout's ``templates/notebooks/``."""
+    if not (OUT.parents[1] / "pyproject.toml").is_file():
+        print("error: run this in the kit's source checkout (templates/notebooks/ is written "
+              "there); an installed kit ships the notebooks already", file=sys.stderr)
+        return 2
     OUT.mkdir(parents=True, exist_ok=True)
     for name, nb in build().items():
         nbformat.write(nb, OUT / name)
