@@ -5,7 +5,8 @@ in ``share/jupyter/notebook_templates/aipo/``, where ``jupyterlab-templates`` lo
 ``<data dir>/notebook_templates/<group>/``; ``jupyter --paths`` lists ``<sys.prefix>/share/jupyter``
 among the data dirs). hatch's *editable* install does copy the shared-data into
 ``.venv/share/jupyter/notebook_templates/aipo`` too, but as a snapshot taken at install time:
-after the templates change (``aipo_widgets/pipeline/phase_templates.py``) the venv keeps serving the old ones
+after the templates change (``aipo_widgets/pipeline/phase_templates.py``) the venv keeps serving
+the old ones
 until ``pip install -e .`` runs again, so a test on that copy may test yesterday's notebooks.
 Pointing ``JUPYTER_PATH`` at a fresh copy does not help either: the extension lists every
 directory on the path, and a later directory's template of the same name wins.
