@@ -635,6 +635,38 @@ def atomic_write(path: Path, data: bytes) -> None:
 # loading
 
 
+_PLAIN = (str, int, float, bool, dt.date, type(None))
+
+
+def _tag_of(value: Any) -> str | None:
+    tag = getattr(value, "tag", None)
+    tag = getattr(tag, "value", tag)
+    return tag if isinstance(tag, str) else None
+
+
+def _unsafe_values(document: Any, file: str) -> list[Problem]:
+    """Return a problem for every explicit non-core tag or non-plain value in the document."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, tuple[int, int]]] = [(document, (0, 0))]
+    while stack:
+        value, (line, col) = stack.pop()
+        tag = _tag_of(value)
+        plain = isinstance(value, (CommentedMap, CommentedSeq)) or (
+            isinstance(value, _PLAIN) and not hasattr(value, "tag"))
+        if (tag is not None and tag not in _SAFE_TAGS) or not (plain or tag in _SAFE_TAGS):
+            what = (f"the tag '{tag}'" if tag else
+                    f"a value of type '{type(value).__name__}' (made by a YAML tag)")
+            problems.append(Problem(
+                f"{what} is not allowed", file=file, line=line + 1, column=col + 1,
+                fix="aipo.yaml holds plain data only: remove the tag", code="unsafe_tag"))
+            continue
+        if isinstance(value, CommentedMap):
+            stack.extend((v, value.lc.value(k)) for k, v in value.items())
+        elif isinstance(value, CommentedSeq):
+            stack.extend((v, value.lc.item(i)) for i, v in enumerate(value))
+    return problems
+
+
 def parse(text: str, file: str = FILENAME) -> tuple[Any, list[Problem]]:
     """Parse YAML text safely into a round-trip document.
 
@@ -650,9 +682,12 @@ def parse(text: str, file: str = FILENAME) -> tuple[Any, list[Problem]]:
     document, problems
         The round-trip document (None when it could not be parsed) and the problems found.
     """
-    y = _yaml()
+    # Parsed once: ruamel's round-trip constructor never runs code for a tag (an unknown tag
+    # becomes a tagged map, list or scalar), so the tags are checked on the loaded document.
+    # Only when construction fails (an impossible date) is the text composed again, to say
+    # where.
     try:
-        node = y.compose(text)
+        document = _yaml().load(text)
     except MarkedYAMLError as exc:
         return None, [_yaml_problem(exc, file)]
     except ReaderError as exc:
@@ -663,17 +698,15 @@ def parse(text: str, file: str = FILENAME) -> tuple[Any, list[Problem]]:
             f"not valid YAML: the character {exc.character!r} is not allowed", file=file,
             line=line, column=col, fix="remove control characters", code="yaml",
         )]
-    except YAMLError as exc:
-        return None, [Problem(f"not valid YAML: {exc}", file=file, code="yaml")]
-    problems = _scan_nodes(node, file)
+    except (YAMLError, ValueError, TypeError, OverflowError) as exc:
+        try:
+            located = _scan_nodes(_yaml().compose(text), file)
+        except YAMLError:
+            located = []
+        return None, located or [Problem(f"not valid YAML: {exc}", file=file, code="yaml")]
+    problems = _unsafe_values(document, file)
     if problems:
         return None, problems
-    try:
-        document = _yaml().load(text)
-    except MarkedYAMLError as exc:
-        return None, [_yaml_problem(exc, file)]
-    except (YAMLError, ValueError, TypeError, OverflowError) as exc:
-        return None, [Problem(f"not valid YAML: {exc}", file=file, code="yaml")]
     if document is None:
         return None, [Problem("the file is empty", file=file, line=1, column=1,
                               fix="start from 'aipo init' or add a 'product:' section",
