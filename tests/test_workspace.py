@@ -271,8 +271,12 @@ def test_killed_save_leaves_old_or_new_file_never_torn(small_ws: Path) -> None:
         proc.wait()
         wf = load(small_ws)  # parses and validates: never torn
         assert len(wf.workspace.risks) in (2, 150, 300)
-        assert not [p for p in small_ws.iterdir() if p.suffix == ".tmp" and p.stat().st_size
-                    and False]
+    # A write killed midway may leave its temporary file behind; the next save replaces the
+    # real file from a new one, so the workspace itself is always whole.
+    wf = load(small_ws)
+    wf.workspace.risks[0].impact = 1 if wf.workspace.risks[0].impact != 1 else 2
+    assert wf.save() is True
+    assert load(small_ws).workspace.risks[0].impact == wf.workspace.risks[0].impact
     assert path.exists()
 
 
