@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,31 @@ def test_an_unrelated_risk_edit_costs_the_backlog_nothing(example: Path):
     wf.workspace.risk("R1").residual_impact = 5
     w.refresh()
     assert column(w, "gate", "B12") == "blocked"
+
+
+def test_new_ranks_go_out_first_and_the_stability_test_follows(example: Path):
+    """With an event loop (a kernel), an edit sends ranks at once and stability when idle."""
+
+    async def edit_then_wait() -> tuple[dict, dict, object]:
+        wf = load(example)
+        w = BacklogWidget(wf)
+        before = column(w, "stability", "B12")
+        # Weight the effort heavily: ranks move, and so do the stability verdicts.
+        assert w.handle_operation({"op": "weights", "weights": {"effort": 3.0}})
+        first = w.view
+        assert column(w, "stability", "B12") == before  # the previous verdict, marked stale
+        for _ in range(100):
+            if not w.view.get("stability_stale"):
+                break
+            await asyncio.sleep(0.05)
+        return first, w.view, score_workspace(wf.workspace, classification="limited")
+
+    first, final, expected = asyncio.run(edit_then_wait())
+    assert first["stability_stale"] is True
+    assert "stability_stale" not in final
+    order = display_order(final)
+    assert [final["columns"]["rank"][k] for k in order] == [i.rank for i in expected.items]
+    assert first["columns"]["rank"] == final["columns"]["rank"]
+    assert [final["columns"]["stability"][k] for k in order] == [
+        i.stability for i in expected.items]
+    assert first["columns"]["stability"] != final["columns"]["stability"]

@@ -84,7 +84,7 @@ def factor_meta() -> dict[str, dict[str, Any]]:
 
 
 def _result(source: Any, method: str | None, classification: Any, excluded_ids: Any,
-            tolerance: int):
+            tolerance: int, stability: bool):
     from aipo_widgets.backlog import BacklogResult, score_workspace
     from aipo_widgets.workspace import WorkspaceFile
 
@@ -94,21 +94,22 @@ def _result(source: Any, method: str | None, classification: Any, excluded_ids: 
         source = source.workspace
     if isinstance(source, spec.Workspace):
         return score_workspace(source, method, classification=classification,
-                               excluded_ids=tuple(excluded_ids), tolerance=tolerance), source
+                               excluded_ids=tuple(excluded_ids), tolerance=tolerance,
+                               stability=stability), source
     msg = (f"expected a BacklogResult, a Workspace or a WorkspaceFile, got "
            f"{type(source).__name__}")
     raise TypeError(msg)
 
 
 def backlog_data(source: Any, *, method: str | None = None, classification: Any = None,
-                 excluded_ids: Any = (), tolerance: int = 0) -> dict:
+                 excluded_ids: Any = (), tolerance: int = 0, stability: bool = True) -> dict:
     """Return the scored backlog as column-oriented plain data.
 
     Parameters
     ----------
     source : BacklogResult, Workspace or WorkspaceFile
         A scored backlog, or a workspace to score (with its settings, risks and AI Act tier).
-    method, classification, excluded_ids, tolerance
+    method, classification, excluded_ids, tolerance, stability
         Passed to :func:`aipo_widgets.backlog.score_workspace` when scoring here.
 
     Returns
@@ -121,7 +122,7 @@ def backlog_data(source: Any, *, method: str | None = None, classification: Any 
     """
     from aipo_widgets.backlog import METHODS
 
-    result, ws = _result(source, method, classification, excluded_ids, tolerance)
+    result, ws = _result(source, method, classification, excluded_ids, tolerance, stability)
     shown = _SHOWN[result.method]
     items = result.items
     by_id = {it.id: it for it in ws.backlog} if ws is not None else {}

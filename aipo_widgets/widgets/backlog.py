@@ -120,14 +120,44 @@ class BacklogWidget(AipoWidget):
             ws.settings.model_dump_json(), ws.compliance.model_dump_json(),
         )
 
+    def _scored(self, *, stability: bool) -> dict:
+        return render.backlog_data(self.workspace, classification=self._classification(),
+                                   excluded_ids=self._excluded, tolerance=self._tolerance,
+                                   stability=stability)
+
     def _compute_view(self) -> dict:
         key = self._inputs_key()
         if self._view_cache is not None and self._view_cache[0] == key:
             return self._view_cache[1]
-        view = render.backlog_data(self.workspace, classification=self._classification(),
-                                   excluded_ids=self._excluded, tolerance=self._tolerance)
+        if self._view_cache is None:
+            view = self._scored(stability=True)
+        else:
+            # After an edit, the new scores and ranks go out at once; the stability test (two
+            # re-rankings per weight, two thirds of the scoring time of 2,000 items) follows
+            # when the kernel is idle (see ``refresh``). Until then each item keeps its
+            # previous verdict, marked stale.
+            view = self._scored(stability=False)
+            old = self._view_cache[1]["columns"]
+            where = {iid: k for k, iid in enumerate(old["id"])}
+            cols = view["columns"]
+            for name in ("stability", "shift", "sensitive_to"):
+                cols[name] = [old[name][where[iid]] if iid in where else v
+                              for iid, v in zip(cols["id"], cols[name], strict=True)]
+            view["stability_stale"] = True
         self._view_cache = (key, view)
         return view
+
+    def refresh(self) -> None:
+        """Recompute the view; a stale stability test follows once the kernel is idle."""
+        super().refresh()
+        if self.view.get("stability_stale"):
+            self._later("stability", self._update_stability)
+
+    def _update_stability(self) -> None:
+        key = self._inputs_key()
+        view = self._scored(stability=True)
+        self._view_cache = (key, view)
+        self._set_view(view)
 
     def _item(self, msg: dict) -> Any:
         iid = require(msg, "item", str)
@@ -197,9 +227,14 @@ class BacklogWidget(AipoWidget):
         settings.backlog_weights = {k: v for k, v in merged.items()
                                     if k in settings.backlog_weights or defaults.get(k) != v}
 
+    def _static(self) -> dict:
+        view = self.view or self._compute_view()
+        # A picture is kept (exports, untrusted notebooks): never draw a stale stability test.
+        return self._scored(stability=True) if view.get("stability_stale") else view
+
     def _static_svg(self) -> str:
         title = self.title if self.title != self._label else ""
-        return render.backlog_svg(self.view or self._compute_view(), title=title)
+        return render.backlog_svg(self._static(), title=title)
 
     def _static_alt(self) -> str:
-        return render.backlog_alt(self.view or self._compute_view())
+        return render.backlog_alt(self._static())

@@ -10,7 +10,8 @@
  *   factor_columns: string[], factor_meta: Record<string, FactorMeta>,
  *   columns: Record<string, any[]>, factors: Record<string, (number|null)[]>,
  *   intermediates: Record<string, (number|null)[]>, problems: string[], notes: string[],
- *   counts: Record<string, number>, types: string[], statuses: string[]}} BacklogView
+ *   counts: Record<string, number>, types: string[], statuses: string[],
+ *   stability_stale?: boolean}} BacklogView
  */
 
 const ROW_H = 30;
@@ -169,7 +170,12 @@ function render({ model, el }) {
   const stability = (k) => {
     const c = col();
     const s = c.stability[k];
+    // After an edit the new ranks come first; the stability test follows a moment later, and
+    // until then the previous verdict is shown greyed, marked as being recomputed.
+    const stale = view().stability_stale
+      ? { class: "aipo-muted", "aria-busy": "true", title: "Stability being recomputed…" } : null;
     if (!s) return h("span", { class: "aipo-muted" }, "");
+    if (stale) return h("span", stale, s === "robust" ? "✓ robust…" : `~ fragile ±${c.shift[k]}…`);
     if (s === "robust") return h("span", { class: "aipo-bl-robust",
       title: "Rank unchanged when any weight moves ±20 %" }, "✓ robust");
     return h("span", { class: "aipo-bl-fragile",
