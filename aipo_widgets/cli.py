@@ -136,6 +136,17 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _jobs(text: str) -> int | None:
+    """Read ``--jobs``: a whole number of at least 1, or ``auto`` (None)."""
+    if text == "auto":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        msg = f"expected a whole number or 'auto', got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from aipo_widgets.pipeline.runner import main_progress, parse_parameters, run_workspace
 
@@ -298,8 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run only this phase (repeatable), e.g. discovery or 01_discovery")
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                    help="a notebook parameter for every phase (repeatable)")
-    p.add_argument("--jobs", type=int, default=1, metavar="N",
-                   help="phases run in parallel (default 1)")
+    p.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                   help="phases run in parallel (default auto: one per CPU core, at most one "
+                   "per phase; 1 runs them one after the other)")
     p.add_argument("--strict", action="store_true", help="warnings fail the run too")
     p.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")

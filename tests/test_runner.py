@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -59,8 +60,11 @@ def ws_with_phases(small_ws: Path) -> Path:
 
 @pytest.mark.slow
 def test_run_writes_reports_and_ledger(ws_with_phases: Path) -> None:
-    run = run_workspace(ws_with_phases)
+    lines: list[str] = []
+    run = run_workspace(ws_with_phases, jobs=None, progress=lines.append)  # the CLI's default
     assert run.exit_code == 0 and run.verdict == "pass"
+    # auto: one job per core this process may use, at most one per phase (two here)
+    assert f"jobs={min(2, len(os.sched_getaffinity(0)))}" in lines[0]
     out = ws_with_phases / "reports" / run.id
     for name in ("01_discovery.ipynb", "01_discovery.html", "02_experiments.ipynb",
                  "02_experiments.html", "results.json", "summary.md"):
@@ -142,7 +146,8 @@ def test_broken_workspace_runs_nothing(ws_with_phases: Path) -> None:
 def test_unknown_phase_and_bad_parameter(ws_with_phases: Path) -> None:
     for args, text in ([["--phase", "rolout"], "no phase notebook 'rolout'"],
                        [["-p", "oops"], "'oops' is not key=value"],
-                       [["--jobs", "0"], "--jobs must be at least 1"]):
+                       [["--jobs", "0"], "--jobs must be at least 1"],
+                       [["--jobs", "two"], "expected a whole number or 'auto', got 'two'"]):
         proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "run",
                                str(ws_with_phases), *args],
                               capture_output=True, text=True, timeout=120)

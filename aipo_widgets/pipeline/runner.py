@@ -238,12 +238,20 @@ def _longest_first(chosen: dict[str, Path], root: Path) -> list[tuple[str, Path]
     return sorted(items, key=lambda item: -previous.get(item[0], float("inf")))
 
 
+def _cores() -> int:
+    """CPU cores this process may use (a container's or ``taskset``'s limit, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
 def run_workspace(
     folder: str | os.PathLike,
     *,
     phases: Sequence[str] = (),
     parameters: dict[str, Any] | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
     strict: bool = False,
     show_code: bool = False,
     progress: Callable[[str], None] | None = None,
@@ -258,8 +266,9 @@ def run_workspace(
         Phases to run (names or file stems); all by default.
     parameters : dict
         Extra parameters for every notebook (``-p key=value``).
-    jobs : int, default 1
-        Phases run at once (phases are independent: each reads the workspace and its data).
+    jobs : int or None, default 1
+        Phases run at once (phases are independent: each reads the workspace and its data);
+        None runs one per CPU core available to this process, at most one per phase.
     strict : bool, default False
         Warnings count as failures.
     show_code : bool, default False
@@ -288,8 +297,11 @@ def run_workspace(
                                   fix="create the workspace with 'aipo init' or copy the "
                                       "kit's templates into notebooks/")])
     chosen = select_phases(available, phases)
+    if jobs is None:
+        jobs = max(1, min(len(chosen), _cores()))
     if jobs < 1:
-        raise UsageError([Problem(f"--jobs must be at least 1, got {jobs}", path="--jobs")])
+        raise UsageError([Problem(f"--jobs must be at least 1, got {jobs}", path="--jobs",
+                                  fix="give 1 or more, or auto")])
     params = {"workspace": str(root), "strict": strict, **(parameters or {})}
 
     now = dt.datetime.now(dt.timezone.utc)
