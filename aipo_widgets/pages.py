@@ -45,6 +45,7 @@ import json
 import logging
 import os
 import random
+import re
 import stat
 import tempfile
 import urllib.parse
@@ -78,6 +79,19 @@ CSS = """
   border-bottom: 1px solid #ddd; vertical-align: top; }
 .aipo-page .aipo-table th { background: var(--jp-layout-color2, #f3f3f3); }
 .aipo-page .aipo-note { color: var(--jp-ui-font-color2, #555); font-size: 0.9em; }
+.aipo-page details.aipo-doc { margin: 0.3em 0; border: 1px solid #ddd; border-radius: 4px;
+  padding: 0.2em 0.8em; }
+.aipo-page details.aipo-doc > summary { cursor: pointer; font-weight: 600; }
+.aipo-page .aipo-doc-body { max-width: 60rem; }
+.aipo-page .aipo-doc-body h1 { font-size: 1.3em; }
+.aipo-page .aipo-doc-body h2 { font-size: 1.1em; border-bottom: none; }
+.aipo-page .aipo-doc-body h3 { font-size: 1em; }
+.aipo-page .aipo-doc-body table { border-collapse: collapse; font-size: 0.88em; }
+.aipo-page .aipo-doc-body th, .aipo-page .aipo-doc-body td { text-align: left; padding: 2px 6px;
+  border: 1px solid #ddd; vertical-align: top; }
+.aipo-page strong.gap { background: #ffe3d6; color: #8a2a00; padding: 0 0.25em;
+  border-radius: 3px; }
+.aipo-page .aipo-cite { border-bottom: 1px dotted currentColor; }
 </style>
 """
 
@@ -404,8 +418,9 @@ def _relative(text: str, root: Path) -> str:
 def fingerprint(folder: str | os.PathLike) -> str:
     """Return a short digest of what a workspace's page is built from, and of the date.
 
-    It changes when ``aipo.yaml``, the last run (``reports/latest``) or the ledger change
-    (size, modification time or the file itself), and at midnight.
+    It changes when ``aipo.yaml``, the last run (``reports/latest``), the ledger or the
+    documents (``reports/docs/docs.json``) change (size, modification time or the file
+    itself), and at midnight.
 
     Examples
     --------
@@ -421,7 +436,8 @@ def fingerprint(folder: str | os.PathLike) -> str:
     parts: list[Any] = [dt.date.today().isoformat()]
     reports = folder / "reports"
     for path in (folder / "aipo.yaml", reports / "latest" / "results.json",
-                 reports / "ledger.sqlite", reports / "ledger.sqlite-wal"):
+                 reports / "ledger.sqlite", reports / "ledger.sqlite-wal",
+                 reports / "docs" / "docs.json"):
         try:
             st = path.stat()
             parts.append((os.path.realpath(path), st.st_size, st.st_mtime_ns, st.st_ino))
@@ -481,6 +497,26 @@ def _verdict_of(run: dict | None) -> tuple[str, str, list[str]]:
     verdict = "fail" if failed or errors else run["verdict"]
     label = {"pass": "on track", "warn": "on track, with warnings", "fail": "blocked"}[verdict]
     return verdict, label, errors + failed
+
+
+# A link of the documents table opens its document (a collapsed block) and scrolls to it; a
+# plain fragment link would not open the block, and JupyterLab sends links to a new tab.
+_DOC_SCRIPT = """
+<script>
+if (!window.aipoDocs) {
+  window.aipoDocs = true;
+  document.addEventListener("click", (e) => {
+    const a = e.target.closest && e.target.closest("a.aipo-doc-link");
+    if (!a) return;
+    const doc = document.getElementById(a.getAttribute("href").slice(1));
+    if (!doc) return;
+    e.preventDefault(); e.stopPropagation();
+    doc.open = true;
+    doc.scrollIntoView({ block: "start" });
+  }, true);
+}
+</script>
+"""
 
 
 def _note(text: str) -> str:
@@ -678,7 +714,115 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
         return head + html_escape_table(rows)
 
     section("EU AI Act: tier and obligations", ai_act)
+    section("Documents", lambda: documents_html(root, run))
     return sections
+
+
+#: Links inside a document lead to files beside it (the executed notebooks of a run): on a page
+#: they become their text, with the file named in a tooltip, since the server shows no files.
+_FILE_LINK = re.compile(r'<a href="([^"#:][^":]*)">(.*?)</a>', re.S)
+
+
+def documents_html(folder: str | os.PathLike, run: dict | None = None) -> str:
+    """Return the page's Documents section: what ``aipo docs`` wrote, and each document.
+
+    The completeness table links each rendered document, shown further down in a collapsed
+    block (personal data masked, HTML escaped). Documents that cite another run than the last
+    one are flagged as out of date.
+
+    Parameters
+    ----------
+    folder : path
+        The workspace folder (documents in ``reports/docs/``, as ``aipo docs`` writes them).
+    run : dict, optional
+        The last run's ``results.json``.
+
+    Returns
+    -------
+    str
+        HTML.
+
+    Raises
+    ------
+    UsageError
+        When ``reports/docs/docs.json`` cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> documents_html(tempfile.mkdtemp())  # doctest: +ELLIPSIS
+    '<p class="aipo-note">No documents yet: ...aipo docs...</p>'
+    """
+    import posixpath
+
+    from aipo_widgets.pipeline.docs_render import markdown_body
+
+    docs_dir = Path(folder) / "reports" / "docs"
+    where = "reports/docs/docs.json"
+    if not (docs_dir / "docs.json").is_file():
+        return _note("No documents yet: <code>aipo docs</code> writes the technical "
+                     "documentation, model card, playbooks, checklists and impact report from "
+                     "the workspace and its last run, and they appear here.")
+    try:
+        manifest = json.loads((docs_dir / "docs.json").read_text(encoding="utf-8"))
+        documents = list(manifest["documents"])
+        sources = manifest.get("sources") or {
+            k: v for k, v in manifest.get("files", {}).items() if str(v).endswith(".md")}
+        gate = manifest.get("gate") or {}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError([Problem(f"{where} cannot be read: {exc}", file=where,
+                                  fix="run 'aipo docs' again")]) from None
+    cited = manifest.get("run_id")
+    cites = f"run <code>{shown(cited)}</code>" if cited else "no run"
+    commit = (f", workspace commit <code>{shown(str(manifest['commit'])[:12])}</code>"
+              if manifest.get("commit") else "")
+    share = f"{float(manifest.get('share') or 0):.0%}"
+    out = [f"<p>Written by <code>aipo docs</code> as of {shown(manifest.get('as_of'))}, citing "
+           f"{cites}{commit}. Completeness {badge(gate.get('verdict', 'warn'))} <b>{share}</b> "
+           "of the fields the applicable documents need (threshold "
+           f"{shown(gate.get('threshold', ''))}).</p>"]
+    if run is not None and cited != run.get("id"):
+        out.append(_note(f"Out of date: the documents cite {cites}, the last run is "
+                         f"<code>{shown(run.get('id'))}</code>. Run <code>aipo docs</code> "
+                         "again."))
+    rows, bodies = [], []
+    for d in documents:
+        name, title = str(d.get("name", "")), d.get("title", d.get("name", ""))
+        anchor = f"aipo-doc-{re.sub(r'[^A-Za-z0-9_-]', '-', name)}"
+        source = sources.get(name)
+        text = None
+        if d.get("rendered") and source:
+            try:
+                text = (docs_dir / Path(source).name).read_text(encoding="utf-8")
+            except OSError:
+                text = None
+        gaps = d.get("gaps") or []
+        rows.append({
+            "document": (f'<a class="aipo-doc-link" href="#{anchor}">{shown(title)}</a>'
+                         if text is not None else shown(title)),
+            "applies": "yes" if d.get("applies") else f"no: {d.get('reason', '')}",
+            "fields filled": f"{d.get('filled', 0)}/{d.get('total', 0)}" if d.get("rendered")
+            else "",
+            "share": f"{d.get('share', 0):.0%}" if d.get("rendered") else "",
+            "gaps": len(gaps) if d.get("rendered") else "",
+            "evidence cited": f"{d.get('evidence_cited', 0)}/{d.get('evidence_expected', 0)}"
+            if d.get("rendered") else "",
+        })
+        if d.get("rendered") and text is None:
+            rows[-1]["applies"] += f" (file {source or name} missing: run 'aipo docs' again)"
+        if text is None:
+            continue
+        body = markdown_body(_mask(text))
+        body = _FILE_LINK.sub(
+            lambda m: (f'<span class="aipo-cite" title="'
+                       f'{html.escape(posixpath.normpath("reports/docs/" + html.unescape(m[1])))}'
+                       f'">{m[2]}</span>'), body)
+        summary = (f"{shown(title)} &middot; {d.get('share', 0):.0%} complete"
+                   + (f" &middot; {len(gaps)} gap{'s' if len(gaps) != 1 else ''}" if gaps else ""))
+        bodies.append(f'<details class="aipo-doc" id="{anchor}"><summary>{summary}</summary>'
+                      f'<div class="aipo-doc-body">{body}</div></details>')
+    out.append(html_escape_table(rows, raw={"document"}))
+    return "".join(out) + "".join(bodies) + _DOC_SCRIPT
 
 
 @dataclass

@@ -431,8 +431,9 @@ def test_cli_docs_writes_the_documents_and_prints_the_table(tmp_path, capsys):
     out_dir = tmp_path / "html"
     assert main(["docs", str(ws_dir), "--format", "html", "--out", str(out_dir),
                  "--only", "ai_act_technical_documentation", "--only", "model_card"]) == 0
-    assert sorted(p.name for p in out_dir.iterdir()) == [
-        "ai_act_technical_documentation.html", "docs.json", "index.html", "model_card.html"]
+    assert sorted(p.name for p in out_dir.iterdir()) == [  # each with its Markdown source
+        "ai_act_technical_documentation.html", "ai_act_technical_documentation.md", "docs.json",
+        "index.html", "model_card.html", "model_card.md"]
     page = (out_dir / "model_card.html").read_text()
     assert "<style>" in page and "<script" not in page
 

@@ -74,16 +74,29 @@ def markdown_to_html(markdown: str, title: str) -> str:
         The page: inline style, no scripts, nothing loaded from elsewhere; HTML inside the
         Markdown is escaped, and gap markers are highlighted.
     """
-    import mistune
-
-    md = mistune.create_markdown(escape=True,
-                                 plugins=["table", "strikethrough", "task_lists"])
-    body = md(markdown)
-    body = body.replace("<strong>[gap: ", '<strong class="gap">[gap: ')
+    body = markdown_body(markdown)
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{html_lib.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
             f"<body>\n{body}\n</body>\n</html>\n")
+
+
+def markdown_body(markdown: str) -> str:
+    """Return a document's Markdown as an HTML fragment (what :func:`markdown_to_html` wraps).
+
+    HTML inside the Markdown is escaped; gap markers get ``class="gap"``.
+
+    Examples
+    --------
+    >>> print(markdown_body("Owner: <b>x</b> **[gap: product.owner]**"))
+    <p>Owner: &lt;b&gt;x&lt;/b&gt; <strong class="gap">[gap: product.owner]</strong></p>
+    <BLANKLINE>
+    """
+    import mistune
+
+    md = mistune.create_markdown(escape=True,
+                                 plugins=["table", "strikethrough", "task_lists"])
+    return md(markdown).replace("<strong>[gap: ", '<strong class="gap">[gap: ')
 
 
 def find_chromium() -> str | None:
@@ -200,7 +213,8 @@ def write_documents(docs: Any, out: str | os.PathLike, fmt: str = "md",
     Returns
     -------
     list of pathlib.Path
-        The files written, documents first.
+        The files written, documents first (each followed by its Markdown source, which is
+        written in every format); ``docs.json`` names both (``files``, ``sources``).
 
     Examples
     --------
@@ -210,7 +224,7 @@ def write_documents(docs: Any, out: str | os.PathLike, fmt: str = "md",
     >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"}})
     >>> docs = render_documents(ws, as_of=dt.date(2026, 11, 26), only=["model_card"])
     >>> [p.name for p in write_documents(docs, tempfile.mkdtemp(), "html")]
-    ['model_card.html', 'index.html', 'docs.json']
+    ['model_card.html', 'model_card.md', 'index.html', 'docs.json']
     """
     if fmt not in FORMATS:
         raise UsageError([Problem(f"unknown format {fmt!r}", path="--format",
@@ -220,10 +234,15 @@ def write_documents(docs: Any, out: str | os.PathLike, fmt: str = "md",
     written: list[Path] = []
     files: dict[str, str] = {}
     pages: list[tuple[Path, Path]] = []
+    sources: dict[str, str] = {}
     for d in docs.rendered:
+        # The Markdown is the source of every format, and what the status page shows: it is
+        # written whatever the format.
+        source = out / f"{d.name}.md"
+        source.write_text(d.markdown, encoding="utf-8")
+        sources[d.name] = source.name
         if fmt == "md":
-            path = out / f"{d.name}.md"
-            path.write_text(d.markdown, encoding="utf-8")
+            path = source
         else:
             page = out / f"{d.name}.html"
             page.write_text(markdown_to_html(d.markdown, f"{d.title}: {docs.product}"),
@@ -233,7 +252,7 @@ def write_documents(docs: Any, out: str | os.PathLike, fmt: str = "md",
                 path = out / f"{d.name}.pdf"
                 pages.append((page, path))
         files[d.name] = path.name
-        written.append(path)
+        written += [path] if path == source else [path, source]
     if pages:
         if find_chromium() is None:
             html_to_pdf(pages[0][0], pages[0][1])  # raises the clear error
@@ -255,6 +274,7 @@ def write_documents(docs: Any, out: str | os.PathLike, fmt: str = "md",
     manifest = docs.to_dict()
     manifest["format"] = fmt
     manifest["files"] = files
+    manifest["sources"] = sources
     (out / "docs.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     written.append(out / "docs.json")
     return written

@@ -58,6 +58,7 @@ SECTIONS = (
     "Rollout: stages and exit criteria",
     "Monitoring: drift, costs, alerts",
     "EU AI Act: tier and obligations",
+    "Documents",
 )
 
 
@@ -319,8 +320,9 @@ def visible_text(fragment: str) -> str:
 # the example workspaces, with a last run
 
 
-_RECIPE = "two runs in the ledger"  # change to rebuild the cache after changing run_examples
-_RUN_INPUTS = ("aipo_widgets", "templates")
+# change to rebuild the cache after changing run_examples
+_RECIPE = "two runs in the ledger; documents of the first example"
+_RUN_INPUTS = ("aipo_widgets", "templates", "playbooks")
 _NOT_RUN_INPUTS = ("pages.py", "serve.py", "static")
 
 
@@ -368,6 +370,9 @@ def run_examples(cache: Path, env: dict[str, str]) -> Path:
             raise RuntimeError(f"aipo run {name} exited {proc.returncode}: "
                                f"{out.decode(errors='replace')[-3000:]}")
     add_earlier_run(work / EXAMPLES[0])
+    # The first example's page lists its documents; the second has none (its note shows).
+    subprocess.run([*aipo, "docs", str(work / EXAMPLES[0]), "--format", "html"], env=env,
+                   check=True, capture_output=True)
     (work / "ok").write_text("")
     work.rename(done)
     return done

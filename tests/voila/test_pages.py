@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import urllib.parse
 from pathlib import Path
@@ -147,3 +149,45 @@ def test_status_sections_of_a_workspace_without_run(small_ws):
     assert titles == list(served.SECTIONS)
     header = sections[0][1]
     assert "Ticket summaries" in header and "no run yet" in header
+
+
+def test_documents_section_lists_links_and_flags_stale_documents(small_ws):
+    from aipo_widgets.docs import render_documents
+    from aipo_widgets.pipeline.docs_render import write_documents
+    from aipo_widgets.workspace import load
+
+    docs = render_documents(load(small_ws).workspace, as_of=dt.date(2026, 11, 26),
+                            only=["model_card", "kill_switch_and_fallback"])
+    write_documents(docs, small_ws / "reports" / "docs", "html")
+    html = pages.documents_html(small_ws, None)
+    assert '<a class="aipo-doc-link" href="#aipo-doc-model_card">Model card</a>' in html
+    assert '<details class="aipo-doc" id="aipo-doc-model_card">' in html
+    assert '<strong class="gap">[gap: ' in html  # gaps stand out, as in the HTML files
+    assert "Out of date" not in html  # no run: nothing to be out of date against
+    stale = pages.documents_html(small_ws, {"id": "20261201T000000Z-abcd"})
+    assert "Out of date" in stale and "20261201T000000Z-abcd" in stale
+    # A document whose file went missing is listed as missing, not shown blank.
+    (small_ws / "reports" / "docs" / "model_card.md").unlink()
+    missing = pages.documents_html(small_ws, None)
+    assert "aipo-doc-model_card" not in missing and "model_card.md missing" in missing
+    # A broken docs.json is this section's error, with the file and the fix.
+    (small_ws / "reports" / "docs" / "docs.json").write_text("{")
+    with pytest.raises(UsageError, match=r"reports/docs/docs\.json cannot be read"):
+        pages.documents_html(small_ws, None)
+
+
+def test_documents_section_masks_personal_data(small_ws):
+    docs_dir = small_ws / "reports" / "docs"
+    docs_dir.mkdir(parents=True)
+    (docs_dir / "model_card.md").write_text("# Card\n\nOwner: jana@example.com <script>x</script>"
+                                            "\n\n[run 1](../run-1/01_discovery.html)\n")
+    (docs_dir / "docs.json").write_text(json.dumps({
+        "as_of": "2026-11-26", "run_id": "run-1", "share": 0.5, "gate": {"verdict": "fail"},
+        "sources": {"model_card": "model_card.md"},
+        "documents": [{"name": "model_card", "title": "Model card", "applies": True,
+                       "rendered": True, "filled": 1, "total": 2, "share": 0.5, "gaps": []}]}))
+    html = pages.documents_html(small_ws, {"id": "run-1"})
+    assert "jana@example.com" not in html and "&lt;EMAIL&gt;" in html
+    assert "<script>x" not in html
+    assert ('<span class="aipo-cite" title="reports/run-1/01_discovery.html">run 1</span>'
+            in html)

@@ -41,6 +41,19 @@ def test_status_page_support_summaries(page, status_server):
     # No source code anywhere in the rendered page.
     text = page.content()
     assert "show_status" not in text and "from aipo_widgets" not in text
+    # The documents 'aipo docs' wrote: a completeness table whose links open each document.
+    card = page.locator("details#aipo-doc-model_card")
+    assert card.get_attribute("open") is None
+    page.locator("a.aipo-doc-link", has_text="Model card").click()
+    page.wait_for_function("document.querySelector('details#aipo-doc-model_card').open")
+    body = card.locator(".aipo-doc-body")
+    assert body.is_visible()
+    assert "2. Intended use" in body.inner_text()
+    # Citations name the executed notebook they come from; the server shows no files.
+    assert body.locator(".aipo-cite").count() > 0
+    assert body.locator("a[href]").count() == 0
+    assert page.locator(".aipo-page").get_by_text("Out of date").count() == 0
+    served.screenshot(page, "voila-status-documents")
 
 
 def test_status_page_predictive_maintenance(page, portfolio_server):
@@ -49,6 +62,7 @@ def test_status_page_predictive_maintenance(page, portfolio_server):
     product = page.locator(".aipo-page h1").first.inner_text()
     assert product and product != "Not found"
     _check_status_page(page, product, "voila-status-predictive-maintenance")
+    assert page.get_by_text("No documents yet").count() == 1  # no 'aipo docs' here
 
 
 def test_portfolio_rows_error_row_and_links(page, portfolio_server):
