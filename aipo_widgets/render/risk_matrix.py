@@ -167,9 +167,15 @@ def risk_matrix_svg(source: Any, *, which: str = "residual", category: str | Non
         rt = r[which]
         cells.setdefault((rt["likelihood"], rt["impact"]), []).append(r)
 
+    notes = []
+    if data["overdue"]:
+        notes.append(f"{len(data['overdue'])} review(s) overdue")
+    if data["flags"]:
+        notes.append(f"{len(data['flags'])} range-compression finding(s)")
     cw, ch = 98, 70
     left, top = 130, 40
-    width, height = left + 5 * cw + 16, top + 5 * ch + 82
+    legend_y = top + 5 * ch + 50  # the legend's line; the notes get a line of their own below
+    width, height = left + 5 * cw + 16, legend_y + (50 if notes else 32)
     heading = title or f"Risk matrix ({which})"
     shown = sum(len(v) for v in cells.values())
     doc = Svg(width, height, title=f"{heading}: {shown} risks")
@@ -212,17 +218,11 @@ def risk_matrix_svg(source: Any, *, which: str = "residual", category: str | Non
         counts[r[which]["band"]] = counts.get(r[which]["band"], 0) + 1
     lx = left
     for band in data["bands"]:
-        doc.rect(lx, height - 32, 14, 14, fill=BAND_COLOURS[band], stroke="#888")
-        doc.text(lx + 19, height - 21, f"{band} ({counts.get(band, 0)})", size=11)
+        doc.rect(lx, legend_y, 14, 14, fill=BAND_COLOURS[band], stroke="#888")
+        doc.text(lx + 19, legend_y + 11, f"{band} ({counts.get(band, 0)})", size=11)
         lx += 105
-    notes = []
-    if data["overdue"]:
-        notes.append(f"{len(data['overdue'])} review(s) overdue")
-    if data["flags"]:
-        notes.append(f"{len(data['flags'])} range-compression finding(s)")
     if notes:
-        doc.text(width - 8, height - 21, "; ".join(notes), size=10, anchor="end",
-                 fill="#a33c00")
+        doc.text(left, legend_y + 34, "; ".join(notes), size=11, fill="#a33c00")
     return doc.to_string()
 
 
