@@ -83,9 +83,9 @@ CSS = """
   padding: 0.2em 0.8em; }
 .aipo-page details.aipo-doc > summary { cursor: pointer; font-weight: 600; }
 .aipo-page .aipo-doc-body { max-width: 60rem; }
-.aipo-page .aipo-doc-body h1 { font-size: 1.3em; }
-.aipo-page .aipo-doc-body h2 { font-size: 1.1em; border-bottom: none; }
-.aipo-page .aipo-doc-body h3 { font-size: 1em; }
+.aipo-page .aipo-doc-body h3 { font-size: 1.3em; }
+.aipo-page .aipo-doc-body h4 { font-size: 1.1em; }
+.aipo-page .aipo-doc-body h5 { font-size: 1em; }
 .aipo-page .aipo-doc-body table { border-collapse: collapse; font-size: 0.88em; }
 .aipo-page .aipo-doc-body th, .aipo-page .aipo-doc-body td { text-align: left; padding: 2px 6px;
   border: 1px solid #ddd; vertical-align: top; }
@@ -813,6 +813,9 @@ def documents_html(folder: str | os.PathLike, run: dict | None = None) -> str:
         if text is None:
             continue
         body = markdown_body(_mask(text))
+        # The document sits under the page's h2: its h1 becomes an h3, and so on down.
+        body = re.sub(r"<(/?)h([1-6])\b",
+                      lambda m: f"<{m[1]}h{min(6, int(m[2]) + 2)}", body)
         body = _FILE_LINK.sub(
             lambda m: (f'<span class="aipo-cite" title="'
                        f'{html.escape(posixpath.normpath("reports/docs/" + html.unescape(m[1])))}'

@@ -163,6 +163,8 @@ def test_documents_section_lists_links_and_flags_stale_documents(small_ws):
     assert '<a class="aipo-doc-link" href="#aipo-doc-model_card">Model card</a>' in html
     assert '<details class="aipo-doc" id="aipo-doc-model_card">' in html
     assert '<strong class="gap">[gap: ' in html  # gaps stand out, as in the HTML files
+    # Under the page's h2 "Documents", a document's own headings start at h3.
+    assert "<h3>Model card: " in html and "<h1>" not in html and "<h2>" not in html
     assert "Out of date" not in html  # no run: nothing to be out of date against
     stale = pages.documents_html(small_ws, {"id": "20261201T000000Z-abcd"})
     assert "Out of date" in stale and "20261201T000000Z-abcd" in stale
