@@ -87,6 +87,10 @@ def test_report_opens_offline_in_chromium(status_report, browser):
         assert pictures.count() == 2
         for i in range(2):
             assert pictures.nth(i).bounding_box()["width"] > 200
+        # The documents open from their links in the file as on the served page.
+        page.locator("a.aipo-doc-link", has_text="Model card").click()
+        page.wait_for_function("document.querySelector('details#aipo-doc-model_card').open")
+        assert "2. Intended use" in page.locator("#aipo-doc-model_card").inner_text()
         assert [u for u in asked if not u.startswith(("file:", "data:"))] == []
         assert [u for u in rec.requests if not u.startswith(("file:", "data:"))] == []
         assert rec.console_errors() == []
