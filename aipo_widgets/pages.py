@@ -915,7 +915,7 @@ def _show_status(target: Path, label_root: Path, *, back: bool = False) -> None:
 
 
 _ROW_COLUMNS = ["product", "phase", "verdict", "failing gates", "AI Act tier", "top risk",
-                "expected NPV", "last run"]
+                "expected NPV", "documents", "last run"]
 
 
 def _row(folder: Path, root: Path) -> dict:
@@ -935,6 +935,7 @@ def _row(folder: Path, root: Path) -> dict:
             "last run": run["started"][:16].replace("T", " ") if run else "never",
         })
         row.update(_portfolio_figures(ws, run))
+        row["documents"] = _documents_share(folder)
     except AipoError as exc:
         row.update({"product": folder.name, "verdict": "error",
                     "label": _relative(str(exc.problems[0]), root)})
@@ -943,6 +944,17 @@ def _row(folder: Path, root: Path) -> dict:
         row.update({"product": folder.name, "verdict": "error",
                     "label": _relative(f"{type(exc).__name__}: {exc}", root)})
     return row
+
+
+def _documents_share(folder: Path) -> str:
+    """How complete the documents ``aipo docs`` last wrote are, as a portfolio cell."""
+    try:
+        manifest = json.loads((folder / "reports" / "docs" / "docs.json").read_text("utf-8"))
+        return f"{float(manifest['share']):.0%} complete"
+    except FileNotFoundError:
+        return "not written"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "unreadable: run 'aipo docs' again"
 
 
 def _portfolio_figures(ws: Any, run: dict | None) -> dict:

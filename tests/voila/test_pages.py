@@ -127,6 +127,16 @@ def test_portfolio_rows_are_cached_by_fingerprint(tmp_path, monkeypatch, small_t
     pages._ROWS.clear()
     pages.portfolio_rows(root)
     assert calls == ["two"]
+    # So is one whose documents were written again.
+    assert rows[0]["documents"] == "not written"
+    (root / "one" / "reports" / "docs").mkdir(parents=True)
+    (root / "one" / "reports" / "docs" / "docs.json").write_text('{"share": 0.5}')
+    calls.clear()
+    pages._ROWS.clear()
+    pages.portfolio_rows(root)
+    assert calls == ["one"]
+    monkeypatch.undo()
+    assert pages._row(root / "one", root)["documents"] == "50% complete"
 
 
 def test_cache_folder_of_someone_else_is_not_used(tmp_path, monkeypatch):

@@ -7,6 +7,8 @@ Screenshots of each page go to test-artifacts/.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import served
 
@@ -79,6 +81,9 @@ def test_portfolio_rows_error_row_and_links(page, portfolio_server):
     good = [t for t in texts if t is not broken]
     assert all("ERROR" not in t for t in good)
     assert any("Ticket summaries" in t for t in good)
+    # How complete each product's documents are ('aipo docs' ran for one of them).
+    assert any(re.search(r"\b\d+% complete\b", t) for t in good)
+    assert any("not written" in t for t in good)
     served.screenshot(page, "voila-portfolio")
     rec = page.recorder
     assert rec.console_errors() == [] and rec.foreign_requests() == []
