@@ -751,7 +751,7 @@ def documents_html(folder: str | os.PathLike, run: dict | None = None) -> str:
     --------
     >>> import tempfile
     >>> documents_html(tempfile.mkdtemp())  # doctest: +ELLIPSIS
-    '<p class="aipo-note">No documents yet: ...aipo docs...</p>'
+    '<p class="aipo-note">No documents yet in reports/docs/: ...aipo docs...</p>'
     """
     import posixpath
 
@@ -760,9 +760,9 @@ def documents_html(folder: str | os.PathLike, run: dict | None = None) -> str:
     docs_dir = Path(folder) / "reports" / "docs"
     where = "reports/docs/docs.json"
     if not (docs_dir / "docs.json").is_file():
-        return _note("No documents yet: <code>aipo docs</code> writes the technical "
-                     "documentation, model card, playbooks, checklists and impact report from "
-                     "the workspace and its last run, and they appear here.")
+        return _note("No documents yet in reports/docs/: <code>aipo docs</code> writes the "
+                     "technical documentation, model card, playbooks, checklists and impact "
+                     "report there from the workspace and its last run, and they appear here.")
     try:
         manifest = json.loads((docs_dir / "docs.json").read_text(encoding="utf-8"))
         documents = list(manifest["documents"])
