@@ -22,6 +22,9 @@ from aipo_widgets.errors import AipoError, Problem, UsageError
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+# What a shell reports for a command stopped by SIGPIPE (128 + 13): the output was cut short,
+# which none of the other exit codes means (1 would read as "a gate failed" for aipo run).
+EXIT_BROKEN_PIPE = 141
 
 
 class _Parser(argparse.ArgumentParser):
@@ -373,7 +376,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 for an error a person can fix (printed without a traceback).
+        0 on success, 2 for an error a person can fix (printed without a traceback), 141
+        (as for SIGPIPE) when the reader of stdout stopped reading early.
     """
     parser = build_parser()
     try:
@@ -384,7 +388,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.func(args)
+        code = args.func(args)
+        # Flushed here, so a reader that left early (`aipo schema | head`) is noticed below
+        # rather than at interpreter exit, where it would print a traceback.
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:  # before OSError, of which it is one
+        return _reader_left()
     except AipoError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -399,8 +409,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:  # e.g. `aipo schema | head`
-        return EXIT_OK
+
+
+def _reader_left() -> int:
+    """Exit quietly when whoever read stdout has stopped reading (``aipo schema | head``).
+
+    Python's documented way (the note on SIGPIPE in the ``signal`` module): point stdout at
+    devnull, so the interpreter's final flush of what is still buffered fails no more.
+    """
+    import contextlib
+    import os
+
+    # (OSError, ValueError): a stdout without a file descriptor has nothing left to flush.
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -159,3 +159,16 @@ def test_unknown_command_and_missing_argument_exit_2() -> None:
         assert proc.returncode == 2
         assert_no_traceback(proc)
         assert "--help" in proc.stderr
+
+
+def test_reader_leaving_early_is_not_an_error() -> None:
+    # `aipo schema | head`: the read end of the pipe is closed before aipo writes to it.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run([*AIPO, "schema"], stdout=write_end, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert proc.stderr == ""  # neither "error: Broken pipe" nor a traceback
+    assert proc.returncode == 141  # what a shell reports for SIGPIPE, as `yes | head` does
