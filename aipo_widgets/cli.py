@@ -151,7 +151,12 @@ def _jobs(text: str) -> int | None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from aipo_widgets.pipeline.runner import main_progress, parse_parameters, run_workspace
+    from aipo_widgets.pipeline.runner import (
+        gate_line,
+        main_progress,
+        parse_parameters,
+        run_workspace,
+    )
 
     params = parse_parameters(args.param or [])
     run = run_workspace(args.dir, phases=args.phase or (), parameters=params, jobs=args.jobs,
@@ -160,17 +165,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
     reports = Path(run.folder) / "reports" / run.id
     print(f"{run.verdict.upper()}: run {run.id} -> {reports} (exit {run.exit_code})")
     for g in run.failed_gates:
-        print(f"  {g['verdict'].upper()} {g['phase']}: {g['name']} (figure {g.get('figure')}, "
-              f"threshold {g.get('threshold')})")
+        print(f"  {g['verdict'].upper()} {g['phase']}: {gate_line(g)}")
     for ph in run.phases:
         if ph.status == "error":
-            print(f"  ERROR {ph.phase}: {ph.error} (see {reports / ph.notebook})")
+            print(f"  ERROR {ph.phase}: {_raised(ph.error, ph.error_cell, reports / ph.notebook)}")
     return run.exit_code
+
+
+def _raised(error: str, cell: int | None, notebook: Path) -> str:
+    """Say what a phase notebook raised, in which cell, and where the executed copy is."""
+    where = f"in cell [{cell}] " if cell is not None else ""
+    return f"{error} ({where}see {notebook})"
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
     from aipo_widgets.pipeline.ledger import Ledger
-    from aipo_widgets.pipeline.runner import latest_run
+    from aipo_widgets.pipeline.runner import gate_line, latest_run
     from aipo_widgets.workspace import resolve
 
     folder = resolve(args.dir).parent
@@ -205,12 +215,14 @@ def _cmd_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"Run {run['id']} ({run['started'][:19]}): {run['verdict'].upper()}, "
           f"exit {run['exit_code']}")
+    reports = folder / "reports" / run["id"]
     for ph in run["phases"]:
         state = "ERROR" if ph["status"] == "error" else ph["verdict"].upper()
         print(f"  {ph['phase']}: {state} ({ph['seconds']} s)")
+        if ph["status"] == "error":
+            print(f"    {_raised(ph['error'], ph.get('error_cell'), reports / ph['notebook'])}")
         for g in ph["gates"]:
-            print(f"    [{g['verdict'].upper():4}] {g['name']}: {g.get('figure')}"
-                  + (f" (threshold {g['threshold']})" if g.get("threshold") is not None else ""))
+            print(f"    [{g['verdict'].upper():4}] {gate_line(g)}")
     return EXIT_OK
 
 

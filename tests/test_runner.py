@@ -31,8 +31,12 @@ ws = load(workspace).workspace
 if raise_error:
     raise RuntimeError("boom in {phase}")
 n_risks = len(ws.risks)
-record("{phase}", [Gate("risks registered", "fail" if fail_gate else "pass", figure=n_risks,
-                        threshold=">= 1")], {{"n_risks": n_risks}})
+gates = [Gate("risks registered", "fail" if fail_gate else "pass", figure=n_risks,
+              threshold=">= 1")]
+if fail_gate:  # a gate without figure or threshold, whose detail says what to fix
+    gates.append(Gate("data source tickets readable", "fail",
+                      detail="data/ticket.csv does not exist (check data_map.sources location)"))
+record("{phase}", gates, {{"n_risks": n_risks}})
 """
 
 
@@ -90,10 +94,22 @@ def test_failing_gate_exits_1_and_names_it(ws_with_phases: Path) -> None:
                            "--phase", "discovery", "-p", "fail_gate=true"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1, proc.stderr
-    assert "FAIL discovery: risks registered" in proc.stdout
+    assert "FAIL discovery: risks registered (figure 2, threshold >= 1)" in proc.stdout
+    # why the gate failed, not "(figure None, threshold None)"
+    assert ("FAIL discovery: data source tickets readable: data/ticket.csv does not exist "
+            "(check data_map.sources location)") in proc.stdout
+    assert "None" not in proc.stdout
     assert "discovery" in proc.stderr and "s " in proc.stderr  # progress with elapsed time
     summary = (ws_with_phases / "reports" / "latest" / "summary.md").read_text()
-    assert "**risks registered**" in summary
+    assert "risks registered (figure 2, threshold >= 1)" in summary
+    assert "data source tickets readable: data/ticket.csv does not exist" in summary
+    assert "n/a" not in summary
+    proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "status",
+                           str(ws_with_phases)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert ("[FAIL] data source tickets readable: data/ticket.csv does not exist "
+            "(check data_map.sources location)") in proc.stdout
+    assert "None" not in proc.stdout
 
 
 @pytest.mark.slow
@@ -112,6 +128,13 @@ def test_raising_notebook_exits_3_and_other_phases_run(ws_with_phases: Path) -> 
     assert any(o.get("output_type") == "error" for c in kept.cells for o in c.get("outputs", []))
     summary = (ws_with_phases / "reports" / run.id / "summary.md").read_text()
     assert "Notebooks that raised" in summary and "cell [" in summary
+    proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "status",
+                           str(ws_with_phases)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    # not just ERROR: what was raised, in which cell, and where the executed notebook is
+    line = next(ln for ln in proc.stdout.splitlines() if "boom" in ln)
+    assert "RuntimeError: boom in discovery (in cell [" in line
+    assert str(ws_with_phases / "reports" / run.id / "01_discovery.ipynb") in line
 
 
 @pytest.mark.slow
@@ -130,7 +153,8 @@ def test_ledger_grows_and_status_trend_reads_it(ws_with_phases: Path) -> None:
     assert proc.returncode == 2 and "did you mean 'n_risks'" in proc.stderr
     proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "status",
                            str(ws_with_phases)], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0 and "[PASS] risks registered: 2" in proc.stdout
+    assert proc.returncode == 0
+    assert "[PASS] risks registered (figure 2, threshold >= 1)" in proc.stdout
 
 
 def test_broken_workspace_runs_nothing(ws_with_phases: Path) -> None:

@@ -397,9 +397,7 @@ def summary_markdown(run: RunResult) -> str:
     if failed:
         lines += ["## Gates that failed" + (" or warned (strict)" if run.strict else ""), ""]
         for g in failed:
-            lines.append(f"- {g['phase']}: **{g['name']}** — {g['verdict']}: figure "
-                         f"{_fmt(g.get('figure'))}, threshold {_fmt(g.get('threshold'))}"
-                         + (f". {g['detail']}" if g.get("detail") else ""))
+            lines.append(f"- {g['phase']}, {g['verdict']}: {gate_line(g)}")
         lines.append("")
     lines += ["## Phases", "", "| phase | verdict | gates | seconds | report |",
               "| --- | --- | --- | --- | --- |"]
@@ -407,6 +405,27 @@ def summary_markdown(run: RunResult) -> str:
         mark = "error" if p.status == "error" else p.verdict
         lines.append(f"| {p.phase} | {mark} | {len(p.gates)} | {p.seconds} | {p.html} |")
     return "\n".join(lines) + "\n"
+
+
+def gate_line(gate: dict) -> str:
+    """Return a gate as one line for people: its name, figure and threshold, and why.
+
+    The figure and threshold are left out when the gate has none (a file that could not be
+    read has no figure), and the detail, which says what to fix, comes last.
+
+    Examples
+    --------
+    >>> gate_line({"name": "recall", "verdict": "fail", "figure": 0.8123, "threshold": ">= 0.85",
+    ...            "detail": "3 of 16 missed"})
+    'recall (figure 0.8123, threshold >= 0.85): 3 of 16 missed'
+    >>> gate_line({"name": "data source tickets readable", "verdict": "fail", "figure": None,
+    ...            "threshold": None, "detail": "data/ticket.csv does not exist"})
+    'data source tickets readable: data/ticket.csv does not exist'
+    """
+    measured = [f"{label} {_fmt(gate.get(label))}" for label in ("figure", "threshold")
+                if gate.get(label) is not None]
+    text = gate["name"] + (f" ({', '.join(measured)})" if measured else "")
+    return text + (f": {gate['detail']}" if gate.get("detail") else "")
 
 
 def _fmt(value: Any) -> str:
