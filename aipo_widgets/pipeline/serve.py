@@ -46,8 +46,12 @@ PAGE_EXTENSIONS = [
     "@voila-dashboards/widgets-manager8",
 ]
 
-#: The browser may load and connect to this server only. Voila's template links an icon font
-#: from a CDN, and anywidget loads widget code from ``blob:`` URLs; nothing else leaves.
+#: The Voila template of the pages (``voila_apps/jupyter/voila/templates/aipo``): Voila's lab
+#: template without the style sheets it links from a CDN.
+TEMPLATE = "aipo"
+
+#: The browser may load and connect to this server only (anywidget loads widget code from
+#: ``blob:`` URLs); should anything still link another machine, the browser refuses it.
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
@@ -197,6 +201,8 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         f"--pool_size={pool_size}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={cull_interval_seconds}",
+        # Voila's lab template without its CDN links (voila_apps/jupyter/voila/templates/aipo).
+        f"--VoilaConfiguration.template={TEMPLATE}",
         *(f"--VoilaConfiguration.extension_allowlist={name}" for name in PAGE_EXTENSIONS),
         "--Voila.tornado_settings=" + json.dumps(
             {"headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -209,6 +215,9 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
     env["PYTHONWARNINGS"] = ",".join(
         w for w in (env.get("PYTHONWARNINGS"), "ignore::DeprecationWarning:traitlets.traitlets")
         if w)
+    # Where Voila finds the kit's page template; the other Jupyter folders stay searched.
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(resource_dir("voila_apps") / "jupyter"), env.get("JUPYTER_PATH")) if p)
     env["AIPO_PAGE"] = page
     env["AIPO_SERVE_ROOT"] = str(root)
     # Portfolio rows are kept here between visits (each visit has a kernel of its own). A new,

@@ -44,11 +44,6 @@ SERVER_START_S = 90
 PAGE_MS = 60_000
 ROUND_TRIP_S = 10
 
-# The one kind of request a page may make to another machine: Voila's lab template links the
-# FontAwesome style sheets (the icon font) from a CDN. Everything else must stay on 127.0.0.1.
-ICON_FONT = re.compile(r"https://cdn\.jsdelivr\.net/npm/(@fortawesome/fontawesome-free|"
-                       r"font-awesome)@[^/]+/css/[\w.-]+\.css")
-
 SECTIONS = (
     "Gates of the last run",
     "Metric tree: baseline, target, progress",
@@ -450,24 +445,20 @@ class Recorder:
         page.on("requestfailed", lambda r: self.failed.append(r.url))
 
     def foreign_requests(self) -> list[str]:
-        """Requests that left 127.0.0.1, except the icon font."""
+        """Requests that left 127.0.0.1 (there must be none)."""
         out = []
         for url in self.requests:
             if url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:",
                                "about:")):
                 continue
-            if ICON_FONT.fullmatch(url):
-                continue
             out.append(url)
         return out
 
     def console_errors(self) -> list[str]:
-        """Console errors, except the icon font that could not be fetched (no network)."""
+        """Console errors of the page (there must be none)."""
         out = []
         for kind, text, where in self.console:
             if kind != "error":
-                continue
-            if ICON_FONT.match(where) or ICON_FONT.search(text):
                 continue
             if "/voila/api/shutdown/" in where and "403" in text:
                 # Voila 0.5.13's page asks to shut its kernel down when it is left, with a

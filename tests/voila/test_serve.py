@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -40,6 +41,9 @@ def test_status_page_served_with_content_and_without_sources(status_server):
     for code in ("show_status", "from aipo_widgets", "import "):
         assert code not in body, code
     assert headers.get("Cache-Control", "").startswith("no-cache")
+    # Nothing on the page is fetched from another machine: Voila's lab template links its
+    # icon font's style sheets from a CDN, the kit's page template drops them.
+    assert not re.search(r"""<(?:link|script)\b[^>]*(?:href|src)=["']?(?:https?:)?//""", body)
 
 
 def test_page_settings_are_the_locked_down_ones(status_server):
