@@ -52,6 +52,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import json
 import os
 import re
 import typing
@@ -247,6 +248,9 @@ class DocumentSet:
         The workspace's git commit, where there is one.
     threshold : float
         ``settings.documentation_completeness_min``.
+    workspace_digest : str or None
+        SHA-256 of the ``aipo.yaml`` the documents were rendered from (when rendered from a
+        folder), so that a reader can tell whether the workspace changed since.
     """
 
     documents: list[Document]
@@ -255,6 +259,7 @@ class DocumentSet:
     run_id: str | None
     commit: str | None
     threshold: float
+    workspace_digest: str | None = None
 
     def __getitem__(self, name: str) -> Document:
         for d in self.documents:
@@ -336,7 +341,8 @@ class DocumentSet:
         filled, total = self.completeness()
         return {
             "product": self.product, "as_of": self.as_of.isoformat(), "run_id": self.run_id,
-            "commit": self.commit, "threshold": self.threshold, "filled": filled,
+            "commit": self.commit, "workspace_digest": self.workspace_digest,
+            "threshold": self.threshold, "filled": filled,
             "total": total, "share": self.share, "gate": self.gate().to_dict(),
             "documents": [d.to_dict() for d in self.documents],
         }
@@ -609,7 +615,7 @@ class _Evidence:
         phase = self._data.get("phase", "")
         label = (f"gate “{_md_escape(self._data['name'])}”" if self.kind == "gate"
                  else f"figure `{self._data['name']}`")
-        text = f"run {self._run.id} · {phase} · {label}"
+        text = f"run {self._data.get('run_id') or self._run.id} · {phase} · {label}"
         link = self._run.link(phase)
         return f"[{text}]({link})" if link else f"[{text}]"
 
@@ -656,6 +662,11 @@ class _Run:
         """Return the run's phases."""
         return list(self._data.get("phases", []))
 
+    def borrowed(self) -> list[tuple[str, str]]:
+        """Return (phase, run id) of the phases taken from earlier runs (see load_evidence)."""
+        return [(ph.get("phase", ""), ph["run_id"]) for ph in self._data.get("phases", [])
+                if ph.get("run_id")]
+
     def link(self, phase: str) -> str:
         """Return a link to the executed notebook's HTML of a phase ("" when unknown)."""
         return self._links.get(phase, "")
@@ -665,7 +676,8 @@ class _Run:
         for ph in self._data.get("phases", []):
             if phase is None or ph.get("phase") == phase:
                 for g in ph.get("gates", []):
-                    out.append({**g, "phase": g.get("phase") or ph.get("phase")})
+                    out.append({**g, "phase": g.get("phase") or ph.get("phase"),
+                                "run_id": ph.get("run_id")})
         return out
 
     def _missing(self, what: str, phase: str | None) -> Gap:
@@ -730,7 +742,8 @@ class _Run:
             if name in figures and figures[name] is not None:
                 self._fields.hit(f"run: {phase or 'any phase'} · figure {name}", "run")
                 return _Evidence("figure", {"name": name, "value": figures[name],
-                                            "phase": ph.get("phase")}, self)
+                                            "phase": ph.get("phase"),
+                                            "run_id": ph.get("run_id")}, self)
         return GapMarker(self._missing(f"figure {name}", phase))
 
     def has_figure(self, name: str, phase: str | None = None) -> bool:
@@ -1062,7 +1075,12 @@ def _make_environment(dirs: tuple[str, ...]):
 
 
 def load_evidence(folder: str | os.PathLike) -> tuple[dict | None, dict[str, list]]:
-    """Return the last run's ``results.json`` and, per figure of it, its trend in the ledger.
+    """Return the evidence of the runs' ``results.json`` and, per figure, its trend in the ledger.
+
+    The evidence is the last run; a phase that run left out (``aipo run --phase ...``) or that
+    raised in it comes from the newest earlier run where it ran to the end, marked with that
+    run's id (``run_id`` on the phase), so that a partial run does not empty the documents and
+    every citation still names the run its figure comes from.
 
     Parameters
     ----------
@@ -1072,7 +1090,8 @@ def load_evidence(folder: str | os.PathLike) -> tuple[dict | None, dict[str, lis
     Returns
     -------
     run, trends
-        The last run (None when there is none) and ``{figure: [(run_id, started, phase,
+        The evidence (None when there is no run; ``id`` is the last run's, ``merged_from`` the
+        earlier runs it borrowed phases from) and ``{figure: [(run_id, started, phase,
         value), ...]}`` from ``reports/ledger.sqlite`` (empty without a ledger).
 
     Examples
@@ -1087,6 +1106,8 @@ def load_evidence(folder: str | os.PathLike) -> tuple[dict | None, dict[str, lis
 
     folder = Path(folder)
     run = latest_run(folder)
+    if run is not None:
+        run = _with_earlier_phases(folder / "reports", run)
     trends: dict[str, list] = {}
     db = folder / "reports" / "ledger.sqlite"
     if run is not None and db.exists():
@@ -1097,6 +1118,33 @@ def load_evidence(folder: str | os.PathLike) -> tuple[dict | None, dict[str, lis
                 for name in ph.get("figures") or {}:
                     trends.setdefault(name, ledger.trend(name))
     return run, trends
+
+
+def _with_earlier_phases(reports: Path, run: dict) -> dict:
+    """Fill the phases a run left out or that raised in it from the newest earlier runs."""
+    done = {ph.get("phase") for ph in run.get("phases", []) if ph.get("status") != "error"}
+    phases = [ph for ph in run.get("phases", []) if ph.get("phase") in done]
+    borrowed: list[str] = []
+    # Run ids start with their UTC start time, so the names sort oldest first.
+    for results in sorted(reports.glob("*/results.json"), reverse=True):
+        if results.parent.name == run.get("id") or results.parent.is_symlink():
+            continue
+        try:
+            earlier = json.loads(results.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a broken earlier run is no evidence
+        if str(earlier.get("started", "")) > str(run.get("started", "")):
+            continue
+        for ph in earlier.get("phases", []):
+            if ph.get("phase") not in done and ph.get("status") != "error":
+                phases.append({**ph, "run_id": earlier.get("id")})
+                done.add(ph.get("phase"))
+                if earlier.get("id") not in borrowed:
+                    borrowed.append(earlier.get("id"))
+    if not borrowed:
+        return run
+    phases.sort(key=lambda ph: str(ph.get("notebook") or ph.get("phase")))
+    return {**run, "phases": phases, "merged_from": borrowed}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1260,7 +1308,8 @@ def render_documents(
             "id"]
         for ph in run.get("phases", []):
             if ph.get("html"):
-                target = reports / ph["html"]
+                # A phase borrowed from an earlier run links into that run's folder.
+                target = reports.parent / (ph.get("run_id") or run["id"]) / ph["html"]
                 if links_from is not None and root is not None:
                     rel = os.path.relpath(target, Path(links_from))
                 elif root is not None:
@@ -1351,13 +1400,17 @@ def render_folder(folder: str | os.PathLike, *, as_of: dt.date | None = None,
     >>> docs.run_id, "ai_act_technical_documentation" in [d.name for d in docs.rendered]
     (None, False)
     """
+    import hashlib
+
     from aipo_widgets.workspace import load
 
     wf = load(folder)
     root = wf.folder
     run, trends = load_evidence(root)
-    return render_documents(wf.workspace, folder=root, run=run, trends=trends, as_of=as_of,
+    docs = render_documents(wf.workspace, folder=root, run=run, trends=trends, as_of=as_of,
                             only=only, commit=_git_commit(root), links_from=links_from)
+    docs.workspace_digest = hashlib.sha256(wf.path.read_bytes()).hexdigest()
+    return docs
 
 
 def documentation_gate(ws: Any, folder: str | os.PathLike, *,

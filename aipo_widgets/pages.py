@@ -723,12 +723,19 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
 _FILE_LINK = re.compile(r'<a href="([^"#:][^":]*)">(.*?)</a>', re.S)
 
 
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def documents_html(folder: str | os.PathLike, run: dict | None = None) -> str:
     """Return the page's Documents section: what ``aipo docs`` wrote, and each document.
 
     The completeness table links each rendered document, shown further down in a collapsed
     block (personal data masked, HTML escaped). Documents that cite another run than the last
-    one are flagged as out of date.
+    one, or were written from another ``aipo.yaml`` than today's, are flagged as out of date.
 
     Parameters
     ----------
@@ -781,10 +788,14 @@ def documents_html(folder: str | os.PathLike, run: dict | None = None) -> str:
            f"{cites}{commit}. Completeness {badge(gate.get('verdict', 'warn'))} <b>{share}</b> "
            "of the fields the applicable documents need (threshold "
            f"{shown(gate.get('threshold', ''))}).</p>"]
+    stale = []
     if run is not None and cited != run.get("id"):
-        out.append(_note(f"Out of date: the documents cite {cites}, the last run is "
-                         f"<code>{shown(run.get('id'))}</code>. Run <code>aipo docs</code> "
-                         "again."))
+        stale.append(f"they cite {cites}, the last run is <code>{shown(run.get('id'))}</code>")
+    digest = manifest.get("workspace_digest")
+    if digest and digest != _digest(Path(folder) / "aipo.yaml"):
+        stale.append("aipo.yaml changed since they were written")
+    if stale:
+        out.append(_note(f"Out of date: {'; '.join(stale)}. Run <code>aipo docs</code> again."))
     rows, bodies = [], []
     for d in documents:
         name, title = str(d.get("name", "")), d.get("title", d.get("name", ""))

@@ -173,6 +173,38 @@ def test_links_are_relative_to_the_output_folder(tmp_path):
     assert f"(../{SYNTHETIC_RUN['id']}/02_experiments.html)" in docs["model_card"].markdown
 
 
+def test_a_partial_run_borrows_the_phases_it_left_out_from_earlier_runs(tmp_path):
+    """`aipo run --phase rollout` must not empty the documents of the experiments' evidence."""
+    from aipo_widgets.docs import load_evidence
+
+    reports = tmp_path / "reports"
+    full = SYNTHETIC_RUN
+    partial = {**full, "id": "20261127T080000Z-ef01", "started": "2026-11-27T08:00:00+00:00",
+               "phases": [full["phases"][1]]}  # rollout only
+    raised = {**full, "id": "20261128T080000Z-2345", "started": "2026-11-28T08:00:00+00:00",
+              "phases": [{**full["phases"][0], "status": "error", "gates": []}]}
+    for run in (full, partial, raised):
+        (reports / run["id"]).mkdir(parents=True)
+        (reports / run["id"] / "results.json").write_text(json.dumps(run))
+    (reports / "latest").symlink_to(raised["id"])
+    run, _ = load_evidence(tmp_path)
+    assert run["id"] == raised["id"]
+    assert run["merged_from"] == [partial["id"], full["id"]]
+    # Experiments raised in the last run: they come from the full run, rollout from the partial.
+    assert [(ph["phase"], ph.get("run_id")) for ph in run["phases"]] == [
+        ("experiments", full["id"]), ("rollout", partial["id"])]
+    docs = render_documents(example("support-summaries"), folder=tmp_path, run=run,
+                            as_of=AS_OF, only=["model_card"], links_from=reports / "docs")
+    card = docs["model_card"].markdown
+    rid = full["id"]
+    assert f"[run {rid} · experiments · gate “gold set size”](../{rid}/02_experiments.html)" in card
+    assert f"experiments from `{rid}`" in card  # the header says which phases are borrowed
+    # Nothing to borrow: the run is returned as it is.
+    (reports / "latest").unlink()
+    (reports / "latest").symlink_to(full["id"])
+    assert load_evidence(tmp_path)[0] == full
+
+
 def test_technical_documentation_has_every_annex_iv_heading():
     ws = example("predictive-maintenance")
     docs = render_documents(ws, as_of=AS_OF, only=["ai_act_technical_documentation"])

@@ -412,8 +412,12 @@ def test_prepared_page_is_rebuilt_when_the_workspace_changed(pii_server):
     status, body, _ = pii_server.fetch()
     assert status == 200
     assert pii_server.log_text().count("Using pre-heated kernel") == used + 1  # that kernel
-    shown = served.visible_text(served.outputs_html(body))
-    assert "Renamed after preparing" in shown and "Ticket summaries" not in shown
+    shown = served.outputs_html(body)
+    page, documents = shown.split("<h2>Documents</h2>")
+    assert "Renamed after preparing" in page and "Ticket summaries" not in page
+    # The documents were written from the old aipo.yaml: they say so.
+    assert "Ticket summaries" in documents
+    assert "aipo.yaml changed since they were written" in documents
 
 
 def test_request_info_of_a_visitor_is_not_kept_for_others(pii_server):

@@ -203,3 +203,15 @@ def test_documents_section_masks_personal_data(small_ws):
     assert "<script>x" not in html
     assert ('<span class="aipo-cite" title="reports/run-1/01_discovery.html">run 1</span>'
             in html)
+
+
+def test_documents_written_from_another_aipo_yaml_are_flagged(small_ws):
+    from aipo_widgets.docs import render_folder
+    from aipo_widgets.pipeline.docs_render import write_documents
+
+    docs = render_folder(small_ws, as_of=dt.date(2026, 11, 26), only=["model_card"])
+    write_documents(docs, small_ws / "reports" / "docs", "md")
+    assert "Out of date" not in pages.documents_html(small_ws, None)
+    yaml = small_ws / "aipo.yaml"
+    yaml.write_text(yaml.read_text() + "\n# a comment changes the file\n")
+    assert "aipo.yaml changed since they were written" in pages.documents_html(small_ws, None)
