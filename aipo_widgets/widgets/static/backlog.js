@@ -38,7 +38,7 @@ function render({ model, el }) {
     rev: 0,
   };
   /** @returns {BacklogView} */
-  const view = () => model.get("view") || { columns: { id: [] }, factor_columns: [], factors: {} };
+  const view = () => model.get("view");
   const editable = () => !model.get("read_only");
 
   // -- toolbar -------------------------------------------------------------------------------
@@ -335,6 +335,8 @@ function render({ model, el }) {
   };
 
   const draw = timed(ui.root, () => {
+    // {} until Python's first computation succeeds; meanwhile the frame shows its error.
+    if (!view().columns) return;
     const active = /** @type {HTMLElement|null} */ (document.activeElement);
     const key = st.follow || (active && ui.root.contains(active) ? active.dataset.focusKey : undefined);
     drawToolbar();

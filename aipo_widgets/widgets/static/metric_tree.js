@@ -42,7 +42,7 @@ function render({ model, el }) {
     rev: 0,
   };
   /** @returns {TreeView} */
-  const view = () => model.get("view") || { nodes: [] };
+  const view = () => model.get("view");
   const editable = () => !model.get("read_only");
 
   const whatifBtn = h("button", { class: "aipo-btn", "aria-pressed": "false",
@@ -59,7 +59,7 @@ function render({ model, el }) {
     h("button", { class: "aipo-btn", onclick: () => { st.collapsed.clear(); draw(); } },
       "Expand all"),
     h("button", { class: "aipo-btn", onclick: () => {
-      for (const n of view().nodes) if (n.has_children && n.depth > 0) st.collapsed.add(n.id);
+      for (const n of view().nodes || []) if (n.has_children && n.depth > 0) st.collapsed.add(n.id);
       draw();
     } }, "Collapse all"),
     whatifBtn, resetBtn);
@@ -372,6 +372,8 @@ function render({ model, el }) {
   };
 
   const draw = timed(ui.root, () => {
+    // {} until Python's first computation succeeds; meanwhile the frame shows its error.
+    if (!view().nodes) return;
     const active = /** @type {HTMLElement|null} */ (document.activeElement);
     const key = active && ui.root.contains(active) ? active.dataset.focusKey : undefined;
     drawToolbar();

@@ -302,6 +302,8 @@ function render({ model, el }) {
   };
 
   const draw = timed(ui.root, () => {
+    // {} until Python's first computation succeeds; meanwhile the frame shows its error.
+    if (!view().band_map) return;
     const active = /** @type {HTMLElement|null} */ (document.activeElement);
     const key = active && ui.root.contains(active) ? active.dataset.focusKey : undefined;
     drawToolbar();
