@@ -7,12 +7,21 @@
 // Nothing here is trusted by Python: read-only is enforced in the kernel.
 
 /**
- * The part of the anywidget model the modules use.
- * @typedef {Object} Model
- * @property {(name: string) => any} get
- * @property {(event: string, cb: (...args: any[]) => void) => void} on
- * @property {(event: string, cb: (...args: any[]) => void) => void} off
- * @property {(content: any) => void} send
+ * The traits every AIPO widget syncs (aipo_widgets/widgets/_base.py: AipoWidget). `view` is
+ * the widget's own plain data, typed by each module where it reads it; it is {} until Python's
+ * first computation of it succeeds, so a module draws nothing until its keys are there.
+ * @typedef {{view: any, read_only: boolean, dirty: boolean, status: string,
+ *   status_kind: string, error: string, title: string, which?: "residual"|"inherent"}} WidgetState
+ */
+
+/**
+ * anywidget's model (get/set/save_changes/on/off/send) over the synced traits.
+ * @typedef {import("@anywidget/types").AnyModel<WidgetState>} Model
+ */
+
+/**
+ * What each widget's module exports (anywidget's `initialize` and `render` hooks).
+ * @typedef {import("@anywidget/types").AnyWidget<WidgetState>} Widget
  */
 
 /**
@@ -22,11 +31,12 @@
 
 /**
  * Create an element.
- * @param {string} tag
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
  * @param {Record<string, any>} [attrs] attributes; `class`, `text`, `on*` (listeners),
  *   `dataset` and `style` objects are handled specially; null/false values are skipped.
  * @param {...(Node|string|null|undefined|false)} children
- * @returns {HTMLElement}
+ * @returns {HTMLElementTagNameMap[K]}
  */
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -227,7 +237,7 @@ function applyPatch(view, ops) {
  * anywidget's model-level hook: keep the model's `view` up to date with Python's patches,
  * whether or not a view of the widget is on the page. A patch that does not fit (a message
  * was missed) asks Python for the whole view instead.
- * @param {{model: Model & {set: (k: string, v: any) => void}}} ctx
+ * @param {{model: Model}} ctx
  * @returns {() => void}
  */
 function initialize({ model }) {

@@ -6,9 +6,23 @@
  * @typedef {{id: string, section: string, step: string, type: "bool"|"choice"|"multi",
  *   text: string, help: string, article: string, options: [string, string, string][],
  *   answer: any, open: string, assumed: any}} QuestionRow
+ * @typedef {{id: string, article: string, text: string, holder: string, applies_from: string,
+ *   applies_now: boolean, date_basis: string, why: string[]}} Obligation
+ * @typedef {{id: string, section: string, step: string, text: string, article: string,
+ *   reason: string, assumed: any}} OpenQuestion
+ * @typedef {{tier: string, tier_label: string, provisional: boolean,
+ *   would_be_tier: string|null, route: string[], annex_iii_points: string[],
+ *   art5_points: string[], transparency: string[], gpai: string|null, roles: string[],
+ *   articles: Record<string, any>[], obligations: Obligation[],
+ *   tier_applies_from: string|null, tier_applies_now: boolean, as_of: string,
+ *   open_questions: OpenQuestion[], assumptions: string[], legal_signoff_required: boolean,
+ *   signoff_reasons: string[], signoff_missing: boolean}} ActResult
+ *   the part of compliance.Classification.to_dict() that render.ai_act_data passes on
+ * @typedef {{personal_data: boolean, art22_applies: boolean, dpia: string,
+ *   dpia_triggers: string[], edpb_criteria: string[], dpia_decision: string}} GdprResult
  * @typedef {{questions: QuestionRow[], steps: Record<string, string>, role: string,
- *   roles: string[], result: any, problems: string[], gdpr: any, signed_off_by: string,
- *   signed_off_on: string|null, rulebook: string}} ActView
+ *   roles: string[], result: ActResult, problems: string[], gdpr: GdprResult,
+ *   signed_off_by: string, signed_off_on: string|null, rulebook: string}} ActView
  */
 
 /**
@@ -100,6 +114,7 @@ function render({ model, el }) {
   const drawResult = () => {
     const v = view();
     const r = v.result;
+    /** @type {HTMLElement[]} */
     const parts = [h("div", { class: `aipo-panel aipo-ai-result aipo-ai-tier-${r.tier}` },
       h("div", { class: "aipo-ai-tier", role: "status" }, r.tier_label,
         r.provisional ? h("span", { class: "aipo-ai-prov" }, " provisional") : null),
@@ -118,14 +133,14 @@ function render({ model, el }) {
       r.legal_signoff_required && editable() ? signoff() : null)];
     parts.push(h("details", { class: "aipo-panel", open: true },
       h("summary", {}, `Our obligations (${r.obligations.length})`),
-      h("ul", { class: "aipo-ai-list" }, ...r.obligations.map((/** @type {any} */ o) => h("li", {},
+      h("ul", { class: "aipo-ai-list" }, ...r.obligations.map((o) => h("li", {},
         h("strong", {}, o.article), ` ${o.text} `,
         h("span", { class: o.applies_now ? "aipo-ai-now" : "aipo-muted" },
           o.applies_now ? "applies now" : `from ${o.applies_from}`))))));
     if (r.open_questions.length) {
       parts.push(h("details", { class: "aipo-panel" },
         h("summary", {}, `Open questions (${r.open_questions.length})`),
-        h("ul", { class: "aipo-ai-list" }, ...r.open_questions.map((/** @type {any} */ q) =>
+        h("ul", { class: "aipo-ai-list" }, ...r.open_questions.map((q) =>
           h("li", {}, `${q.step} ${q.text}`)))));
     }
     if (v.problems.length) {
@@ -171,4 +186,4 @@ function render({ model, el }) {
   };
 }
 
-export default { initialize, render };
+export default /** @satisfies {Widget} */ ({ initialize, render });

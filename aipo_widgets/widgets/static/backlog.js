@@ -5,10 +5,15 @@
 /**
  * @typedef {{min: number|null, max: number|null, exclusive_min: boolean, description: string,
  *   label: string, short: string}} FactorMeta
+ * @typedef {{id: string[], title: string[], type: string[], status: string[], gate: string[],
+ *   score: (number|null)[], rank: (number|null)[], shift: (number|null)[],
+ *   stability: (string|null)[], sensitive_to: (string|null)[], quadrant: (string|null)[],
+ *   reasons: string[][], mitigates: string[][], blocked_by: string[][]}} BacklogColumns
+ *   one list per field, items in workspace order
  * @typedef {{method: string, methods: [string, string][], formula: string,
  *   weights: Record<string, number>, tier: string|null, tolerance: number,
  *   factor_columns: string[], factor_meta: Record<string, FactorMeta>,
- *   columns: Record<string, any[]>, factors: Record<string, (number|null)[]>,
+ *   columns: BacklogColumns, factors: Record<string, (number|null)[]>,
  *   intermediates: Record<string, (number|null)[]>, problems: string[], notes: string[],
  *   counts: Record<string, number>, types: string[], statuses: string[],
  *   stability_stale?: boolean}} BacklogView
@@ -91,7 +96,8 @@ function render({ model, el }) {
     const val = (k) => {
       if (key in f) return f[key][k];
       if (key === "stability") return c.shift[k];
-      return c[key][k];
+      // The other sortable headers are columns (see drawHead).
+      return c[/** @type {"rank"|"id"|"title"|"type"|"score"|"gate"} */ (key)][k];
     };
     const dir = st.sortDir;
     /** @type {Record<string, number>} */
@@ -264,7 +270,7 @@ function render({ model, el }) {
     if (k >= 0) {
       const id = c.id[k];
       const inter = Object.entries(v.intermediates).filter(([, xs]) => xs[k] !== null);
-      /** @param {string} field @param {string[]} options */
+      /** @param {"type"|"status"} field @param {string[]} options */
       const choice = (field, options) => editable()
         ? h("select", { class: "aipo-select", "aria-label": `${field} of ${id}`,
           onchange: (/** @type {Event} */ e) => sendOp(model, "set", { item: id, field,
@@ -366,4 +372,4 @@ function render({ model, el }) {
   };
 }
 
-export default { initialize, render };
+export default /** @satisfies {Widget} */ ({ initialize, render });

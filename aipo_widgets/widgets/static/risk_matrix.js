@@ -37,10 +37,10 @@ function render({ model, el }) {
   };
 
   // -- toolbar ---------------------------------------------------------------------------------
-  const toggles = ["inherent", "residual"].map((w) => h("button", {
+  const toggles = /** @type {const} */ (["inherent", "residual"]).map((w) => h("button", {
     class: "aipo-btn aipo-toggle", "aria-pressed": String(st.which === w), dataset: { which: w },
     title: w === "inherent" ? "Ratings before mitigation" : "Ratings after mitigation",
-    onclick: () => { st.which = /** @type {any} */ (w); draw(); },
+    onclick: () => { st.which = w; draw(); },
   }, w === "inherent" ? "Inherent" : "Residual"));
   const catHolder = h("span");
   const closedBox = h("input", { type: "checkbox", onchange: () => {
@@ -205,12 +205,12 @@ function render({ model, el }) {
   /**
    * A labelled input for one detail of the selected risk.
    * @param {RiskRow} r
-   * @param {string} field
+   * @param {"title"|"owner"|"treatment"|"status"|"review_date"|"mitigation"} field
    * @param {string} label
    * @param {"text"|"date"|"textarea"|string[]} kind
    */
   const detailField = (r, field, label, kind) => {
-    const value = /** @type {any} */ (r)[field] ?? "";
+    const value = r[field] ?? "";
     if (!editable()) return [h("dt", {}, label), h("dd", {}, String(value || "–"))];
     /** @type {HTMLElement} */
     let input;
@@ -329,4 +329,4 @@ function render({ model, el }) {
   };
 }
 
-export default { initialize, render };
+export default /** @satisfies {Widget} */ ({ initialize, render });

@@ -9,10 +9,14 @@
  * @typedef {{npv: number, irr_annual: number|null, irr_note: string, roi: number|null,
  *   payback_months: number|null, payback_note: string, break_even_adoption: number|null,
  *   break_even_note: string, cumulative: number[]}} Scenario
+ * @typedef {{n: number, seed: number, mean: number, std: number, p10: number, p50: number,
+ *   p90: number, minimum: number, maximum: number, p_positive: number, evpi: number,
+ *   evppi: [string, number][], evppi_noise_floor: number, bins: number,
+ *   stale?: boolean}} MonteCarlo MonteCarloResult.to_dict(), EVPPI ranked as [driver, value]
  * @typedef {{currency: string, horizon_months: number, discount_rate: number,
  *   drivers: DriverRow[], scenarios: Record<string, Scenario>, expected_npv: number,
  *   weights: Record<string, number>, tornado: Array<{driver: string, npv_low: number,
- *   npv_high: number, swing: number}>, monte_carlo: any, gates: Array<{name: string,
+ *   npv_high: number, swing: number}>, monte_carlo: MonteCarlo|null, gates: Array<{name: string,
  *   verdict: string, detail: string}>, notes: string[], convention: string}} CaseView
  */
 
@@ -22,6 +26,8 @@ const STYLE = {
   optimistic: { colour: "#009e73", dash: "2 3" },
 };
 const NS = "http://www.w3.org/2000/svg";
+/** @type {[("conservative"|"realistic"|"optimistic"|"low"|"high"|"measured") & keyof DriverRow,
+ *   string][]} [field, label] */
 const FIELDS = [["conservative", "Conservative"], ["realistic", "Realistic"],
   ["optimistic", "Optimistic"], ["low", "Low"], ["high", "High"], ["measured", "Measured"]];
 
@@ -93,7 +99,7 @@ function render({ model, el }) {
         h("th", { scope: "row", title: d.description || d.id }, d.id,
           d.unit ? h("span", { class: "aipo-muted" }, ` ${d.unit}`) : null),
         ...FIELDS.map(([f, label]) => h("td", {}, numberInput(`${label} of ${d.id}`,
-          /** @type {any} */ (d)[f], (x) => sendOp(model, "set", { driver: d.id, field: f, value: x }),
+          d[f], (x) => sendOp(model, "set", { driver: d.id, field: f, value: x }),
           `d:${d.id}:${f}`)))))));
   };
 
@@ -127,7 +133,7 @@ function render({ model, el }) {
     /** @param {number} y */ const sy = (y) => y1 - ((y - lo) / (hi - lo)) * (y1 - y0);
     const parts = [svgEl("line", { x1: x0, y1: sy(0), x2: x1, y2: sy(0), class: "aipo-sc-zero" })];
     for (const [name, s] of Object.entries(v.scenarios)) {
-      const style = /** @type {any} */ (STYLE)[name];
+      const style = STYLE[/** @type {keyof typeof STYLE} */ (name)];
       parts.push(svgEl("polyline", { points: s.cumulative.map((y, m) => `${sx(m).toFixed(1)},${sy(y).toFixed(1)}`).join(" "),
         fill: "none", stroke: style.colour, "stroke-width": 2, "stroke-dasharray": style.dash }));
     }
@@ -162,7 +168,7 @@ function render({ model, el }) {
           h("dt", {}, "10 / 50 / 90 %"), h("dd", {}, `${fmt(mc.p10)} / ${fmt(mc.p50)} / ${fmt(mc.p90)}`),
           h("dt", {}, "EVPI"), h("dd", {}, fmt(mc.evpi))),
         h("p", { class: "aipo-muted aipo-sc-small" }, "Worth measuring first (EVPPI):"),
-        h("ol", { class: "aipo-sc-list" }, ...mc.evppi.slice(0, 5).map(([/** @type {string} */ d, /** @type {number} */ x]) =>
+        h("ol", { class: "aipo-sc-list" }, ...mc.evppi.slice(0, 5).map(([d, x]) =>
           h("li", {}, `${d}: ${fmt(x)}`, x < floor ? h("span", { class: "aipo-muted" }, " (noise)") : null))),
         h("p", { class: "aipo-muted aipo-sc-small" }, `Monte Carlo, ${mc.n.toLocaleString("en-US")} draws, seed ${mc.seed}`)));
     }
@@ -204,4 +210,4 @@ function render({ model, el }) {
   };
 }
 
-export default { initialize, render };
+export default /** @satisfies {Widget} */ ({ initialize, render });

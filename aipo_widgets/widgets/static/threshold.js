@@ -254,4 +254,4 @@ function render({ model, el }) {
   };
 }
 
-export default { initialize, render };
+export default /** @satisfies {Widget} */ ({ initialize, render });
