@@ -7,7 +7,7 @@ EXAMPLE ?= support-summaries
 # `make demo SERVE=no` skips serving the stakeholder page at the end.
 SERVE  ?= yes
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,23 @@ demo: install
 	  $(BIN)/aipo serve $(DEMO); \
 	fi
 
+# The widgets' front-end code (aipo_widgets/widgets/static/*.js) is plain JavaScript with JSDoc
+# types that TypeScript checks (tsconfig.json); nothing is built. node_modules is installed from
+# package-lock.json only when it is missing or the lock file (or package.json) changed.
+NODE_MISSING = { echo "Node.js and npm are missing: the widgets' JavaScript cannot be type-checked." >&2; \
+  echo "Install them with: sudo apt-get install -y nodejs npm" >&2; exit 1; }
+
+node_modules/.package-lock.json: package-lock.json package.json
+	@command -v npm >/dev/null 2>&1 || $(NODE_MISSING)
+	npm ci --no-audit --no-fund
+	@touch $@
+
+typecheck: node_modules/.package-lock.json
+	@command -v npx >/dev/null 2>&1 || $(NODE_MISSING)
+	npx --no -- tsc -p tsconfig.json
+
 # pytest exit 5 means no test ran: that must fail, not pass silently.
-test: install
+test: install typecheck
 	@bash .ci/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest --doctest-modules aipo_widgets tests; rc=$$?; \
@@ -54,4 +69,4 @@ bench: install
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) demo dist build .pytest_cache
+	rm -rf $(VENV) demo dist build .pytest_cache node_modules
