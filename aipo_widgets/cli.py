@@ -323,7 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--phase", action="append", metavar="NAME",
                    help="run only this phase (repeatable), e.g. discovery or 01_discovery")
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
-                   help="a notebook parameter for every phase (repeatable)")
+                   help="a parameter the phase notebooks declare, e.g. n_boot=2000 "
+                   "(repeatable; names and types are checked before anything runs)")
     p.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                    help="phases run in parallel (default auto: one per CPU core, at most one "
                    "per phase; 1 runs them one after the other)")

@@ -21,6 +21,8 @@ workspace: str = ".."  # the workspace folder (aipo run injects its absolute pat
 strict: bool = False  # warnings count as failures
 fail_gate: bool = False  # make the gate fail (for the tests)
 raise_error: bool = False  # make the notebook raise (for the tests)
+as_of: str = ""  # the assessment date, YYYY-MM-DD; empty: today
+n_boot: int = 1000  # bootstrap resamples
 """
 
 BODY = """\
@@ -171,7 +173,17 @@ def test_unknown_phase_and_bad_parameter(ws_with_phases: Path) -> None:
     for args, text in ([["--phase", "rolout"], "no phase notebook 'rolout'"],
                        [["-p", "oops"], "'oops' is not key=value"],
                        [["--jobs", "0"], "--jobs must be at least 1"],
-                       [["--jobs", "two"], "expected a whole number or 'auto', got 'two'"]):
+                       [["--jobs", "two"], "expected a whole number or 'auto', got 'two'"],
+                       # -p names and values are checked against the parameters cells
+                       [["-p", "n_bot=2000"], "-p n_bot: no phase notebook of this run has a "
+                        "parameter 'n_bot' (did you mean 'n_boot'? the notebooks' parameters "
+                        "are: as_of, fail_gate, n_boot, raise_error, strict, workspace)"],
+                       [["-p", "nonexistent_param=3"], "parameter 'nonexistent_param'"],
+                       [["-p", "n_boot=abc"], "-p n_boot: expected a whole number (int), got "
+                        "'abc' (01_discovery.ipynb declares n_boot: int = 1000  # bootstrap"],
+                       [["-p", "as_of=notadate"], "-p as_of: expected a date written "
+                        "YYYY-MM-DD, got 'notadate'"],
+                       [["-p", "fail_gate=maybe"], "expected true or false (bool)"]):
         proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "run",
                                str(ws_with_phases), *args],
                               capture_output=True, text=True, timeout=120)
@@ -180,3 +192,23 @@ def test_unknown_phase_and_bad_parameter(ws_with_phases: Path) -> None:
         assert "Traceback" not in proc.stderr
     assert not (ws_with_phases / "reports").exists()
     shutil.rmtree(ws_with_phases / "notebooks")
+
+
+def test_parameters_get_the_types_the_kit_notebooks_declare() -> None:
+    from aipo_widgets.errors import UsageError
+    from aipo_widgets.pipeline.runner import check_parameters, parse_parameters
+    from aipo_widgets.resources import notebook_templates
+
+    given = parse_parameters(["n_boot=2000", "fairness_max_difference=0.2", "strict=yes",
+                              "as_of=2026-11-26", "last_trained="])
+    assert check_parameters(notebook_templates(), given) == {
+        "n_boot": 2000, "fairness_max_difference": 0.2, "strict": True,
+        "as_of": "2026-11-26", "last_trained": ""}
+    # from Python, values of the declared type pass as they are
+    assert check_parameters(notebook_templates(), {"n_boot": 200}) == {"n_boot": 200}
+    with pytest.raises(UsageError) as err:
+        check_parameters(notebook_templates(), {"last_trained": "2026-13-01", "n_boot": 2.5,
+                                                "pii_sampel": "10"})
+    assert [p.path for p in err.value.problems] == ["-p last_trained", "-p n_boot",
+                                                    "-p pii_sampel"]
+    assert "did you mean 'pii_sample'?" in str(err.value.problems[2])

@@ -32,7 +32,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -119,25 +119,146 @@ def select_phases(available: dict[str, Path], wanted: Sequence[str]) -> dict[str
     return {name: path for name, path in available.items() if path in chosen}
 
 
-def parse_parameters(pairs: Sequence[str]) -> dict[str, Any]:
-    """Parse ``-p key=value`` pairs: numbers and true/false are typed, anything else is text.
+def parse_parameters(pairs: Sequence[str]) -> dict[str, str]:
+    """Parse ``-p key=value`` pairs into text; :func:`check_parameters` gives them their types.
 
     Examples
     --------
-    >>> parse_parameters(["strict=true", "min_size=200", "as_of=2026-11-26", "name=x y"])
-    {'strict': True, 'min_size': 200, 'as_of': '2026-11-26', 'name': 'x y'}
+    >>> parse_parameters(["n_boot=200", "as_of=2026-11-26", "name=x y"])
+    {'n_boot': '200', 'as_of': '2026-11-26', 'name': 'x y'}
     """
-    out: dict[str, Any] = {}
+    out: dict[str, str] = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key.isidentifier():
             raise UsageError([Problem(f"'{pair}' is not key=value", path="-p",
                                       fix="write e.g. -p as_of=2026-11-26")])
-        out[key] = _scalar(raw)
+        out[key] = raw
     return out
 
 
+# A parameter holds a date when its help or its name says so (the templates' as_of and
+# last_trained: ``as_of: str = ""  # the assessment date, YYYY-MM-DD; empty: today``).
+_DATE_HELP = re.compile(r"\bdates?\b|YYYY-MM-DD", re.IGNORECASE)
+_TRUTH = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+_EXPECTED = {"int": "a whole number (int)", "float": "a number (float)",
+             "bool": "true or false (bool)", "str": "text (str)"}
+
+
+def check_parameters(notebooks: Iterable[Path], given: dict[str, Any]) -> dict[str, Any]:
+    """Check ``-p`` parameters against what the notebooks declare, and give them those types.
+
+    A phase notebook declares its parameters in its ``parameters`` cell, one a line, as
+    ``name: type = default  # help``. Papermill would pass an undeclared name on with only a
+    log line, and a value of the wrong type would make the notebook raise halfway through; both
+    are caught here, before anything runs.
+
+    Parameters
+    ----------
+    notebooks : iterable of pathlib.Path
+        The phase notebooks the run executes.
+    given : dict
+        Parameter name to value: text from the command line (``"2000"``), or a value of the
+        declared type from Python (``2000``).
+
+    Returns
+    -------
+    dict
+        The parameters with their declared types: int, float, bool or str; a date parameter
+        (its help or name says date) stays an ISO string, checked to be one. Parameters
+        declared without a type are typed as they read (numbers, true/false, else text).
+
+    Raises
+    ------
+    aipo_widgets.errors.UsageError
+        One problem per unknown name (with the closest known ones) or value of the wrong type.
+
+    Examples
+    --------
+    >>> from aipo_widgets.resources import notebook_templates
+    >>> check_parameters(notebook_templates(), {"n_boot": "2000", "as_of": "2026-11-26"})
+    {'n_boot': 2000, 'as_of': '2026-11-26'}
+    """
+    import difflib
+
+    import papermill
+
+    declared: dict[str, tuple[dict, Path]] = {}
+    complete = True
+    for path in notebooks:
+        try:
+            found = papermill.inspect_notebook(str(path))
+        except Exception:  # not a notebook, say: its phase will report that as its error
+            complete = False
+            continue
+        for name, spec in found.items():
+            declared.setdefault(name, (spec, path))
+    known = ", ".join(sorted(declared)) or "none (no notebook has a 'parameters' cell)"
+    problems, out = [], {}
+    for name, value in given.items():
+        if name not in declared:
+            if complete:
+                close = difflib.get_close_matches(name, declared, n=3)
+                hint = ("did you mean " + " or ".join(repr(c) for c in close) + "? "
+                        if close else "")
+                problems.append(Problem(
+                    f"no phase notebook of this run has a parameter '{name}'", path=f"-p {name}",
+                    fix=f"{hint}the notebooks' parameters are: {known}"))
+            else:
+                out[name] = _scalar(value) if isinstance(value, str) else value
+            continue
+        spec, path = declared[name]
+        try:
+            out[name] = _typed(value, spec)
+        except ValueError as exc:
+            declaration = f"{name}: {spec['inferred_type_name']} = {spec['default']}"
+            if spec.get("help"):
+                declaration += f"  # {spec['help']}"
+            problems.append(Problem(
+                f"expected {exc}, got {value!r}", path=f"-p {name}",
+                fix=f"{path.name} declares {declaration}"))
+    if problems:
+        raise UsageError(problems)
+    return out
+
+
+def _typed(value: Any, spec: dict) -> Any:
+    """Return ``value`` as the parameter's declared type; ValueError says what was expected."""
+    kind = spec["inferred_type_name"]
+    if kind in ("int", "float", "bool"):
+        return _number_or_truth(value, kind)
+    if kind == "str":
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        if not isinstance(value, str):
+            raise ValueError(_EXPECTED["str"])
+    elif isinstance(value, str):  # declared without a type (or as a list, ...): read as written
+        value = _scalar(value)
+    says_date = _DATE_HELP.search(spec.get("help", "")) or "date" in spec["name"].split("_")
+    if says_date and isinstance(value, str) and value:  # empty: the notebook's default
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("a date written YYYY-MM-DD") from None
+    return value
+
+
+def _number_or_truth(value: Any, kind: str) -> int | float | bool:
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in _TRUTH:
+            return _TRUTH[value.lower()]
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return int(value) if kind == "int" else float(value)
+    elif not isinstance(value, bool) and isinstance(value, int if kind == "int" else (int, float)):
+        return value if kind == "int" else float(value)
+    raise ValueError(_EXPECTED[kind])
+
+
 def _scalar(raw: str) -> Any:
+    """Type text as it reads: true/false, none, a number, else the text itself."""
     low = raw.lower()
     if low in ("true", "yes"):
         return True
@@ -265,7 +386,9 @@ def run_workspace(
     phases : sequence of str
         Phases to run (names or file stems); all by default.
     parameters : dict
-        Extra parameters for every notebook (``-p key=value``).
+        Extra parameters for every notebook (``-p key=value``): each must be declared by one of
+        the notebooks run, its value text or of the declared type (see
+        :func:`check_parameters`).
     jobs : int or None, default 1
         Phases run at once (phases are independent: each reads the workspace and its data);
         None runs one per CPU core available to this process, at most one per phase.
@@ -297,12 +420,15 @@ def run_workspace(
                                   fix="create the workspace with 'aipo init' or copy the "
                                       "kit's templates into notebooks/")])
     chosen = select_phases(available, phases)
+    # A misspelt or mistyped -p stops here: papermill would ignore the one and the notebook
+    # raise on the other, halfway through the run.
+    parameters = check_parameters(chosen.values(), parameters) if parameters else {}
     if jobs is None:
         jobs = max(1, min(len(chosen), _cores()))
     if jobs < 1:
         raise UsageError([Problem(f"--jobs must be at least 1, got {jobs}", path="--jobs",
                                   fix="give 1 or more, or auto")])
-    params = {"workspace": str(root), "strict": strict, **(parameters or {})}
+    params = {"workspace": str(root), "strict": strict, **parameters}
 
     now = dt.datetime.now(dt.timezone.utc)
     run = RunResult(id=_new_run_id(now), folder=str(root), started=now.isoformat(),
