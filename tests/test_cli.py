@@ -172,3 +172,16 @@ def test_reader_leaving_early_is_not_an_error() -> None:
         os.close(write_end)
     assert proc.stderr == ""  # neither "error: Broken pipe" nor a traceback
     assert proc.returncode == 141  # what a shell reports for SIGPIPE, as `yes | head` does
+
+
+def test_report_of_a_broken_workspace_exits_2_and_writes_nothing(small_ws: Path,
+                                                                 tmp_path: Path) -> None:
+    path = small_ws / "aipo.yaml"
+    path.write_text(path.read_text().replace("likelihood: 3", "likelihood: 7"))
+    out = tmp_path / "status.html"
+    proc = run("report", str(small_ws), "--html", str(out))
+    assert proc.returncode == 2
+    assert_no_traceback(proc)
+    assert f"{path}:" in proc.stderr  # the problem line, as aipo validate prints it
+    assert "risks[0].likelihood: must be an integer from 1 to 5, got 7" in proc.stderr
+    assert "Wrote" not in proc.stdout and not out.exists()

@@ -96,6 +96,13 @@ def export_page(path: str | os.PathLike, out: str | os.PathLike) -> Path:
     -------
     pathlib.Path
         The file written.
+
+    Raises
+    ------
+    aipo_widgets.errors.AipoError
+        For a path that is no workspace or portfolio, an output name without ``.html``, or a
+        workspace whose ``aipo.yaml`` is invalid (every problem, as ``aipo validate`` lists
+        them). A portfolio is written even with a broken product: its row shows the error.
     """
     import tempfile
 
@@ -105,12 +112,17 @@ def export_page(path: str | os.PathLike, out: str | os.PathLike) -> Path:
     from aipo_widgets.errors import Problem, UsageError
     from aipo_widgets.pipeline.serve import plan
     from aipo_widgets.resources import resource_dir
+    from aipo_widgets.workspace import load
 
     the_plan = plan(path, no_token=True)  # checks the path; nothing is served
     target = Path(out)
     if target.suffix.lower() not in (".html", ".htm"):
         raise UsageError([Problem(f"{target} does not end in .html", path="--html",
                                   fix="name the output file e.g. status.html")])
+    if the_plan.page == "status":
+        # The page of a broken workspace only says it is broken; writing it and exiting 0
+        # would tell CI all is well, where validate, run and docs exit 2.
+        load(the_plan.root)
     source = resource_dir("voila_apps") / f"{the_plan.page}.ipynb"
     old = os.environ.get("AIPO_SERVE_ROOT")
     os.environ["AIPO_SERVE_ROOT"] = str(the_plan.root)
