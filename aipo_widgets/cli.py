@@ -164,7 +164,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                         progress=None if args.quiet else main_progress)
     reports = Path(run.folder) / "reports" / run.id
     print(f"{run.verdict.upper()}: run {run.id} -> {reports} (exit {run.exit_code})")
-    for g in run.failed_gates:
+    # The run's own warnings (a kit phase notebook missing) show even when they do not fail it.
+    for g in run.failed_gates + [g for g in run.gates if g not in run.failed_gates]:
         print(f"  {g['verdict'].upper()} {g['phase']}: {gate_line(g)}")
     for ph in run.phases:
         if ph.status == "error":
@@ -216,6 +217,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
     print(f"Run {run['id']} ({run['started'][:19]}): {run['verdict'].upper()}, "
           f"exit {run['exit_code']}")
     reports = folder / "reports" / run["id"]
+    for g in run.get("gates", []):  # about the run itself (older results.json have none)
+        print(f"  {g['phase']}: [{g['verdict'].upper()}] {gate_line(g)}")
     for ph in run["phases"]:
         state = "ERROR" if ph["status"] == "error" else ph["verdict"].upper()
         print(f"  {ph['phase']}: {state} ({ph['seconds']} s)")

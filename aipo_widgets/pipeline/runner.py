@@ -77,6 +77,9 @@ class RunResult:
     git_commit: str | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
     phases: list[PhaseResult] = field(default_factory=list)
+    # Gates about the run itself rather than one phase (a kit phase notebook that is missing);
+    # their "phase" is "workspace".
+    gates: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """Return the ``results.json`` payload."""
@@ -86,7 +89,8 @@ class RunResult:
     def failed_gates(self) -> list[dict]:
         """The gates with verdict fail (or warn too, in strict mode)."""
         bad = {"fail", "warn"} if self.strict else {"fail"}
-        return [g for ph in self.phases for g in ph.gates if g["verdict"] in bad]
+        every = [*self.gates, *(g for ph in self.phases for g in ph.gates)]
+        return [g for g in every if g["verdict"] in bad]
 
 
 def phase_notebooks(folder: Path) -> dict[str, Path]:
@@ -102,6 +106,43 @@ def phase_notebooks(folder: Path) -> dict[str, Path]:
             if m:
                 found[m.group(2)] = path
     return found
+
+
+def missing_kit_phases(folder: Path, available: dict[str, Path]) -> dict | None:
+    """Return a warn gate when the workspace lacks one of the kit's phase notebooks, else None.
+
+    The kit's phases are its notebook templates (discovery, experiments, rollout, operate).
+    A deleted ``03_rollout.ipynb`` would otherwise only make the run one phase shorter, and the
+    go / no-go gate would drop out of CI without a word.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The workspace folder.
+    available : dict
+        The workspace's phase notebooks, as :func:`phase_notebooks` returns them.
+
+    Returns
+    -------
+    dict or None
+        The gate (phase ``workspace``), with how to copy the missing templates back.
+    """
+    import shlex
+
+    from aipo_widgets.resources import notebook_templates
+
+    kit = notebook_templates()
+    missing = [t for t in kit if _PHASE_FILE.match(t.name).group(2) not in available]
+    if not missing:
+        return None
+    names = ", ".join(f"notebooks/{t.name}" for t in missing)
+    copy = " ".join(shlex.quote(str(p)) for p in [*missing, folder / "notebooks"])
+    what = ("is missing, so its phase", "template") if len(missing) == 1 else (
+        "are missing, so their phases", "templates")
+    return {"name": "kit phase notebooks present", "verdict": "warn", "phase": "workspace",
+            "figure": len(kit) - len(missing), "threshold": f"all {len(kit)}",
+            "detail": f"{names} {what[0]} and gates did not run; copy the kit's {what[1]} back "
+                      f"('aipo init' writes them into new workspaces): cp {copy}"}
 
 
 def select_phases(available: dict[str, Path], wanted: Sequence[str]) -> dict[str, Path]:
@@ -420,6 +461,8 @@ def run_workspace(
                                   fix="create the workspace with 'aipo init' or copy the "
                                       "kit's templates into notebooks/")])
     chosen = select_phases(available, phases)
+    # Only a run of every phase can miss one; --phase chose which to run.
+    missing = None if phases else missing_kit_phases(root, available)
     # A misspelt or mistyped -p stops here: papermill would ignore the one and the notebook
     # raise on the other, halfway through the run.
     parameters = check_parameters(chosen.values(), parameters) if parameters else {}
@@ -432,7 +475,8 @@ def run_workspace(
 
     now = dt.datetime.now(dt.timezone.utc)
     run = RunResult(id=_new_run_id(now), folder=str(root), started=now.isoformat(),
-                    strict=strict, git_commit=_git_commit(root), parameters=params)
+                    strict=strict, git_commit=_git_commit(root), parameters=params,
+                    gates=[missing] if missing else [])
     out_dir = root / "reports" / run.id
     out_dir.mkdir(parents=True)
     say = progress or (lambda line: None)
@@ -464,7 +508,8 @@ def run_workspace(
     run.phases = [by_name[name] for name in chosen]
 
     run.finished = dt.datetime.now(dt.timezone.utc).isoformat()
-    ranks = [VERDICTS.index(p.verdict) for p in run.phases]
+    ranks = [VERDICTS.index(v) for v in [p.verdict for p in run.phases]
+             + [g["verdict"] for g in run.gates]]
     run.verdict = VERDICTS[max(ranks)] if ranks else "pass"
     if any(p.status == "error" for p in run.phases):
         run.exit_code = EXIT_NOTEBOOK_RAISED
@@ -524,6 +569,11 @@ def summary_markdown(run: RunResult) -> str:
         lines += ["## Gates that failed" + (" or warned (strict)" if run.strict else ""), ""]
         for g in failed:
             lines.append(f"- {g['phase']}, {g['verdict']}: {gate_line(g)}")
+        lines.append("")
+    warned = [g for g in run.gates if g not in failed]
+    if warned:
+        lines += ["## Warnings about the run", ""]
+        lines += [f"- {g['phase']}, {g['verdict']}: {gate_line(g)}" for g in warned]
         lines.append("")
     lines += ["## Phases", "", "| phase | verdict | gates | seconds | report |",
               "| --- | --- | --- | --- | --- |"]
