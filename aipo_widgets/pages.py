@@ -360,9 +360,37 @@ def expect_visitor() -> None:
 
     from voila.utils import wait_for_request
 
+    _quiet_kernel_shutdown()
+
     listener = threading.Thread(target=wait_for_request, name="aipo-visitor", daemon=True)
     listener.start()
     _VISITOR["listener"] = listener
+
+
+class _ClosedSocket(logging.Filter):
+    """Drop ipykernel's report of a reply it could not send because its socket was closed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        import zmq
+
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(exc, zmq.ZMQError) and exc.errno == zmq.ENOTSOCK)
+
+
+def _quiet_kernel_shutdown() -> None:
+    """Keep a pool kernel's shutdown out of the server's log as a traceback.
+
+    A pool kernel waits for its visitor inside its one cell. When the server stops first, the
+    wait ends, the cell finishes, and ipykernel logs a traceback because the reply's socket has
+    just been closed: nothing is lost (there is nobody to reply to), so only that one report
+    is dropped.
+    """
+    try:
+        from ipykernel.kernelapp import IPKernelApp
+    except ImportError:  # pragma: no cover - ipykernel comes with Voila
+        return
+    if IPKernelApp.initialized() and getattr(IPKernelApp.instance(), "kernel", None):
+        IPKernelApp.instance().kernel.log.addFilter(_ClosedSocket())
 
 
 def await_visitor(prepared: str = "page") -> None:

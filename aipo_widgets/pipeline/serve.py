@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import os
 import secrets
 import shutil
@@ -29,6 +30,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,20 +203,22 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         f"--pool_size={pool_size}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={cull_interval_seconds}",
+        # Kernels talk to Voila over Unix sockets, not over TCP ports on 127.0.0.1 that every
+        # local user can reach (ipykernel warns about those). The sockets sit beside the
+        # connection files, in the private folder Voila makes for them (/tmp/voila_*).
+        "--KernelManager.transport=ipc",
         # Voila's lab template without its CDN links (voila_apps/jupyter/voila/templates/aipo).
         f"--VoilaConfiguration.template={TEMPLATE}",
         *(f"--VoilaConfiguration.extension_allowlist={name}" for name in PAGE_EXTENSIONS),
         "--Voila.tornado_settings=" + json.dumps(
             {"headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY,
                          "Referrer-Policy": "no-referrer",
-                         "X-Content-Type-Options": "nosniff"}}),
+                         "X-Content-Type-Options": "nosniff"},
+             # jupyter_server's default ping timeout (3 intervals) is longer than tornado
+             # allows, which tornado corrects with a warning on every start; say it right.
+             "ws_ping_timeout": 30_000}),
     ]
     env = dict(os.environ)
-    # traitlets 5 calls a whole dict on the command line deprecated; it is still the only way
-    # to pass nested settings without a config file. Keep the warning out of the log.
-    env["PYTHONWARNINGS"] = ",".join(
-        w for w in (env.get("PYTHONWARNINGS"), "ignore::DeprecationWarning:traitlets.traitlets")
-        if w)
     # Where Voila finds the kit's page template; the other Jupyter folders stay searched.
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(resource_dir("voila_apps") / "jupyter"), env.get("JUPYTER_PATH")) if p)
@@ -349,9 +353,26 @@ def harden_voila() -> None:
     RequestInfoSocketHandler._aipo_hardened = True
 
 
+class _Untrusted(logging.Filter):
+    """Drop Voila's warning that the page notebook is not trusted.
+
+    Trust (a notebook signed with the user's key) decides whether JupyterLab shows a
+    notebook's stored outputs; Voila runs the kit's own page notebook whatever its trust, and
+    says so twice at every start.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "is not trusted" not in record.getMessage()
+
+
 def run_voila(argv: list[str]) -> int:
     """Run standalone Voila with ``argv`` after :func:`harden_voila` (the ``-m`` entry)."""
     harden_voila()
+    logging.getLogger("Voila").addFilter(_Untrusted())
+    # traitlets 5 calls a whole dict on the command line deprecated; it is still the only way
+    # to pass nested settings (the headers) without a config file.
+    warnings.filterwarnings("ignore", message="--tornado_settings=",
+                            category=DeprecationWarning)
     from voila.app import main
 
     sys.argv = ["voila", *argv]

@@ -52,7 +52,8 @@ def test_page_settings_are_the_locked_down_ones(status_server):
     assert " -m aipo_widgets.pipeline.serve " in argv
     assert "Voilà is running at" in status_server.log_text()
     for flag in ("--strip_sources=True", "--show_tracebacks=False", "--Voila.ip=127.0.0.1",
-                 "--preheat_kernel=True", "--MappingKernelManager.cull_idle_timeout="):
+                 "--preheat_kernel=True", "--MappingKernelManager.cull_idle_timeout=",
+                 "--KernelManager.transport=ipc", "--VoilaConfiguration.template=aipo"):
         assert flag in argv, flag
     assert status_server.token and len(status_server.token) >= 16
 
@@ -176,6 +177,12 @@ def test_serve_stops_cleanly_on_signal(sig, portfolio_root, voila_base):
     env = served.jupyter_env(voila_base / f"cli-{sig.name}")
     proc, port, kids = _start_cli(portfolio_root / "support-summaries", env)
     try:
+        # Both pool kernels have built the page and wait for a visitor: stopping them then
+        # once printed a traceback each.
+        seen = []
+        deadline = time.monotonic() + served.SERVER_START_S
+        while sum("page ready" in line for line in seen) < 2 and time.monotonic() < deadline:
+            seen.append(proc.stdout.readline())
         # Ctrl-C in a terminal signals the foreground group; Voila runs in a session of its
         # own, so the CLI must stop it (and a SIGTERM from a supervisor must do the same).
         proc.send_signal(sig)
@@ -184,6 +191,12 @@ def test_serve_stops_cleanly_on_signal(sig, portfolio_root, voila_base):
         assert "Stopped." in rest
         assert served.port_free(port)
         assert _gone(kids) == [], "voila or a kernel outlived aipo serve"
+        # What the person running it sees is the server's own lines, no noise: no traceback,
+        # no warning about TCP kernels (they use Unix sockets), trust or deprecated options.
+        log = "".join(seen) + rest
+        for noise in ("Traceback", "Error", "without encryption", "not trusted",
+                      "DeprecationWarning", "websocket_ping_timeout"):
+            assert noise not in log, (noise, log)
     finally:
         for pid in [proc.pid, *kids]:
             with contextlib.suppress(ProcessLookupError):
