@@ -42,6 +42,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _cmd_init(args: argparse.Namespace) -> int:
     from aipo_widgets.examples import EXAMPLES, write_example
+    from aipo_widgets.pipeline.ci import kit_requirement, workflow_text
     from aipo_widgets.resources import notebook_templates
 
     target = Path(args.dir)
@@ -70,8 +71,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
             written.append(dest)
         workflow = target / ".github" / "workflows" / "aipo.yml"
         workflow.parent.mkdir(parents=True)
-        workflow.write_bytes((Path(__file__).parent / "pipeline" / "files" /
-                              "github-workflow.yml").read_bytes())
+        requirement = kit_requirement()
+        workflow.write_text(workflow_text(requirement), encoding="utf-8")
         written.append(workflow)
     except BaseException:
         # A half-made workspace is worse than none: take back what this call made.
@@ -79,6 +80,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
         raise
     print(f"Created workspace {target} from example '{args.example}' "
           f"({len(written)} files).")
+    print(f"CI: {workflow.relative_to(target)} installs {requirement!r} (AIPO_KIT in the file: "
+          "change it if you install the kit from elsewhere).")
     print(f"Next: aipo validate {target}")
     return EXIT_OK
 

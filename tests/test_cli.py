@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from aipo_widgets import __version__
 from aipo_widgets.cli import main
 
 AIPO = [sys.executable, "-m", "aipo_widgets.cli"]
@@ -66,6 +67,8 @@ def test_init_then_validate(tmp_path: Path, example: str) -> None:
         "01_discovery.ipynb", "02_experiments.ipynb", "03_rollout.ipynb", "04_operate.ipynb"]
     workflow = (target / ".github" / "workflows" / "aipo.yml").read_text()
     assert "aipo run" in workflow and "--phase operate" in workflow and "cron:" in workflow
+    assert f'AIPO_KIT: "aipo-kit=={__version__}"' in workflow  # pinned, see test_ci_workflow
+    assert "installs 'aipo-kit==" in proc.stdout
     proc = run("validate", str(target))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("\n") == 1 and ": valid (" in proc.stdout
