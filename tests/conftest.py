@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -98,6 +99,26 @@ def _isolated_jupyter(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.setenv("MPLBACKEND", "agg")
     yield
     os.environ.pop("AIPO_TEST", None)
+
+
+@pytest.fixture(autouse=True)
+def _no_event_loop_left_by_the_browser_driver(request: pytest.FixtureRequest):
+    """Run each test that drives no browser with no event loop marked as running.
+
+    Playwright's sync API keeps its loop marked as running in the main thread between calls,
+    so after a browser test ``asyncio.get_running_loop()`` finds it in plain Python tests too,
+    and widgets defer work to a loop that never turns (``AipoWidget._later``). Browser tests
+    (those using the driver or a browser made from it) keep it: Playwright needs it.
+    """
+    if {"playwright_session", "browser"} & set(request.fixturenames):
+        yield
+        return
+    loop = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
 
 
 @pytest.fixture(scope="session")
