@@ -95,12 +95,19 @@ def test_run_writes_reports_and_ledger(ws_with_phases: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_missing_kit_phase_is_a_warning_that_strict_fails(ws_with_phases: Path) -> None:
+def test_a_missing_kit_phase_is_a_warning_that_strict_fails(ws_with_phases: Path,
+                                                            tmp_path: Path) -> None:
     from aipo_widgets.resources import resource_dir
 
+    tmp = tmp_path / "tmp"  # where the kernels' private folders go
+    tmp.mkdir()
     proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "run", str(ws_with_phases),
-                           "--strict", "--jobs", "2"], capture_output=True, text=True, timeout=300)
+                           "--strict", "--jobs", "2"], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "TMPDIR": str(tmp)})
     assert proc.returncode == 1, proc.stderr  # not 0: CI would lose the rollout's go / no-go
+    # Two kernels at once on Unix sockets: no TCP warning, and their folders are gone.
+    assert "IPKernelApp" not in proc.stderr and "without encryption" not in proc.stderr
+    assert not list(tmp.glob("aipo-kernel-*"))
     line = next(ln for ln in proc.stdout.splitlines() if "kit phase notebooks" in ln)
     assert line.startswith("  WARN workspace: kit phase notebooks present (figure 2, threshold "
                            "all 4): notebooks/03_rollout.ipynb, notebooks/04_operate.ipynb are "
@@ -129,6 +136,7 @@ def test_failing_gate_exits_1_and_names_it(ws_with_phases: Path) -> None:
             "(check data_map.sources location)") in proc.stdout
     assert "None" not in proc.stdout
     assert "discovery" in proc.stderr and "s " in proc.stderr  # progress with elapsed time
+    assert "IPKernelApp" not in proc.stderr  # ipykernel 7 warns of a kernel on plain TCP
     summary = (ws_with_phases / "reports" / "latest" / "summary.md").read_text()
     assert "risks registered (figure 2, threshold >= 1)" in summary
     assert "data source tickets readable: data/ticket.csv does not exist" in summary
@@ -239,3 +247,22 @@ def test_parameters_get_the_types_the_kit_notebooks_declare() -> None:
     assert [p.path for p in err.value.problems] == ["-p last_trained", "-p n_boot",
                                                     "-p pii_sampel"]
     assert "did you mean 'pii_sample'?" in str(err.value.problems[2])
+
+
+@pytest.mark.slow
+def test_kernels_listen_on_unix_sockets_in_a_private_folder(ws_with_phases: Path) -> None:
+    nb_path = ws_with_phases / "notebooks" / "01_discovery.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import os\n"
+        "from ipykernel.kernelapp import IPKernelApp\n"
+        "app = IPKernelApp.instance()\n"
+        "folder = os.path.dirname(app.connection_file)\n"
+        "print(app.transport, oct(os.stat(folder).st_mode & 0o777), folder)"))
+    nbformat.write(nb, nb_path)
+    run = run_workspace(ws_with_phases, phases=["discovery"])
+    assert run.exit_code == 0
+    kept = nbformat.read(ws_with_phases / "reports" / run.id / "01_discovery.ipynb", 4)
+    transport, mode, folder = kept.cells[-1].outputs[0]["text"].split()
+    assert (transport, mode) == ("ipc", "0o700")
+    assert not Path(folder).exists()  # removed with the kernel

@@ -110,6 +110,7 @@ def export_page(path: str | os.PathLike, out: str | os.PathLike) -> Path:
     import papermill
 
     from aipo_widgets.errors import Problem, UsageError
+    from aipo_widgets.pipeline.runner import kernel_options
     from aipo_widgets.pipeline.serve import plan
     from aipo_widgets.resources import resource_dir
     from aipo_widgets.workspace import load
@@ -130,7 +131,8 @@ def export_page(path: str | os.PathLike, out: str | os.PathLike) -> Path:
         with tempfile.TemporaryDirectory() as tmp:
             executed = Path(tmp) / source.name
             papermill.execute_notebook(str(source), str(executed), cwd=tmp, progress_bar=False,
-                                       log_output=False, kernel_name="python3")
+                                       log_output=False, kernel_name="python3",
+                                       **kernel_options())  # Unix sockets, as aipo run
             nb = nbformat.read(executed, as_version=4)
     finally:
         if old is None:

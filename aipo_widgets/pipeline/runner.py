@@ -16,6 +16,9 @@ Where the time goes, and what the runner does about it (``benchmarks/bench_run.p
   shutdown made a kernel that had imported pandas, matplotlib and scikit-learn tear its modules
   down for about a second of CPU, four times a run); every output has arrived by then;
 * the HTML export runs in a thread of its own, so the next phase's kernel starts meanwhile;
+* kernels talk to the runner over Unix sockets in a private folder (IPC transport), not TCP:
+  no port is open to other users of the machine, and ipykernel 7 has no plain-text warning
+  to print for each kernel (POSIX only; elsewhere Papermill's TCP default stays);
 * with ``jobs`` > 1 the phases start longest first (their durations in the previous run), so a
   long phase does not start last and leave the other workers idle.
 """
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -31,7 +35,9 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -331,6 +337,45 @@ def _new_run_id(now: dt.datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
+@functools.cache
+def kernel_options() -> dict[str, Any]:
+    """Return the Papermill options that start a kernel on Unix sockets in a private folder.
+
+    Papermill hands extra options to nbclient, whose ``kernel_manager_class`` starts the kernel.
+    The connection file (it holds the key that signs every message) and the sockets live in a
+    new folder only this user may enter (``mkdtemp``: mode 0700); the folder is removed when
+    the kernel is shut down, or at the latest when its manager is collected.
+
+    Returns
+    -------
+    dict
+        ``{"kernel_manager_class": ...}`` on POSIX, empty elsewhere (no Unix sockets).
+    """
+    if os.name != "posix":
+        return {}
+    from jupyter_client import AsyncKernelManager
+
+    class IpcKernelManager(AsyncKernelManager):
+        """An async kernel manager whose kernel listens on Unix sockets, not TCP ports."""
+
+        def __init__(self, **kwargs: Any) -> None:
+            # A short path: a Unix socket's path may not exceed about 100 bytes.
+            folder = tempfile.mkdtemp(prefix="aipo-kernel-")
+            self._remove_folder = weakref.finalize(self, shutil.rmtree, folder, True)
+            super().__init__(**{"transport": "ipc", "ip": os.path.join(folder, "kernel"),
+                                "connection_file": os.path.join(folder, "kernel.json"),
+                                **kwargs})
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            await super()._async_cleanup_resources(restart=restart)
+            if not restart:  # a restarted kernel reuses the folder's connection file
+                self._remove_folder()
+
+        cleanup_resources = _async_cleanup_resources
+
+    return {"kernel_manager_class": IpcKernelManager}
+
+
 def _run_phase(name: str, source: Path, out_dir: Path,
                parameters: dict[str, Any]) -> tuple[PhaseResult, Any]:
     """Execute one phase notebook; return its result and the executed notebook (or None)."""
@@ -349,7 +394,7 @@ def _run_phase(name: str, source: Path, out_dir: Path,
             progress_bar=False, log_output=False, kernel_name="python3",
             # Every cell has finished and every output arrived when the kernel is stopped: a
             # graceful shutdown would only make it tear down its modules (about 1 s of CPU).
-            shutdown_kernel="immediate",
+            shutdown_kernel="immediate", **kernel_options(),
         )
     except PapermillExecutionError as exc:
         result.status = "error"
