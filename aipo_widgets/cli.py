@@ -153,6 +153,14 @@ def _jobs(text: str) -> int | None:
         raise argparse.ArgumentTypeError(msg) from None
 
 
+def _near(path: Path) -> Path:
+    """Return ``path`` relative to the current folder when it lies below it (shorter to read)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from aipo_widgets.pipeline.runner import (
         gate_line,
@@ -165,7 +173,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     run = run_workspace(args.dir, phases=args.phase or (), parameters=params, jobs=args.jobs,
                         strict=args.strict, show_code=args.show_code,
                         progress=None if args.quiet else main_progress)
-    reports = Path(run.folder) / "reports" / run.id
+    reports = _near(Path(run.folder) / "reports" / run.id)
     print(f"{run.verdict.upper()}: run {run.id} -> {reports} (exit {run.exit_code})")
     # The run's own warnings (a kit phase notebook missing) show even when they do not fail it.
     for g in run.failed_gates + [g for g in run.gates if g not in run.failed_gates]:
