@@ -68,7 +68,10 @@ def _likert5(value: Any) -> int:
     return value
 
 
-Rating5 = Annotated[int, BeforeValidator(_likert5)]
+# The range is also declared with Field so that the JSON Schema (``aipo schema``) carries it and an
+# editor flags 'likelihood: 7' as the person types; the before-validator runs first and keeps
+# its own message, so the Field bounds never produce pydantic's generic text.
+Rating5 = Annotated[int, Field(ge=1, le=5), BeforeValidator(_likert5)]
 Id = Annotated[
     str,
     Field(
@@ -368,6 +371,22 @@ class Budgets(_Model):
 class QualityCheck(_Model):
     """A data-quality rule on one column of a data source."""
 
+    # The JSON Schema states what _fields_fit_kind checks, so that an editor flags a range
+    # check without bounds as the person types, not only 'aipo validate'.
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {
+            "if": {"properties": {"kind": {"const": "range"}}, "required": ["kind"]},
+            "then": {"anyOf": [
+                {"properties": {"min": {"type": "number"}}, "required": ["min"]},
+                {"properties": {"max": {"type": "number"}}, "required": ["max"]},
+            ]},
+        },
+        {
+            "if": {"properties": {"kind": {"const": "allowed_values"}}, "required": ["kind"]},
+            "then": {"properties": {"values": {"minItems": 1}}, "required": ["values"]},
+        },
+    ]})
+
     id: Id = Field(description="Unique id.")
     source: Id = Field(description="The data source checked.")
     column: str = Field(description="The column checked.")
@@ -620,7 +639,13 @@ class BusinessCase(_Model):
     currency: str = Field("EUR", description="Currency.")
     horizon_months: int = Field(36, ge=1, le=240, description="Months covered.")
     discount_rate: float = Field(0.08, ge=-0.99, le=10, description="Annual discount rate.")
-    drivers: dict[Id, Driver] = Field(default_factory=dict, description="The assumptions.")
+    drivers: dict[Id, Driver] = Field(
+        default_factory=dict,
+        description="The assumptions.",
+        # pydantic states the id pattern as patternProperties only, which lets any other key
+        # through the JSON Schema; 'aipo validate' refuses such a key, so the schema must too.
+        json_schema_extra={"additionalProperties": False},
+    )
     adoption: Adoption | None = Field(None, description="Adoption ramp; 'adoption' in formulas.")
     one_off_cost: str = Field(
         "0", description="Formula over drivers: cost at month 0 (build, data, integration)."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aipo_widgets.errors import AipoError, ConflictError, WorkspaceError
-from aipo_widgets.spec import Risk
+from aipo_widgets.spec import Risk, json_schema
 from aipo_widgets.workspace import load, validate_text
 
 
@@ -122,6 +123,95 @@ def test_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "aipo.yaml").write_bytes(b"product:\n  name: caf\xe9\n  owner: x\n")
     with pytest.raises(WorkspaceError, match=r"aipo.yaml:2: is not UTF-8"):
         load(tmp_path)
+
+
+# ---------------------------------------------------------------- the JSON Schema agrees
+
+
+def test_schema_carries_the_rating_range() -> None:
+    # Checked on the dict too, so that the range is tested where jsonschema is not installed.
+    risk = json_schema()["$defs"]["Risk"]["properties"]
+    for name in ("likelihood", "impact"):
+        assert (risk[name]["minimum"], risk[name]["maximum"]) == (1, 5), risk[name]
+    for name in ("residual_likelihood", "residual_impact"):
+        ranged = [s for s in risk[name]["anyOf"] if s.get("type") == "integer"]
+        assert [(s["minimum"], s["maximum"]) for s in ranged] == [(1, 5)], risk[name]
+
+
+def _document(small_text: str) -> dict:
+    from ruamel.yaml import YAML
+
+    doc = YAML(typ="safe").load(small_text)
+    doc["data_map"] = {
+        "sources": [{"id": "tickets", "name": "Tickets"}],
+        "quality_checks": [{"id": "Q1", "source": "tickets", "column": "age", "kind": "range",
+                            "min": 0}],
+    }
+    doc["business_case"] = {"drivers": {"tickets_per_month": {
+        "conservative": 1, "realistic": 2, "optimistic": 3}}}
+    doc["rollout"] = {"stages": [{"id": "pilot", "name": "Pilot", "share": 0.1}]}
+    doc["backlog"][0].update(value=5, confidence=0.5)
+    return json.loads(json.dumps(doc, default=str))  # dates as the strings an editor sees
+
+
+def _set(doc: dict, path: str, value: object) -> dict:
+    *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+    node: object = doc
+    for part in parents:
+        node = node[part]  # type: ignore[index]
+    if value is _DELETE:
+        del node[last]  # type: ignore[index]
+    else:
+        node[last] = value  # type: ignore[index]
+    return doc
+
+
+_DELETE = object()
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("risks.0.likelihood", 7),
+        ("risks.0.impact", 0),
+        ("risks.1.residual_likelihood", 6),
+        ("risks.1.residual_impact", -1),
+        ("risks.0.probability_per_year", 1.5),  # a share, 0-1
+        ("risks.0.impact_eur", -100),  # money is not negative
+        ("rollout.stages.0.share", 2),
+        ("backlog.0.value", 11),  # 0-10
+        ("backlog.0.confidence", -0.1),
+        ("budgets", {"cost_per_use": -0.01}),
+        ("settings", {"documentation_completeness_min": 80}),  # a share, not a percentage
+        ("business_case.drivers.1st_month", {"conservative": 1, "realistic": 1,
+                                             "optimistic": 1}),  # not an id
+        ("data_map.quality_checks.0.min", _DELETE),  # a range check without bounds
+        ("data_map.quality_checks.0", {"id": "Q2", "source": "tickets", "column": "c",
+                                       "kind": "allowed_values"}),
+    ],
+)
+def test_schema_refuses_what_validate_refuses(small_text: str, path: str, value: object) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(json_schema())
+    good = _document(small_text)
+    assert list(validator.iter_errors(good)) == []
+    assert problems_of(json.dumps(good)) == []
+    bad = _set(good, path, value)
+    assert problems_of(json.dumps(bad)), "aipo validate accepts it: the case tests nothing"
+    assert list(validator.iter_errors(bad)), f"the schema accepts {path} = {value!r}"
+
+
+@pytest.mark.parametrize("name", ["support-summaries", "predictive-maintenance", "blank"])
+def test_shipped_examples_pass_the_schema(name: str) -> None:
+    # The schema's extra rules (if/then, closed driver names) must not flag a valid workspace.
+    from ruamel.yaml import YAML
+
+    from aipo_widgets.examples import example_yaml
+
+    jsonschema = pytest.importorskip("jsonschema")
+    doc = json.loads(json.dumps(YAML(typ="safe").load(example_yaml(name)), default=str))
+    errors = [e.message for e in jsonschema.Draft202012Validator(json_schema()).iter_errors(doc)]
+    assert errors == []
 
 
 # ---------------------------------------------------------------- round trip
@@ -244,7 +334,7 @@ def test_save_keeps_file_permissions(small_ws: Path) -> None:
 KILLER = r"""
 import sys
 from aipo_widgets.workspace import load
-from aipo_widgets.spec import Risk
+from aipo_widgets.spec import Risk, json_schema
 folder = sys.argv[1]
 print("ready", flush=True)
 i = 0
