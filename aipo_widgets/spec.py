@@ -902,6 +902,8 @@ def format_path(path: Path) -> str:
 
 
 def _suggest(name: str, known: list[str]) -> str:
+    # Duplicate ids are reported on their own; listing them twice here only adds noise.
+    known = list(dict.fromkeys(known))
     close = difflib.get_close_matches(name, known, n=1)
     if close:
         return f"did you mean '{close[0]}'?"

@@ -79,6 +79,8 @@ def test_duplicate_ids_are_refused(small_text: str) -> None:
     found = problems_of(bad)
     assert any("risks[1].id: duplicate id 'R1' (also at risks[0])" in p for p in found)
     assert any("backlog[0].mitigates[0]: names risk 'R2'" in p for p in found)
+    # The list of known ids names each id once, though two risks carry it.
+    assert any(p.endswith("which is not in risks (known: R1)") for p in found), found
 
 
 @pytest.mark.parametrize(
