@@ -519,8 +519,9 @@ def _verdict_of(run: dict | None) -> tuple[str, str, list[str]]:
             if g["name"] == "go / no-go":
                 reasons = [g.get("detail") or ""]
                 return g["verdict"], str(g.get("figure")), reasons
-    failed = [f"{g['phase']}: {g['name']}" for ph in run["phases"] for g in ph["gates"]
-              if g["verdict"] == "fail"]
+    failed = [f"{g.get('phase') or ph['phase']}: {g['name']}"
+              for ph in [*run["phases"], {"phase": "run", "gates": run.get("gates", [])}]
+              for g in ph["gates"] if g["verdict"] == "fail"]
     errors = [f"{ph['phase']}: {ph['error']}" for ph in run["phases"] if ph["status"] == "error"]
     verdict = "fail" if failed or errors else run["verdict"]
     label = {"pass": "on track", "warn": "on track, with warnings", "fail": "blocked"}[verdict]
@@ -637,6 +638,14 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                 everything.append(row)
                 if g["verdict"] != "pass":
                     attention.append(row)
+        # The run's own gates (a phase notebook of the kit missing from the workspace, say).
+        for g in run.get("gates", []):
+            row = {"phase": g.get("phase") or "run", "verdict": badge(g["verdict"]),
+                   "gate": g["name"], "figure": g.get("figure"),
+                   "threshold": g.get("threshold"), "why": g.get("detail"), "trend": ""}
+            everything.append(row)
+            if g["verdict"] != "pass":
+                attention.append(row)
         cols = ["phase", "verdict", "gate", "figure", "threshold", "why", "trend"]
         return (html_escape_table(summary, raw={"verdict"})
                 + "<h3>What needs attention</h3>"

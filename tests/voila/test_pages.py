@@ -215,3 +215,19 @@ def test_documents_written_from_another_aipo_yaml_are_flagged(small_ws):
     yaml = small_ws / "aipo.yaml"
     yaml.write_text(yaml.read_text() + "\n# a comment changes the file\n")
     assert "aipo.yaml changed since they were written" in pages.documents_html(small_ws, None)
+
+
+def test_the_runs_own_gates_need_attention_on_the_page(small_ws):
+    """A run-level gate (a kit phase notebook missing) shows with the phases' gates."""
+    run_dir = small_ws / "reports" / "r1"
+    run_dir.mkdir(parents=True)
+    missing = {"name": "kit phase notebooks present", "verdict": "fail", "figure": "3 of 4",
+               "threshold": "all 4", "detail": "notebooks/03_rollout.ipynb is missing",
+               "phase": "workspace"}
+    (run_dir / "results.json").write_text(json.dumps({
+        "id": "r1", "started": "2026-11-26T08:00:00+00:00", "verdict": "fail",
+        "phases": [], "gates": [missing]}))
+    (small_ws / "reports" / "latest").symlink_to("r1")
+    sections = dict(pages.status_sections(small_ws))
+    assert "notebooks/03_rollout.ipynb is missing" in sections["Gates of the last run"]
+    assert "workspace: kit phase notebooks present" in sections[""]  # the header's reasons
