@@ -44,12 +44,14 @@ import hashlib
 import io
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
@@ -332,15 +334,29 @@ def _data_loc(doc: Any, loc: tuple) -> tuple:
     return tuple(out)
 
 
+def _walk(node: Node | None) -> Iterator[tuple[Node, tuple]]:
+    """Yield every node of a composed document with its YAML path (keys and list indexes)."""
+    stack: list[tuple[Node, tuple]] = [(node, ())] if node is not None else []
+    while stack:
+        n, path = stack.pop()
+        yield n, path
+        if isinstance(n, MappingNode):
+            for k, v in reversed(n.value):
+                # A key that is itself a list or mapping has no name to show: '?' stands in.
+                name = str(k.value) if isinstance(k, ScalarNode) else "?"
+                stack.extend(((v, (*path, name)), (k, path)))
+        elif isinstance(n, SequenceNode):
+            stack.extend((v, (*path, i)) for i, v in reversed(list(enumerate(n.value))))
+
+
 def _scan_nodes(node: Node | None, file: str) -> list[Problem]:
     problems: list[Problem] = []
-    stack = [node] if node is not None else []
-    while stack:
-        n = stack.pop()
+    for n, loc in _walk(node):
+        path = format_path(loc)
         tag = n.tag.value if hasattr(n.tag, "value") else n.tag
         if tag is not None and tag not in _SAFE_TAGS and not str(tag).startswith("?"):
             problems.append(Problem(
-                f"the tag '{tag}' is not allowed",
+                f"the tag '{tag}' is not allowed", path=path,
                 file=file, line=n.start_mark.line + 1, column=n.start_mark.column + 1,
                 fix="aipo.yaml holds plain data only: remove the tag", code="unsafe_tag",
             ))
@@ -348,19 +364,42 @@ def _scan_nodes(node: Node | None, file: str) -> list[Problem]:
             # An impossible date (month 13) would abort the whole load: report it in place.
             try:
                 dt.date.fromisoformat(str(n.value)[:10])
-            except ValueError:
+            except ValueError as exc:
                 problems.append(Problem(
-                    f"is not a valid date: {n.value}", file=file,
+                    f"is not a valid date: {n.value}, {exc}", path=path, file=file,
                     line=n.start_mark.line + 1, column=n.start_mark.column + 1,
-                    fix="write dates as YYYY-MM-DD", code="date",
+                    fix="write an existing date as YYYY-MM-DD, e.g. 2026-11-26", code="date",
                 ))
-        if isinstance(n, MappingNode):
-            for k, v in n.value:
-                stack.extend((k, v))
-        elif isinstance(n, SequenceNode):
-            stack.extend(n.value)
-        elif not isinstance(n, ScalarNode):
-            pass
+    return problems
+
+
+def _duplicate_keys(node: Node | None, file: str) -> list[Problem]:
+    """Return a problem for every repeated key of every mapping, naming both lines.
+
+    ruamel stops at the first duplicate and does not say where the first occurrence is; the
+    composed document has both, so a person can fix every duplicate in one pass.
+    """
+    problems: list[Problem] = []
+    for n, loc in _walk(node):
+        if not isinstance(n, MappingNode):
+            continue
+        first: dict[str, Node] = {}
+        for k, _ in n.value:
+            if not isinstance(k, ScalarNode):
+                continue
+            name = str(k.value)
+            if name not in first:
+                first[name] = k
+                continue
+            line0 = first[name].start_mark.line + 1
+            line = k.start_mark.line + 1
+            problems.append(Problem(
+                f"duplicate key '{name}': it is already on line {line0}",
+                path=format_path((*loc, name)), file=file, line=line,
+                column=k.start_mark.column + 1,
+                fix=f"remove or rename one of the two: line {line0} or line {line}",
+                code="duplicate_key",
+            ))
     return problems
 
 
@@ -647,9 +686,9 @@ def _tag_of(value: Any) -> str | None:
 def _unsafe_values(document: Any, file: str) -> list[Problem]:
     """Return a problem for every explicit non-core tag or non-plain value in the document."""
     problems: list[Problem] = []
-    stack: list[tuple[Any, tuple[int, int]]] = [(document, (0, 0))]
+    stack: list[tuple[Any, tuple[int, int], tuple]] = [(document, (0, 0), ())]
     while stack:
-        value, (line, col) = stack.pop()
+        value, (line, col), loc = stack.pop()
         tag = _tag_of(value)
         plain = isinstance(value, (CommentedMap, CommentedSeq)) or (
             isinstance(value, _PLAIN) and not hasattr(value, "tag"))
@@ -657,13 +696,14 @@ def _unsafe_values(document: Any, file: str) -> list[Problem]:
             what = (f"the tag '{tag}'" if tag else
                     f"a value of type '{type(value).__name__}' (made by a YAML tag)")
             problems.append(Problem(
-                f"{what} is not allowed", file=file, line=line + 1, column=col + 1,
-                fix="aipo.yaml holds plain data only: remove the tag", code="unsafe_tag"))
+                f"{what} is not allowed", path=format_path(loc), file=file, line=line + 1,
+                column=col + 1, fix="aipo.yaml holds plain data only: remove the tag",
+                code="unsafe_tag"))
             continue
         if isinstance(value, CommentedMap):
-            stack.extend((v, value.lc.value(k)) for k, v in value.items())
+            stack.extend((v, value.lc.value(k), (*loc, str(k))) for k, v in value.items())
         elif isinstance(value, CommentedSeq):
-            stack.extend((v, value.lc.item(i)) for i, v in enumerate(value))
+            stack.extend((v, value.lc.item(i), (*loc, i)) for i, v in enumerate(value))
     return problems
 
 
@@ -689,7 +729,7 @@ def parse(text: str, file: str = FILENAME) -> tuple[Any, list[Problem]]:
     try:
         document = _yaml().load(text)
     except MarkedYAMLError as exc:
-        return None, [_yaml_problem(exc, file)]
+        return None, _yaml_problems(exc, text, file)
     except ReaderError as exc:
         pos = max(0, int(exc.position))
         line = text.count("\n", 0, pos) + 1
@@ -717,14 +757,21 @@ def parse(text: str, file: str = FILENAME) -> tuple[Any, list[Problem]]:
     return document, []
 
 
-def _yaml_problem(exc: MarkedYAMLError, file: str) -> Problem:
+def _yaml_problems(exc: MarkedYAMLError, text: str, file: str) -> list[Problem]:
+    """Return the problems for a YAML syntax error, with a fix."""
+    if isinstance(exc, DuplicateKeyError):
+        with contextlib.suppress(YAMLError):
+            found = _duplicate_keys(_yaml().compose(text), file)
+            if found:
+                return found
     mark = exc.problem_mark or exc.context_mark
     what = exc.problem or exc.context or "not valid YAML"
-    fix = "check the indentation and the ':' after each key; quote texts containing ': ' or '#'"
+    fix = "remove or rename one of the two" if isinstance(exc, DuplicateKeyError) else (
+        "check the indentation and the ':' after each key; quote texts containing ': ' or '#'")
     if mark is None:
-        return Problem(f"not valid YAML: {what}", file=file, fix=fix, code="yaml")
-    return Problem(f"not valid YAML: {what}", file=file, line=mark.line + 1,
-                   column=mark.column + 1, fix=fix, code="yaml")
+        return [Problem(f"not valid YAML: {what}", file=file, fix=fix, code="yaml")]
+    return [Problem(f"not valid YAML: {what}", file=file, line=mark.line + 1,
+                    column=mark.column + 1, fix=fix, code="yaml")]
 
 
 def validate_text(text: str, file: str = FILENAME) -> tuple[WorkspaceFile | None, list[Problem]]:

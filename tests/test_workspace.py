@@ -107,12 +107,42 @@ def test_safe_load_rejects_tags(text: str) -> None:
         ("", "the file is empty"),
         ("- just\n- a list\n", "must be a mapping of sections"),
         ("product:\n  name: x\n  owner: y\n  start_date: 2026-13-01\n",
-         "aipo.yaml:4:15: is not a valid date: 2026-13-01"),
+         "aipo.yaml:4:15: product.start_date: is not a valid date: 2026-13-01"),
     ],
 )
 def test_bad_yaml_gets_a_place(text: str, expected: str) -> None:
     found = problems_of(text)
     assert len(found) == 1 and expected in found[0]
+
+
+def test_impossible_dates_name_their_fields(small_text: str) -> None:
+    bad = small_text.replace("    impact: 5\n", "    impact: 5\n    review_date: 2026-02-30\n")
+    bad = bad.replace("start_date: 2026-09-01", "start_date: 2026-13-45")
+    found = problems_of(bad)
+    line = bad.splitlines().index("    review_date: 2026-02-30") + 1
+    assert found == [
+        "aipo.yaml:7:15: product.start_date: is not a valid date: 2026-13-45, month must be in "
+        "1..12 (write an existing date as YYYY-MM-DD, e.g. 2026-11-26)",
+        f"aipo.yaml:{line}:18: risks[1].review_date: is not a valid date: 2026-02-30, day is out "
+        "of range for month (write an existing date as YYYY-MM-DD, e.g. 2026-11-26)",
+    ]
+
+
+def test_duplicate_keys_name_both_lines_and_the_fix() -> None:
+    text = ("product:\n  name: x\n  owner: y\n  name: z\n"
+            "risks:\n  - id: R1\n    title: a\n    id: R2\n")
+    assert problems_of(text) == [
+        "aipo.yaml:4:3: product.name: duplicate key 'name': it is already on line 2 "
+        "(remove or rename one of the two: line 2 or line 4)",
+        "aipo.yaml:8:5: risks[0].id: duplicate key 'id': it is already on line 6 "
+        "(remove or rename one of the two: line 6 or line 8)",
+    ]
+
+
+def test_a_disallowed_tag_names_its_field() -> None:
+    found = problems_of("product:\n  name: !x y\n  owner: z\n")
+    assert found == ["aipo.yaml:2:9: product.name: the tag '!x' is not allowed "
+                     "(aipo.yaml holds plain data only: remove the tag)"]
 
 
 def test_missing_workspace_says_how_to_make_one(tmp_path: Path) -> None:
