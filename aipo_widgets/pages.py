@@ -797,10 +797,6 @@ def documents_html(folder: str | os.PathLike, run: dict | None = None) -> str:
     >>> documents_html(tempfile.mkdtemp())  # doctest: +ELLIPSIS
     '<p class="aipo-note">No documents yet in reports/docs/: ...aipo docs...</p>'
     """
-    import posixpath
-
-    from aipo_widgets.pipeline.docs_render import markdown_body
-
     docs_dir = Path(folder) / "reports" / "docs"
     where = "reports/docs/docs.json"
     if not (docs_dir / "docs.json").is_file():
@@ -840,40 +836,49 @@ def documents_html(folder: str | os.PathLike, run: dict | None = None) -> str:
         source = sources.get(name)
         text = None
         if d.get("rendered") and source:
-            try:
+            with contextlib.suppress(OSError):
                 text = (docs_dir / Path(source).name).read_text(encoding="utf-8")
-            except OSError:
-                text = None
-        gaps = d.get("gaps") or []
-        rows.append({
-            "document": (f'<a class="aipo-doc-link" href="#{anchor}">{shown(title)}</a>'
-                         if text is not None else shown(title)),
-            "applies": "yes" if d.get("applies") else f"no: {d.get('reason', '')}",
-            "fields filled": f"{d.get('filled', 0)}/{d.get('total', 0)}" if d.get("rendered")
-            else "",
-            "share": f"{d.get('share', 0):.0%}" if d.get("rendered") else "",
-            "gaps": len(gaps) if d.get("rendered") else "",
-            "evidence cited": f"{d.get('evidence_cited', 0)}/{d.get('evidence_expected', 0)}"
-            if d.get("rendered") else "",
-        })
+        rows.append(_document_row(d, f"#{anchor}" if text is not None else None))
         if d.get("rendered") and text is None:
             rows[-1]["applies"] += f" (file {source or name} missing: run 'aipo docs' again)"
-        if text is None:
-            continue
-        body = markdown_body(_mask(text))
-        # The document sits under the page's h2: its h1 becomes an h3, and so on down.
-        body = re.sub(r"<(/?)h([1-6])\b",
-                      lambda m: f"<{m[1]}h{min(6, int(m[2]) + 2)}", body)
-        body = _FILE_LINK.sub(
-            lambda m: (f'<span class="aipo-cite" title="'
-                       f'{html.escape(posixpath.normpath("reports/docs/" + html.unescape(m[1])))}'
-                       f'">{m[2]}</span>'), body)
-        summary = (f"{shown(title)} &middot; {d.get('share', 0):.0%} complete"
-                   + (f" &middot; {len(gaps)} gap{'s' if len(gaps) != 1 else ''}" if gaps else ""))
-        bodies.append(f'<details class="aipo-doc" id="{anchor}"><summary>{summary}</summary>'
-                      f'<div class="aipo-doc-body">{body}</div></details>')
+        if text is not None:
+            gaps = len(d.get("gaps") or [])
+            summary = (f"{shown(title)} &middot; {d.get('share', 0):.0%} complete"
+                       + (f" &middot; {gaps} gap{'s' if gaps != 1 else ''}" if gaps else ""))
+            bodies.append(f'<details class="aipo-doc" id="{anchor}"><summary>{summary}</summary>'
+                          f'<div class="aipo-doc-body">{_document_body(text)}</div></details>')
     out.append(html_escape_table(rows, raw={"document"}))
     return "".join(out) + "".join(bodies) + _DOC_SCRIPT
+
+
+def _document_row(d: Mapping[str, Any], link: str | None) -> dict:
+    """Return the documents table's row of ``d`` (from ``docs.json``; ``link``: its block)."""
+    title = shown(d.get("title", d.get("name", "")))
+    rendered = bool(d.get("rendered"))
+    return {
+        "document": f'<a class="aipo-doc-link" href="{link}">{title}</a>' if link else title,
+        "applies": "yes" if d.get("applies") else f"no: {d.get('reason', '')}",
+        "fields filled": f"{d.get('filled', 0)}/{d.get('total', 0)}" if rendered else "",
+        "share": f"{d.get('share', 0):.0%}" if rendered else "",
+        "gaps": len(d.get("gaps") or []) if rendered else "",
+        "evidence cited": (f"{d.get('evidence_cited', 0)}/{d.get('evidence_expected', 0)}"
+                           if rendered else ""),
+    }
+
+
+def _document_body(markdown: str) -> str:
+    """Return a document's Markdown as HTML for the page: masked, escaped, under the h2."""
+    import posixpath
+
+    from aipo_widgets.pipeline.docs_render import markdown_body
+
+    body = markdown_body(_mask(markdown))
+    # The document sits under the page's h2 "Documents": its h1 becomes an h3, and so on.
+    body = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m[1]}h{min(6, int(m[2]) + 2)}", body)
+    return _FILE_LINK.sub(
+        lambda m: (f'<span class="aipo-cite" title="'
+                   f'{html.escape(posixpath.normpath("reports/docs/" + html.unescape(m[1])))}'
+                   f'">{m[2]}</span>'), body)
 
 
 @dataclass
