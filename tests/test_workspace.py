@@ -102,7 +102,8 @@ def test_safe_load_rejects_tags(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("product: [1\n", "aipo.yaml:2:1: not valid YAML"),
+        # Where the bracket opens, not the end of the file where the parser noticed.
+        ("product: [1\n", "aipo.yaml:1:10: not valid YAML: the '[' opened here is not closed"),
         ("a: 1\na: 2\n", "duplicate key"),
         ("", "the file is empty"),
         ("- just\n- a list\n", "must be a mapping of sections"),
@@ -143,6 +144,93 @@ def test_a_disallowed_tag_names_its_field() -> None:
     found = problems_of("product:\n  name: !x y\n  owner: z\n")
     assert found == ["aipo.yaml:2:9: product.name: the tag '!x' is not allowed "
                      "(aipo.yaml holds plain data only: remove the tag)"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A key indented less than its siblings.
+        ("product:\n  name: x\n owner: y\n",
+         "aipo.yaml:3:2: not valid YAML: 'owner:' is indented differently from the lines above "
+         "it (1 space) (parser: expected <block end>, but found '<block mapping start>') (align "
+         "it with its siblings: 2 spaces like 'name:' on line 2, or 0 spaces like 'product:' on "
+         "line 1)"),
+        # ... inside a list item, where the item's keys and the parent's keys both fit.
+        ("product:\n  name: x\n  owner: y\n  stakeholders:\n    - role: a\n      name: b\n"
+         "     interest: c\n",
+         "aipo.yaml:7:6: not valid YAML: 'interest:' is indented differently from the lines "
+         "above it (5 spaces) (parser: expected <block end>, but found '<block mapping start>') "
+         "(align it with its siblings: 6 spaces like 'name:' on line 6, or 2 spaces like "
+         "'stakeholders:' on line 4)"),
+        # A key at the level of the list's dashes.
+        ("risks:\n  - id: R1\n  title: y\n",
+         "aipo.yaml:3:3: not valid YAML: 'title:' is indented differently from the lines above "
+         "it (2 spaces) (parser: expected <block end>, but found '?') (align it with its "
+         "siblings: 4 spaces like 'id:' on line 2, or 0 spaces like 'risks:' on line 1; or "
+         "start a new list item with '- ')"),
+        # A list item out of line with the items above it.
+        ("product:\n  users:\n    - a\n   - b\n",
+         "aipo.yaml:4:4: not valid YAML: the '- ' item is indented differently from the lines "
+         "above it (3 spaces) (parser: expected <block end>, but found '<block sequence start>')"
+         " (align it with its siblings: 4 spaces like '-' on line 3)"),
+        # A key indented more than its siblings reads as the value's continuation.
+        ("product:\n  name: x\n   owner: y\n",
+         "aipo.yaml:3:4: not valid YAML: 'owner:' is indented more than 'name:' on line 2, so "
+         "YAML reads it as part of that line's value (parser: mapping values are not allowed "
+         "here) (align it with 'name:' at 2 spaces; or, to nest it under 'name:', remove the "
+         "value after 'name:')"),
+        ("product:\n\tname: x\n",
+         "aipo.yaml:2:1: not valid YAML: a tab is used for indentation (parser: found character "
+         "'\\t' that cannot start any token) (indent with spaces only: YAML does not allow tabs "
+         "there)"),
+        ("product:\n  name x\n  owner: y\n",
+         "aipo.yaml:2:3: not valid YAML: 'name x' has no ':' after its key, so YAML reads it and "
+         "line 3 as one text (parser: mapping values are not allowed here) (write 'name: x')"),
+        ("product:\n  name: x\n  owner\n",
+         "aipo.yaml:3:3: not valid YAML: a ':' is missing after 'owner' (parser: could not find "
+         "expected ':') (write 'owner: ...' with a ':' after the key, or indent the line under "
+         "the key it belongs to)"),
+        ("product:\n  name: Tickets: summaries\n",
+         "aipo.yaml:2:16: not valid YAML: the value of 'name' contains ': ' (parser: mapping "
+         "values are not allowed here) (put the value in quotes: name: 'Tickets: summaries')"),
+        # Unclosed quotes and brackets point at where they open, not at the end of the file.
+        ("product:\n  name: 'x\n  owner: y\n",
+         "aipo.yaml:2:9: not valid YAML: the quote ' opened here is never closed (parser: found "
+         "unexpected end of stream) (end the text with ' on the same line; inside '...' write "
+         "'' for an apostrophe, e.g. 'it''s')"),
+        ("product:\n  users: [a, b\n  owner: y\n",
+         "aipo.yaml:2:10: not valid YAML: the '[' opened here is not closed (parser: expected "
+         "',' or ']', but got ':') (close it with ']' on the same line, or put a text starting "
+         "with '[' in quotes)"),
+        ("product:\n  name: 'it's'\n",
+         "aipo.yaml:2:13: not valid YAML: text after the closing quote (parser: expected <block "
+         "end>, but found '<scalar>') (quote the whole value; inside '...' write '' for an "
+         "apostrophe, e.g. 'it''s'; a quote opened on an earlier line may end here)"),
+        ("product:\n  users: [a, b] c\n",
+         "aipo.yaml:2:17: not valid YAML: text after the closing ']' (parser: expected <block "
+         "end>, but found '<scalar>') (remove it, or put the whole value in quotes)"),
+        ("product:\n  users: [a, b]]\n",
+         "aipo.yaml:2:16: not valid YAML: an unmatched ']' (parser: expected <block end>, but "
+         "found ']') (remove it, or put a text containing ']' in quotes)"),
+        ("  schema_version: 1\nproduct:\n  name: x\n",
+         "aipo.yaml:1:1: not valid YAML: 'schema_version:' on line 1 is indented, but the "
+         "sections of aipo.yaml start at the beginning of a line (parser: expected '<document "
+         "start>', but found ('<block mapping start>',)) (remove the spaces before it)"),
+        ("product:\n  name: @home\n",
+         "aipo.yaml:2:9: not valid YAML: a value cannot start with '@' (parser: found character "
+         "'@' that cannot start any token) (put the value in quotes)"),
+        ("product:\n  name: x\n  - a\n",
+         "aipo.yaml:3:3: not valid YAML: a '- ' list item among 'key: value' lines (parser: "
+         "expected <block end>, but found '-') (put the list under its key: a 'key:' line above "
+         "it with the items indented under it; or align the item with the '- ' items above it)"),
+        ("product:\n  name: x\n---\nrisks: []\n",
+         "aipo.yaml:3:1: not valid YAML: a second YAML document starts here ('---' or '...') "
+         "(parser: but found another document) (an aipo.yaml holds one document: remove the "
+         "separator line and merge what follows into the sections above)"),
+    ],
+)
+def test_yaml_syntax_errors_in_plain_words(text: str, expected: str) -> None:
+    assert problems_of(text) == [expected]
 
 
 def test_missing_workspace_says_how_to_make_one(tmp_path: Path) -> None:
