@@ -119,7 +119,7 @@ def _problem(text: str, message: str, fix: str, where: str, code: str) -> Proble
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
-    known = sorted(known)
+    known = sorted(set(known))
     close = difflib.get_close_matches(name, known, n=1)
     if close:
         return f"did you mean '{close[0]}'?"

@@ -1432,6 +1432,7 @@ def _shapley_from_values(players: list[str], value: list[float]) -> dict[str, fl
 def _suggest(name: str, known: list[str]) -> str:
     import difflib
 
+    known = list(dict.fromkeys(known))  # a duplicated id is listed once
     close = difflib.get_close_matches(name, known, n=1)
     if close:
         return f"did you mean '{close[0]}'?"
