@@ -114,6 +114,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         raise
     ws = wf.workspace
+    from aipo_widgets.sources import missing_files
+
+    warnings = wf.locate(missing_files(wf.folder, ws.data_map.sources))
     counts = {
         "metrics": len(ws.metric_tree.nodes),
         "risks": len(ws.risks),
@@ -123,10 +126,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     }
     if args.json:
         print(json.dumps({"valid": True, "file": str(wf.path), "product": ws.product.name,
-                          "counts": counts, "problems": []}, indent=2))
+                          "counts": counts, "problems": [],
+                          "warnings": [p.to_dict() for p in warnings]}, indent=2))
     else:
         summary = ", ".join(f"{n} {k}" for k, n in counts.items())
         print(f"{wf.path}: valid ({ws.product.name}, phase {ws.product.phase}; {summary})")
+        for p in warnings:
+            print(f"warning: {p}")
     return EXIT_OK
 
 

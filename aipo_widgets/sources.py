@@ -43,6 +43,40 @@ def source_path(folder: str | os.PathLike, source: DataSource) -> Path:
     return path if path.is_absolute() else Path(folder) / path
 
 
+def missing_files(folder: str | os.PathLike, sources: Iterable[DataSource]) -> list[Problem]:
+    """Return a problem for each data source whose file is not where its location says.
+
+    Not an error of the workspace: a production log, say, exists only after go-live. The
+    phases that read a missing file fail their "data source readable" gate until it is there.
+
+    Parameters
+    ----------
+    folder : path
+        The workspace folder.
+    sources : iterable of aipo_widgets.spec.DataSource
+        ``workspace.data_map.sources``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from aipo_widgets.spec import DataSource
+    >>> src = DataSource(id="log", name="Production log", location="data/log.csv")
+    >>> [p.path for p in missing_files(tempfile.mkdtemp(), [src])]
+    ['data_map.sources[0].location']
+    """
+    out = []
+    for i, src in enumerate(sources):
+        if not src.location or not Path(src.location).suffix:  # a system name, not a file
+            continue
+        if not source_path(folder, src).is_file():
+            out.append(Problem(
+                f"data source '{src.id}': {src.location} does not exist (yet)",
+                path=f"data_map.sources[{i}].location", code="missing_data",
+                fix="put the file there or correct the location; until then the phases that "
+                    "read it fail their 'data source readable' gate"))
+    return out
+
+
 def read_source(folder: str | os.PathLike, source: DataSource, **kwargs) -> pd.DataFrame:
     """Read a data source's table (CSV or Parquet).
 

@@ -45,7 +45,7 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -437,6 +437,14 @@ class WorkspaceFile:
     def folder(self) -> Path:
         """The workspace folder."""
         return self.path.parent
+
+    def locate(self, problems: Iterable[Problem]) -> list[Problem]:
+        """Return ``problems`` with this file's name and the line and column of their path.
+
+        For findings about the workspace made after loading it (a missing data file, say), so
+        that they point into ``aipo.yaml`` like its validation problems do.
+        """
+        return [_with_file(p, str(self.path), self._document) for p in problems]
 
     @property
     def changed(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -188,3 +189,20 @@ def test_report_of_a_broken_workspace_exits_2_and_writes_nothing(small_ws: Path,
     assert f"{path}:" in proc.stderr  # the problem line, as aipo validate prints it
     assert "risks[0].likelihood: must be an integer from 1 to 5, got 7" in proc.stderr
     assert "Wrote" not in proc.stdout and not out.exists()
+
+
+def test_validate_warns_about_missing_data_files(tmp_path: Path) -> None:
+    target = tmp_path / "x"
+    assert run("init", str(target), "--example", "support-summaries").returncode == 0
+    (target / "data" / "gold_reviews.csv").unlink()
+    proc = run("validate", str(target))
+    # Still valid (a production log, say, only exists after go-live), but said, with the line.
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert ": valid (" in lines[0] and len(lines) == 2
+    assert re.fullmatch(r"warning: .*aipo\.yaml:\d+:\d+: data_map\.sources\[\d\]\.location: "
+                        r"data source 'gold_reviews': data/gold_reviews\.csv does not exist "
+                        r"\(yet\) \(put the file there .*\)", lines[1]), lines[1]
+    report = json.loads(run("validate", str(target), "--json").stdout)
+    assert report["valid"] is True
+    assert [w["code"] for w in report["warnings"]] == ["missing_data"]
