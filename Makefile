@@ -27,10 +27,12 @@ demo: install
 	$(BIN)/aipo validate $(DEMO)
 	$(BIN)/aipo run $(DEMO) --jobs 2
 	$(BIN)/aipo docs $(DEMO) --format html
+	$(BIN)/aipo report $(DEMO) --html $(DEMO)/reports/status.html
 	@echo
 	@echo "Your example workspace is $(DEMO). The 90 days ran end to end:"
 	@echo "  reports (offline HTML, open in any browser): $(DEMO)/reports/latest/"
 	@echo "  documents with their gaps:                   $(DEMO)/reports/docs/"
+	@echo "  the stakeholder page as one offline file:    $(DEMO)/reports/status.html"
 	@echo "  gates of the run:                            $(BIN)/aipo status $(DEMO)"
 	@echo "  work on it in JupyterLab:                    $(BIN)/jupyter lab $(DEMO)"
 	@echo
