@@ -633,6 +633,48 @@ class Adoption(_Model):
     start_month: int = Field(1, ge=0, description="The month the product goes live.")
 
 
+def _two_drivers(value: Any) -> Any:
+    # One plain message for a pair that is not a pair, instead of pydantic's list-length text.
+    if isinstance(value, (list, tuple)) and (len(value) != 2 or value[0] == value[1]):
+        shown = ", ".join(map(str, value)) or "none"
+        raise PydanticCustomError(
+            "correlation_pair",
+            "must name two different drivers, like [adoption_max, minutes_saved]; got {got}",
+            {"got": shown},
+        )
+    return value
+
+
+def _rank_correlation(value: Any) -> Any:
+    # -1 and 1 would make one driver a copy (or mirror) of the other, and the copula's matrix
+    # singular; say so in the message, since the loader has no other place for the fix.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value  # pydantic's own "must be a number" message follows
+    if not -1 < value < 1:
+        raise PydanticCustomError(
+            "rank_correlation",
+            "must be a rank correlation strictly between -1 and 1, got {value}: use e.g. 0.9 "
+            "for drivers that move almost together (+-1 would make one a copy of the other)",
+            {"value": value},
+        )
+    return value
+
+
+class Correlation(_Model):
+    """A rank correlation between two uncertain drivers, used by the Monte Carlo."""
+
+    drivers: Annotated[list[Id], Field(min_length=2, max_length=2),
+                       BeforeValidator(_two_drivers)] = Field(
+        description="The two drivers, e.g. [adoption_max, minutes_saved]. Both need a range "
+        "(low < high, or different scenario values)."
+    )
+    rho: Annotated[float, Field(gt=-1, lt=1), BeforeValidator(_rank_correlation)] = Field(
+        description="Spearman rank correlation of the two drivers' draws, strictly between -1 "
+        "and 1: 0.3 weak, 0.6 strong, negative when one tends to be high as the other is low."
+    )
+    description: str = Field("", description="Why they move together, and the evidence.")
+
+
 class BusinessCase(_Model):
     """Monthly cash flows from drivers, per scenario; NPV, payback and exit criteria."""
 
@@ -660,6 +702,14 @@ class BusinessCase(_Model):
         default_factory=list,
         description="Stop rules on measured values, e.g. time saved after the pilot < 15 %. "
         "'metric' names a driver or a metric-tree node.",
+    )
+    correlations: list[Correlation] = Field(
+        default_factory=list,
+        description="Rank correlations between uncertain drivers for the Monte Carlo, e.g. "
+        "[{drivers: [adoption_max, minutes_saved], rho: 0.6}]. Drivers not named are drawn "
+        "independently. Each driver keeps its own (low, likely, high) triangular distribution; "
+        "the pairs are joined by a Gaussian copula, so together they must be consistent (a "
+        "positive definite matrix) and each pair may appear once.",
     )
 
     @field_validator("scenario_weights")
@@ -1032,6 +1082,11 @@ def _reference_problems(ws: Workspace) -> Iterator[tuple[Path, str, str]]:
                     f"names '{c.metric}', which is neither a business-case driver nor a metric",
                     _suggest(c.metric, drivers + nodes),
                 )
+        # Correlations: known uncertain drivers, each pair once, consistent together (the
+        # checks need the drivers' ranges and a matrix, so they live with the simulation).
+        from aipo_widgets.business_case import correlation_problems
+
+        yield from correlation_problems(bc)
 
     # Personal data needs a lawful basis: that is a gate in discovery, not a schema error,
     # because a workspace in its first week legitimately has open questions.
