@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import numpy_financial as npf
@@ -370,3 +371,212 @@ def test_round_trip_and_json():
     assert set(d["scenarios"]) == {"conservative", "realistic", "optimistic", "likely"}
     assert len(r.cash_flows().index) == 4
     assert set(r.tornado_frame()["driver"]) == {"a", "price"}
+
+
+# --------------------------------------------------------------------------------------------
+# Correlated drivers (Gaussian copula)
+
+
+def _example_case(name: str) -> spec.BusinessCase:
+    from ruamel.yaml import YAML
+
+    from aipo_widgets.examples import example_yaml
+
+    doc = YAML().load(example_yaml(name).decode("utf-8"))
+    return spec.Workspace.model_validate(doc).business_case
+
+
+def _independent_draws(model: BusinessCaseModel, n: int, seed: int) -> dict:
+    # The sampler as it was before correlations existed: the oracle for "nothing changes".
+    rng = np.random.default_rng(seed)
+    return {name: np.full(n, lo) if lo == hi else rng.triangular(lo, mid, hi, size=n)
+            for name, (lo, mid, hi) in model.ranges.items()}
+
+
+def _with(bc, *pairs):
+    data = bc.model_dump() if isinstance(bc, spec.BusinessCase) else dict(bc)
+    return {**data, "correlations": [{"drivers": [a, b], "rho": r} for a, b, r in pairs]}
+
+
+@pytest.mark.parametrize("name", ["support-summaries", "predictive-maintenance"])
+def test_without_correlations_the_draws_are_unchanged(name):
+    bc = _example_case(name)
+    assert bc.correlations == []
+    model = BusinessCaseModel(bc)
+    mc = model.simulate(n=5000, seed=0)
+    expected = _independent_draws(model, 5000, 0)
+    for k, v in expected.items():
+        np.testing.assert_array_equal(mc.driver_samples[k], v)
+    assert mc.correlations == [] and mc.to_dict()["correlations"] == []
+    # Figures measured with the implementation before correlations were added.
+    before = {"support-summaries": (1107605.2637249036, 1519096.8642447025, 1890541.322879799),
+              "predictive-maintenance": (10317699.860745631, 12550889.243773628,
+                                         14983644.435944982)}[name]
+    assert (mc.p10, mc.p50, mc.p90) == pytest.approx(before, rel=1e-12)
+    explicit = BusinessCaseModel(_with(bc)).simulate(n=5000, seed=0)
+    np.testing.assert_array_equal(explicit.npv_samples, mc.npv_samples)
+
+
+# Three skewed drivers and one left alone; the NPV is their sum (one month, no discounting).
+COR = {"horizon_months": 1, "discount_rate": 0.0,
+       "drivers": {"a": driver(0, 1, 10), "b": driver(5, 9, 10), "c": driver(-3, 0, 3),
+                   "d": driver(1, 2, 4)},
+       "monthly_benefit": "a + b + c + d"}
+
+
+@pytest.mark.parametrize("rho", [-0.8, -0.3, 0.2, 0.5, 0.9])
+def test_drawn_rank_correlation_matches_rho(rho):
+    from scipy.stats import spearmanr
+
+    n = 100_000
+    mc = BusinessCaseModel(_with(COR, ("a", "b", rho))).simulate(n=n, seed=11)
+    drawn = spearmanr(mc.driver_samples["a"], mc.driver_samples["b"])[0]
+    # Fisher z of a Spearman correlation has a standard error of about sqrt(1.06 / (n - 3)).
+    # 4 standard errors (0.013) are tighter than the gap left by using rho as the normal-scale
+    # correlation without 2 sin(pi rho / 6), e.g. 0.5 would come out as 0.483.
+    assert abs(np.arctanh(drawn) - np.arctanh(rho)) < 4 * math.sqrt(1.06 / (n - 3))
+    assert mc.correlations == [{"drivers": ["a", "b"], "rho": rho, "drawn": pytest.approx(drawn)}]
+    for other in ("c", "d"):
+        assert abs(spearmanr(mc.driver_samples["a"], mc.driver_samples[other])[0]) < 0.015
+
+
+def test_three_correlated_drivers_each_pair_and_the_marginals():
+    from scipy.stats import kstest, spearmanr, triang
+
+    n = 50_000
+    pairs = (("a", "b", 0.6), ("b", "c", -0.4), ("a", "c", -0.2))
+    model = BusinessCaseModel(_with(COR, *pairs))
+    mc = model.simulate(n=n, seed=5)
+    independent = model.__class__(COR).simulate(n=n, seed=5)
+    for a, b, rho in pairs:
+        drawn = spearmanr(mc.driver_samples[a], mc.driver_samples[b])[0]
+        assert abs(np.arctanh(drawn) - np.arctanh(rho)) < 4 * math.sqrt(1.06 / (n - 3))
+    for name in ("a", "b", "c"):
+        lo, mid, hi = model.ranges[name]
+        dist = triang((mid - lo) / (hi - lo), loc=lo, scale=hi - lo)
+        x = mc.driver_samples[name]
+        assert kstest(x, dist.cdf).pvalue > 0.01
+        assert lo <= x.min() and x.max() <= hi
+        # the same quantiles as the independent draws of the same driver, within sampling error
+        q = [0.05, 0.25, 0.5, 0.75, 0.95]
+        np.testing.assert_allclose(np.quantile(x, q), dist.ppf(q), atol=0.02 * (hi - lo))
+        np.testing.assert_allclose(np.quantile(independent.driver_samples[name], q),
+                                   dist.ppf(q), atol=0.02 * (hi - lo))
+    # a driver in no pair keeps its very draws
+    np.testing.assert_array_equal(mc.driver_samples["d"], independent.driver_samples["d"])
+
+
+def test_zero_correlation_gives_the_independent_draws_back():
+    mc = BusinessCaseModel(_with(COR, ("a", "b", 0.0))).simulate(n=2000, seed=2)
+    ref = BusinessCaseModel(COR).simulate(n=2000, seed=2)
+    for k in COR["drivers"]:
+        np.testing.assert_allclose(mc.driver_samples[k], ref.driver_samples[k], rtol=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(rho=st.floats(0.2, 0.95), width_a=st.floats(1, 3), width_b=st.floats(1, 3),
+       mode_a=st.floats(0, 1), mode_b=st.floats(0, 1), seed=st.integers(0, 2**32 - 1))
+def test_positive_correlation_of_two_revenue_drivers_widens_the_npv(rho, width_a, width_b,
+                                                                    mode_a, mode_b, seed):
+    bc = {"horizon_months": 12, "discount_rate": 0.1, "one_off_cost": "50",
+          "drivers": {"users": driver(10, 10 + mode_a * width_a, 10 + width_a),
+                      "price": driver(2, 2 + mode_b * width_b, 2 + width_b)},
+          "monthly_benefit": "users + 3 * price"}
+    alone = BusinessCaseModel(bc).simulate(n=20_000, seed=seed)
+    linked = BusinessCaseModel(_with(bc, ("users", "price", rho))).simulate(n=20_000, seed=seed)
+    assert linked.std > alone.std
+    assert linked.p90 - linked.p10 > alone.p90 - alone.p10
+    assert linked.mean == pytest.approx(alone.mean, rel=0.01)
+    against = BusinessCaseModel(_with(bc, ("users", "price", -rho))).simulate(n=20_000, seed=seed)
+    assert against.p90 - against.p10 < alone.p90 - alone.p10
+
+
+def test_correlation_on_the_support_example_widens_the_npv():
+    bc = _example_case("support-summaries")
+    alone = analyse(bc, n=5000, seed=0).monte_carlo
+    linked = analyse(_with(bc, ("adoption_max", "minutes_saved", 0.6),
+                           ("tickets_per_month", "long_ticket_share", 0.4)),
+                     n=5000, seed=0)
+    mc = linked.monte_carlo
+    assert mc.p90 - mc.p10 > 1.1 * (alone.p90 - alone.p10)
+    assert mc.p10 < alone.p10 and mc.p90 > alone.p90
+    assert [round(c["drawn"], 1) for c in mc.correlations] == [0.6, 0.4]
+    assert any("rank-correlated" in note for note in linked.notes)
+    json.dumps(linked.to_dict(), allow_nan=False)
+
+
+BAD = """product: {name: x, owner: y}
+business_case:
+  drivers:
+    a: {conservative: 0, realistic: 1, optimistic: 2}
+    b: {conservative: 0, realistic: 1, optimistic: 2}
+    c: {conservative: 0, realistic: 1, optimistic: 2}
+    k: {conservative: 5, realistic: 5, optimistic: 5}
+  correlations:
+"""
+
+
+@pytest.mark.parametrize(("lines", "path", "message", "fix"), [
+    (["{drivers: [a, b], rho: 1}"], "business_case.correlations[0].rho",
+     "strictly between -1 and 1, got 1", ""),
+    (["{drivers: [a, b], rho: -1.5}"], "business_case.correlations[0].rho",
+     "strictly between -1 and 1, got -1.5", ""),
+    (["{drivers: [a], rho: 0.5}"], "business_case.correlations[0].drivers",
+     "must name two different drivers", ""),
+    (["{drivers: [a, a], rho: 0.5}"], "business_case.correlations[0].drivers",
+     "must name two different drivers", ""),
+    (["{drivers: [a, b, c], rho: 0.5}"], "business_case.correlations[0].drivers",
+     "must name two different drivers", ""),
+    (["{drivers: [a, bb], rho: 0.5}"], "business_case.correlations[0].drivers[1]",
+     "names driver 'bb', which is not in business_case.drivers", "did you mean 'b'?"),
+    (["{drivers: [k, a], rho: 0.5}"], "business_case.correlations[0].drivers[0]",
+     "the single value 5: it is not uncertain", "give it a range"),
+    (["{drivers: [a, b], rho: 0.5}", "{drivers: [b, a], rho: 0.3}"],
+     "business_case.correlations[1]", "repeats the pair b and a of correlations[0]",
+     "keep one of them"),
+])
+def test_invalid_correlations_are_reported_with_path_and_fix(lines, path, message, fix):
+    from aipo_widgets.workspace import validate_text
+
+    text = BAD + "".join(f"    - {line}\n" for line in lines)
+    ws, problems = validate_text(text)
+    assert ws is None
+    assert [p.path for p in problems] == [path]
+    assert message in problems[0].message and fix in problems[0].fix
+    assert problems[0].line == 8 + len(lines)
+
+
+def test_inconsistent_correlations_name_the_pairs_and_the_suggestion_holds():
+    from aipo_widgets.workspace import validate_text
+
+    pairs = [("a", "b", 0.9), ("b", "c", 0.9), ("a", "c", -0.9)]
+    text = BAD + "".join(f"    - {{drivers: [{a}, {b}], rho: {r}}}\n" for a, b, r in pairs)
+    ws, problems = validate_text(text)
+    assert ws is None and len(problems) == 1
+    p = problems[0]
+    assert p.path == "business_case.correlations" and p.line == 9  # at its first pair
+    assert "correlations[0], [1], [2] (a-b 0.9, b-c 0.9, a-c -0.9)" in p.message
+    assert "not positive definite" in p.message
+    # The suggestion is a consistent set: put it in and the workspace validates, and the
+    # simulation draws it.
+    suggested = [(a, b, float(r)) for a, b, r in re.findall(r"(\w+)-(\w+) (-?[\d.]+)", p.fix)]
+    assert [(a, b) for a, b, _ in suggested] == [(a, b) for a, b, _ in pairs]
+    assert all(0 < abs(r) < 0.9 for _, _, r in suggested)
+    fixed = BAD + "".join(f"    - {{drivers: [{a}, {b}], rho: {r}}}\n" for a, b, r in suggested)
+    ws, problems = validate_text(fixed)
+    assert problems == [] and ws is not None
+    mc = analyse(ws.workspace.business_case, n=500).monte_carlo
+    assert len(mc.correlations) == 3
+
+
+def test_only_the_inconsistent_group_is_named_and_the_model_refuses_it():
+    bc = {**COR, "drivers": {**COR["drivers"], "e": driver(0, 1, 2), "f": driver(0, 1, 2)}}
+    bad = _with(bc, ("a", "b", 0.9), ("b", "c", 0.9), ("a", "c", -0.9), ("e", "f", 0.95))
+    with pytest.raises(WorkspaceError) as info:
+        BusinessCaseModel(bad)
+    (problem,) = info.value.problems
+    assert "a-b 0.9, b-c 0.9, a-c -0.9" in problem.message and "e-f" not in problem.message
+    assert problem.path == "business_case.correlations" and problem.fix
+    ws = spec.Workspace.model_validate({"product": {"name": "x", "owner": "y"},
+                                        "business_case": bad})
+    assert [p.path for p in spec.check_references(ws)] == ["business_case.correlations"]
