@@ -24,9 +24,16 @@ Near misses are **not** reported, by these rules:
   inside longer runs (``01.01.2026 - 31.12.2026``);
 * identifiers: a digit run glued to letters or joined to them by ``-``/``/``/``#``
   (``ORD-2026-000123``, ``INC0012345``, ``#4711``); a run directly after an identifier word
-  (order, invoice, ticket, case, customer, account, contract, SKU, tracking, EAN and their
-  German forms such as Bestellung, Rechnung, Vertrag, Kundennummer, optionally followed by
-  ``no.``/``Nr.``/``#``/``:``); a piece of a longer run joined by ``/ . -`` (``0303/45`` in
+  (order, invoice, ticket, case, customer, account, contract, SKU, tracking, EAN, bank code,
+  meter, batch, voucher and their German forms such as Bestellung, Rechnung, Vertrag,
+  Kundennummer, Bankleitzahl, Zähler, Los, Gutschein, optionally followed by
+  ``no.``/``Nr.``/``#``/``:``), or after any word made a number by ``-nummer``, ``Nr.``,
+  ``no.``, ``number``, ``code`` or ``ID`` (``Serien-Nr: 0287545774``, ``Gutscheincode``)
+  unless that word names a phone (``Telefonnummer``, ``Handy-Nr.``, ``phone number``,
+  ``area code``) or is a function word (``unter der Nr.``); the same words, except those
+  naming the card or its account (``Kartennummer``, ``card no.``), turn a Luhn-valid run into
+  a voucher or order number (``Gutscheincode 5157-5157-5157-5157``); a piece of a longer run
+  joined by ``/ . -`` (``0303/45`` in
   ``2025/0303/45``); a run without any separator unless it starts with ``+`` or ``0`` (so
   ``2026000123`` is an order number, and unformatted US numbers such as ``2125550199`` are not
   detected);
@@ -36,10 +43,15 @@ Near misses are **not** reported, by these rules:
 * version strings: ``1.2.3.4`` is a valid IPv4 address and is reported on its own, but not when
   it is glued to a ``v`` (``v1.2.3.4``), part of a longer dotted run (``1.2.3.4.5``), or directly
   after a version word (``version``, ``ver.``, ``release``, ``build``, ``firmware``, ``fw``,
-  ``patch``, ``update``, ``rev.``, ``Stand``); such runs are not phone numbers either.
+  ``patch``, ``update``, ``rev.``, ``Stand``); such runs are not phone numbers either;
+* section numbers: nor directly after a word of document structure (``Kapitel``,
+  ``Abschnitt``, ``Absatz``, ``Ziffer``, ``§``, ``Anhang``, ``chapter``, ``section``,
+  ``clause``, ``paragraph``, ``appendix``, ``step``, ...): ``Kapitel 1.12.8.5``.
 
-The rules are heuristics: ``benchmarks/README.md`` reports how they fare on a held-out set of
-near misses (section numbers such as ``Kapitel 1.2.3.4`` are still reported as IP addresses).
+The rules are heuristics built from word lists: ``benchmarks/README.md`` reports how they
+fare on two held-out sets of near misses (version numbers after compound words such as
+``Softwareversion 3.12.4.8`` are still reported as IP addresses, and a Luhn-valid code of one
+repeated block, ``5157-5157-5157-5157``, is a card number unless a word says otherwise).
 
 What is **not** detected: names of people, postal addresses, dates of birth and other
 personal data without a checkable format.  They need a named-entity model, which the kit does
@@ -144,16 +156,50 @@ _ID_WORDS = (
     r"artikelnummer|art\.?-?nr|tracking|sendung|sendungsnummer|serial|seriennummer|id|po|lot|"
     r"vertrag|vertragsnummer|contract|policy|police|mandat|mandatsreferenz|antrag|antragsnummer|"
     r"schaden|schadennummer|claim|booking|buchung|buchungsnummer|reservation|reservierung|"
-    r"lieferschein|delivery|paket|parcel|shipment|ean|gtin|isbn|imei"
+    r"lieferschein|delivery|paket|parcel|shipment|ean|gtin|isbn|imei|"
+    # bank codes, meters, batches and vouchers
+    r"bankleitzahl|blz|bank\s+code|sort\s+code|routing|zähler|zählerstand|meter|counter|los|"
+    r"batch|gutschein|voucher|coupon|promo"
 )
+# any word made a number by "-nummer", "Nr.", "no.", "number", "code" or "ID" after it
+# (Serien-Nr:, Gutscheincode, serial no.); the word is checked by _ID_HEAD_NOT below
+_ID_HEAD = (
+    r"(?<![\w\-])(?P<head>[^\W\d_][\w\-]*?)"
+    r"(?:-?(?:nummer|code)|[ \-]?(?:nr|no|number|num|id|code)\b)\.?"
+)
+_ID_HEAD_CONTEXT = re.compile(rf"{_ID_HEAD}\s*[:#]?\s*$", re.IGNORECASE)
+# how such a context ends: a cheap test before the search (most runs follow other words)
+_ID_MARKERS = ("nummer", "code", "nr", "no", "number", "num", "id")
 _ID_CONTEXT = re.compile(
-    rf"(?:\b(?:{_ID_WORDS})\.?\s*(?:-?\s*(?:nr|no|nummer|number|id)\.?)?\s*[:#]?|#)\s*$",
+    rf"(?:\b(?P<word>{_ID_WORDS})\.?\s*(?:-?\s*(?:nr|no|nummer|number|id)\.?)?|#)\s*[:#]?\s*$",
     re.IGNORECASE,
 )
-_VERSION_CONTEXT = re.compile(
-    r"\b(?:version|vers|ver|release|rel|build|firmware|fw|patch|update|rev|revision|stand)"
-    r"\.?\s*[:=#]?\s*$",
+# ... unless that word makes it a phone number (Telefonnummer, Handy-Nr., phone number, Caller
+# ID, area code) or is a function word (my number, unter Nr.)
+_ID_HEAD_NOT = re.compile(
+    r"tel\b|tele|phon|fon|ruf|handy|mobil|fax|hotline|helpline|service|kontakt|contact|whats|"
+    r"sms|durchwahl|festnetz|zentrale|call|cell|dial|vorwahl|area|country|landline|home|office|"
+    r"büro|work|direct|emergency|notfall|privat|business|geschäft|"
+    r"^(?:my|your|his|her|our|their|the|a|an|this|that|new|same|other|is|at|on|under|to|via|"
+    r"per|and|or|der|die|das|den|dem|des|ein|eine|einer|mein|meine|meiner|meinen|unsere|"
+    r"unserer|ihre|ihrer|seine|diese|dieser|neue|neuen|gleiche|andere|unter|auf|und|oder|ist)$",
     re.IGNORECASE,
+)
+# ... and for a card number, words that name the card or its account (Kartennummer, card no.,
+# account number: the card number is the primary account number)
+_CARD_HEAD = re.compile(r"kart|card|kredit|credit|debit|visa|master|amex|pan\b|account|konto",
+                        re.IGNORECASE)  # fmt: skip
+_VERSION_WORDS = r"version|vers|ver|release|rel|build|firmware|fw|patch|update|rev|revision|stand"
+# document structure: a dotted number after these is a section (Kapitel 1.12.8.5), not an address
+_SECTION_WORDS = (
+    r"kapitel|kap|abschnitt|abschn|unterabschnitt|absatz|abs|ziffer|ziff|punkt|paragraph|"
+    r"paragraf|artikel|art|anlage|anhang|tabelle|tab|abbildung|abb|seite|schritt|teil|"
+    r"randnummer|rn|rz|tz|chapter|chap|ch|section|sec|sect|subsection|clause|cl|para|article|"
+    r"annex|appendix|schedule|table|figure|fig|item|step|part|point|page"
+)
+_VERSION_CONTEXT = re.compile(rf"\b(?:{_VERSION_WORDS})\.?\s*[:=#]?\s*$", re.IGNORECASE)
+_DOTTED_CONTEXT = re.compile(
+    rf"(?:\b(?:{_VERSION_WORDS}|{_SECTION_WORDS})\.?|§§?)\s*[:=#]?\s*$", re.IGNORECASE
 )
 
 # issuer prefixes and lengths of payment cards (ISO/IEC 7812 IIN ranges as published by the
@@ -331,6 +377,8 @@ def _find_cards(text: str, out: list[Finding]) -> None:
             continue
         if len(digits) == 13 and ean.is_valid(digits):
             continue  # an EAN-13 product code (ticket texts quote them) with a lucky Luhn digit
+        if _after_id_word(text, m.start(), card=True):
+            continue  # a voucher or order number that passes Luhn (Gutscheincode 5157-5157-...)
         out.append(Finding("CARD", m.start(), m.end(), s, digits, brand))
 
 
@@ -338,8 +386,8 @@ def _find_ips(text: str, out: list[Finding]) -> None:
     if "." in text:
         for m in _IPV4.finditer(text):
             s = m.group()
-            if _VERSION_CONTEXT.search(text, max(0, m.start() - 24), m.start()):
-                continue
+            if _DOTTED_CONTEXT.search(text, max(0, m.start() - 24), m.start()):
+                continue  # a version or section number (build 1.2.3.4, Kapitel 1.12.8.5)
             try:
                 addr = ipaddress.IPv4Address(s)
             except ValueError:
@@ -373,6 +421,26 @@ def _is_fragment(text: str, a: int, b: int) -> bool:
     return before or after
 
 
+def _after_id_word(text: str, start: int, *, card: bool = False) -> bool:
+    """Tell whether the number at ``start`` follows an identifier word (``Serien-Nr: ``).
+
+    A word made a number by ``-nummer``/``Nr.``/``no.``/``code``/``ID`` decides first (it is
+    the most specific: ``Kunden-Nr.``, ``Caller ID``): it counts unless it names a phone
+    (``Telefonnummer``), or, for a card number, the card or its account (``Kartennummer``).
+    Otherwise the identifier words of :data:`_ID_WORDS` (and a bare ``#``) count.
+    """
+    lo = max(0, start - 32)
+    if text[lo:start].rstrip(" \t:#").rstrip(".").lower().endswith(_ID_MARKERS):
+        m = _ID_HEAD_CONTEXT.search(text, lo, start)
+        if m is not None:
+            head = m.group("head")
+            return not (_ID_HEAD_NOT.search(head) or (card and _CARD_HEAD.search(head)))
+    m = _ID_CONTEXT.search(text, lo, start)
+    if m is None:
+        return False
+    return not (card and m.group("word") and _CARD_HEAD.search(m.group("word")))
+
+
 def _find_phones(text: str, regions: Sequence[str], taken: list[tuple[int, int]],
                  out: list[Finding]) -> None:  # fmt: skip
     phonenumbers, _, _ = _libs()
@@ -393,7 +461,7 @@ def _find_phones(text: str, regions: Sequence[str], taken: list[tuple[int, int]]
             s = stripped
             if _DATE_TIME.fullmatch(s) or _PRICE.fullmatch(s) or _DOTTED_QUAD.fullmatch(s):
                 continue  # dates, prices, and IP addresses or version numbers
-            if _ID_CONTEXT.search(text, max(0, start - 32), start):
+            if _after_id_word(text, start):
                 continue
             if _VERSION_CONTEXT.search(text, max(0, start - 24), start):
                 continue
@@ -424,7 +492,7 @@ def _match_phones(text: str, s: str, start: int, regions: Sequence[str], valid: 
                 continue  # unformatted digit runs: order numbers, not phone numbers
             if _is_fragment(text, a, b):
                 continue
-            if a > start and _ID_CONTEXT.search(text, max(0, a - 32), a):
+            if a > start and _after_id_word(text, a):
                 continue
             # national format without a trunk prefix (US style): the digit groups must be
             # those of the number's format, e.g. 212-555-0199, not 2025/0014/21
