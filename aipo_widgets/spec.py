@@ -855,9 +855,14 @@ class Settings(_Model):
         None, description="Costs of a classifier's decisions (predictive products)."
     )
 
-    risk_bands: list[list[Literal["low", "medium", "high", "critical"]]] | None = Field(
+    risk_bands: Annotated[
+        list[Annotated[list[Literal["low", "medium", "high", "critical"]],
+                       Field(min_length=5, max_length=5)]],
+        Field(min_length=5, max_length=5),
+    ] | None = Field(
         None,
-        description="5x5 band map, rows = likelihood 1..5, columns = impact 1..5. "
+        description="5x5 band map, rows = likelihood 1..5, columns = impact 1..5; bands must "
+        "not fall as likelihood or impact grows (Cox's rules, checked by aipo validate). "
         "Default: by score, low 1-4, medium 5-9, high 10-16, critical 20-25.",
     )
     backlog_method: Literal["vrf", "rice", "wsjf", "wsjf_economic", "ice"] = Field(
@@ -1093,7 +1098,7 @@ def _reference_problems(ws: Workspace) -> Iterator[tuple[Path, str, str]]:
 
 
 def check_references(ws: Workspace) -> list[Problem]:
-    """Check the workspace's cross-references and unique ids.
+    """Check the workspace's cross-references, unique ids and its risk band map.
 
     Parameters
     ----------
@@ -1106,10 +1111,17 @@ def check_references(ws: Workspace) -> list[Problem]:
         One problem per dangling reference or duplicate id, with its path (no file or line:
         :mod:`aipo_widgets.workspace` adds them).
     """
-    return [
+    problems = [
         Problem(message, path=format_path(path), fix=fix, code="reference")
         for path, message, fix in _reference_problems(ws)
     ]
+    if ws.settings.risk_bands is not None:
+        # A map whose band falls as likelihood or impact grows ranks risks wrongly; say so at
+        # validation, not only when the risk matrix is first drawn.
+        from aipo_widgets.risk import check_band_map
+
+        problems += check_band_map(ws.settings.risk_bands)
+    return problems
 
 
 def json_schema() -> dict:

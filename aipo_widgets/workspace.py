@@ -277,6 +277,12 @@ def _friendly(err: dict) -> tuple[str, str]:
         return f"must be at most {ctx.get('le')}{got}", ""
     if kind == "less_than":
         return f"must be less than {ctx.get('lt')}{got}", ""
+    if kind in ("too_short", "too_long"):
+        n = len(value) if isinstance(value, (list, tuple)) else "?"
+        lo, hi = ctx.get("min_length"), ctx.get("max_length")
+        want = (f"exactly {lo}" if lo is not None and lo == hi else
+                f"at least {lo}" if kind == "too_short" else f"at most {hi}")
+        return f"must have {want} entries, has {n}", "add or remove entries"
     if kind == "string_too_short":
         return "must not be empty", ""
     if kind == "string_too_long":

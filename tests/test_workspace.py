@@ -545,3 +545,27 @@ def test_random_text_only_ever_gives_aipo_errors(text: str) -> None:
     _, problems = validate_text(text, "aipo.yaml")
     for p in problems:
         assert p.message and p.file == "aipo.yaml"
+
+
+def test_risk_band_map_shape_and_order_are_checked_at_validation(small_text: str) -> None:
+    rows = ["[low, low, low, low, medium]", "[low, low, medium, medium, high]",
+            "[low, medium, medium, high, high]", "[low, medium, high, high, critical]",
+            "[medium, high, high, critical, critical]"]
+
+    def with_bands(last: str) -> list:
+        bands = "".join(f"    - {r}\n" for r in [*rows[:4], last])
+        return validate_text(small_text + f"settings:\n  risk_bands:\n{bands}")[1]
+
+    assert with_bands(rows[4]) == []
+    short = with_bands("[high, high, high, critical]")
+    assert [(p.path, p.message) for p in short] == [
+        ("settings.risk_bands[4]", "must have at least 5 entries, has 4")]
+    assert short[0].line is not None
+    # A band that falls as likelihood grows (Cox's rules): found by aipo validate, with lines.
+    falling = with_bands("[medium, low, high, critical, critical]")  # L5 x I2 below L4 x I2
+    assert any(p.path == "settings.risk_bands[4][1]" and "is a lower band than" in p.message
+               for p in falling), falling
+    assert all(p.line is not None for p in falling)
+    schema = json_schema()["$defs"]["Settings"]["properties"]["risk_bands"]["anyOf"][0]
+    assert (schema["minItems"], schema["maxItems"]) == (5, 5)
+    assert (schema["items"]["minItems"], schema["items"]["maxItems"]) == (5, 5)
