@@ -702,6 +702,10 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
         note = (f'<p>Chance that the NPV is positive: <b>{mc.p_positive:.0%}</b> (P10 '
                 f"{mc.p10:,.0f}, P50 {mc.p50:,.0f}, P90 {mc.p90:,.0f} {html.escape(cur)})."
                 "</p>") if mc else ""
+        if mc and mc.correlations:  # what the spread assumes about drivers moving together
+            pairs = "; ".join(f"{shown(' and '.join(c['drivers']))} {c['rho']:+.2f}"
+                              for c in mc.correlations)
+            note += _note(f"Drawn with rank correlations between drivers: {pairs}.")
         measured = [(ph["phase"], ph["figures"]["expected_npv"]) for ph in (run or {}).get(
             "phases", []) if isinstance(ph.get("figures", {}).get("expected_npv"), (int, float))]
         if measured:  # what the portfolio shows: the last phase's figure, with measured values

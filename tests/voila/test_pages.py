@@ -231,3 +231,11 @@ def test_the_runs_own_gates_need_attention_on_the_page(small_ws):
     sections = dict(pages.status_sections(small_ws))
     assert "notebooks/03_rollout.ipynb is missing" in sections["Gates of the last run"]
     assert "workspace: kit phase notebooks present" in sections[""]  # the header's reasons
+
+
+def test_business_case_says_which_drivers_move_together(tmp_path):
+    from aipo_widgets.examples import write_example
+
+    write_example("support-summaries", tmp_path)
+    section = dict(pages.status_sections(tmp_path))["Business case"]
+    assert "Drawn with rank correlations between drivers: adoption_max and minutes_saved" in section
