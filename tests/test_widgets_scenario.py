@@ -10,7 +10,7 @@ from test_widgets import WIDGET_MIME, custom_msg, svg_of, texts
 from aipo_widgets.business_case import analyse
 from aipo_widgets.compliance import classify, relevant_questions
 from aipo_widgets.examples import example_yaml
-from aipo_widgets.spec import Workspace
+from aipo_widgets.spec import Correlation, Workspace
 from aipo_widgets.widgets import AIActQuestionnaire, ScenarioWidget
 from aipo_widgets.widgets._base import READ_ONLY_MESSAGE
 from aipo_widgets.workspace import load
@@ -99,6 +99,96 @@ def test_scenario_picture(example):
     assert data[WIDGET_MIME]["model_id"] == w.model_id
     words = texts(svg_of(data))
     assert "realistic" in words and "conservative" in words and "NPV and payback" in words
+
+
+# The example's one pair (aipo_widgets/examples/support_summaries/aipo.yaml).
+PAIR = ["adoption_max", "minutes_saved"]
+
+
+def test_correlations_are_listed_with_requested_and_drawn_rho(example):
+    wf = load(example)
+    w = ScenarioWidget(wf, n=2000, seed=3)
+    r = analyse(wf.workspace.business_case, n=2000, seed=3)
+    [row] = w.view["correlations"]
+    assert row["drivers"] == PAIR and row["rho"] == 0.5
+    assert "saves the most time" in row["description"]
+    assert row["drawn"] == pytest.approx(r.monte_carlo.correlations[0]["drawn"])
+
+
+def test_a_rho_edit_changes_the_workspace_and_the_drawn_rho(example):
+    wf = load(example)
+    w = ScenarioWidget(wf, n=2000)
+    # Either order names the pair.
+    assert w.handle_operation({"op": "correlate", "drivers": PAIR[::-1], "rho": -0.4}), w.error
+    assert wf.workspace.business_case.correlations[0].rho == -0.4
+    [row] = w.view["correlations"]
+    assert row["rho"] == -0.4
+    # The simulation was redone with the new pair: drawn near the request, not near 0.5.
+    assert row["drawn"] == pytest.approx(-0.4, abs=0.05)
+    assert row["drawn"] == pytest.approx(
+        analyse(wf.workspace.business_case, n=2000).monte_carlo.correlations[0]["drawn"])
+    assert w.dirty
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ({"op": "correlate", "drivers": PAIR, "rho": 1.0}, "strictly between -1 and 1"),
+    ({"op": "correlate", "drivers": PAIR, "rho": float("nan")}, "finite"),
+    ({"op": "correlate", "drivers": PAIR, "rho": "high"}, "'rho' must be float"),
+    ({"op": "correlate", "drivers": ["adoption_max", "hourly_cost"], "rho": 0.2},
+     "there is no correlation between adoption_max and hourly_cost"),
+    ({"op": "correlate", "drivers": ["adoption_max"], "rho": 0.2}, "must name two drivers"),
+])
+def test_bad_rho_edits(example, content, message):
+    wf = load(example)
+    w = ScenarioWidget(wf, n=500)
+    before = wf.workspace.model_dump()
+    assert not w.handle_operation(content)
+    assert message in w.error and wf.workspace.model_dump() == before
+    assert w.view["correlations"][0]["rho"] == 0.5
+
+
+def test_a_rho_that_breaks_the_set_is_refused_with_the_cores_fix(example):
+    wf = load(example)
+    bc = wf.workspace.business_case
+    # Three drivers linked both ways: adoption_max-minutes_saved 0.5 is fine with these two,
+    # -0.9 is not (no joint distribution has all three).
+    bc.correlations += [
+        Correlation(drivers=["minutes_saved", "hourly_cost"], rho=0.9),
+        Correlation(drivers=["adoption_max", "hourly_cost"], rho=0.5)]
+    w = ScenarioWidget(wf, n=500)
+    assert not w.error
+    before = wf.workspace.model_dump()
+    assert not w.handle_operation({"op": "correlate", "drivers": PAIR, "rho": -0.9})
+    assert "cannot hold together" in w.error and "make them smaller, e.g." in w.error
+    assert "adoption_max-minutes_saved -0.9" in w.error  # the refused value, named
+    assert wf.workspace.model_dump() == before
+    assert [c["rho"] for c in w.view["correlations"]] == [0.5, 0.9, 0.5]
+    # A value that holds together is then taken.
+    assert w.handle_operation({"op": "correlate", "drivers": PAIR, "rho": 0.6}), w.error
+    assert bc.correlations[0].rho == 0.6 and not w.error
+
+
+def test_rho_edit_save_keeps_comments_and_read_only_refuses(example):
+    w = ScenarioWidget(load(example), n=500)
+    assert w.handle_operation({"op": "correlate", "drivers": PAIR, "rho": 0.35})
+    w.save()
+    text = (example / "aipo.yaml").read_text()
+    block = text.split("  correlations:\n")[1].split("  exit_criteria:")[0]
+    assert "rho: 0.35" in block and "rho: 0.5" not in block
+    assert "# The Monte Carlo draws drivers independently unless a rank correlation" in text
+    assert "description: Agents use the summary most" in block
+    assert load(example).workspace.business_case.correlations[0].rho == 0.35
+    ro = ScenarioWidget(load(example), n=500, read_only=True)
+    ro._handle_msg(custom_msg({"op": "correlate", "drivers": PAIR, "rho": -0.5}))
+    assert ro.error == READ_ONLY_MESSAGE and not ro.workspace_file.changed
+    assert ro.workspace.business_case.correlations[0].rho == 0.35
+
+
+def test_the_picture_lists_the_pairs(example):
+    w = ScenarioWidget(load(example), n=500)
+    words = texts(svg_of(w._repr_mimebundle_()[0]))
+    assert "Correlated drivers (rank)" in words
+    assert any(t.startswith("adoption_max ~ minutes_saved 0.5, drawn 0.") for t in words), words
 
 
 def test_no_business_case_is_an_error_in_the_widget():

@@ -3,9 +3,10 @@
 :func:`business_case_data` runs :func:`aipo_widgets.business_case.analyse` and returns plain
 data: the drivers with their three scenario values and ranges, each scenario's NPV, IRR, ROI,
 payback and break-even adoption with its cumulative cash flow per month, the expected NPV, the
-tornado, the Monte Carlo summary (P(NPV > 0), percentiles, EVPPI) and the exit gates.
-:func:`business_case_svg` draws the cumulative cash flows of the three scenarios (solid, dashed
-and dotted lines, labelled at their ends) with the NPV table beside them.
+tornado, the Monte Carlo summary (P(NPV > 0), percentiles, EVPPI), the correlated driver pairs
+(requested and drawn rank correlation) and the exit gates. :func:`business_case_svg` draws the
+cumulative cash flows of the three scenarios (solid, dashed and dotted lines, labelled at their
+ends) with the NPV table beside them and the correlated pairs below it.
 
 Examples
 --------
@@ -30,7 +31,7 @@ from aipo_widgets import spec
 from aipo_widgets.render._svg import Svg, clip, fmt_number
 
 __all__ = ["SCENARIO_STYLE", "business_case_alt", "business_case_data", "business_case_svg",
-           "monte_carlo_data"]
+           "correlations_data", "monte_carlo_data"]
 
 #: Colour (Okabe-Ito) and dash pattern per scenario: told apart without colour too.
 SCENARIO_STYLE = {
@@ -63,6 +64,43 @@ def monte_carlo_data(mc: Any) -> dict | None:
     return d
 
 
+def correlations_data(bc: spec.BusinessCase | None, mc: dict | None) -> list[dict]:
+    """Return the correlated driver pairs with the rank correlation requested and drawn.
+
+    Parameters
+    ----------
+    bc : BusinessCase or None
+        The business case whose ``correlations`` are listed; None lists the simulation's pairs
+        (an analysed result carries no descriptions).
+    mc : dict or None
+        A Monte Carlo summary (:func:`monte_carlo_data`); its ``correlations`` give ``drawn``.
+
+    Returns
+    -------
+    list of dict
+        One per pair: ``drivers`` (two names), ``rho`` (requested), ``description`` and
+        ``drawn`` (the Spearman correlation in the samples; None without a simulation).
+
+    Examples
+    --------
+    >>> bc = spec.BusinessCase.model_validate({"drivers": {
+    ...     k: {"conservative": 0, "realistic": 1, "optimistic": 2} for k in "ab"},
+    ...     "correlations": [{"drivers": ["a", "b"], "rho": 0.5, "description": "same cause"}]})
+    >>> correlations_data(bc, {"correlations": [{"drivers": ["b", "a"], "rho": 0.5,
+    ...                                          "drawn": 0.49}]})
+    [{'drivers': ['a', 'b'], 'rho': 0.5, 'description': 'same cause', 'drawn': 0.49}]
+    """
+    # Matched by the pair, not by position: a simulation that is being redone after an edit
+    # may still describe the list as it was.
+    drawn = {frozenset(c["drivers"]): c.get("drawn") for c in (mc or {}).get("correlations") or []}
+    if bc is None:
+        pairs = [(list(c["drivers"]), c["rho"], "") for c in (mc or {}).get("correlations") or []]
+    else:
+        pairs = [(list(c.drivers), c.rho, c.description) for c in bc.correlations]
+    return [{"drivers": d, "rho": rho, "description": text, "drawn": drawn.get(frozenset(d))}
+            for d, rho, text in pairs]
+
+
 def business_case_data(source: Any, *, monte_carlo: bool | dict = True, n: int = 10_000,
                        seed: int = 0, measured: dict | None = None) -> dict:
     """Return the analysed business case as plain data.
@@ -84,7 +122,8 @@ def business_case_data(source: Any, *, monte_carlo: bool | dict = True, n: int =
     dict
         ``drivers`` (a list, each with its values), ``scenarios`` (``conservative``,
         ``realistic``, ``optimistic``: figures and ``cumulative`` cash flow per month 0..H),
-        ``expected_npv``, ``weights``, ``tornado``, ``monte_carlo``, ``gates``, ``notes``,
+        ``expected_npv``, ``weights``, ``tornado``, ``monte_carlo``, ``correlations``
+        (:func:`correlations_data`), ``gates``, ``notes``,
         ``currency``, ``horizon_months``, ``discount_rate``, ``convention``.
     """
     from aipo_widgets.business_case import BusinessCaseResult, analyse
@@ -141,6 +180,7 @@ def business_case_data(source: Any, *, monte_carlo: bool | dict = True, n: int =
         "expected_npv": result.expected_npv,
         "tornado": [b.to_dict() for b in result.tornado],
         "monte_carlo": mc,
+        "correlations": correlations_data(bc, mc),
         "gates": [{"name": g.name, "verdict": g.verdict, "detail": g.detail}
                   for g in result.gates()],
         "notes": list(result.notes),
@@ -228,4 +268,14 @@ def business_case_svg(source: Any, *, title: str = "Business case: cumulative ca
     for j, g in enumerate(data["gates"][:4]):
         doc.text(x0, y + 56 + j * 16, f"{g['verdict'].upper()}: {clip(g['name'], 40)}", size=9,
                  fill="#a33c00" if g["verdict"] != "pass" else "#006d4f")
+    pairs = data.get("correlations") or []
+    if pairs:  # what the spread above assumes about drivers moving together
+        doc.text(x0, y + 130, "Correlated drivers (rank)", size=10, weight="bold")
+        for j, c in enumerate(pairs[:2]):
+            drawn = f", drawn {c['drawn']:.2f}" if c.get("drawn") is not None else ""
+            doc.text(x0, y + 146 + j * 14,
+                     clip(f"{' ~ '.join(c['drivers'])} {c['rho']:g}{drawn}", 44), size=9,
+                     fill="#333")
+        if len(pairs) > 2:
+            doc.text(x0 + 150, y + 130, f"(2 of {len(pairs)})", size=9, fill="#333")
     return doc.to_string()

@@ -5,6 +5,9 @@ measured value) is an input; every change re-runs :func:`aipo_widgets.business_c
 the kernel: NPV, IRR, ROI, payback and break-even adoption per scenario, the expected NPV, the
 tornado and the cumulative cash-flow chart update at once; the Monte Carlo simulation
 (P(NPV > 0), percentiles, value of information) follows a moment later, once the kernel is idle.
+The rank correlations between drivers (``business_case.correlations``) are listed with the rho
+requested and the rho drawn; each requested rho is an input too, checked by the core (range,
+and that the pairs still hold together) before the workspace changes.
 
 Examples
 --------
@@ -28,7 +31,7 @@ import math
 from typing import Any, ClassVar
 
 from aipo_widgets import render
-from aipo_widgets.errors import UsageError
+from aipo_widgets.errors import Problem, UsageError, WorkspaceError
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 
 __all__ = ["ScenarioWidget"]
@@ -97,7 +100,9 @@ class ScenarioWidget(AipoWidget):
         mc = render.business_case.monte_carlo_data(
             analyse(bc, n=self._n, seed=self._seed).monte_carlo)
         self._mc_cache = (bc.model_dump_json(), mc)
-        self._set_view({**self.view, "monte_carlo": mc})
+        # The pairs' drawn rho comes from the simulation too.
+        self._set_view({**self.view, "monte_carlo": mc,
+                        "correlations": render.business_case.correlations_data(bc, mc)})
 
     @operation("set")
     def _op_set(self, msg: dict) -> None:
@@ -118,6 +123,45 @@ class ScenarioWidget(AipoWidget):
             err = f"{field} must be a finite number, got {value}"
             raise UsageError(err)
         setattr(bc.drivers[name], field, value)
+
+    @operation("correlate")
+    def _op_correlate(self, msg: dict) -> None:
+        """Set the rank correlation of a pair: ``{"drivers": [a, b], "rho"}`` (either order).
+
+        The new rho is checked as the core checks ``aipo.yaml`` (strictly between -1 and 1,
+        and the whole set of pairs still a valid correlation matrix); a refused value leaves
+        the workspace as it was and the error names the pairs and a set that would work.
+        """
+        from aipo_widgets import spec
+        from aipo_widgets.business_case import correlation_problems
+
+        bc = self._case()
+        pair = require(msg, "drivers", list)
+        if len(pair) != 2 or not all(isinstance(d, str) for d in pair):
+            err = f"operation field 'drivers' must name two drivers, got {pair!r}"
+            raise UsageError(err)
+        index = next((i for i, c in enumerate(bc.correlations)
+                      if set(c.drivers) == set(pair)), None)
+        if index is None:
+            known = "; ".join(" ~ ".join(c.drivers) for c in bc.correlations) or "none"
+            err = (f"there is no correlation between {pair[0]} and {pair[1]}; pairs: {known} "
+                   "(add a pair to business_case.correlations in aipo.yaml)")
+            raise UsageError(err)
+        rho = require(msg, "rho", float)
+        if not math.isfinite(rho):
+            err = f"rho must be a finite number, got {rho}"
+            raise UsageError(err)
+        # A copy first: the model must not hold a value the core would refuse, even briefly
+        # (a sibling widget could draw it).
+        changed = spec.Correlation.model_validate({**bc.correlations[index].model_dump(),
+                                                   "rho": rho})
+        candidate = bc.model_copy(update={"correlations": [
+            changed if i == index else c for i, c in enumerate(bc.correlations)]})
+        problems = [Problem(text, path=spec.format_path(path), fix=fix, code="correlation")
+                    for path, text, fix in correlation_problems(candidate)]
+        if problems:
+            raise WorkspaceError(problems)
+        bc.correlations[index].rho = rho
 
     @operation("setting")
     def _op_setting(self, msg: dict) -> None:

@@ -314,8 +314,42 @@ def test_scenario_driver_edit(lab_server, page, example_ws):
         == "1.0"
     shown = float(npv.inner_text().replace(",", ""))
     assert abs(shown - kernel) <= max(1.0, abs(kernel) * 0.005)
+
+    # The example's correlated pair: its rho is an input; the drawn rho follows the simulation.
+    rho_of = "print(wf.workspace.business_case.correlations[0].rho)"
+    drawn_of = "print(round(w.view['correlations'][0]['drawn'], 6))"
+    pair = widget.locator("li[data-pair='adoption_max~minutes_saved']")
+    drawn = pair.locator("[data-fig='drawn']")
+    drawn_before = drawn.inner_text()
+    rho = widget.get_by_label("Rank correlation of adoption_max and minutes_saved")
+    assert rho.input_value() == "0.5"
+    rho.fill("-0.3")
+    rho.press("Enter")
+    lab.wait_until(lambda: _kernel(page, rho_of) == "-0.3")
+    lab.wait_until(lambda: drawn.inner_text() != drawn_before
+                   and widget.get_by_text("(updating…)").count() == 0)
+    kernel_drawn = float(_kernel(page, drawn_of))
+    assert abs(kernel_drawn + 0.3) < 0.1
+    assert drawn.inner_text().strip() == f"drawn {kernel_drawn:.2f}"
+    # Keyboard: the arrow key steps by 0.05 from the value shown, and the focus stays.
+    rho = widget.get_by_label("Rank correlation of adoption_max and minutes_saved")
+    rho.focus()
+    page.keyboard.press("ArrowUp")
+    lab.wait_until(lambda: _kernel(page, rho_of) == "-0.25")
+    page.wait_for_function("document.activeElement && document.activeElement.dataset.focusKey "
+                           "=== 'c:adoption_max:minutes_saved'", timeout=lab.ROUND_TRIP_MS)
+    # A rho the core refuses: its message in the error banner, the model unchanged.
+    rho.fill("1")
+    rho.press("Enter")
+    error = widget.locator(".aipo-error-text")
+    lab.wait_until(lambda: "strictly between -1 and 1" in error.inner_text())
+    assert _kernel(page, rho_of) == "-0.25"
+    lab.wait_until(lambda: widget.get_by_label(
+        "Rank correlation of adoption_max and minutes_saved").input_value() == "-0.25")
+
     _, after = _save_and_read(page, widget, example_ws / "aipo.yaml")
     assert "realistic: 1.0" in after
+    assert "rho: -0.25" in after.split("  correlations:")[1].split("exit_criteria:")[0]
     assert not page.js_errors
 
 

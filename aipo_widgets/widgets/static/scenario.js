@@ -1,6 +1,6 @@
 // ScenarioWidget: the business case Python analysed (aipo_widgets.render.business_case_data).
-// Drivers are inputs ("set" operations); figures, the chart's series and the simulation all
-// come from the kernel.
+// Drivers are inputs ("set" operations), so are the rank correlations between them
+// ("correlate"); figures, the chart's series and the simulation all come from the kernel.
 
 /**
  * @typedef {{id: string, unit: string, description: string, conservative: number,
@@ -12,11 +12,16 @@
  * @typedef {{n: number, seed: number, mean: number, std: number, p10: number, p50: number,
  *   p90: number, minimum: number, maximum: number, p_positive: number, evpi: number,
  *   evppi: [string, number][], evppi_noise_floor: number, bins: number,
+ *   correlations: Array<{drivers: string[], rho: number, drawn: number}>,
  *   stale?: boolean}} MonteCarlo MonteCarloResult.to_dict(), EVPPI ranked as [driver, value]
+ * @typedef {{drivers: [string, string], rho: number, description: string,
+ *   drawn: number|null}} CorrelationRow render.business_case.correlations_data: requested
+ *   and drawn rank correlation of one pair
  * @typedef {{currency: string, horizon_months: number, discount_rate: number,
  *   drivers: DriverRow[], scenarios: Record<string, Scenario>, expected_npv: number,
  *   weights: Record<string, number>, tornado: Array<{driver: string, npv_low: number,
- *   npv_high: number, swing: number}>, monte_carlo: MonteCarlo|null, gates: Array<{name: string,
+ *   npv_high: number, swing: number}>, monte_carlo: MonteCarlo|null,
+ *   correlations: CorrelationRow[], gates: Array<{name: string,
  *   verdict: string, detail: string}>, notes: string[], convention: string}} CaseView
  */
 
@@ -26,6 +31,8 @@ const STYLE = {
   optimistic: { colour: "#009e73", dash: "2 3" },
 };
 const NS = "http://www.w3.org/2000/svg";
+/** Limits of a rho input: the core refuses +-1 (one driver a copy of the other). */
+const RHO_MAX = 0.99, RHO_STEP = 0.05;
 /** @type {[("conservative"|"realistic"|"optimistic"|"low"|"high"|"measured") & keyof DriverRow,
  *   string][]} [field, label] */
 const FIELDS = [["conservative", "Conservative"], ["realistic", "Realistic"],
@@ -77,6 +84,57 @@ function render({ model, el }) {
     });
     input.addEventListener("keydown", (e) => { if (e.key === "Enter") input.blur(); });
     return input;
+  };
+
+  /**
+   * The requested rho of a pair: a number input from -0.99 to 0.99 by 0.05.
+   * @param {CorrelationRow} c
+   */
+  const rhoInput = (c) => {
+    const [a, b] = c.drivers;
+    const input = numberInput(`Rank correlation of ${a} and ${b}`, c.rho, (x) => {
+      if (x === null) draw(); // an emptied field shows the value again; rho has no "unset"
+      else sendOp(model, "correlate", { drivers: c.drivers, rho: x });
+    }, `c:${a}:${b}`);
+    if (!(input instanceof HTMLInputElement)) return input; // read-only: the value as text
+    Object.assign(input, { min: String(-RHO_MAX), max: String(RHO_MAX), step: String(RHO_STEP) });
+    input.classList.add("aipo-sc-rho");
+    // The browser steps from min (-0.99), which lands on 0.51 after 0.5; the arrow keys step
+    // from the value shown instead, to the next multiple of 0.05.
+    input.addEventListener("keydown", (e) => {
+      if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
+      e.preventDefault();
+      const now = Number(input.value);
+      const base = Number.isFinite(now) ? now : c.rho;
+      const dir = e.key === "ArrowUp" ? 1 : -1;
+      let next = dir > 0 ? Math.floor(base / RHO_STEP + 1e-9) + 1 : Math.ceil(base / RHO_STEP - 1e-9) - 1;
+      next = Math.round(next * RHO_STEP * 100) / 100;
+      next = Math.min(RHO_MAX, Math.max(-RHO_MAX, next));
+      if (next === now) return;
+      input.value = String(next);
+      input.dispatchEvent(new Event("change"));
+    });
+    return input;
+  };
+
+  /** The correlated pairs, each with its description, requested and drawn rho. */
+  const drawCorrelations = () => {
+    const v = view();
+    const pairs = v.correlations || [];
+    if (!pairs.length) return null;
+    const stale = Boolean(v.monte_carlo && v.monte_carlo.stale);
+    return h("div", { class: "aipo-sc-corr" },
+      h("p", { class: "aipo-muted aipo-sc-small" }, "Drawn together (rank correlation):"),
+      h("ul", { class: "aipo-sc-list aipo-sc-corr-list", "aria-label": "Correlated drivers" },
+        ...pairs.map((c) => h("li", { dataset: { pair: c.drivers.join("~") } },
+          h("span", { class: "aipo-sc-pair" }, `${c.drivers[0]} ~ ${c.drivers[1]}`),
+          h("span", { class: "aipo-sc-rho-row" },
+            h("span", { class: "aipo-muted" }, "ρ "), rhoInput(c),
+            h("span", { class: stale ? "aipo-muted" : "", dataset: { fig: "drawn" },
+              title: "Spearman correlation of the simulated draws" },
+            ` drawn ${c.drawn === null ? "–" : c.drawn.toFixed(2)}`)),
+          c.description ? h("span", { class: "aipo-muted aipo-sc-small aipo-sc-why" }, c.description)
+            : null))));
   };
 
   const drawSettings = () => {
@@ -170,7 +228,11 @@ function render({ model, el }) {
         h("p", { class: "aipo-muted aipo-sc-small" }, "Worth measuring first (EVPPI):"),
         h("ol", { class: "aipo-sc-list" }, ...mc.evppi.slice(0, 5).map(([d, x]) =>
           h("li", {}, `${d}: ${fmt(x)}`, x < floor ? h("span", { class: "aipo-muted" }, " (noise)") : null))),
+        drawCorrelations(),
         h("p", { class: "aipo-muted aipo-sc-small" }, `Monte Carlo, ${mc.n.toLocaleString("en-US")} draws, seed ${mc.seed}`)));
+    } else {
+      const corr = drawCorrelations();
+      if (corr) parts.push(h("div", { class: "aipo-panel" }, h("h4", {}, "Uncertainty"), corr));
     }
     const top = v.tornado.slice(0, 6);
     const span = Math.max(1, ...top.map((b) => b.swing));
