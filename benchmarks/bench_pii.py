@@ -164,6 +164,48 @@ HELDOUT2_PII = [
 ]  # fmt: skip
 
 
+# A fourth set (HELDOUT3), written after HELDOUT2's leftovers were listed as open and before
+# any rule was changed for them, and never used to tune a rule: the same leftover kinds (version
+# numbers, serials, tax and VAT ids, parcel numbers, amounts, times, file references) in words
+# and formats that appear in no set above, with real values mixed into a quarter of the texts.
+HELDOUT3_NEAR = [
+    # version numbers after other words, in other shapes
+    "Treiberpaket {v4} installiert, Fehler bleibt.", "Plugin-Stand {v4} laut Admin-Konsole",
+    "Patchlevel: {v4}", "Client {v4} meldet Timeout", "Nach dem Upgrade auf {v4} geht nichts mehr.",
+    "Installed package libssl {v4}-ubuntu1", "Rev. {v4} des Datenblatts",
+    "running OS {v4} (stable channel)", "Bootloader {v4}, Modem {v4}",
+    # serial numbers with other markers
+    "Seriennr.: {z4} {n4} {n4}", "Serial: {z4}/{n4}/{n4}", "SNR {z3}-{n3}-{n4} am Typenschild",
+    "Fabrikations-Nr {n3} {n4} {n3}", "unit serial {z4}.{n4}.{n4}", "P/N {n3}-{n4}-{n3}",
+    # tax and VAT ids of other EU countries and formats
+    "UID ATU {n8}", "VAT ID: BE 0{n3}.{n3}.{n3}", "Partita IVA IT {n11}",
+    "CVR-nr. DK {n2} {n2} {n2} {n2}", "NIP PL {n3}-{n3}-{n2}-{n2}", "N° TVA FR {n2} {n9}",
+    "BTW-nummer NL {n9}B01", "Finanzamt-Steuernr. {n3}/{n4}/{n4}",
+    # parcel numbers of other services and formats
+    "Hermes-Sendung {n4} {n4} {n4} {n2}", "Post CH 99.{n2}.{n6}.{n8}",
+    "FedEx tracking {n4} {n4} {n4}", "UPS Sendung 1Z {n3} {n3} {n2} {n4} {n3} {n1}",
+    "Paket über GLS, Track-ID {n4}-{n4}-{n3}",
+    # amounts in other currencies and number formats
+    "Gesamt {n1} {n3} {n3} Ft", "Kosten PLN {n2} {n3},{n2}", "Rückerstattung {n3} {n3} SEK",
+    "Fr. {n3}'{n3}.– überwiesen", "JPY {n1},{n3},{n3} gutgeschrieben",
+    "Kaufpreis {n1} {n3} {n3},- Euro", "Saldo: -{n2} {n3} {n3} Kč",
+    # times and durations in other formats
+    "Log {hh}:{mm}:{ss}.{n3} FEHLER Dienst beendet", "Zeit {hh}.{mm}.{ss},{n6} Uhr",
+    "Laufzeit {hh}h {mm}m {ss}.{n4}s", "Timecode {hh}:{mm}:{ss}:{n2}",
+    "elapsed 0:{mm}:{ss}.{n7}", "{d} {hh}:{mm}:{ss}.{n9} +0100 WARN",
+    # file references in other styles
+    "AZ {n3} Js {n5}/25", "Unser Zeichen {n4}-{n2}/{n4}", "GZ {n3}.{n3}/{n4}-{n2}/2026",
+    "Your ref. {n4}/{n4}/{n2}", "Dossier {n4}.{n4}.{n2}", "Vorgang {n2}-{n4}-{n4}/2026",
+]  # fmt: skip
+
+HELDOUT3_PII = [
+    ("PHONE", "Rückrufnummer: {}"), ("PHONE", "Handy {}"), ("PHONE", "reach me at {}"),
+    ("PHONE", "Festnetz {}, tagsüber"), ("EMAIL", "Antwort an {}"), ("IBAN", "Konto {}"),
+    ("IBAN", "Erstattung auf {}"), ("CARD", "Visa/MC {} belastet"), ("CARD", "Card {}"),
+    ("IP", "Client-IP {}"), ("IP", "von {} aus"),
+]  # fmt: skip
+
+
 class _Fields(dict):
     """Template fields made on first use: nK (K digits), zK (K digits, the first 0), sK (K
     dotted numbers 1-12), vK (K dotted numbers 0-30); the rest are set in make_heldout2."""
@@ -184,6 +226,21 @@ class _Fields(dict):
 
 def make_heldout2(rng: random.Random, pn, iban, luhn) -> tuple[str, list[tuple[str, int, int]]]:
     """Return one HELDOUT2 text and its labels (a quarter hold a real value too)."""
+    return _make_labelled(rng, HELDOUT2_NEAR, HELDOUT2_PII, pn, iban, luhn)
+
+
+def make_heldout3(rng: random.Random, pn, iban, luhn) -> tuple[str, list[tuple[str, int, int]]]:
+    """Return one HELDOUT3 text and its labels (a quarter hold a real value too)."""
+    return _make_labelled(rng, HELDOUT3_NEAR, HELDOUT3_PII, pn, iban, luhn)
+
+
+def _make_labelled(
+    rng: random.Random, templates: list[str], leads: list[tuple[str, str]], pn, iban, luhn
+) -> tuple[str, list[tuple[str, int, int]]]:
+    """Fill one near-miss template; a quarter of the texts get a labelled real value too.
+
+    The draws happen in the order HELDOUT2 was first measured with, so its texts stay the same.
+    """
     day, month = rng.randint(1, 28), rng.randint(1, 12)
     fields = _Fields(
         rng, d=f"{day:02d}.{month:02d}.2026", iso=f"2026-{month:02d}-{day:02d}",
@@ -191,10 +248,10 @@ def make_heldout2(rng: random.Random, pn, iban, luhn) -> tuple[str, list[tuple[s
         hh=f"{rng.randint(0, 23):02d}", mm=f"{rng.randint(0, 59):02d}",
         ss=f"{rng.randint(0, 59):02d}",
     )  # fmt: skip
-    text = rng.choice(HELDOUT2_NEAR).format_map(fields)
+    text = rng.choice(templates).format_map(fields)
     if rng.random() >= 0.25:
         return text, []
-    kind, lead = rng.choice(HELDOUT2_PII)
+    kind, lead = rng.choice(leads)
     value = {
         "PHONE": lambda: make_phone(rng, pn),
         "EMAIL": lambda: f"{rng.choice(FIRST)}.{rng.choice(LAST)}@{rng.choice(DOMAINS)}",
@@ -537,6 +594,12 @@ def main() -> None:
     report_heldout(
         "second held-out set (HELDOUT2_NEAR, written before the rules were changed for the first)",
         list(held2), list(labels2), engine,
+    )  # fmt: skip
+    rng = random.Random(3)
+    held3, labels3 = zip(*(make_heldout3(rng, pn, iban, luhn) for _ in range(n_held)), strict=True)
+    report_heldout(
+        "third held-out set (HELDOUT3_NEAR, written before the rules were changed for the second)",
+        list(held3), list(labels3), engine,
     )  # fmt: skip
 
     print(f"load average after the timed runs: {os.getloadavg()}")
