@@ -21,18 +21,23 @@ Near misses are **not** reported, by these rules:
   issuer prefix (most 16-digit order numbers); a 13-digit run that is a valid EAN-13 product
   code (13-digit Visa numbers are no longer issued and are not looked for);
 * dates, times and prices (``2026-11-26``, ``26.11.2026``, ``14:30``, ``1.299,00``), also
-  inside longer runs (``01.01.2026 - 31.12.2026``);
+  inside longer runs (``01.01.2026 - 31.12.2026``); digits glued to a clock time's colon
+  (``05:03:09.559388``); thousands grouped by spaces next to a currency
+  (``Summe 12 345 678,90 EUR``, ``EUR 1 234 567``);
 * identifiers: a digit run glued to letters or joined to them by ``-``/``/``/``#``
   (``ORD-2026-000123``, ``INC0012345``, ``#4711``); a run directly after an identifier word
   (order, invoice, ticket, case, customer, account, contract, SKU, tracking, EAN, bank code,
-  meter, batch, voucher and their German forms such as Bestellung, Rechnung, Vertrag,
-  Kundennummer, Bankleitzahl, Zähler, Los, Gutschein, optionally followed by
-  ``no.``/``Nr.``/``#``/``:``), or after any word made a number by ``-nummer``, ``Nr.``,
+  meter, batch, voucher, ``S/N``, VAT, UTR and their German forms such as Bestellung,
+  Rechnung, Vertrag, Kundennummer, Bankleitzahl, Zähler, Los, Gutschein, USt, Az., and German
+  compounds ending in ``-schein``, ``-zeichen``, ``-teil`` (Paketschein, Geschäftszeichen,
+  Ersatzteil), optionally followed by ``no.``/``Nr.``/``#``/``:``), or after any word, also
+  abbreviated (``reg. no.``), made a number by ``-nummer``, ``Nr.``,
   ``no.``, ``number``, ``code`` or ``ID`` (``Serien-Nr: 0287545774``, ``Gutscheincode``)
   unless that word names a phone (``Telefonnummer``, ``Handy-Nr.``, ``phone number``,
   ``area code``) or is a function word (``unter der Nr.``); the same words, except those
   naming the card or its account (``Kartennummer``, ``card no.``), turn a Luhn-valid run into
-  a voucher or order number (``Gutscheincode 5157-5157-5157-5157``); a piece of a longer run
+  a voucher or order number (``Gutscheincode 5157-5157-5157-5157``); a country code between
+  such a word and the number is skipped (``USt-IdNr. DE 123456789``); a piece of a longer run
   joined by ``/ . -`` (``0303/45`` in
   ``2025/0303/45``); a run without any separator unless it starts with ``+`` or ``0`` (so
   ``2026000123`` is an order number, and unformatted US numbers such as ``2125550199`` are not
@@ -43,15 +48,17 @@ Near misses are **not** reported, by these rules:
 * version strings: ``1.2.3.4`` is a valid IPv4 address and is reported on its own, but not when
   it is glued to a ``v`` (``v1.2.3.4``), part of a longer dotted run (``1.2.3.4.5``), or directly
   after a version word (``version``, ``ver.``, ``release``, ``build``, ``firmware``, ``fw``,
-  ``patch``, ``update``, ``rev.``, ``Stand``); such runs are not phone numbers either;
+  ``patch``, ``update``, ``rev.``, ``Stand``, a compound ending in one of them such as
+  ``Softwareversion`` or ``Firmwarestand``, or software named before its version: ``App``,
+  ``Software``, ``Kernel``); such runs are not phone numbers either;
 * section numbers: nor directly after a word of document structure (``Kapitel``,
   ``Abschnitt``, ``Absatz``, ``Ziffer``, ``§``, ``Anhang``, ``chapter``, ``section``,
   ``clause``, ``paragraph``, ``appendix``, ``step``, ...): ``Kapitel 1.12.8.5``.
 
 The rules are heuristics built from word lists: ``benchmarks/README.md`` reports how they
-fare on two held-out sets of near misses (version numbers after compound words such as
-``Softwareversion 3.12.4.8`` are still reported as IP addresses, and a Luhn-valid code of one
-repeated block, ``5157-5157-5157-5157``, is a card number unless a word says otherwise).
+fare on three held-out sets of near misses (version numbers after product names the lists
+lack are still reported as IP addresses, and a Luhn-valid code of one repeated block,
+``5157-5157-5157-5157``, is a card number unless a word says otherwise).
 
 What is **not** detected: names of people, postal addresses, dates of birth and other
 personal data without a checkable format.  They need a named-entity model, which the kit does
@@ -146,6 +153,15 @@ _DATE_IN_RUN = re.compile(
     r"|(?:19|20)\d{2}[./-](?:0?[1-9]|1[0-2])[./-](?:0?[1-9]|[12]\d|3[01]))(?!\d)"
 )
 _PRICE = re.compile(r"\s*\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{2})?\s*")
+# thousands grouped by spaces, apostrophes or dots (12 345 678, 1'234'567); an amount when a
+# currency stands right before or after (the decimals in between: 12 345 678,90 EUR)
+_GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0\u202f'’.]\d{3})+")
+_CURRENCY = (
+    r"EUR|USD|GBP|CHF|JPY|CNY|SEK|NOK|DKK|ISK|PLN|CZK|HUF|RON|BGN|TRY|RUB|UAH|CAD|AUD|NZD|INR|"
+    r"BRL|MXN|ZAR|HKD|SGD|KRW|Euro|Euros|Dollar|Dollars|Pfund|Franken|€|\$|£|¥"
+)
+_AMOUNT_AFTER = re.compile(rf"(?:[.,](?:\d{{1,2}}|[-–]))?\s*(?:{_CURRENCY})(?![^\W\d_])")
+_AMOUNT_BEFORE = re.compile(rf"(?<![^\W\d_])(?:{_CURRENCY})\.?\s*$")
 _DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _QUICK = re.compile(r"[0-9@]|::")
 
@@ -159,12 +175,18 @@ _ID_WORDS = (
     r"lieferschein|delivery|paket|parcel|shipment|ean|gtin|isbn|imei|"
     # bank codes, meters, batches and vouchers
     r"bankleitzahl|blz|bank\s+code|sort\s+code|routing|zähler|zählerstand|meter|counter|los|"
-    r"batch|gutschein|voucher|coupon|promo"
+    r"batch|gutschein|voucher|coupon|promo|"
+    # serial markers, tax and VAT numbers, file references (Aktenzeichen)
+    r"s/n|sn|vat|ust|tax|utr|az"
 )
+# German compounds name what their last part names: a Paketschein or Geschäftszeichen is a
+# document or reference, an Ersatzteil a part, and the number after it theirs (tested with
+# str.endswith: as regex alternatives, these and the version compounds made the scan 25 % slower)
+_ID_SUFFIXES = ("schein", "zeichen", "teil")
 # any word made a number by "-nummer", "Nr.", "no.", "number", "code" or "ID" after it
 # (Serien-Nr:, Gutscheincode, serial no.); the word is checked by _ID_HEAD_NOT below
 _ID_HEAD = (
-    r"(?<![\w\-])(?P<head>[^\W\d_][\w\-]*?)"
+    r"(?<![\w\-])(?P<head>[^\W\d_][\w\-]*?)\.?"  # the word may be abbreviated: reg. no.
     r"(?:-?(?:nummer|code)|[ \-]?(?:nr|no|number|num|id|code)\b)\.?"
 )
 _ID_HEAD_CONTEXT = re.compile(rf"{_ID_HEAD}\s*[:#]?\s*$", re.IGNORECASE)
@@ -189,7 +211,17 @@ _ID_HEAD_NOT = re.compile(
 # account number: the card number is the primary account number)
 _CARD_HEAD = re.compile(r"kart|card|kredit|credit|debit|visa|master|amex|pan\b|account|konto",
                         re.IGNORECASE)  # fmt: skip
-_VERSION_WORDS = r"version|vers|ver|release|rel|build|firmware|fw|patch|update|rev|revision|stand"
+_VERSION_WORDS = (
+    r"version|vers|ver|release|rel|build|firmware|fw|patch|update|rev|revision|stand|"
+    # software named before its version number (App 8.24.28.7, Kernel 6.11.8-185)
+    r"app|software|sw|kernel"
+)
+# compounds that end in a version word name a version (Softwareversion, Firmwarestand,
+# App-Release); those that only start with one do not (Buildserver 10.0.0.5 is a server)
+_VERSION_STEMS = ("version", "release", "build", "firmware", "patch", "update", "software")
+_VERSION_SUFFIXES = _VERSION_STEMS + tuple(
+    w + s for w in _VERSION_STEMS for s in ("stand", "sstand")
+)
 # document structure: a dotted number after these is a section (Kapitel 1.12.8.5), not an address
 _SECTION_WORDS = (
     r"kapitel|kap|abschnitt|abschn|unterabschnitt|absatz|abs|ziffer|ziff|punkt|paragraph|"
@@ -386,7 +418,9 @@ def _find_ips(text: str, out: list[Finding]) -> None:
     if "." in text:
         for m in _IPV4.finditer(text):
             s = m.group()
-            if _DOTTED_CONTEXT.search(text, max(0, m.start() - 24), m.start()):
+            if _DOTTED_CONTEXT.search(text, max(0, m.start() - 24), m.start()) or (
+                _after_version_compound(text, m.start())
+            ):
                 continue  # a version or section number (build 1.2.3.4, Kapitel 1.12.8.5)
             try:
                 addr = ipaddress.IPv4Address(s)
@@ -414,6 +448,19 @@ def _phone_segments(text: str, start: int, end: int) -> Iterable[tuple[int, int]
     yield pos, end
 
 
+def _after_version_compound(text: str, start: int) -> bool:
+    """Tell whether the number at ``start`` follows a compound ending in a version word."""
+    before = text[max(0, start - 24) : start].rstrip(" \t:=#").rstrip(".").lower()
+    return before.endswith(_VERSION_SUFFIXES)
+
+
+def _is_amount(text: str, a: int, b: int) -> bool:
+    """Tell whether the digits text[a:b] are an amount: a currency right before or after them."""
+    return bool(
+        _AMOUNT_AFTER.match(text, b, b + 16) or _AMOUNT_BEFORE.search(text, max(0, a - 8), a)
+    )
+
+
 def _is_fragment(text: str, a: int, b: int) -> bool:
     """Tell whether text[a:b] is glued to more digits by / . - (``0303/45`` in ``2025/0303/45``)."""
     before = a >= 2 and text[a - 1] in "/.-" and text[a - 2].isdigit()
@@ -427,10 +474,28 @@ def _after_id_word(text: str, start: int, *, card: bool = False) -> bool:
     A word made a number by ``-nummer``/``Nr.``/``no.``/``code``/``ID`` decides first (it is
     the most specific: ``Kunden-Nr.``, ``Caller ID``): it counts unless it names a phone
     (``Telefonnummer``), or, for a card number, the card or its account (``Kartennummer``).
-    Otherwise the identifier words of :data:`_ID_WORDS` (and a bare ``#``) count.
+    Otherwise the identifier words of :data:`_ID_WORDS` (and a bare ``#``) count.  A country
+    code between word and number is skipped (``USt-IdNr. DE 123456789``, ``VAT no. GB ...``).
     """
+    if _after_id_context(text, start, card):
+        return True
+    i = start
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    # tax and VAT ids are written with their country's code in front of the digits: a capital
+    # pair standing alone as a word is such a code, and the word before it decides
+    pair = text[i - 2 : i] if 2 <= i < start else ""
+    if pair.isupper() and pair.isalpha() and (i == 2 or text[i - 3] in " \t"):
+        return _after_id_context(text, i - 2, card)
+    return False
+
+
+def _after_id_context(text: str, start: int, card: bool) -> bool:
     lo = max(0, start - 32)
-    if text[lo:start].rstrip(" \t:#").rstrip(".").lower().endswith(_ID_MARKERS):
+    before = text[lo:start].rstrip(" \t:#").rstrip(".").lower()
+    if before.endswith(_ID_SUFFIXES):
+        return True  # Paketschein, Geschäftszeichen, Ersatzteil: never a card or a phone
+    if before.endswith(_ID_MARKERS):
         m = _ID_HEAD_CONTEXT.search(text, lo, start)
         if m is not None:
             head = m.group("head")
@@ -450,6 +515,9 @@ def _find_phones(text: str, regions: Sequence[str], taken: list[tuple[int, int]]
     for m in _PHONE.finditer(text):
         if sum(c.isdigit() for c in m.group()) < 7:
             continue
+        a = m.start()
+        if a >= 2 and text[a - 1] == ":" and text[a - 2].isdigit():
+            continue  # the seconds and their fractions of a clock time (05:03:09.559388)
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue  # already an IBAN, card or IP address
         for seg_start, seg_end in _phone_segments(text, *m.span()):
@@ -461,9 +529,13 @@ def _find_phones(text: str, regions: Sequence[str], taken: list[tuple[int, int]]
             s = stripped
             if _DATE_TIME.fullmatch(s) or _PRICE.fullmatch(s) or _DOTTED_QUAD.fullmatch(s):
                 continue  # dates, prices, and IP addresses or version numbers
+            if _GROUPED.fullmatch(s) and _is_amount(text, start, start + len(s)):
+                continue  # an amount with space-grouped thousands (Summe 12 345 678,90 EUR)
             if _after_id_word(text, start):
                 continue
-            if _VERSION_CONTEXT.search(text, max(0, start - 24), start):
+            if _VERSION_CONTEXT.search(text, max(0, start - 24), start) or (
+                _after_version_compound(text, start)
+            ):
                 continue
             _match_phones(text, s, start, regions, valid, strict, fmt, out)
 
