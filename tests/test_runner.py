@@ -38,7 +38,8 @@ gates = [Gate("risks registered", "fail" if fail_gate else "pass", figure=n_risk
 if fail_gate:  # a gate without figure or threshold, whose detail says what to fix
     gates.append(Gate("data source tickets readable", "fail",
                       detail="data/ticket.csv does not exist (check data_map.sources location)"))
-record("{phase}", gates, {{"n_risks": n_risks}})
+import os
+record("{phase}", gates, {{"n_risks": n_risks, "cwd": os.getcwd()}})
 """
 
 
@@ -65,8 +66,13 @@ def ws_with_phases(small_ws: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_run_writes_reports_and_ledger(ws_with_phases: Path) -> None:
+def test_run_writes_reports_and_ledger(ws_with_phases: Path, monkeypatch) -> None:
     lines: list[str] = []
+    here = Path.cwd()
+    # The process's folder is shared by the phases' threads: it must never move (Papermill
+    # "restores" it to where it already is, harmless).
+    moved: list[str] = []
+    monkeypatch.setattr(os, "chdir", lambda path: moved.append(str(path)))
     run = run_workspace(ws_with_phases, jobs=None, progress=lines.append)  # the CLI's default
     # warn, not pass: the workspace has two of the kit's four phase notebooks (exit 0 still)
     assert run.exit_code == 0 and run.verdict == "warn"
@@ -83,7 +89,12 @@ def test_run_writes_reports_and_ledger(ws_with_phases: Path) -> None:
     results = json.loads((out / "results.json").read_text())
     gates = [g for ph in results["phases"] for g in ph["gates"]]
     assert [g["phase"] for g in gates] == ["discovery", "experiments"]
-    assert gates[0]["figure"] == 2 and results["phases"][0]["figures"] == {"n_risks": 2}
+    assert gates[0]["figure"] == 2 and results["phases"][0]["figures"]["n_risks"] == 2
+    # Each kernel ran in the notebooks' folder; this process stayed where it was (phases in
+    # threads must not move it: Papermill's cwd= would).
+    assert {ph["figures"]["cwd"] for ph in results["phases"]} == {
+        str((ws_with_phases / "notebooks").resolve())}
+    assert Path.cwd() == here and set(moved) <= {str(here)}, moved
     html = (out / "01_discovery.html").read_text()
     assert "risks registered" in html
     assert not re.search(r"<script[^>]+src=\"https?://", html)  # offline
@@ -266,3 +277,18 @@ def test_kernels_listen_on_unix_sockets_in_a_private_folder(ws_with_phases: Path
     transport, mode, folder = kept.cells[-1].outputs[0]["text"].split()
     assert (transport, mode) == ("ipc", "0o700")
     assert not Path(folder).exists()  # removed with the kernel
+
+
+def test_kernels_fall_back_to_tcp_when_a_socket_path_would_be_too_long(monkeypatch) -> None:
+    import tempfile
+
+    from aipo_widgets.pipeline.runner import kernel_options
+
+    kernel_options.cache_clear()
+    try:
+        assert "kernel_manager_class" in kernel_options()
+        kernel_options.cache_clear()
+        monkeypatch.setattr(tempfile, "tempdir", "/tmp/" + "x" * 80)
+        assert kernel_options() == {}  # Papermill's TCP default: a socket path has 107 bytes
+    finally:
+        kernel_options.cache_clear()

@@ -130,7 +130,9 @@ def export_page(path: str | os.PathLike, out: str | os.PathLike) -> Path:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             executed = Path(tmp) / source.name
-            papermill.execute_notebook(str(source), str(executed), cwd=tmp, progress_bar=False,
+            # The kernel starts in ``tmp`` without this process changing folder (as aipo run).
+            papermill.execute_notebook(str(source), str(executed), progress_bar=False,
+                                       resources={"metadata": {"path": tmp}},
                                        log_output=False, kernel_name="python3",
                                        **kernel_options())  # Unix sockets, as aipo run
             nb = nbformat.read(executed, as_version=4)

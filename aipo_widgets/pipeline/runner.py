@@ -349,9 +349,14 @@ def kernel_options() -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{"kernel_manager_class": ...}`` on POSIX, empty elsewhere (no Unix sockets).
+        ``{"kernel_manager_class": ...}`` on POSIX, empty elsewhere (no Unix sockets) and
+        where the temporary folder's path is too long for a socket's.
     """
-    if os.name != "posix":
+    from aipo_widgets.pipeline.serve import ipc_fits
+
+    # A folder "aipo-kernel-XXXXXXXX/kernel-N" below TMPDIR: about 32 characters. Where TMPDIR
+    # is too long for a socket's path (or there are no Unix sockets), Papermill's TCP stays.
+    if not ipc_fits(extra=32):
         return {}
     from jupyter_client import AsyncKernelManager
 
@@ -390,7 +395,11 @@ def _run_phase(name: str, source: Path, out_dir: Path,
     started = time.perf_counter()
     try:
         papermill.execute_notebook(
-            str(source), str(output), parameters=parameters, cwd=str(source.parent),
+            str(source), str(output), parameters=parameters,
+            # The kernel starts in the notebook's folder. Not Papermill's ``cwd=``: it changes
+            # the folder of the whole process, which phases running in threads would race for
+            # (one of them restoring another's folder as the process's).
+            resources={"metadata": {"path": str(source.parent)}},
             progress_bar=False, log_output=False, kernel_name="python3",
             # Every cell has finished and every output arrived when the kernel is stopped: a
             # graceful shutdown would only make it tear down its modules (about 1 s of CPU).

@@ -110,6 +110,35 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+#: Longest path of a Unix socket (sun_path holds 108 bytes with its terminating NUL).
+SOCKET_PATH_MAX = 107
+
+
+def ipc_fits(extra: int = 70) -> bool:
+    """Tell whether kernel sockets fit below the temporary folder (``TMPDIR``).
+
+    ``extra`` is what is added below it: Voila's ``voila_XXXXXXXX`` folder and
+    ``kernel-<uuid>-ipc-<n>`` make about 70 characters.
+    """
+    return os.name == "posix" and len(tempfile.gettempdir()) + extra <= SOCKET_PATH_MAX
+
+
+def _check_port(port: int, host: str) -> None:
+    """Refuse a port out of range or in use now (``--port``), with the fix."""
+    if not 1 <= port <= 65535:
+        raise UsageError([Problem(f"--port must be from 1 to 65535, got {port}", path="--port",
+                                  fix="choose another port, or leave --port out for a free one")])
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        # As the server will (tornado): a port a stopped server left in TIME_WAIT is free.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host.strip("[]"), port))
+        except OSError as exc:
+            raise UsageError([Problem(
+                f"port {port} cannot be used on {host}: {exc.strerror or exc}", path="--port",
+                fix="choose another port, or leave --port out for a free one")]) from None
+
+
 def workspaces_in(folder: Path) -> list[Path]:
     """Return the workspace folders directly inside ``folder`` (those with an ``aipo.yaml``).
 
@@ -184,7 +213,10 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         token = secrets.token_urlsafe(24)
     if no_token:
         token = None
-    port = port or free_port(host if is_loopback(host) else "0.0.0.0")
+    bind_host = host if is_loopback(host) else "0.0.0.0"
+    if port is not None:
+        _check_port(port, bind_host)
+    port = port or free_port(bind_host)
     notebook = resource_dir("voila_apps") / f"{page}.ipynb"
     if not notebook.is_file():
         raise UsageError([Problem(f"the kit's {notebook.name} page is missing", file=str(notebook),
@@ -195,6 +227,9 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         sys.executable, "-m", "aipo_widgets.pipeline.serve", str(notebook),
         "--no-browser",
         f"--port={port}",
+        # On the port printed, or not at all: Voila would otherwise move to the next free one
+        # while the URL (with its token) still names the one asked for.
+        "--Voila.port_retries=0",
         f"--Voila.ip={host}",
         f"--token={token or ''}",
         "--strip_sources=True",
@@ -205,8 +240,9 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         f"--MappingKernelManager.cull_interval={cull_interval_seconds}",
         # Kernels talk to Voila over Unix sockets, not over TCP ports on 127.0.0.1 that every
         # local user can reach (ipykernel warns about those). The sockets sit beside the
-        # connection files, in the private folder Voila makes for them (/tmp/voila_*).
-        "--KernelManager.transport=ipc",
+        # connection files, in the private folder Voila makes for them (/tmp/voila_*), unless
+        # the temporary folder's name is too long for a socket's path.
+        *(["--KernelManager.transport=ipc"] if ipc_fits() else []),
         # Voila's lab template without its CDN links (voila_apps/jupyter/voila/templates/aipo).
         f"--VoilaConfiguration.template={TEMPLATE}",
         *(f"--VoilaConfiguration.extension_allowlist={name}" for name in PAGE_EXTENSIONS),

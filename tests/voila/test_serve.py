@@ -10,6 +10,7 @@ import contextlib
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -126,6 +127,25 @@ def test_plan_refusals_and_defaults(portfolio_root):
     assert p.token and f"token={p.token}" in p.url
     assert plan(portfolio_root).page == "portfolio" and plan(ws).page == "status"
     assert plan(ws, no_token=True).token is None
+    # --port: in range and free, or refused (Voila would move to another port while the URL
+    # printed, token included, names the one asked for).
+    with pytest.raises(UsageError, match="from 1 to 65535, got 99999"):
+        plan(ws, port=99999)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(UsageError, match=f"port {taken.getsockname()[1]} cannot be used"):
+            plan(ws, port=taken.getsockname()[1])
+    assert "--Voila.port_retries=0" in plan(ws).argv
+
+
+def test_kernels_use_unix_sockets_only_where_their_path_fits(portfolio_root, monkeypatch):
+    import tempfile
+
+    ws = portfolio_root / "support-summaries"
+    assert "--KernelManager.transport=ipc" in plan(ws).argv
+    monkeypatch.setattr(tempfile, "tempdir", "/tmp/" + "x" * 60)  # a long TMPDIR
+    assert "--KernelManager.transport=ipc" not in plan(ws).argv  # TCP then, as Voila's default
 
 
 def _start_cli(path: Path, env: dict) -> tuple[subprocess.Popen, int, list[int]]:
