@@ -45,6 +45,7 @@ def test_status_page_served_with_content_and_without_sources(status_server):
     # Nothing on the page is fetched from another machine: Voila's lab template links its
     # icon font's style sheets from a CDN, the kit's page template drops them.
     assert not re.search(r"""<(?:link|script)\b[^>]*(?:href|src)=["']?(?:https?:)?//""", body)
+    assert not re.search(r"""import\(\s*["']https?://""", body)  # no dormant CDN loader
 
 
 def test_page_settings_are_the_locked_down_ones(status_server):
