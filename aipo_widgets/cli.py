@@ -198,7 +198,7 @@ def _raised(error: str, cell: int | None, notebook: Path) -> str:
 
 def _cmd_status(args: argparse.Namespace) -> int:
     from aipo_widgets.pipeline.ledger import Ledger
-    from aipo_widgets.pipeline.runner import gate_line, latest_run
+    from aipo_widgets.pipeline.runner import gate_line, latest_evidence, latest_run
     from aipo_widgets.workspace import resolve
 
     folder = resolve(args.dir).parent
@@ -243,6 +243,13 @@ def _cmd_status(args: argparse.Namespace) -> int:
             print(f"    {_raised(ph['error'], ph.get('error_cell'), reports / ph['notebook'])}")
         for g in ph["gates"]:
             print(f"    [{g['verdict'].upper():4}] {gate_line(g)}")
+    # A run of some phases only: say where the others stand, so a green partial run does not
+    # read as the product's state.
+    merged = latest_evidence(folder) or {}
+    for ph in merged.get("phases", []):
+        if ph.get("run_id"):
+            print(f"  {ph['phase']}: not in this run; {ph['verdict'].upper()} in run "
+                  f"{ph['run_id']}, where the status page and aipo docs take it from")
     return EXIT_OK
 
 

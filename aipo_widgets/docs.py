@@ -52,7 +52,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-import json
 import os
 import re
 import typing
@@ -1102,12 +1101,10 @@ def load_evidence(folder: str | os.PathLike) -> tuple[dict | None, dict[str, lis
     """
     # Reading the run's files is the pipeline's business; the import stays local so that the
     # core imports no pipeline module at load time (as pages.py does).
-    from aipo_widgets.pipeline.runner import latest_run
+    from aipo_widgets.pipeline.runner import latest_evidence
 
     folder = Path(folder)
-    run = latest_run(folder)
-    if run is not None:
-        run = _with_earlier_phases(folder / "reports", run)
+    run = latest_evidence(folder)
     trends: dict[str, list] = {}
     db = folder / "reports" / "ledger.sqlite"
     if run is not None and db.exists():
@@ -1118,33 +1115,6 @@ def load_evidence(folder: str | os.PathLike) -> tuple[dict | None, dict[str, lis
                 for name in ph.get("figures") or {}:
                     trends.setdefault(name, ledger.trend(name))
     return run, trends
-
-
-def _with_earlier_phases(reports: Path, run: dict) -> dict:
-    """Fill the phases a run left out or that raised in it from the newest earlier runs."""
-    done = {ph.get("phase") for ph in run.get("phases", []) if ph.get("status") != "error"}
-    phases = [ph for ph in run.get("phases", []) if ph.get("phase") in done]
-    borrowed: list[str] = []
-    # Run ids start with their UTC start time, so the names sort oldest first.
-    for results in sorted(reports.glob("*/results.json"), reverse=True):
-        if results.parent.name == run.get("id") or results.parent.is_symlink():
-            continue
-        try:
-            earlier = json.loads(results.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # a broken earlier run is no evidence
-        if str(earlier.get("started", "")) > str(run.get("started", "")):
-            continue
-        for ph in earlier.get("phases", []):
-            if ph.get("phase") not in done and ph.get("status") != "error":
-                phases.append({**ph, "run_id": earlier.get("id")})
-                done.add(ph.get("phase"))
-                if earlier.get("id") not in borrowed:
-                    borrowed.append(earlier.get("id"))
-    if not borrowed:
-        return run
-    phases.sort(key=lambda ph: str(ph.get("notebook") or ph.get("phase")))
-    return {**run, "phases": phases, "merged_from": borrowed}
 
 
 # --------------------------------------------------------------------------------------------

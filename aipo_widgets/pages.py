@@ -479,9 +479,11 @@ def fingerprint(folder: str | os.PathLike) -> str:
 
 
 def _latest(folder: Path) -> dict | None:
-    from aipo_widgets.pipeline.runner import latest_run
+    # The newest run, with the phases it did not run taken from earlier runs: after a run of
+    # the operate phase alone the page must not say "on track" and forget the others.
+    from aipo_widgets.pipeline.runner import latest_evidence
 
-    return latest_run(folder)
+    return latest_evidence(folder)
 
 
 def _trends(folder: Path) -> dict[str, list[float]]:
@@ -523,7 +525,12 @@ def _verdict_of(run: dict | None) -> tuple[str, str, list[str]]:
               for ph in [*run["phases"], {"phase": "run", "gates": run.get("gates", [])}]
               for g in ph["gates"] if g["verdict"] == "fail"]
     errors = [f"{ph['phase']}: {ph['error']}" for ph in run["phases"] if ph["status"] == "error"]
-    verdict = "fail" if failed or errors else run["verdict"]
+    # The worst of the run's and its phases' verdicts (phases may come from earlier runs).
+    rank = {"pass": 0, "warn": 1, "fail": 2}
+    verdicts = [run["verdict"], *(ph.get("verdict", "pass") for ph in run["phases"]),
+                *(g["verdict"] for g in run.get("gates", []))]
+    worst = max(verdicts, key=lambda v: rank.get(v, 1))
+    verdict = "fail" if failed or errors else worst
     label = {"pass": "on track", "warn": "on track, with warnings", "fail": "blocked"}[verdict]
     return verdict, label, errors + failed
 
@@ -609,6 +616,9 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
             + f'<p><span class="aipo-verdict" style="background:{colour}">{text}: '
             f"{shown(label)}</span></p>"
             + "".join(_note(shown(r)) for r in reasons if r)
+            + "".join(_note(f"{shown(ph['phase'])}: from run {shown(ph['run_id'])} (the last "
+                            "run did not run it, or it raised there)")
+                      for ph in (run or {}).get("phases", []) if ph.get("run_id"))
         )
 
     section("", header)
@@ -622,7 +632,9 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
             counts = {v: sum(g["verdict"] == v for g in ph["gates"])
                       for v in ("pass", "warn", "fail")}
             state = "error" if ph["status"] == "error" else ph["verdict"]
-            summary.append({"phase": ph["phase"], "verdict": badge(state),
+            summary.append({"phase": ph["phase"] + (f" (run {ph['run_id']})"
+                                                     if ph.get("run_id") else ""),
+                            "verdict": badge(state),
                             "passed": counts["pass"], "warnings": counts["warn"],
                             "failed": counts["fail"], "seconds": ph["seconds"]})
             if ph["status"] == "error":

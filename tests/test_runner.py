@@ -187,6 +187,7 @@ def test_raising_notebook_exits_3_and_other_phases_run(ws_with_phases: Path) -> 
 
 @pytest.mark.slow
 def test_ledger_grows_and_status_trend_reads_it(ws_with_phases: Path) -> None:
+    first = run_workspace(ws_with_phases, phases=["02_experiments"])
     for _ in range(2):
         run_workspace(ws_with_phases, phases=["01_discovery"])
     proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "status",
@@ -194,7 +195,7 @@ def test_ledger_grows_and_status_trend_reads_it(ws_with_phases: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     points = json.loads(proc.stdout)
-    assert [p["value"] for p in points] == [2, 2]
+    assert [p["value"] for p in points] == [2, 2, 2]  # one per run
     proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "status",
                            str(ws_with_phases), "--trend", "n_risk"],
                           capture_output=True, text=True, timeout=120)
@@ -203,6 +204,9 @@ def test_ledger_grows_and_status_trend_reads_it(ws_with_phases: Path) -> None:
                            str(ws_with_phases)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0
     assert "[PASS] risks registered (figure 2, threshold >= 1)" in proc.stdout
+    # The last run was of discovery only: status says where experiments stand.
+    assert (f"experiments: not in this run; PASS in run {first.id}, where the status page "
+            "and aipo docs take it from") in proc.stdout
 
 
 def test_broken_workspace_runs_nothing(ws_with_phases: Path) -> None:

@@ -676,6 +676,51 @@ def latest_run(folder: str | os.PathLike) -> dict | None:
     return json.loads(results.read_text(encoding="utf-8"))
 
 
+def latest_evidence(folder: str | os.PathLike) -> dict | None:
+    """Return the newest run with the phases it did not run (or that raised in it) filled in.
+
+    A run of some phases only (``--phase``) would otherwise hide the others' results: the
+    documents would lose their evidence and the status page would show "on track" after a run
+    of the operate phase alone. Each phase taken from an earlier run carries that run's id as
+    ``run_id``, and ``merged_from`` lists those runs; ``id`` stays the newest run's.
+
+    Returns
+    -------
+    dict or None
+        As :func:`latest_run`, None when there is no run.
+    """
+    run = latest_run(folder)
+    return None if run is None else _with_earlier_phases(Path(folder) / "reports", run)
+
+
+def _with_earlier_phases(reports: Path, run: dict) -> dict:
+    """Fill the phases a run left out or that raised in it from the newest earlier runs."""
+    done = {ph.get("phase") for ph in run.get("phases", []) if ph.get("status") != "error"}
+    phases = [ph for ph in run.get("phases", []) if ph.get("phase") in done]
+    borrowed: list[str] = []
+    # Run ids start with their UTC start time, so the names sort oldest first.
+    for results in sorted(reports.glob("*/results.json"), reverse=True):
+        if results.parent.name == run.get("id") or results.parent.is_symlink():
+            continue
+        try:
+            earlier = json.loads(results.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a broken earlier run is no evidence
+        if str(earlier.get("started", "")) > str(run.get("started", "")):
+            continue
+        for ph in earlier.get("phases", []):
+            if ph.get("phase") not in done and ph.get("status") != "error":
+                phases.append({**ph, "run_id": earlier.get("id")})
+                done.add(ph.get("phase"))
+                if earlier.get("id") not in borrowed:
+                    borrowed.append(earlier.get("id"))
+    if not borrowed:
+        return run
+    phases.sort(key=lambda ph: str(ph.get("notebook") or ph.get("phase")))
+    return {**run, "phases": phases, "merged_from": borrowed}
+
+
+
 def main_progress(line: str) -> None:
     """Print a progress line to stderr (what the CLI passes as ``progress``)."""
     print(line, file=sys.stderr, flush=True)

@@ -239,3 +239,28 @@ def test_business_case_says_which_drivers_move_together(tmp_path):
     write_example("support-summaries", tmp_path)
     section = dict(pages.status_sections(tmp_path))["Business case"]
     assert "Drawn with rank correlations between drivers: adoption_max and minutes_saved" in section
+
+
+def test_a_partial_run_does_not_hide_the_other_phases(small_ws):
+    """After `aipo run --phase operate`, the page still shows the others, from their last run."""
+    reports = small_ws / "reports"
+    full = {"id": "20261125T080000Z-aaaa", "started": "2026-11-25T08:00:00+00:00",
+            "verdict": "warn", "gates": [],
+            "phases": [{"phase": "experiments", "notebook": "02_experiments.ipynb",
+                        "status": "ok", "verdict": "warn", "seconds": 3.0, "figures": {},
+                        "gates": [{"name": "class balance", "verdict": "warn", "figure": 0.01,
+                                   "threshold": ">= 0.05", "detail": "rarest class 1 %"}]}]}
+    partial = {"id": "20261126T080000Z-bbbb", "started": "2026-11-26T08:00:00+00:00",
+               "verdict": "pass", "gates": [],
+               "phases": [{"phase": "operate", "notebook": "04_operate.ipynb", "status": "ok",
+                           "verdict": "pass", "seconds": 2.0, "figures": {},
+                           "gates": [{"name": "drift", "verdict": "pass", "figure": 0.02}]}]}
+    for run in (full, partial):
+        (reports / run["id"]).mkdir(parents=True)
+        (reports / run["id"] / "results.json").write_text(json.dumps(run))
+    (reports / "latest").symlink_to(partial["id"])
+    sections = dict(pages.status_sections(small_ws))
+    header, gates = sections[""], sections["Gates of the last run"]
+    assert "WARN" in header and "on track, with warnings" in header  # not a green "on track"
+    assert "experiments: from run 20261125T080000Z-aaaa" in header
+    assert "class balance" in gates and "experiments (run 20261125T080000Z-aaaa)" in gates
