@@ -283,6 +283,9 @@ def _friendly(err: dict) -> tuple[str, str]:
         want = (f"exactly {lo}" if lo is not None and lo == hi else
                 f"at least {lo}" if kind == "too_short" else f"at most {hi}")
         return f"must have {want} entries, has {n}", "add or remove entries"
+    if kind == "likert5":
+        return (err.get("msg", kind), "likelihood: 1 rare .. 5 almost certain; impact: 1 "
+                "insignificant .. 5 catastrophic")
     if kind == "string_too_short":
         return "must not be empty", ""
     if kind == "string_too_long":
