@@ -39,7 +39,8 @@ def test_error_names_file_line_column_path_and_value(small_text: str) -> None:
     bad = small_text.replace("likelihood: 3  # possible", "likelihood: 7  # possible")
     line = bad.splitlines().index("    likelihood: 7  # possible") + 1
     assert problems_of(bad) == [
-        f"aipo.yaml:{line}:17: risks[0].likelihood: must be an integer from 1 to 5, got 7"
+        f"aipo.yaml:{line}:17: risks[0].likelihood: must be an integer from 1 to 5, got 7 "
+        "(likelihood: 1 rare .. 5 almost certain; impact: 1 insignificant .. 5 catastrophic)"
     ]
 
 
