@@ -171,6 +171,30 @@ function frame(model, el, opts) {
 }
 
 /**
+ * Draw a widget now and whenever its view or read-only flag changes; return the cleanup that
+ * anywidget's render must return (every listener off, the frame's too).
+ * @param {Model} model
+ * @param {{destroy: () => void, onReply: (cb: (r: Reply) => void) => void}} ui the frame
+ * @param {() => void} draw
+ * @param {{view?: () => void, refused?: (() => void)|null, cleanup?: () => void}} [opts]
+ *   view: what a new view runs (default draw); refused: what a refused edit runs, to put the
+ *   controls back to the view's values (default draw; null: nothing); cleanup: more to undo
+ * @returns {() => void}
+ */
+function live(model, ui, draw, { view = draw, refused = draw, cleanup } = {}) {
+  draw();
+  model.on("change:view", view);
+  model.on("change:read_only", draw);
+  if (refused) ui.onReply((r) => { if (!r.ok) refused(); });
+  return () => {
+    if (cleanup) cleanup();
+    model.off("change:view", view);
+    model.off("change:read_only", draw);
+    ui.destroy();
+  };
+}
+
+/**
  * A <select> with labelled options.
  * @param {string} label accessible name
  * @param {[string, string][]} options [value, text] pairs

@@ -361,15 +361,7 @@ function render({ model, el }) {
     }
   });
 
-  draw();
-  model.on("change:view", draw);
-  model.on("change:read_only", draw);
-  ui.onReply((r) => { if (!r.ok) { st.follow = null; draw(); } });
-  return () => {
-    model.off("change:view", draw);
-    model.off("change:read_only", draw);
-    ui.destroy();
-  };
+  return live(model, ui, draw, { refused: () => { st.follow = null; draw(); } });
 }
 
 export default /** @satisfies {Widget} */ ({ initialize, render });

@@ -398,14 +398,7 @@ function render({ model, el }) {
     if (r.seq === st.whatifSeq && "whatif" in r) { st.result = r.whatif; draw(); }
     else if (!r.ok) draw();
   });
-  draw();
-  model.on("change:view", onView);
-  model.on("change:read_only", draw);
-  return () => {
-    model.off("change:view", onView);
-    model.off("change:read_only", draw);
-    ui.destroy();
-  };
+  return live(model, ui, draw, { view: onView, refused: null });
 }
 
 export default /** @satisfies {Widget} */ ({ initialize, render });

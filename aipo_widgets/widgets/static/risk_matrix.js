@@ -318,15 +318,7 @@ function render({ model, el }) {
     ui.root.dataset.rev = String(st.rev);
   });
 
-  draw();
-  model.on("change:view", draw);
-  model.on("change:read_only", draw);
-  ui.onReply((r) => { if (!r.ok) draw(); });
-  return () => {
-    model.off("change:view", draw);
-    model.off("change:read_only", draw);
-    ui.destroy();
-  };
+  return live(model, ui, draw);
 }
 
 export default /** @satisfies {Widget} */ ({ initialize, render });

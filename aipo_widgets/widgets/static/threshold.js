@@ -242,16 +242,9 @@ function render({ model, el }) {
       drawGroups();
     } else if (!r.ok) draw();
   });
-  draw();
+  const stop = live(model, ui, draw, { refused: null, cleanup: () => clearTimeout(st.timer) });
   askGroups();
-  model.on("change:view", draw);
-  model.on("change:read_only", draw);
-  return () => {
-    clearTimeout(st.timer);
-    model.off("change:view", draw);
-    model.off("change:read_only", draw);
-    ui.destroy();
-  };
+  return stop;
 }
 
 export default /** @satisfies {Widget} */ ({ initialize, render });
