@@ -75,6 +75,7 @@ class LabServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.log = base / "lab.log"
+        self.python = sys.executable  # the interpreter whose JupyterLab runs
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -98,7 +99,7 @@ class LabServer:
     def start(self) -> LabServer:
         """Start the server and wait until it answers."""
         cmd = [
-            sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+            self.python, "-m", "jupyterlab", "--no-browser", "--allow-root",
             f"--port={self.port}", "--ServerApp.ip=127.0.0.1",
             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
             "--ServerApp.open_browser=False", "--LabApp.expose_app_in_browser=True",

@@ -38,7 +38,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 from pathlib import Path
@@ -138,6 +137,7 @@ class InstalledLab(lab.LabServer):
     def __init__(self, base: Path, installed: InstalledEnv):
         super().__init__(base)
         self.installed = installed
+        self.python = str(installed.python)  # start() runs the installed JupyterLab
 
     def env(self) -> dict[str, str]:
         env = super().env()  # temporary Jupyter, IPython and matplotlib folders
@@ -146,29 +146,6 @@ class InstalledLab(lab.LabServer):
                     "IPYTHONDIR", "MPLCONFIGDIR", "MPLBACKEND"):
             clean[var] = env[var]
         return clean
-
-    def start(self) -> InstalledLab:
-        cmd = [str(self.installed.python), "-m", "jupyterlab", "--no-browser", "--allow-root",
-               f"--port={self.port}", "--ServerApp.ip=127.0.0.1",
-               f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
-               "--LabApp.expose_app_in_browser=True"]
-        fh = open(self.log, "wb")  # noqa: SIM115 - kept open for the server's life
-        # Its own process group: stop() ends the server and its kernels together.
-        self.proc = subprocess.Popen(cmd, env=self.env(), stdout=fh, stderr=subprocess.STDOUT,
-                                     start_new_session=True, cwd=self.root)
-        deadline = time.monotonic() + lab.SERVER_START_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited: {self.log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}",
-                                            timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"jupyter lab did not answer in {lab.SERVER_START_S} s")
 
     def get(self, path: str) -> dict:
         """GET a JSON endpoint of the server with the token."""
