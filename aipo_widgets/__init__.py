@@ -2,7 +2,7 @@
 
 The package has three layers, and imports point downward only:
 
-1. core (pure Python, no Jupyter imports): :mod:`~aipo_widgets.spec` (the workspace file),
+1. core (pure Python, no Jupyter imports): :mod:`~aipo_widgets.model.schema` (the workspace file),
    the decision modules and the evidence modules;
 2. views: widgets and static renderers;
 3. pipeline: the ``aipo`` command, notebook runs, reports and pages.

@@ -103,7 +103,7 @@ def _remove_tree(root: Path, *, keep_root: bool) -> None:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from aipo_widgets.errors import WorkspaceError
-    from aipo_widgets.workspace import load
+    from aipo_widgets.model.workspace import load
 
     try:
         wf = load(args.path)
@@ -114,7 +114,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         raise
     ws = wf.workspace
-    from aipo_widgets.sources import missing_files
+    from aipo_widgets.analysis.sources import missing_files
 
     warnings = wf.locate(missing_files(wf.folder, ws.data_map.sources))
     counts = {
@@ -137,7 +137,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from aipo_widgets.spec import json_schema
+    from aipo_widgets.model.schema import json_schema
 
     text = json.dumps(json_schema(), indent=2)
     if args.output:
@@ -197,9 +197,9 @@ def _raised(error: str, cell: int | None, notebook: Path) -> str:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from aipo_widgets.pipeline.ledger import Ledger
+    from aipo_widgets.model.workspace import resolve
     from aipo_widgets.pipeline.runner import gate_line, latest_evidence, latest_run
-    from aipo_widgets.workspace import resolve
+    from aipo_widgets.runs.ledger import Ledger
 
     folder = resolve(args.dir).parent
     if args.trend:
@@ -273,9 +273,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _cmd_docs(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from aipo_widgets.docs import render_folder
-    from aipo_widgets.pipeline.docs_render import completeness_table, write_documents
-    from aipo_widgets.workspace import resolve
+    from aipo_widgets.documents.documents import render_folder
+    from aipo_widgets.documents.output import completeness_table, write_documents
+    from aipo_widgets.model.workspace import resolve
 
     as_of = None
     if args.as_of:

@@ -35,7 +35,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aipo_widgets.drift import drift  # noqa: E402
+from aipo_widgets.analysis.drift import drift  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / ".cache"
 VENV = CACHE / "venv-evidently"

@@ -1,4 +1,5 @@
-"""Group metrics and bootstrap intervals per group: aipo_widgets.fairness vs fairlearn MetricFrame.
+"""Group metrics and bootstrap intervals per group: aipo_widgets.analysis.fairness vs fairlearn
+MetricFrame.
 
 Run:  .venv/bin/python benchmarks/bench_fairness.py            (full sizes)
       .venv/bin/python benchmarks/bench_fairness.py --quick    (a smoke run, small sizes)
@@ -68,7 +69,7 @@ def main():
     from fairlearn.metrics import MetricFrame, selection_rate
     from sklearn import metrics as skm
 
-    from aipo_widgets.fairness import group_metrics
+    from aipo_widgets.analysis.fairness import group_metrics
 
     sk = {
         "recall": skm.recall_score,

@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aipo_widgets.pii import scan_text  # noqa: E402
+from aipo_widgets.analysis.pii import scan_text  # noqa: E402
 
 REGIONS = ("DE", "GB", "US")
 PRESIDIO_KIND = {

@@ -1,4 +1,5 @@
-"""Cost-optimal threshold on 10,000,000 scores: aipo_widgets.thresholds vs its floor and a peer.
+"""Cost-optimal threshold on 10,000,000 scores: aipo_widgets.analysis.thresholds vs its floor and a
+peer.
 
 Run:  .venv/bin/python benchmarks/bench_thresholds.py            (full size)
       .venv/bin/python benchmarks/bench_thresholds.py --quick    (1,000,000 scores)
@@ -50,7 +51,7 @@ def main():
 
     from sklearn.metrics import confusion_matrix
 
-    from aipo_widgets.thresholds import optimal_threshold
+    from aipo_widgets.analysis.thresholds import optimal_threshold
 
     n = 1_000_000 if args.quick else 10_000_000
     rng = np.random.default_rng(0)

@@ -101,7 +101,7 @@ def big_workspace(folder: Path) -> None:
 
 SETUP = """\
 import time
-from aipo_widgets.workspace import load
+from aipo_widgets.model.workspace import load
 import aipo_widgets.widgets as aw
 wf = load({folder!r})
 t = {{}}

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aipo_widgets.acceptance import Criterion, check_acceptance, criterion_from
+from aipo_widgets.analysis.evaluation import evaluate_classification, evaluate_review
 from aipo_widgets.errors import AipoError, UsageError
-from aipo_widgets.evaluation import evaluate_classification, evaluate_review
+from aipo_widgets.gates.acceptance import Criterion, check_acceptance, criterion_from
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def test_undefined_figure_fails_never_passes():
 
 
 def test_workspace_models_and_metric_tree_mapping(ev):
-    spec = pytest.importorskip("aipo_widgets.spec")
+    spec = pytest.importorskip("aipo_widgets.model.schema")
     c = spec.AcceptanceCriterion(id="rec", metric="recall_node", operator=">=", value=0.7,
                                  description="Recall on the gold set")
     nodes = [spec.MetricNode(id="recall_node", name="Recall", eval_metric="recall")]

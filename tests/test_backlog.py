@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aipo_widgets import spec
-from aipo_widgets.backlog import DEFAULT_WEIGHTS, RAW_FACTORS, score, score_workspace
-from aipo_widgets.compliance import ART5_QUESTIONS, classify
+from aipo_widgets.analysis.backlog import DEFAULT_WEIGHTS, RAW_FACTORS, score, score_workspace
+from aipo_widgets.analysis.compliance import ART5_QUESTIONS, classify
+from aipo_widgets.analysis.risk import Register
 from aipo_widgets.errors import UsageError, WorkspaceError
-from aipo_widgets.risk import Register
+from aipo_widgets.model import schema as spec
 
 
 def item(id, type="product", **kw):

@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aipo_widgets import spec
-from aipo_widgets.business_case import (
+from aipo_widgets.analysis.business_case import (
     BusinessCaseModel,
     analyse,
     evpi,
@@ -24,8 +23,9 @@ from aipo_widgets.business_case import (
     payback,
     roi,
 )
+from aipo_widgets.analysis.formulas import EvaluationError
 from aipo_widgets.errors import UsageError, WorkspaceError
-from aipo_widgets.expr import EvaluationError
+from aipo_widgets.model import schema as spec
 
 
 def driver(c, r=None, o=None, **kw):
@@ -539,7 +539,7 @@ business_case:
      "keep one of them"),
 ])
 def test_invalid_correlations_are_reported_with_path_and_fix(lines, path, message, fix):
-    from aipo_widgets.workspace import validate_text
+    from aipo_widgets.model.workspace import validate_text
 
     text = BAD + "".join(f"    - {line}\n" for line in lines)
     ws, problems = validate_text(text)
@@ -550,7 +550,7 @@ def test_invalid_correlations_are_reported_with_path_and_fix(lines, path, messag
 
 
 def test_inconsistent_correlations_name_the_pairs_and_the_suggestion_holds():
-    from aipo_widgets.workspace import validate_text
+    from aipo_widgets.model.workspace import validate_text
 
     pairs = [("a", "b", 0.9), ("b", "c", 0.9), ("a", "c", -0.9)]
     text = BAD + "".join(f"    - {{drivers: [{a}, {b}], rho: {r}}}\n" for a, b, r in pairs)

@@ -12,8 +12,7 @@ import json
 
 import pytest
 
-from aipo_widgets import spec
-from aipo_widgets.compliance import (
+from aipo_widgets.analysis.compliance import (
     ART5_QUESTIONS,
     TIERS,
     check_answers,
@@ -24,6 +23,7 @@ from aipo_widgets.compliance import (
     relevant_questions,
 )
 from aipo_widgets.errors import UsageError, WorkspaceError
+from aipo_widgets.model import schema as spec
 
 AS_OF = dt.date(2026, 11, 26)
 NO5 = dict.fromkeys(ART5_QUESTIONS, False)

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from aipo_widgets.backlog import score_workspace
-from aipo_widgets.business_case import analyse
+from aipo_widgets.analysis.backlog import score_workspace
+from aipo_widgets.analysis.business_case import analyse
+from aipo_widgets.analysis.metric_tree import Tree
+from aipo_widgets.analysis.risk import Register
 from aipo_widgets.examples import example_yaml
-from aipo_widgets.metric_tree import Tree
-from aipo_widgets.risk import Register
-from aipo_widgets.spec import Workspace
+from aipo_widgets.model.schema import Workspace
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import chi2_contingency, ks_2samp, wasserstein_distance
 
-from aipo_widgets.drift import (
+from aipo_widgets.analysis.drift import (
     UNSEEN,
     DriftThresholds,
     Reference,
@@ -150,7 +150,7 @@ def test_numeric_statistics_equal_scipy(n_ref, n_cur, shift, decimals):
 def test_ks_pvalue_equals_scipy_kstwo(n, z):
     from scipy.stats import kstwo
 
-    from aipo_widgets.drift import _kstwo_sf
+    from aipo_widgets.analysis.drift import _kstwo_sf
 
     d = z / math.sqrt(n)
     assert _kstwo_sf(d, n) == pytest.approx(kstwo.sf(d, n), rel=1e-12, abs=1e-300)
@@ -162,7 +162,7 @@ def test_ks_pvalue_equals_scipy_kstwo(n, z):
 def test_ks_pvalue_equals_scipy_kstwo_at_large_n(n, z):
     from scipy.stats import kstwo
 
-    from aipo_widgets.drift import _kstwo_sf
+    from aipo_widgets.analysis.drift import _kstwo_sf
 
     d = z / math.sqrt(n)
     assert _kstwo_sf(d, n) == pytest.approx(kstwo.sf(d, n), rel=1e-12, abs=1e-300)

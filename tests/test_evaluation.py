@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from sklearn import metrics as skm
 from statsmodels.stats.proportion import proportion_confint
 
-from aipo_widgets.errors import AipoError, DataError, UsageError
-from aipo_widgets.evaluation import (
+from aipo_widgets.analysis.evaluation import (
     _Binary,
     _one_group,
     check_gold_set,
@@ -23,6 +22,7 @@ from aipo_widgets.evaluation import (
     evaluate_review,
     wilson_interval,
 )
+from aipo_widgets.errors import AipoError, DataError, UsageError
 
 
 def _data(n=600, seed=0, prevalence=0.3, decimals=2):
@@ -109,7 +109,7 @@ def test_brier_skipped_for_scores_outside_unit_interval():
 
 @pytest.mark.parametrize("with_groups", [False, True])
 def test_kernel_on_resampled_counts_equals_sklearn_on_resampled_rows(with_groups):
-    from aipo_widgets.evaluation import _groups
+    from aipo_widgets.analysis.evaluation import _groups
 
     y, s = _data(n=300, seed=7, decimals=1)
     g = np.random.default_rng(1).integers(0, 3, len(y))

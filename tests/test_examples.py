@@ -15,10 +15,10 @@ from sklearn.metrics import roc_auc_score
 from statsmodels.stats.proportion import proportion_confint
 from stdnum import iban, luhn
 
-from aipo_widgets import workspace
 from aipo_widgets.errors import UsageError
 from aipo_widgets.examples import EXAMPLES, example_yaml, generate_frames, write_example
-from aipo_widgets.spec import Workspace, check_references
+from aipo_widgets.model import workspace
+from aipo_widgets.model.schema import Workspace, check_references
 
 PRODUCTS = ("support-summaries", "predictive-maintenance")
 ALL = (*PRODUCTS, "blank")
@@ -136,7 +136,7 @@ def test_blank_shows_every_section_as_a_valid_commented_example():
 def test_compliance_answers_use_the_questionnaire_and_classify_as_documented(name, tier):
     import datetime as dt
 
-    from aipo_widgets.compliance import check_answers, classify_workspace
+    from aipo_widgets.analysis.compliance import check_answers, classify_workspace
 
     ws = _ws(name)
     assert check_answers(ws.compliance, ws.data_map) == []

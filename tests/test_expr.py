@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aipo_widgets.analysis.formulas import EvaluationError, Expression, FormulaError, evaluate
 from aipo_widgets.errors import AipoError, DataError, UsageError
-from aipo_widgets.expr import EvaluationError, Expression, FormulaError, evaluate
 
 # --------------------------------------------------------------------------------------------
 # Hand-computed values

@@ -12,8 +12,8 @@ from fairlearn.metrics import MetricFrame, selection_rate
 from sklearn import metrics as skm
 from statsmodels.stats.proportion import proportion_confint
 
+from aipo_widgets.analysis.fairness import group_metrics
 from aipo_widgets.errors import DataError, UsageError
-from aipo_widgets.fairness import group_metrics
 
 
 def _frame(n=3000, seed=0, groups=("a", "b", "c", "d")):
@@ -183,7 +183,7 @@ def test_review_labels_per_intersection_get_wilson_intervals() -> None:
     # Review labels (generated output) per group and per intersection of two group columns.
     import pandas as pd
 
-    from aipo_widgets.fairness import group_metrics
+    from aipo_widgets.analysis.fairness import group_metrics
 
     frame = pd.DataFrame({
         "label": ["ok"] * 90 + ["bad"] * 10 + ["ok"] * 80 + ["bad"] * 20,

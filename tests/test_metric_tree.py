@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aipo_widgets import spec
+from aipo_widgets.analysis.formulas import EvaluationError
+from aipo_widgets.analysis.metric_tree import Tree
 from aipo_widgets.errors import UsageError, WorkspaceError
-from aipo_widgets.expr import EvaluationError
-from aipo_widgets.metric_tree import Tree
+from aipo_widgets.model import schema as spec
 
 
 def node(id, **kw):

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 
-from aipo_widgets.errors import AipoError, DataError, UsageError
-from aipo_widgets.pii import (
+from aipo_widgets.analysis.pii import (
     KINDS,
     Finding,
     column_hint,
@@ -19,6 +18,7 @@ from aipo_widgets.pii import (
     scan_frame,
     scan_text,
 )
+from aipo_widgets.errors import AipoError, DataError, UsageError
 
 # ---------------------------------------------------------------------------- labelled set
 

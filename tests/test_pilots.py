@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.power import TTestIndPower
 
-from aipo_widgets.errors import DataError, UsageError
-from aipo_widgets.pilots import (
+from aipo_widgets.analysis.pilots import (
     analyse_pilot,
     compare_arms,
     compare_to_baseline,
     plan_pilot,
     srm_check,
 )
+from aipo_widgets.errors import DataError, UsageError
 
 
 def _arms(n_t=400, n_c=500, effect=0.8, seed=0):

@@ -9,9 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aipo_widgets import spec
-from aipo_widgets.errors import UsageError, WorkspaceError
-from aipo_widgets.risk import (
+from aipo_widgets.analysis.risk import (
     BANDS,
     IMPACT_LABELS,
     LIKELIHOOD_LABELS,
@@ -20,6 +18,8 @@ from aipo_widgets.risk import (
     check_band_map,
     default_band_map,
 )
+from aipo_widgets.errors import UsageError, WorkspaceError
+from aipo_widgets.model import schema as spec
 
 AS_OF = dt.date(2026, 9, 1)
 

@@ -26,9 +26,9 @@ n_boot: int = 1000  # bootstrap resamples
 """
 
 BODY = """\
-from aipo_widgets.gates import Gate
-from aipo_widgets.pipeline.record import record
-from aipo_widgets.workspace import load
+from aipo_widgets.evidence import Gate
+from aipo_widgets.runs.results import record
+from aipo_widgets.model.workspace import load
 ws = load(workspace).workspace
 if raise_error:
     raise RuntimeError("boom in {phase}")

@@ -12,8 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import confusion_matrix, precision_recall_curve
 
-from aipo_widgets.errors import DataError, UsageError
-from aipo_widgets.thresholds import (
+from aipo_widgets.analysis.thresholds import (
     Costs,
     cost_curve,
     elkan_threshold,
@@ -22,6 +21,7 @@ from aipo_widgets.thresholds import (
     threshold_for_precision,
     threshold_for_recall,
 )
+from aipo_widgets.errors import DataError, UsageError
 
 
 def brute_force(y, s, c_fn, c_fp, c_tp=0.0, c_tn=0.0, review=0.0):
@@ -88,7 +88,7 @@ def test_large_random_case_equals_brute_force_with_chunks():
     rng = np.random.default_rng(0)
     y = rng.random(3000) < 0.1
     s = np.round(rng.normal(0.3 + 0.3 * y, 0.2), 3)
-    import aipo_widgets.thresholds as th
+    import aipo_widgets.analysis.thresholds as th
 
     srt = th._Sorted(y, s)
     chunks = list(srt.distinct(chunk=97))

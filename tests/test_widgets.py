@@ -21,10 +21,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aipo_widgets.errors import ConflictError, UsageError
-from aipo_widgets.spec import Workspace
+from aipo_widgets.model.schema import Workspace
+from aipo_widgets.model.workspace import load
 from aipo_widgets.widgets import AipoWidget, RiskMatrixWidget
 from aipo_widgets.widgets._base import READ_ONLY_MESSAGE, view_patch
-from aipo_widgets.workspace import load
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -105,7 +105,7 @@ def test_binds_to_a_folder_path(small_ws: Path):
 
 
 def test_view_is_what_the_core_computes(small_ws: Path):
-    from aipo_widgets.risk import Register
+    from aipo_widgets.analysis.risk import Register
 
     wf = load(small_ws)
     w = RiskMatrixWidget(wf)

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from test_widgets import WIDGET_MIME, custom_msg, svg_of, texts
 
-from aipo_widgets.backlog import score_workspace
-from aipo_widgets.compliance import classify_workspace
+from aipo_widgets.analysis.backlog import score_workspace
+from aipo_widgets.analysis.compliance import classify_workspace
 from aipo_widgets.examples import example_yaml
-from aipo_widgets.render.backlog import display_order
-from aipo_widgets.spec import Workspace
+from aipo_widgets.figures.backlog import display_order
+from aipo_widgets.model.schema import Workspace
+from aipo_widgets.model.workspace import load
 from aipo_widgets.widgets import BacklogWidget
 from aipo_widgets.widgets._base import READ_ONLY_MESSAGE
-from aipo_widgets.workspace import load
 
 
 @pytest.fixture

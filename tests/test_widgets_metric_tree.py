@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from test_widgets import WIDGET_MIME, custom_msg, record, svg_of, texts
 
+from aipo_widgets.analysis.metric_tree import Tree
 from aipo_widgets.examples import example_yaml
-from aipo_widgets.metric_tree import Tree
-from aipo_widgets.spec import Workspace
+from aipo_widgets.model.schema import Workspace
+from aipo_widgets.model.workspace import load
 from aipo_widgets.widgets import MetricTreeWidget
 from aipo_widgets.widgets._base import READ_ONLY_MESSAGE
-from aipo_widgets.workspace import load
 
 
 @pytest.fixture

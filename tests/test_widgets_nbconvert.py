@@ -25,7 +25,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory):
     (folder / "ws").mkdir()
     (folder / "ws" / "aipo.yaml").write_bytes(example_yaml("support-summaries"))
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "from aipo_widgets.workspace import load\n"
+        "from aipo_widgets.model.workspace import load\n"
         "import aipo_widgets.widgets as aw\n"
         "wf = load('ws')\n"
         "display(aw.MetricTreeWidget(wf), aw.RiskMatrixWidget(wf), aw.BacklogWidget(wf))")])

@@ -8,13 +8,13 @@ import sys
 import pytest
 from test_widgets import svg_of, texts
 
-from aipo_widgets.backlog import score_workspace
-from aipo_widgets.business_case import analyse
+from aipo_widgets.analysis.backlog import score_workspace
+from aipo_widgets.analysis.business_case import analyse
+from aipo_widgets.analysis.metric_tree import Tree
+from aipo_widgets.analysis.risk import Register
 from aipo_widgets.examples import example_yaml
-from aipo_widgets.metric_tree import Tree
-from aipo_widgets.render import display_bundle, fmt_number, img_html
-from aipo_widgets.risk import Register
-from aipo_widgets.workspace import validate_text
+from aipo_widgets.figures import display_bundle, fmt_number, img_html
+from aipo_widgets.model.workspace import validate_text
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def test_numbers_read_the_same_in_widget_and_picture(value, unit, text):
 
 
 def test_importing_the_renderers_is_cheap():
-    code = ("import sys, aipo_widgets.render; "
+    code = ("import sys, aipo_widgets.figures; "
             "print(sorted(m for m in ('pandas', 'matplotlib', 'scipy', 'sklearn') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

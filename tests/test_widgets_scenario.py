@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from test_widgets import WIDGET_MIME, custom_msg, svg_of, texts
 
-from aipo_widgets.business_case import analyse
-from aipo_widgets.compliance import classify, relevant_questions
+from aipo_widgets.analysis.business_case import analyse
+from aipo_widgets.analysis.compliance import classify, relevant_questions
 from aipo_widgets.examples import example_yaml
-from aipo_widgets.spec import Correlation, Workspace
+from aipo_widgets.model.schema import Correlation, Workspace
+from aipo_widgets.model.workspace import load
 from aipo_widgets.widgets import AIActQuestionnaire, ScenarioWidget
 from aipo_widgets.widgets._base import READ_ONLY_MESSAGE
-from aipo_widgets.workspace import load
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from test_widgets import WIDGET_MIME, custom_msg, record, svg_of, texts
 
+from aipo_widgets.analysis.fairness import group_metrics
+from aipo_widgets.analysis.thresholds import optimal_threshold
 from aipo_widgets.examples import example_yaml, generate_frames
-from aipo_widgets.fairness import group_metrics
-from aipo_widgets.spec import Workspace
-from aipo_widgets.thresholds import optimal_threshold
+from aipo_widgets.model.schema import Workspace
+from aipo_widgets.model.workspace import load
 from aipo_widgets.widgets import ThresholdExplorer
 from aipo_widgets.widgets._base import READ_ONLY_MESSAGE
-from aipo_widgets.workspace import load
 
 
 @pytest.fixture(scope="module")

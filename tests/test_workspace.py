@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aipo_widgets.errors import AipoError, ConflictError, WorkspaceError
-from aipo_widgets.spec import Risk, json_schema
-from aipo_widgets.workspace import load, validate_text
+from aipo_widgets.model.schema import Risk, json_schema
+from aipo_widgets.model.workspace import load, validate_text
 
 
 def problems_of(text: str) -> list[str]:
@@ -454,8 +454,8 @@ def test_save_keeps_file_permissions(small_ws: Path) -> None:
 
 KILLER = r"""
 import sys
-from aipo_widgets.workspace import load
-from aipo_widgets.spec import Risk, json_schema
+from aipo_widgets.model.workspace import load
+from aipo_widgets.model.schema import Risk, json_schema
 folder = sys.argv[1]
 print("ready", flush=True)
 i = 0

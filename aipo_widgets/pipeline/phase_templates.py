@@ -28,10 +28,10 @@ import datetime as dt
 
 import pandas as pd
 
-from aipo_widgets import phases
-from aipo_widgets.gates import Gate
-from aipo_widgets.pipeline.record import record
-from aipo_widgets.workspace import find, load
+from aipo_widgets.gates import phases
+from aipo_widgets.evidence import Gate
+from aipo_widgets.runs.results import record
+from aipo_widgets.model.workspace import find, load
 
 pd.set_option("display.max_colwidth", 80)
 wf = load(find(workspace))
@@ -118,7 +118,7 @@ levers. In JupyterLab the tree is editable (baseline, target, current; what-if);
 a picture.
 """),
     code('''
-from aipo_widgets.metric_tree import Tree
+from aipo_widgets.analysis.metric_tree import Tree
 from aipo_widgets.widgets import MetricTreeWidget
 
 tree = Tree(ws.metric_tree)
@@ -142,7 +142,7 @@ sources'''),
 pii_table[["source", "column", "rows", "rows_with_pii", "kinds", "examples"]] \\
     if len(pii_table) else "No personal data found by the pattern scan."'''),
     code('''
-from aipo_widgets.sources import quality_gates
+from aipo_widgets.analysis.sources import quality_gates
 
 quality = quality_gates(ws.data_map.quality_checks, frames)
 gates += quality
@@ -155,7 +155,7 @@ take the stricter branch. The result is the tier, the articles it rests on, and 
 with the date each applies from.
 """),
     code('''
-from aipo_widgets.compliance import classify_workspace
+from aipo_widgets.analysis.compliance import classify_workspace
 
 classification = classify_workspace(ws, as_of=as_of_date)
 gates += phases.compliance_gates(ws, classification)
@@ -170,7 +170,7 @@ Likelihood x impact, inherent and residual, with expected losses where the regis
 anchors, so that a coarse matrix cannot hide a large risk behind a small one.
 """),
     code('''
-from aipo_widgets.risk import Register
+from aipo_widgets.analysis.risk import Register
 from aipo_widgets.widgets import RiskMatrixWidget
 
 register = Register.from_workspace(ws, as_of=as_of_date)
@@ -183,7 +183,7 @@ RiskMatrixWidget(wf)'''),
 Monthly cash flows per scenario, NPV, payback and the chance the NPV is positive.
 """),
     code('''
-from aipo_widgets.business_case import analyse
+from aipo_widgets.analysis.business_case import analyse
 
 if ws.business_case is None:
     gates.append(Gate("business case drafted", "warn", detail="add a business_case section"))
@@ -203,7 +203,7 @@ feasibility; items serving a prohibited use are excluded, items blocked by an un
 critical risk are marked.
 """),
     code('''
-from aipo_widgets.backlog import score_workspace
+from aipo_widgets.analysis.backlog import score_workspace
 from aipo_widgets.widgets import BacklogWidget
 
 backlog = score_workspace(ws, classification=classification)
@@ -256,7 +256,7 @@ Size, class balance, duplicates, missing labels, leakage into the training data,
 looks like production (the gold set as the reference, production as the current data).
 """),
     code("""
-from aipo_widgets.evaluation import check_gold_set
+from aipo_widgets.analysis.evaluation import check_gold_set
 
 if gold is not None:
     gold_report = check_gold_set(gold, label=gold_source.label_column,
@@ -293,8 +293,8 @@ on an operational metric (latency, cost) is checked on the variant under test in
 log.
 """),
     code("""
-from aipo_widgets.acceptance import check_acceptance
-from aipo_widgets.conditions import condition_gate
+from aipo_widgets.gates.acceptance import check_acceptance
+from aipo_widgets.gates.conditions import condition_gate
 
 on_gold = [c for c in ws.acceptance_criteria if ws.metric(c.metric).eval_metric]
 operational = [c for c in ws.acceptance_criteria if not ws.metric(c.metric).eval_metric]
@@ -319,7 +319,7 @@ and a false alarm cost (`settings.threshold_costs`), beside Elkan's threshold fo
 scores and the threshold decided in the decision log. Generated output has no threshold.
 """),
     code("""
-from aipo_widgets.thresholds import optimal_threshold
+from aipo_widgets.analysis.thresholds import optimal_threshold
 
 costs = phases.threshold_costs(ws)
 if gold is not None and gold_source.score_column and costs:
@@ -349,7 +349,7 @@ else:
 Each group's metrics beside the others; groups too small to judge are flagged, not ranked.
 """),
     code("""
-from aipo_widgets.fairness import group_metrics
+from aipo_widgets.analysis.fairness import group_metrics
 
 if gold is not None and gold_source.group_columns:
     groups = [g for g in gold_source.group_columns if g in gold.columns]
@@ -377,7 +377,7 @@ for src in phases.sources_with_role(ws, "experiment_log"):
 ## 7. Continue or stop, and what it does to the backlog and the business case
 """),
     code("""
-from aipo_widgets.business_case import analyse
+from aipo_widgets.analysis.business_case import analyse
 from aipo_widgets.widgets import BacklogWidget
 
 decision = phases.continue_or_stop(gates)
@@ -482,7 +482,7 @@ themselves from `aipo.yaml` and the last run; `aipo docs` writes them. Here: are
 enough to go live (`settings.documentation_completeness_min`)?
 """),
     code("""
-from aipo_widgets.docs import documentation_gate
+from aipo_widgets.documents.documents import documentation_gate
 
 docs_gate = documentation_gate(ws, folder, as_of=as_of_date)
 gates.append(docs_gate)
@@ -533,7 +533,7 @@ normalised Wasserstein distance for numbers; PSI and chi-square for categories. 
 drifted when the share of drifted columns passes `monitoring.drift.drifted_share_alert`.
 """),
     code("""
-from aipo_widgets.drift import Reference, drift
+from aipo_widgets.analysis.drift import Reference, drift
 
 frozen = folder / "reports" / "drift_reference.json"
 ref_id = ws.monitoring.drift.reference
@@ -593,8 +593,8 @@ The metric tree's root as measured now, and the business case recomputed with wh
 measured, beside its scenarios: is the value materialising?
 """),
     code("""
-from aipo_widgets.business_case import analyse
-from aipo_widgets.metric_tree import Tree
+from aipo_widgets.analysis.business_case import analyse
+from aipo_widgets.analysis.metric_tree import Tree
 
 tree = Tree(ws.metric_tree)
 root = tree.status().node(tree.root)

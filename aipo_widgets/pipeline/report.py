@@ -110,10 +110,10 @@ def export_page(path: str | os.PathLike, out: str | os.PathLike) -> Path:
     import papermill
 
     from aipo_widgets.errors import Problem, UsageError
+    from aipo_widgets.model.workspace import load
     from aipo_widgets.pipeline.runner import kernel_options
     from aipo_widgets.pipeline.serve import plan
     from aipo_widgets.resources import resource_dir
-    from aipo_widgets.workspace import load
 
     the_plan = plan(path, no_token=True)  # checks the path; nothing is served
     target = Path(out)

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from aipo_widgets.errors import Problem, UsageError
-from aipo_widgets.gates import VERDICTS
+from aipo_widgets.evidence import VERDICTS
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE, EXIT_NOTEBOOK_RAISED = 0, 1, 2, 3
 
@@ -388,7 +388,7 @@ def _run_phase(name: str, source: Path, out_dir: Path,
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from aipo_widgets.pipeline.record import read_results
+    from aipo_widgets.runs.results import read_results
 
     output = out_dir / source.name
     result = PhaseResult(phase=name, notebook=output.name)
@@ -504,8 +504,8 @@ def run_workspace(
     aipo_widgets.errors.AipoError
         For a usage or workspace error; nothing is run then.
     """
-    from aipo_widgets.pipeline.ledger import Ledger
-    from aipo_widgets.workspace import load
+    from aipo_widgets.model.workspace import load
+    from aipo_widgets.runs.ledger import Ledger
 
     wf = load(folder)  # a broken workspace stops here, before any notebook runs
     root = wf.folder.resolve()

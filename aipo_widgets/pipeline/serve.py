@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aipo_widgets.errors import Problem, UsageError
+from aipo_widgets.model.workspace import FILENAME
 from aipo_widgets.resources import resource_dir
-from aipo_widgets.workspace import FILENAME
 
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
 

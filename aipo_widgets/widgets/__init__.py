@@ -1,7 +1,7 @@
 """The AIPO widgets: the workspace edited where the analysis lives, a picture everywhere else.
 
-Each widget is bound to a workspace (``aipo_widgets.workspace.load(folder)``), renders what the
-core computes, applies the edits made in the browser to the workspace model and writes them to
+Each widget is bound to a workspace (``aipo_widgets.model.workspace.load(folder)``), renders what
+the core computes, applies the edits made in the browser to the workspace model and writes them to
 ``aipo.yaml`` on request (comments kept). ``read_only=True`` is enforced in Python, for Voila
 pages. Where no widget front end runs the same output shows a static picture.
 

@@ -21,7 +21,7 @@ trait, rendered as a banner) instead of being lost in a log.
 Examples
 --------
 >>> import pathlib, tempfile
->>> from aipo_widgets.workspace import load
+>>> from aipo_widgets.model.workspace import load
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (folder / "aipo.yaml").write_text("product:\n  name: Demo\n  owner: Jana\n")
 >>> class Owner(AipoWidget):
@@ -67,8 +67,8 @@ import traitlets
 from pydantic import ValidationError
 
 from aipo_widgets.errors import AipoError, ConflictError, UsageError
-from aipo_widgets.spec import Workspace
-from aipo_widgets.workspace import WorkspaceFile, load
+from aipo_widgets.model.schema import Workspace
+from aipo_widgets.model.workspace import WorkspaceFile, load
 
 __all__ = [
     "READ_ONLY_MESSAGE",
@@ -258,7 +258,8 @@ class AipoWidget(anywidget.AnyWidget):
     workspace : WorkspaceFile, Workspace, str or os.PathLike
         What the widget edits: a loaded workspace (saving writes its ``aipo.yaml``), a workspace
         folder or ``aipo.yaml`` path (loaded here), or a bare
-        :class:`~aipo_widgets.spec.Workspace` model (edits stay in memory; saving is refused).
+        :class:`~aipo_widgets.model.schema.Workspace` model (edits stay in memory; saving is
+        refused).
     read_only : bool, default False
         Show without editing. Enforced in Python: edits from the browser are rejected and
         :meth:`save` refuses.
@@ -369,7 +370,7 @@ class AipoWidget(anywidget.AnyWidget):
             wf = load(workspace)
             return wf, wf.workspace
         msg = (
-            "workspace must be a loaded workspace (aipo_widgets.workspace.load(folder)), a "
+            "workspace must be a loaded workspace (aipo_widgets.model.workspace.load(folder)), a "
             f"workspace folder or a Workspace model, got {type(workspace).__name__}"
         )
         raise TypeError(msg)
@@ -606,7 +607,7 @@ class AipoWidget(anywidget.AnyWidget):
         UsageError
             When the widget is read-only or bound to a bare model.
         WorkspaceError, ConflictError
-            From :meth:`aipo_widgets.workspace.WorkspaceFile.save`; the message is also shown
+            From :meth:`aipo_widgets.model.workspace.WorkspaceFile.save`; the message is also shown
             in the widget's footer.
         """
         if self.read_only:
@@ -616,7 +617,7 @@ class AipoWidget(anywidget.AnyWidget):
         if self._file is None:
             msg = (
                 "this widget edits a bare Workspace model, which has no file to save to; "
-                "bind it to aipo_widgets.workspace.load(folder) instead"
+                "bind it to aipo_widgets.model.workspace.load(folder) instead"
             )
             self.status, self.status_kind = msg, "error"
             raise UsageError(msg)
@@ -684,7 +685,7 @@ class AipoWidget(anywidget.AnyWidget):
         if bundle is None:  # pragma: no cover - no view
             return None
         data, metadata = bundle
-        from aipo_widgets.render import img_html
+        from aipo_widgets.figures import img_html
 
         try:
             data["text/html"] = img_html(self._static_svg(), alt=self._static_alt())

@@ -1,16 +1,16 @@
 """AIActQuestionnaire: the EU AI Act decision list as a form, with the result beside it.
 
 Only the questions that matter given the earlier answers are shown
-(:func:`aipo_widgets.compliance.relevant_questions`), in the order of the decision list, each
-with its help text and article; yes / no / unsure, a choice or several. The classification
-(:func:`aipo_widgets.compliance.classify`) is recomputed on every answer: tier, route, the
+(:func:`aipo_widgets.analysis.compliance.relevant_questions`), in the order of the decision list,
+each with its help text and article; yes / no / unsure, a choice or several. The classification
+(:func:`aipo_widgets.analysis.compliance.classify`) is recomputed on every answer: tier, route, the
 articles it rests on, our obligations with the dates they apply from, the open questions and
 the stricter answers assumed meanwhile, the GDPR overlay, and whether a lawyer must sign off.
 Answers are stored in ``compliance.ai_act.answers`` / ``compliance.gdpr.answers``.
 
 Examples
 --------
->>> from aipo_widgets.spec import Workspace
+>>> from aipo_widgets.model.schema import Workspace
 >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"}})
 >>> w = AIActQuestionnaire(ws)
 >>> w.view["result"]["tier"]
@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from aipo_widgets import render
+from aipo_widgets import figures as render
 from aipo_widgets.errors import UsageError
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 
@@ -70,7 +70,7 @@ class AIActQuestionnaire(AipoWidget):
         ``value`` is true / false / "unsure" for a yes-no question, an option (or "unsure")
         for a choice, a list of options for a multiple choice.
         """
-        from aipo_widgets.compliance import load_rulebook
+        from aipo_widgets.analysis.compliance import load_rulebook
 
         qid = require(msg, "question", str)
         q = load_rulebook().question(qid)

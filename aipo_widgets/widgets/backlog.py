@@ -5,14 +5,14 @@ feasibility, confidence, effort for the default; RICE, WSJF, economic WSJF and I
 the live score and rank, the rank-stability indicator (does the rank survive +-20 % on each
 weight?), and the gate: blocked by a critical risk, excluded by the AI Act tier, incomplete,
 done - each with its reason. Method and weights are the workspace's ``settings``; changing them
-re-ranks everything. Scoring is :func:`aipo_widgets.backlog.score_workspace`; the browser only
-renders and sends edits.
+re-ranks everything. Scoring is :func:`aipo_widgets.analysis.backlog.score_workspace`; the browser
+only renders and sends edits.
 
 Examples
 --------
 >>> import pathlib, tempfile
 >>> from aipo_widgets.examples import example_yaml
->>> from aipo_widgets.workspace import load
+>>> from aipo_widgets.model.workspace import load
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (folder / "aipo.yaml").write_bytes(example_yaml("support-summaries"))
 >>> w = BacklogWidget(load(folder))
@@ -33,7 +33,7 @@ import math
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from aipo_widgets import render
+from aipo_widgets import figures as render
 from aipo_widgets.errors import UsageError
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 
@@ -53,7 +53,7 @@ class BacklogWidget(AipoWidget):
     read_only : bool, default False
         Show without editing (enforced in Python).
     excluded_ids : iterable of str, optional
-        Items that would serve a prohibited use (see :func:`aipo_widgets.backlog.score`).
+        Items that would serve a prohibited use (see :func:`aipo_widgets.analysis.backlog.score`).
     tolerance : int, default 0
         The largest rank shift still called robust.
     **kwargs
@@ -61,7 +61,7 @@ class BacklogWidget(AipoWidget):
 
     Examples
     --------
-    >>> from aipo_widgets.spec import Workspace
+    >>> from aipo_widgets.model.schema import Workspace
     >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"}, "backlog": [
     ...     {"id": "B1", "title": "Gold set", "type": "evaluation", "value": 8, "risk": 1,
     ...      "feasibility": 8, "effort": 1, "confidence": 0.9}]})
@@ -94,7 +94,7 @@ class BacklogWidget(AipoWidget):
 
     def _classification(self) -> Any:
         # Classifying the AI Act answers takes ~0.1 s; a factor edit does not change them.
-        from aipo_widgets.compliance import classify_workspace
+        from aipo_widgets.analysis.compliance import classify_workspace
 
         key = self.workspace.compliance.model_dump_json()
         if self._tier_cache is None or self._tier_cache[0] != key:
@@ -108,7 +108,7 @@ class BacklogWidget(AipoWidget):
         any other risk, which the risk matrix reports to every widget on the file, then costs
         nothing here.
         """
-        from aipo_widgets.backlog import RAW_FACTORS
+        from aipo_widgets.analysis.backlog import RAW_FACTORS
 
         ws = self.workspace
         named = {rid for it in ws.backlog for rid in it.blocked_by}
@@ -174,7 +174,7 @@ class BacklogWidget(AipoWidget):
         Raw factors take a number (null clears); ``status`` and ``type`` take one of their
         values.
         """
-        from aipo_widgets.backlog import RAW_FACTORS
+        from aipo_widgets.analysis.backlog import RAW_FACTORS
 
         item = self._item(msg)
         field = require(msg, "field", str)
@@ -199,7 +199,7 @@ class BacklogWidget(AipoWidget):
     @operation("method")
     def _op_method(self, msg: dict) -> None:
         """Choose the scoring method (``settings.backlog_method``); its weights reset."""
-        from aipo_widgets.backlog import METHODS
+        from aipo_widgets.analysis.backlog import METHODS
 
         method = require(msg, "method", str)
         if method not in METHODS:
@@ -214,7 +214,7 @@ class BacklogWidget(AipoWidget):
     @operation("weights")
     def _op_weights(self, msg: dict) -> None:
         """Set weights of the current method: ``{"weights": {name: number}}``."""
-        from aipo_widgets.backlog import DEFAULT_WEIGHTS, score
+        from aipo_widgets.analysis.backlog import DEFAULT_WEIGHTS, score
 
         new = require(msg, "weights", dict)
         settings = self.workspace.settings

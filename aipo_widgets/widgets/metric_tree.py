@@ -2,16 +2,16 @@
 
 A collapsible tree; each node shows its value, baseline, target and unit, a progress bar from
 baseline to target and a status (colour and words), all computed by
-:mod:`aipo_widgets.metric_tree`. Baseline, target, current value and a guardrail's threshold are
-edited in place. *What-if* mode changes measured values without saving them and shows every
-formula node's new value (computed by the core in the kernel); the sensitivity ranking of the
+:mod:`aipo_widgets.analysis.metric_tree`. Baseline, target, current value and a guardrail's
+threshold are edited in place. *What-if* mode changes measured values without saving them and shows
+every formula node's new value (computed by the core in the kernel); the sensitivity ranking of the
 root's levers sits beside the tree.
 
 Examples
 --------
 >>> import pathlib, tempfile
 >>> from aipo_widgets.examples import write_example
->>> from aipo_widgets.workspace import load
+>>> from aipo_widgets.model.workspace import load
 >>> folder = pathlib.Path(tempfile.mkdtemp()) / "ws"
 >>> _ = write_example("support-summaries", folder)
 >>> w = MetricTreeWidget(load(folder))
@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from aipo_widgets import render
+from aipo_widgets import figures as render
 from aipo_widgets.errors import UsageError
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 
@@ -50,7 +50,8 @@ class MetricTreeWidget(AipoWidget):
         Show without editing (enforced in Python). What-if stays available: it changes
         nothing.
     expected_progress : float, default 1.0
-        Progress from which a node is on track (see :class:`aipo_widgets.metric_tree.Tree`).
+        Progress from which a node is on track (see
+        :class:`aipo_widgets.analysis.metric_tree.Tree`).
     guardrail_margin : float, default 0.05
         Distance to a guardrail's threshold within which it is at risk.
     **kwargs
@@ -58,7 +59,7 @@ class MetricTreeWidget(AipoWidget):
 
     Examples
     --------
-    >>> from aipo_widgets.spec import Workspace
+    >>> from aipo_widgets.model.schema import Workspace
     >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"},
     ...     "metric_tree": {"nodes": [{"id": "acc", "name": "Accuracy", "baseline": 0.8,
     ...                                "target": 0.9, "current": 0.85}]}})
@@ -86,7 +87,7 @@ class MetricTreeWidget(AipoWidget):
         The Tree reads the nodes' numbers from the workspace models when it computes, so an
         edited baseline, target or current value needs no rebuild.
         """
-        from aipo_widgets.metric_tree import Tree
+        from aipo_widgets.analysis.metric_tree import Tree
 
         mt = self.workspace.metric_tree
         key = (id(mt), mt.root, tuple((id(n), n.id, n.parent, n.formula) for n in mt.nodes))

@@ -1,8 +1,8 @@
 """RiskMatrixWidget: the risk register as a 5x5 likelihood x impact grid, editable by drag.
 
-The grid is coloured by the workspace's band map (computed by :mod:`aipo_widgets.risk`), risks
-sit in their cells as chips (a count badge when a cell is crowded). Drag a chip to another cell,
-or focus it and press the arrow keys (up/down: likelihood, left/right: impact), to re-rate a
+The grid is coloured by the workspace's band map (computed by :mod:`aipo_widgets.analysis.risk`),
+risks sit in their cells as chips (a count badge when a cell is crowded). Drag a chip to another
+cell, or focus it and press the arrow keys (up/down: likelihood, left/right: impact), to re-rate a
 risk; toggle between inherent and residual ratings; filter by category; click a chip for its
 details (owner, treatment, mitigation, review date, expected loss), which are editable too.
 Range-compression and overdue-review flags are shown on the chips and listed beside the grid.
@@ -11,7 +11,7 @@ Examples
 --------
 >>> import pathlib, tempfile
 >>> from aipo_widgets.examples import write_example
->>> from aipo_widgets.workspace import load
+>>> from aipo_widgets.model.workspace import load
 >>> folder = pathlib.Path(tempfile.mkdtemp()) / "ws"
 >>> _ = write_example("support-summaries", folder)
 >>> w = RiskMatrixWidget(load(folder))
@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 import traitlets
 
-from aipo_widgets import render
+from aipo_widgets import figures as render
 from aipo_widgets.errors import UsageError
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 
@@ -59,7 +59,7 @@ class RiskMatrixWidget(AipoWidget):
 
     Examples
     --------
-    >>> from aipo_widgets.spec import Workspace
+    >>> from aipo_widgets.model.schema import Workspace
     >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"}, "risks": [
     ...     {"id": "R1", "title": "t", "category": "model", "likelihood": 2, "impact": 3}]})
     >>> w = RiskMatrixWidget(ws, which="inherent")

@@ -1,17 +1,18 @@
 """ScenarioWidget: the business case's drivers as inputs, its figures and cash flows live.
 
 Each driver's conservative, realistic and optimistic value (and its Monte Carlo range and
-measured value) is an input; every change re-runs :func:`aipo_widgets.business_case.analyse` in
-the kernel: NPV, IRR, ROI, payback and break-even adoption per scenario, the expected NPV, the
-tornado and the cumulative cash-flow chart update at once; the Monte Carlo simulation
-(P(NPV > 0), percentiles, value of information) follows a moment later, once the kernel is idle.
-The rank correlations between drivers (``business_case.correlations``) are listed with the rho
-requested and the rho drawn; each requested rho is an input too, checked by the core (range,
-and that the pairs still hold together) before the workspace changes.
+measured value) is an input; every change re-runs
+:func:`aipo_widgets.analysis.business_case.analyse` in the kernel: NPV, IRR, ROI, payback and
+break-even adoption per scenario, the expected NPV, the tornado and the cumulative cash-flow chart
+update at once; the Monte Carlo simulation (P(NPV > 0), percentiles, value of information) follows
+a moment later, once the kernel is idle. The rank correlations between drivers
+(``business_case.correlations``) are listed with the rho requested and the rho drawn; each
+requested rho is an input too, checked by the core (range, and that the pairs still hold together)
+before the workspace changes.
 
 Examples
 --------
->>> from aipo_widgets.spec import Workspace
+>>> from aipo_widgets.model.schema import Workspace
 >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"}, "business_case": {
 ...     "horizon_months": 12, "drivers": {
 ...         "saving": {"conservative": 800, "realistic": 1000, "optimistic": 1200},
@@ -30,7 +31,7 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from aipo_widgets import render
+from aipo_widgets import figures as render
 from aipo_widgets.errors import Problem, UsageError, WorkspaceError
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 
@@ -94,7 +95,7 @@ class ScenarioWidget(AipoWidget):
             self._later("monte_carlo", self._update_simulation)
 
     def _update_simulation(self) -> None:
-        from aipo_widgets.business_case import analyse
+        from aipo_widgets.analysis.business_case import analyse
 
         bc = self._case()
         mc = render.business_case.monte_carlo_data(
@@ -132,8 +133,8 @@ class ScenarioWidget(AipoWidget):
         and the whole set of pairs still a valid correlation matrix); a refused value leaves
         the workspace as it was and the error names the pairs and a set that would work.
         """
-        from aipo_widgets import spec
-        from aipo_widgets.business_case import correlation_problems
+        from aipo_widgets.analysis.business_case import correlation_problems
+        from aipo_widgets.model import schema as spec
 
         bc = self._case()
         pair = require(msg, "drivers", list)

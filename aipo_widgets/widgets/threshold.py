@@ -1,17 +1,17 @@
 """ThresholdExplorer: slide a classifier's threshold over the cost curve and record the choice.
 
 The curve, the confusion counts, precision, recall and the expected cost per period at about
-200 thresholds, and the cost-optimal point, come from :mod:`aipo_widgets.thresholds`; the
-recall of each group at the selected threshold from :mod:`aipo_widgets.fairness`. The slider
-picks one of the computed points (the browser computes nothing). "Use this threshold" writes a
-dated decision with the threshold and the costs assumed into the workspace's decision log.
+200 thresholds, and the cost-optimal point, come from :mod:`aipo_widgets.analysis.thresholds`; the
+recall of each group at the selected threshold from :mod:`aipo_widgets.analysis.fairness`. The
+slider picks one of the computed points (the browser computes nothing). "Use this threshold" writes
+a dated decision with the threshold and the costs assumed into the workspace's decision log.
 
 Costs default to the workspace's ``settings.threshold_costs`` (numbers, or metric-tree nodes
 whose values are used); the threshold in force is the latest decision that set one.
 
 Examples
 --------
->>> from aipo_widgets.spec import Workspace
+>>> from aipo_widgets.model.schema import Workspace
 >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "Kim"}})
 >>> w = ThresholdExplorer(ws, y_true=[0, 0, 1, 0, 1, 1, 0, 1],
 ...                       scores=[0.1, 0.2, 0.3, 0.35, 0.5, 0.7, 0.75, 0.9],
@@ -30,9 +30,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from aipo_widgets import render
+from aipo_widgets import figures as render
 from aipo_widgets.errors import UsageError
-from aipo_widgets.render._svg import fmt_number
+from aipo_widgets.figures._svg import fmt_number
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 
 __all__ = ["ThresholdExplorer"]
@@ -106,7 +106,7 @@ class ThresholdExplorer(AipoWidget):
     def _costs(self) -> tuple[dict, float | None]:
         if self._costs_arg is not None:
             return dict(self._costs_arg), self._volume_arg
-        from aipo_widgets.phases import threshold_costs
+        from aipo_widgets.gates.phases import threshold_costs
 
         resolved = threshold_costs(self.workspace)
         if resolved is None:
@@ -121,7 +121,7 @@ class ThresholdExplorer(AipoWidget):
         return costs, volume
 
     def _compute_view(self) -> dict:
-        from aipo_widgets.phases import current_threshold
+        from aipo_widgets.gates.phases import current_threshold
 
         costs, volume = self._costs()
         key = (tuple(sorted(costs.items())), volume)
@@ -164,7 +164,7 @@ class ThresholdExplorer(AipoWidget):
     @operation("decide")
     def _op_decide(self, msg: dict) -> None:
         """Record the threshold of point ``index`` in the decision log, with the costs."""
-        from aipo_widgets.spec import Decision
+        from aipo_widgets.model.schema import Decision
 
         k = self._index(msg)
         v = self.view

@@ -271,7 +271,7 @@ def widget_notebook(folder: Path, name: str, setup: str, show: str) -> str:
     Returns the notebook's path relative to the server root.
     """
     cells = [
-        "from aipo_widgets.workspace import load\n"
+        "from aipo_widgets.model.workspace import load\n"
         "import aipo_widgets.widgets as aw\n"
         f"wf = load({folder.name!r})\n" + setup,
         show,

@@ -26,8 +26,8 @@ notebooks, and a new notebook with the template's cells (the markdown ``01 Disco
 the ``parameters`` cell with its tag). That notebook is created in a workspace folder made by
 the installed ``aipo init``; its first cells are run in Lab with the ``workspace`` parameter left
 empty, and the kernel finds the workspace by searching the notebook's folder and its parents for
-``aipo.yaml`` (``aipo_widgets.workspace.find``). Saved, the notebook is on disk in that folder.
-Screenshots go to ``test-artifacts/``; the server is stopped by its process group.
+``aipo.yaml`` (``aipo_widgets.model.workspace.find``). Saved, the notebook is on disk in that
+folder. Screenshots go to ``test-artifacts/``; the server is stopped by its process group.
 """
 
 from __future__ import annotations
@@ -255,7 +255,7 @@ def test_launcher_template_opens_phase_notebook_that_finds_its_workspace(
                    env=installed.env(), timeout=120)
     product = subprocess.run(
         [str(installed.python), "-c",
-         f"from aipo_widgets.workspace import load; print(load({str(ws)!r}).workspace"
+         f"from aipo_widgets.model.workspace import load; print(load({str(ws)!r}).workspace"
          ".product.name)"],
         check=True, capture_output=True, text=True, env=installed.env()).stdout.strip()
     assert product

@@ -378,7 +378,7 @@ def add_earlier_run(folder: Path) -> None:
 
     The page draws a trend per gate from the ledger; one real run would leave it empty.
     """
-    from aipo_widgets.pipeline.ledger import Ledger
+    from aipo_widgets.runs.ledger import Ledger
 
     last = json.loads((folder / "reports" / "latest" / "results.json").read_text())
     earlier = json.loads(json.dumps(last))

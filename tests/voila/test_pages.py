@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import served
 
-from aipo_widgets import pages
 from aipo_widgets.errors import UsageError
+from aipo_widgets.pages import status as pages
 
 ESCAPES = ["../..", "..", ".", "", "/etc", "/", "%2e%2e", "..%2Fbroken", "../portfolio/a",
            "a/../b", "a/..", "./a", "a/", "a/data", "~", "~root", "a\x00", "C:\\Windows",
@@ -62,7 +62,7 @@ def test_query_string_decoding_cannot_smuggle_a_path(portfolio, monkeypatch):
 
 
 def test_masking_reaches_every_text_of_the_page_model(small_ws):
-    from aipo_widgets.workspace import load
+    from aipo_widgets.model.workspace import load
 
     text = (small_ws / "aipo.yaml").read_text()
     text = text.replace("name: Ticket summaries", "name: Tickets of jana@example.com")
@@ -162,9 +162,9 @@ def test_status_sections_of_a_workspace_without_run(small_ws):
 
 
 def test_documents_section_lists_links_and_flags_stale_documents(small_ws):
-    from aipo_widgets.docs import render_documents
-    from aipo_widgets.pipeline.docs_render import write_documents
-    from aipo_widgets.workspace import load
+    from aipo_widgets.documents.documents import render_documents
+    from aipo_widgets.documents.output import write_documents
+    from aipo_widgets.model.workspace import load
 
     docs = render_documents(load(small_ws).workspace, as_of=dt.date(2026, 11, 26),
                             only=["model_card", "kill_switch_and_fallback"])
@@ -206,8 +206,8 @@ def test_documents_section_masks_personal_data(small_ws):
 
 
 def test_documents_written_from_another_aipo_yaml_are_flagged(small_ws):
-    from aipo_widgets.docs import render_folder
-    from aipo_widgets.pipeline.docs_render import write_documents
+    from aipo_widgets.documents.documents import render_folder
+    from aipo_widgets.documents.output import write_documents
 
     docs = render_folder(small_ws, as_of=dt.date(2026, 11, 26), only=["model_card"])
     write_documents(docs, small_ws / "reports" / "docs", "md")

@@ -59,7 +59,7 @@ function h(tag, attrs = {}, ...children) {
 
 /**
  * Format a number for display: three significant figures, thousands separated.
- * Mirrors aipo_widgets.render._svg.fmt_number so widget and picture read the same.
+ * Mirrors aipo_widgets.figures._svg.fmt_number so widget and picture read the same.
  * @param {number|null|undefined} value
  * @param {string} [unit]
  * @returns {string}

@@ -1,4 +1,4 @@
-// RiskMatrixWidget: renders the register Python computed (aipo_widgets.render.risk_matrix_data)
+// RiskMatrixWidget: renders the register Python computed (aipo_widgets.figures.risk_matrix_data)
 // and sends "move" / "set" operations. Bands, scores, ranks and flags all come from Python.
 
 /**

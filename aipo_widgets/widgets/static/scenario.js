@@ -1,4 +1,4 @@
-// ScenarioWidget: the business case Python analysed (aipo_widgets.render.business_case_data).
+// ScenarioWidget: the business case Python analysed (aipo_widgets.figures.business_case_data).
 // Drivers are inputs ("set" operations), so are the rank correlations between them
 // ("correlate"); figures, the chart's series and the simulation all come from the kernel.
 

@@ -1,4 +1,4 @@
-// ThresholdExplorer: the cost curve Python computed (aipo_widgets.render.threshold) with a
+// ThresholdExplorer: the cost curve Python computed (aipo_widgets.figures.threshold) with a
 // slider over its points. Every figure shown is read from the curve; the per-group recall is
 // asked of the kernel ("groups" query) and "Use this threshold" sends a "decide" operation.
 

@@ -1,0 +1,334 @@
+"""The workspace's data sources: reading them, measuring a column, and their quality checks.
+
+Sources are declared in ``aipo.yaml`` under ``data_map.sources`` with a ``location`` relative to
+the workspace folder (CSV or Parquet). Quality checks (``data_map.quality_checks``) are rules on
+one column each; :func:`quality_gates` turns them into gates for the discovery phase.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from aipo_widgets.model.schema import QualityCheck
+>>> frame = pd.DataFrame({"ticket_id": [1, 2, 2], "minutes": [3.0, None, 12.0]})
+>>> checks = [
+...     QualityCheck(id="Q1", source="t", column="ticket_id", kind="unique"),
+...     QualityCheck(id="Q2", source="t", column="minutes", kind="completeness", min_share=0.9),
+...     QualityCheck(id="Q3", source="t", column="minutes", kind="range", min=0, max=240),
+... ]
+>>> for g in quality_gates(checks, {"t": frame}):
+...     print(g.verdict, g.name)
+fail Q1: ticket_id unique in t
+fail Q2: minutes complete in t
+pass Q3: minutes within [0, 240] in t
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aipo_widgets.errors import DataError, Problem
+from aipo_widgets.evidence import Gate
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from aipo_widgets.model.schema import DataSource, QualityCheck, Workspace
+
+
+def source_path(folder: str | os.PathLike, source: DataSource) -> Path:
+    """Return the file of a data source, resolved against the workspace folder."""
+    path = Path(source.location)
+    return path if path.is_absolute() else Path(folder) / path
+
+
+def missing_files(folder: str | os.PathLike, sources: Iterable[DataSource]) -> list[Problem]:
+    """Return a problem for each data source whose file is not where its location says.
+
+    Not an error of the workspace: a production log, say, exists only after go-live. The
+    phases that read a missing file fail their "data source readable" gate until it is there.
+
+    Parameters
+    ----------
+    folder : path
+        The workspace folder.
+    sources : iterable of aipo_widgets.model.schema.DataSource
+        ``workspace.data_map.sources``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from aipo_widgets.model.schema import DataSource
+    >>> src = DataSource(id="log", name="Production log", location="data/log.csv")
+    >>> [p.path for p in missing_files(tempfile.mkdtemp(), [src])]
+    ['data_map.sources[0].location']
+    """
+    out = []
+    for i, src in enumerate(sources):
+        if not src.location or not Path(src.location).suffix:  # a system name, not a file
+            continue
+        if not source_path(folder, src).is_file():
+            out.append(Problem(
+                f"data source '{src.id}': {src.location} does not exist (yet)",
+                path=f"data_map.sources[{i}].location", code="missing_data",
+                fix="put the file there or correct the location; until then the phases that "
+                    "read it fail their 'data source readable' gate"))
+    return out
+
+
+def read_source(folder: str | os.PathLike, source: DataSource, **kwargs) -> pd.DataFrame:
+    """Read a data source's table (CSV or Parquet).
+
+    Parameters
+    ----------
+    folder : path
+        The workspace folder.
+    source : aipo_widgets.model.schema.DataSource
+        The source, from ``workspace.data_map.sources``.
+    **kwargs
+        Passed to :func:`pandas.read_csv` or :func:`pandas.read_parquet`.
+
+    Raises
+    ------
+    DataError
+        When the location is empty, the file is missing, or it cannot be read.
+    """
+    import pandas as pd
+
+    if not source.location:
+        raise DataError([Problem(f"data source '{source.id}' has no location",
+                                 path=f"data_map.sources[{source.id}].location",
+                                 fix="set location to a CSV or Parquet path in the workspace")])
+    path = source_path(folder, source)
+    if not path.is_file():
+        raise DataError([Problem(f"data source '{source.id}': {path} does not exist",
+                                 file=str(path), fix="check data_map.sources location")])
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            frame = pd.read_parquet(path, **kwargs)
+        else:
+            frame = pd.read_csv(path, **kwargs)
+    except (ValueError, OSError, ImportError) as exc:
+        raise DataError([Problem(f"data source '{source.id}' cannot be read: {exc}",
+                                 file=str(path))]) from None
+    return apply_where(frame, source)
+
+
+def apply_where(frame: pd.DataFrame, source: DataSource) -> pd.DataFrame:
+    """Keep the rows of ``frame`` that match the source's ``where`` filter.
+
+    Raises
+    ------
+    DataError
+        When a filter column is missing, or no row matches.
+    """
+    if not source.where:
+        return frame
+    mask = None
+    for column, value in source.where.items():
+        if column not in frame.columns:
+            raise DataError([Problem(
+                f"data source '{source.id}' filters on column '{column}', which the file does "
+                "not have", path=f"data_map.sources[{source.id}].where",
+                fix=f"columns: {', '.join(map(str, frame.columns[:12]))}")])
+        hit = frame[column].astype(str) == str(value)
+        mask = hit if mask is None else mask & hit
+    out = frame[mask].reset_index(drop=True)
+    if out.empty:
+        raise DataError([Problem(
+            f"data source '{source.id}': no row matches where {dict(source.where)}",
+            path=f"data_map.sources[{source.id}].where", fix="check the filter values")])
+    return out
+
+
+def measure_value(frame: pd.DataFrame, column: str, stat: str = "mean", *,
+                  per: str | None = None, n_boot: int = 1000, ci: float = 0.95,
+                  seed: int = 0) -> dict:
+    """Measure a statistic of one column, with a bootstrap confidence interval.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The data.
+    column : str
+        The column.
+    stat : {"mean", "median", "p95", "sum", "share", "count"}
+        The statistic (``share``: the share of true/1 values).
+    per : str, optional
+        Compute the statistic within each value of this column (e.g. ``month``) and report the
+        mean over them; the interval then resamples those values.
+    n_boot : int
+        Bootstrap resamples (0: no interval).
+    ci : float
+        Confidence level.
+    seed : int
+        Seed of the resampling.
+
+    Returns
+    -------
+    dict
+        ``value``, ``ci_low``, ``ci_high``, ``n`` (rows used) and ``missing``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = measure_value(pd.DataFrame({"x": [1.0, 2.0, 3.0, None]}), "x", n_boot=200)
+    >>> m["value"], m["n"], m["missing"]
+    (2.0, 3, 1)
+    >>> f = pd.DataFrame({"month": ["05", "05", "06"], "failures": [1, 2, 5]})
+    >>> measure_value(f, "failures", "sum", per="month", n_boot=0)["value"]
+    4.0
+    """
+    import numpy as np
+    import pandas as pd
+
+    for col in (column, per):
+        if col is not None and col not in frame.columns:
+            raise DataError([Problem(
+                f"no column '{col}' to measure", path=col,
+                fix=f"columns: {', '.join(map(str, frame.columns[:12]))}")])
+    if per is not None:
+        per_group = []
+        for _, part in frame.groupby(per, sort=True):
+            per_group.append(measure_value(part, column, stat, n_boot=0)["value"])
+        inner = measure_value(pd.DataFrame({column: per_group}), column, "mean",
+                              n_boot=n_boot, ci=ci, seed=seed)
+        inner["missing"] = int(frame[column].isna().sum())
+        return inner
+    raw = frame[column]
+    if stat == "count":
+        return {"value": float(len(raw)), "ci_low": None, "ci_high": None, "n": len(raw),
+                "missing": 0}
+    values = pd.to_numeric(raw, errors="coerce")
+    bad = int((values.isna() & raw.notna()).sum())
+    if bad:
+        raise DataError([Problem(f"column '{column}' has {bad} non-numeric values", path=column,
+                                 fix="clean the column or measure another one")])
+    x = values.dropna().to_numpy(dtype=float)
+    if x.size == 0:
+        raise DataError([Problem(f"column '{column}' has no values", path=column)])
+    funcs = {
+        "mean": lambda a: a.mean(axis=-1),
+        "share": lambda a: a.mean(axis=-1),
+        "median": lambda a: np.median(a, axis=-1),
+        "p95": lambda a: np.quantile(a, 0.95, axis=-1),
+        "sum": lambda a: a.sum(axis=-1),
+    }
+    if stat not in funcs:
+        raise DataError([Problem(f"unknown statistic '{stat}'", path="stat",
+                                 fix=f"use one of {', '.join([*funcs, 'count'])}")])
+    f = funcs[stat]
+    value = float(f(x))
+    lo = hi = None
+    if n_boot and x.size > 1:
+        rng = np.random.default_rng(seed)
+        # Resample in chunks to keep memory at a few MB for large columns.
+        stats = []
+        chunk = max(1, 2_000_000 // x.size)
+        for start in range(0, n_boot, chunk):
+            k = min(chunk, n_boot - start)
+            idx = rng.integers(0, x.size, size=(k, x.size))
+            stats.append(f(x[idx]))
+        boot = np.concatenate(stats)
+        alpha = (1 - ci) / 2
+        lo, hi = (float(v) for v in np.quantile(boot, [alpha, 1 - alpha]))
+    return {"value": value, "ci_low": lo, "ci_high": hi, "n": int(x.size),
+            "missing": int(raw.isna().sum())}
+
+
+def read_role(folder: str | os.PathLike, ws: Workspace, role: str) -> pd.DataFrame:
+    """Read the (first) data source with a given role, e.g. ``"gold"`` or ``"baseline"``.
+
+    Raises
+    ------
+    DataError
+        When the workspace declares no source with that role.
+    """
+    for source in ws.data_map.sources:
+        if source.role == role:
+            return read_source(folder, source)
+    raise DataError([Problem(f"no data source with role '{role}' in data_map.sources",
+                             path="data_map.sources",
+                             fix=f"add a source with 'role: {role}' and its location")])
+
+
+def _check_name(check: QualityCheck) -> str:
+    if check.kind == "unique":
+        what = "unique"
+    elif check.kind == "completeness":
+        what = "complete"
+    elif check.kind == "range":
+        lo = "-inf" if check.min is None else f"{check.min:g}"
+        hi = "inf" if check.max is None else f"{check.max:g}"
+        what = f"within [{lo}, {hi}]"
+    else:
+        what = "in the allowed values"
+    return f"{check.id}: {check.column} {what} in {check.source}"
+
+
+def quality_gates(checks: Iterable[QualityCheck],
+                  frames: Mapping[str, pd.DataFrame]) -> list[Gate]:
+    """Evaluate data-quality checks on the loaded sources.
+
+    Parameters
+    ----------
+    checks : iterable of QualityCheck
+        From ``workspace.data_map.quality_checks``.
+    frames : mapping of source id to DataFrame
+        The loaded sources.
+
+    Returns
+    -------
+    list of Gate
+        One gate per check. A check on a column the table does not have fails with that
+        reason (never a silent pass).
+    """
+    import pandas as pd
+
+    gates = []
+    for check in checks:
+        name = _check_name(check)
+        src = f"data_map.quality_checks[{check.id}]"
+        frame = frames.get(check.source)
+        if frame is None:
+            gates.append(Gate(name, "fail", detail=f"source '{check.source}' was not loaded",
+                              source=src))
+            continue
+        if check.column not in frame.columns:
+            gates.append(Gate(name, "fail", detail=(
+                f"column '{check.column}' is not in {check.source} (columns: "
+                f"{', '.join(map(str, frame.columns[:10]))})"), source=src))
+            continue
+        col = frame[check.column]
+        n = len(col)
+        if check.kind == "completeness":
+            share = float(col.notna().mean()) if n else 0.0
+            need = 1.0 if check.min_share is None else check.min_share
+            gates.append(Gate(name, "pass" if share >= need else "fail", figure=round(share, 4),
+                              threshold=f">= {need}", source=src,
+                              detail=f"{int(col.isna().sum())} of {n} values missing"))
+        elif check.kind == "unique":
+            dups = int(col.dropna().duplicated().sum())
+            gates.append(Gate(name, "pass" if dups == 0 else "fail", figure=dups, threshold="0",
+                              source=src, detail=f"{dups} duplicate values"))
+        elif check.kind == "range":
+            values = pd.to_numeric(col, errors="coerce")
+            bad = values.isna() & col.notna()
+            if check.min is not None:
+                bad |= values < check.min
+            if check.max is not None:
+                bad |= values > check.max
+            k = int(bad.sum())
+            gates.append(Gate(name, "pass" if k == 0 else "fail", figure=k, threshold="0",
+                              source=src, detail=f"{k} of {n} values outside the range "
+                              "or not numeric"))
+        else:
+            allowed = set(check.values)
+            bad = col.notna() & ~col.astype(str).isin(allowed)
+            k = int(bad.sum())
+            shown = ", ".join(sorted(map(str, col[bad].unique()[:5])))
+            gates.append(Gate(name, "pass" if k == 0 else "fail", figure=k, threshold="0",
+                              source=src, detail=f"{k} values not allowed" + (
+                                  f" (e.g. {shown})" if k else "")))
+    return gates

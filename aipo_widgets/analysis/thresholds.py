@@ -1,0 +1,807 @@
+"""Cost-optimal thresholds, operating points under precision or recall floors, cost curves.
+
+The expected total cost of flagging every item with ``score >= t`` is
+
+    C(t) = c_TP·TP(t) + c_FP·FP(t) + c_FN·FN(t) + c_TN·TN(t) + review_cost·(TP(t) + FP(t))
+
+with negative costs for benefits (e.g. ``c_tp=-40`` when a caught failure saves 40).  The
+review cost is paid for every item flagged positive (a human looks at it).  The candidates are
+every distinct score (flag all items scoring at least that much) and ``+inf`` (flag nothing);
+:func:`optimal_threshold` returns the candidate of least cost, and among equal costs the highest
+threshold (fewest items flagged).  The result is exactly the brute-force optimum over all
+candidates, found in one pass after sorting:
+
+1. the positives' and the negatives' scores are sorted separately (two :func:`numpy.sort`
+   calls, which are much faster than one :func:`numpy.argsort` with the labels in tow);
+2. for each distinct score ``u`` of one class, the count of that class at or above ``u`` is its
+   position in the sorted array, and the count of the other class at or above ``u`` comes from
+   :func:`numpy.searchsorted` with sorted needles (a merge, not a binary search per item);
+3. the cost vector follows from the counts, and its minimum is the answer.
+
+Elkan's threshold for calibrated probabilities, ``p* = (c10 − c00) / (c10 − c00 + c01 − c11)``
+(``c_ij`` the cost of predicting ``i`` when the truth is ``j``; with free correct decisions
+``p* = c_FP / (c_FP + c_FN)``), is reported beside the empirical optimum with the cost it would
+have had on the same data: when the two disagree a lot, the scores are not calibrated.
+
+Examples
+--------
+>>> y = [0, 0, 1, 0, 1, 1, 0, 1]
+>>> s = [0.1, 0.2, 0.3, 0.35, 0.5, 0.7, 0.75, 0.9]
+>>> r = optimal_threshold(y, s, c_fn=5, c_fp=1)
+>>> r.threshold, r.confusion, r.total_cost
+(0.3, {'tn': 2, 'fp': 2, 'fn': 0, 'tp': 4}, 2.0)
+>>> round(r.p_star, 4)
+0.1667
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aipo_widgets.analysis.evaluation import _binary, _column, _num, _numeric, _plain, _same_length
+from aipo_widgets.errors import DataError, UsageError
+
+__all__ = [
+    "CostCurve",
+    "Costs",
+    "OperatingPoint",
+    "ThresholdResult",
+    "cost_curve",
+    "elkan_threshold",
+    "expected_cost",
+    "optimal_threshold",
+    "threshold_for_precision",
+    "threshold_for_recall",
+]
+
+
+@dataclass(frozen=True)
+class Costs:
+    """The cost of each outcome per item (negative values are benefits).
+
+    Parameters
+    ----------
+    c_fn, c_fp : float
+        Cost of a missed positive and of a false alarm.
+    c_tp, c_tn : float, default 0
+        Cost of a caught positive and of a correct pass (negative: a benefit).
+    review_cost : float, default 0
+        Cost of handling each item flagged positive (true or false), e.g. a reviewer's time.
+    """
+
+    c_fn: float
+    c_fp: float
+    c_tp: float = 0.0
+    c_tn: float = 0.0
+    review_cost: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("c_fn", "c_fp", "c_tp", "c_tn", "review_cost"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.number)):
+                msg = f"{name} must be a number (cost per item; negative: a benefit), got {v!r}"
+                raise UsageError(msg)
+            if not math.isfinite(v):
+                msg = f"{name} must be a finite number, got {v!r}"
+                raise UsageError(msg)
+            object.__setattr__(self, name, float(v))
+
+    @property
+    def flagged_positive(self) -> float:
+        """Cost of flagging a positive (c11: c_tp plus the review cost)."""
+        return self.c_tp + self.review_cost
+
+    @property
+    def flagged_negative(self) -> float:
+        """Cost of flagging a negative (c10: c_fp plus the review cost)."""
+        return self.c_fp + self.review_cost
+
+    def total(self, tp: Any, fp: Any, fn: Any, tn: Any) -> Any:
+        """Return the total cost of the given counts (arrays broadcast)."""
+        return (
+            self.c_tp * tp
+            + self.c_fp * fp
+            + self.c_fn * fn
+            + self.c_tn * tn
+            + self.review_cost * (tp + fp)
+        )
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict."""
+        return asdict(self)
+
+
+def elkan_threshold(
+    c_fn: float, c_fp: float, c_tp: float = 0.0, c_tn: float = 0.0, review_cost: float = 0.0
+) -> float | None:
+    """Return Elkan's cost-optimal probability threshold p* for calibrated scores.
+
+    ``p* = (c10 − c00) / (c10 − c00 + c01 − c11)`` where c10 = c_fp + review_cost,
+    c00 = c_tn, c01 = c_fn, c11 = c_tp + review_cost (Elkan 2001, "The Foundations of
+    Cost-Sensitive Learning").  Predict positive when P(positive) >= p*.
+
+    Parameters
+    ----------
+    c_fn, c_fp, c_tp, c_tn, review_cost : float
+        As in :class:`Costs`.
+
+    Returns
+    -------
+    float or None
+        p* in [0, 1]: 0 when flagging a negative costs no more than passing it (flag all),
+        1 when missing a positive costs no more than flagging it (flag only certainties),
+        None when neither decision ever costs more than the other.
+
+    Examples
+    --------
+    >>> round(elkan_threshold(c_fn=5, c_fp=1), 4)
+    0.1667
+    >>> round(elkan_threshold(c_fn=10, c_fp=1, c_tp=-2, c_tn=0, review_cost=1), 4)
+    0.1538
+    """
+    c = Costs(c_fn, c_fp, c_tp, c_tn, review_cost)
+    num = c.flagged_negative - c.c_tn
+    other = c.c_fn - c.flagged_positive
+    if num <= 0 and other <= 0:
+        return None
+    if num <= 0:
+        return 0.0
+    if other <= 0:
+        return 1.0
+    return round(num / (num + other), 12)
+
+
+# ------------------------------------------------------------------------------------------------
+# the sorted classes
+
+
+class _Sorted:
+    """Scores of positives and negatives, each sorted once."""
+
+    def __init__(self, y: np.ndarray, s: np.ndarray):
+        self.pos = s[y]
+        self.pos.sort()
+        self.neg = s[~y]
+        self.neg.sort()
+        self.n_pos, self.n_neg = len(self.pos), len(self.neg)
+        self.min, self.max = float(s.min()), float(s.max())
+
+    def at(self, t: float) -> tuple[int, int, int, int]:
+        """Confusion counts (tp, fp, fn, tn) when flagging ``score >= t``."""
+        tp = self.n_pos - int(np.searchsorted(self.pos, t, "left"))
+        fp = self.n_neg - int(np.searchsorted(self.neg, t, "left"))
+        return tp, fp, self.n_pos - tp, self.n_neg - fp
+
+    def distinct(self, chunk: int = 1 << 20) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Yield (u, tp, fp) for the distinct scores of each class, ascending within a class.
+
+        Together the two classes cover every distinct score; a score both classes have appears
+        twice, with the same counts.
+        """
+        for a, b, a_is_pos in ((self.pos, self.neg, True), (self.neg, self.pos, False)):
+            for i0 in range(0, len(a), chunk):
+                part = a[i0 : i0 + chunk]
+                new = np.empty(len(part), dtype=bool)
+                new[0] = i0 == 0 or part[0] != a[i0 - 1]
+                np.not_equal(part[1:], part[:-1], out=new[1:])
+                first = np.flatnonzero(new)
+                u = part[first]
+                ge_a = len(a) - (first + i0)
+                ge_b = len(b) - np.searchsorted(b, u, "left")
+                yield (u, ge_a, ge_b) if a_is_pos else (u, ge_b, ge_a)
+
+    def all_distinct(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every distinct score ascending, plus ``inf``, with tp and fp at each."""
+        both = np.concatenate([self.pos, self.neg])
+        both.sort(kind="stable")  # two sorted runs: a linear merge
+        keep = np.empty(len(both), dtype=bool)
+        keep[0] = True
+        np.not_equal(both[1:], both[:-1], out=keep[1:])
+        u = np.append(both[keep], np.inf)
+        tp = self.n_pos - np.searchsorted(self.pos, u, "left")
+        fp = self.n_neg - np.searchsorted(self.neg, u, "left")
+        return u, tp, fp
+
+
+def _inputs(
+    y_true: Any, scores: Any, pos_label: Any, data: pd.DataFrame | None, purpose: str
+) -> tuple[np.ndarray, np.ndarray, Any]:
+    if data is not None and not isinstance(data, pd.DataFrame):
+        msg = f"data must be a pandas DataFrame, got {type(data).__name__}"
+        raise UsageError(msg)
+    if data is not None and len(data) == 0:
+        msg = "the data frame is empty (0 rows)"
+        raise DataError(msg)
+    if isinstance(y_true, np.ndarray) and isinstance(scores, np.ndarray):
+        # plain arrays: skip pandas for speed (10 million scores)
+        if y_true.ndim != 1 or scores.ndim != 1:
+            msg = "y_true and scores must be one-dimensional arrays"
+            raise DataError(msg)
+        ys, lname, ss, sname = y_true, "y_true", scores, "scores"
+    else:
+        ys, lname = _column(data, y_true, "y_true")
+        ss, sname = _column(data, scores, "scores")
+    _same_length(**{lname: ys, sname: ss})
+    y, pos_label, _ = _binary(ys, lname, pos_label, purpose=purpose)
+    s = _numeric(ss, sname, "choosing a threshold")
+    return y, s, pos_label
+
+
+def _confusion(tp: int, fp: int, fn: int, tn: int) -> dict[str, int]:
+    return {"tn": int(tn), "fp": int(fp), "fn": int(fn), "tp": int(tp)}
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else math.nan
+
+
+# ------------------------------------------------------------------------------------------------
+# cost-optimal threshold
+
+
+@dataclass
+class ThresholdResult:
+    """The cost-optimal threshold and what it implies.
+
+    Parameters
+    ----------
+    threshold : float
+        Flag items with ``score >= threshold``; ``inf`` means flag nothing.
+    rule : str
+        How the threshold was chosen.
+    costs : Costs
+        The costs assumed.
+    confusion : dict
+        ``tn``, ``fp``, ``fn``, ``tp`` at the threshold on the data given.
+    total_cost : float
+        Total cost on the data given.
+    cost_per_item : float
+        ``total_cost / n``: the expected cost of one decision.
+    n, n_pos : int
+        Items and positives.
+    precision, recall, flagged_share : float
+        At the threshold (precision NaN when nothing is flagged).
+    p_star : float or None
+        Elkan's threshold for calibrated probabilities.
+    at_p_star : dict or None
+        Confusion and total cost of flagging ``score >= p_star`` on the same data.
+    baselines : dict
+        Total cost of flagging nothing and of flagging everything.
+    volume_per_period : float or None
+        Items per period, if given.
+    period : str
+        Name of the period.
+    cost_per_period : float or None
+        ``cost_per_item * volume_per_period`` (assumes the data represent the production mix).
+    notes : list of str
+        What a reviewer should know.
+    """
+
+    threshold: float
+    rule: str
+    costs: Costs
+    confusion: dict[str, int]
+    total_cost: float
+    cost_per_item: float
+    n: int
+    n_pos: int
+    precision: float
+    recall: float
+    flagged_share: float
+    p_star: float | None = None
+    at_p_star: dict[str, Any] | None = None
+    baselines: dict[str, float] = field(default_factory=dict)
+    volume_per_period: float | None = None
+    period: str = "month"
+    cost_per_period: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def matrix(self) -> list[list[int]]:
+        """The confusion matrix ``[[tn, fp], [fn, tp]]`` (scikit-learn's layout)."""
+        c = self.confusion
+        return [[c["tn"], c["fp"]], [c["fn"], c["tp"]]]
+
+    @property
+    def savings_per_period(self) -> dict[str, float] | None:
+        """Cost per period saved against each baseline (None without a volume)."""
+        if self.volume_per_period is None:
+            return None
+        return {
+            k: (v - self.total_cost) / self.n * self.volume_per_period
+            for k, v in self.baselines.items()
+        }
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict (an infinite threshold becomes None: flag nothing)."""
+        return {
+            "threshold": _num(self.threshold),
+            "flags_nothing": math.isinf(self.threshold),
+            "rule": self.rule,
+            "costs": self.costs.to_dict(),
+            "confusion": dict(self.confusion),
+            "total_cost": self.total_cost,
+            "cost_per_item": self.cost_per_item,
+            "n": self.n,
+            "n_pos": self.n_pos,
+            "precision": _num(self.precision),
+            "recall": _num(self.recall),
+            "flagged_share": self.flagged_share,
+            "p_star": self.p_star,
+            "at_p_star": _plain(self.at_p_star),
+            "baselines": dict(self.baselines),
+            "volume_per_period": self.volume_per_period,
+            "period": self.period,
+            "cost_per_period": self.cost_per_period,
+            "savings_per_period": self.savings_per_period,
+            "notes": list(self.notes),
+        }
+
+
+def _check_volume(volume_per_period: Any) -> float | None:
+    if volume_per_period is None:
+        return None
+    if (
+        isinstance(volume_per_period, bool)
+        or not isinstance(volume_per_period, (int, float, np.number))
+        or not math.isfinite(volume_per_period)
+        or volume_per_period < 0
+    ):
+        msg = f"volume_per_period must be a number of items >= 0, got {volume_per_period!r}"
+        raise UsageError(msg)
+    return float(volume_per_period)
+
+
+def optimal_threshold(
+    y_true: Any,
+    scores: Any,
+    *,
+    c_fn: float,
+    c_fp: float,
+    c_tp: float = 0.0,
+    c_tn: float = 0.0,
+    review_cost: float = 0.0,
+    pos_label: Any = None,
+    volume_per_period: float | None = None,
+    period: str = "month",
+    data: pd.DataFrame | None = None,
+) -> ThresholdResult:
+    """Find the threshold of least expected total cost over all distinct scores.
+
+    Parameters
+    ----------
+    y_true : array-like or str
+        True classes (two), or a column of ``data``.
+    scores : array-like or str
+        Model scores (higher: more likely positive), or a column of ``data``.
+    c_fn, c_fp, c_tp, c_tn, review_cost : float
+        Costs per item (see :class:`Costs`); negative values are benefits.
+    pos_label : object, optional
+        The positive class; guessed for 0/1 and boolean labels.
+    volume_per_period : float, optional
+        Items per period in production, for the expected cost per period.
+    period : str, default "month"
+        Name of the period (for reports).
+    data : DataFrame, optional
+        When given, ``y_true`` and ``scores`` name its columns.
+
+    Returns
+    -------
+    ThresholdResult
+        Ties in cost go to the highest threshold (fewest items flagged).
+
+    Raises
+    ------
+    DataError
+        Missing or non-numeric scores, missing labels, one class only, mismatched lengths.
+    UsageError
+        Non-numeric or infinite costs, a bad volume.
+
+    Examples
+    --------
+    >>> r = optimal_threshold([0, 1, 0, 1, 1], [0.2, 0.4, 0.5, 0.8, 0.9], c_fn=10, c_fp=1,
+    ...                       review_cost=0.5, volume_per_period=3000)
+    >>> r.threshold, r.confusion["fp"], r.cost_per_item, r.cost_per_period
+    (0.4, 1, 0.6, 1800.0)
+    """
+    costs = Costs(c_fn, c_fp, c_tp, c_tn, review_cost)
+    volume = _check_volume(volume_per_period)
+    y, s, pos_label = _inputs(y_true, scores, pos_label, data, "choosing a threshold")
+    srt = _Sorted(y, s)
+    n_pos, n_neg = srt.n_pos, srt.n_neg
+    # candidate +inf (flag nothing) first; then each class's distinct scores
+    best_u = math.inf
+    best_tp, best_fp = 0, 0
+    best_cost = float(costs.total(0.0, 0.0, float(n_pos), float(n_neg)))
+    for u, tp, fp in srt.distinct():
+        tpf, fpf = tp.astype(np.float64), fp.astype(np.float64)
+        cost = costs.total(tpf, fpf, n_pos - tpf, n_neg - fpf)
+        j = len(cost) - 1 - int(np.argmin(cost[::-1]))  # last minimum: the highest threshold
+        c = float(cost[j])
+        if c < best_cost or (c == best_cost and u[j] > best_u):
+            best_cost, best_u, best_tp, best_fp = c, float(u[j]), int(tp[j]), int(fp[j])
+    n = n_pos + n_neg
+    conf = _confusion(best_tp, best_fp, n_pos - best_tp, n_neg - best_fp)
+    notes = []
+    p_star = elkan_threshold(c_fn, c_fp, c_tp, c_tn, review_cost)
+    at_p = None
+    if p_star is not None:
+        if srt.min < 0 or srt.max > 1:
+            notes.append("the scores are not probabilities in [0, 1]: Elkan's p* does not apply")
+        tp, fp, fn, tn = srt.at(p_star)
+        at_p = {
+            "threshold": p_star,
+            "confusion": _confusion(tp, fp, fn, tn),
+            "total_cost": float(costs.total(float(tp), float(fp), float(fn), float(tn))),
+        }
+        at_p["extra_cost_vs_optimum"] = at_p["total_cost"] - best_cost
+    else:
+        notes.append("the costs never favour one decision over the other: p* is undefined")
+    baselines = {
+        "flag_nothing": float(costs.total(0.0, 0.0, float(n_pos), float(n_neg))),
+        "flag_everything": float(costs.total(float(n_pos), float(n_neg), 0.0, 0.0)),
+    }
+    if math.isinf(best_u):
+        notes.append("flagging nothing is cheapest at these costs")
+    per_item = best_cost / n
+    if volume is not None:
+        notes.append(
+            f"cost per {period} assumes the data represent production (prevalence "
+            f"{n_pos / n:.2%})"
+        )
+    return ThresholdResult(
+        threshold=best_u,
+        rule="least total cost over all distinct scores (flag score >= threshold); ties go to "
+        "the highest threshold",
+        costs=costs,
+        confusion=conf,
+        total_cost=best_cost,
+        cost_per_item=per_item,
+        n=n,
+        n_pos=n_pos,
+        precision=_ratio(best_tp, best_tp + best_fp),
+        recall=best_tp / n_pos,
+        flagged_share=(best_tp + best_fp) / n,
+        p_star=p_star,
+        at_p_star=at_p,
+        baselines=baselines,
+        volume_per_period=volume,
+        period=period,
+        cost_per_period=None if volume is None else per_item * volume,
+        notes=notes,
+    )
+
+
+def expected_cost(
+    confusion: dict[str, int],
+    *,
+    c_fn: float,
+    c_fp: float,
+    c_tp: float = 0.0,
+    c_tn: float = 0.0,
+    review_cost: float = 0.0,
+    volume_per_period: float | None = None,
+) -> dict[str, float]:
+    """Return the expected cost per item (and per period) of an operating point's counts.
+
+    Parameters
+    ----------
+    confusion : dict
+        ``tn``, ``fp``, ``fn``, ``tp`` (e.g. from an evaluation or a :class:`ThresholdResult`).
+    c_fn, c_fp, c_tp, c_tn, review_cost : float
+        As in :class:`Costs`.
+    volume_per_period : float, optional
+        Items per period.
+
+    Returns
+    -------
+    dict
+        ``total``, ``per_item`` and, with a volume, ``per_period``.
+
+    Examples
+    --------
+    >>> expected_cost({"tn": 80, "fp": 10, "fn": 2, "tp": 8}, c_fn=50, c_fp=5,
+    ...               volume_per_period=10_000)
+    {'total': 150.0, 'per_item': 1.5, 'per_period': 15000.0}
+    """
+    costs = Costs(c_fn, c_fp, c_tp, c_tn, review_cost)
+    try:
+        tp, fp, fn, tn = (int(confusion[k]) for k in ("tp", "fp", "fn", "tn"))
+    except (KeyError, TypeError, ValueError) as e:
+        msg = f"confusion must have whole-number counts for tn, fp, fn and tp ({e})"
+        raise UsageError(msg) from None
+    n = tp + fp + fn + tn
+    if n <= 0 or min(tp, fp, fn, tn) < 0:
+        msg = f"confusion counts must be >= 0 and not all 0, got {confusion!r}"
+        raise UsageError(msg)
+    total = float(costs.total(float(tp), float(fp), float(fn), float(tn)))
+    out = {"total": total, "per_item": total / n}
+    volume = _check_volume(volume_per_period)
+    if volume is not None:
+        out["per_period"] = total / n * volume
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# operating points under a floor
+
+
+@dataclass
+class OperatingPoint:
+    """A threshold chosen under a constraint, and its confusion counts.
+
+    Parameters
+    ----------
+    threshold : float or None
+        Flag ``score >= threshold``; None when no threshold meets the constraint.
+    feasible : bool
+        Whether any threshold meets the constraint.
+    rule : str
+        The constraint and the objective.
+    confusion : dict or None
+        Counts at the threshold.
+    precision, recall : float
+        At the threshold (NaN when infeasible).
+    n, n_pos : int
+        Items and positives.
+    best_possible : float
+        When infeasible: the best value of the constrained metric any threshold reaches.
+    """
+
+    threshold: float | None
+    feasible: bool
+    rule: str
+    confusion: dict[str, int] | None
+    precision: float
+    recall: float
+    n: int
+    n_pos: int
+    best_possible: float | None = None
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict."""
+        return {k: _plain(v) for k, v in asdict(self).items()}
+
+
+def _floor(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        msg = f"{name} must be a number between 0 and 1, got {value!r}"
+        raise UsageError(msg)
+    if not 0 <= value <= 1:
+        msg = f"{name} must be between 0 and 1 (a share, not a percentage), got {value!r}"
+        raise UsageError(msg)
+    return float(value)
+
+
+def _operating_point(
+    y_true: Any, scores: Any, pos_label: Any, data: Any, floor: float, constrained: str
+) -> OperatingPoint:
+    y, s, _ = _inputs(y_true, scores, pos_label, data, "choosing a threshold")
+    srt = _Sorted(y, s)
+    u, tp, fp = srt.all_distinct()
+    u, tp, fp = u[:-1], tp[:-1], fp[:-1]  # flagging nothing has no precision
+    n_pos, n = srt.n_pos, srt.n_pos + srt.n_neg
+    prec = tp / (tp + fp)  # every distinct score flags at least one item
+    rec = tp / n_pos
+    if constrained == "precision":
+        ok = prec >= floor
+        objective = tp  # maximise recall
+        rule = f"highest recall with precision >= {floor:g}; ties go to the highest threshold"
+        best_possible = float(prec.max())
+    else:
+        ok = rec >= floor
+        objective = prec  # maximise precision
+        rule = f"highest precision with recall >= {floor:g}; ties go to the highest threshold"
+        best_possible = float(rec.max())
+    if not ok.any():
+        return OperatingPoint(None, False, rule, None, math.nan, math.nan, n, n_pos, best_possible)
+    cand = np.flatnonzero(ok)
+    vals = objective[cand]
+    j = cand[np.flatnonzero(vals == vals.max())[-1]]
+    conf = _confusion(tp[j], fp[j], n_pos - tp[j], srt.n_neg - fp[j])
+    return OperatingPoint(float(u[j]), True, rule, conf, float(prec[j]), float(rec[j]), n, n_pos)
+
+
+def threshold_for_precision(
+    y_true: Any,
+    scores: Any,
+    min_precision: float,
+    *,
+    pos_label: Any = None,
+    data: pd.DataFrame | None = None,
+) -> OperatingPoint:
+    """Return the threshold with the highest recall whose precision is at least a floor.
+
+    Parameters
+    ----------
+    y_true, scores, pos_label, data : see :func:`optimal_threshold`
+    min_precision : float
+        The precision floor, in [0, 1].
+
+    Returns
+    -------
+    OperatingPoint
+        ``feasible=False`` (and ``best_possible``, the highest precision reachable) when no
+        threshold reaches the floor.
+
+    Examples
+    --------
+    >>> op = threshold_for_precision([0, 0, 1, 0, 1, 1], [0.1, 0.3, 0.4, 0.5, 0.8, 0.9], 0.75)
+    >>> op.threshold, op.precision, op.recall
+    (0.4, 0.75, 1.0)
+    """
+    floor = _floor(min_precision, "min_precision")
+    return _operating_point(y_true, scores, pos_label, data, floor, "precision")
+
+
+def threshold_for_recall(
+    y_true: Any,
+    scores: Any,
+    min_recall: float,
+    *,
+    pos_label: Any = None,
+    data: pd.DataFrame | None = None,
+) -> OperatingPoint:
+    """Return the threshold with the highest precision whose recall is at least a floor.
+
+    Parameters
+    ----------
+    y_true, scores, pos_label, data : see :func:`optimal_threshold`
+    min_recall : float
+        The recall floor, in [0, 1].
+
+    Returns
+    -------
+    OperatingPoint
+
+    Examples
+    --------
+    >>> op = threshold_for_recall([0, 0, 1, 0, 1, 1], [0.1, 0.3, 0.4, 0.5, 0.8, 0.9], 0.6)
+    >>> op.threshold, op.precision, round(op.recall, 3)
+    (0.8, 1.0, 0.667)
+    """
+    floor = _floor(min_recall, "min_recall")
+    return _operating_point(y_true, scores, pos_label, data, floor, "recall")
+
+
+# ------------------------------------------------------------------------------------------------
+# the cost curve
+
+
+@dataclass
+class CostCurve:
+    """Total cost against threshold, for plotting.
+
+    Parameters
+    ----------
+    thresholds : ndarray
+        Ascending; the last is ``inf`` (flag nothing).
+    tp, fp, fn, tn : ndarray
+        Counts at each threshold.
+    cost : ndarray
+        Total cost at each threshold.
+    optimum : int
+        Index of the least-cost threshold (ties: the highest), always kept when downsampling.
+    costs : Costs
+        The costs assumed.
+    n : int
+        Items.
+    downsampled_from : int or None
+        Number of points before downsampling.
+    """
+
+    thresholds: np.ndarray
+    tp: np.ndarray
+    fp: np.ndarray
+    fn: np.ndarray
+    tn: np.ndarray
+    cost: np.ndarray
+    optimum: int
+    costs: Costs
+    n: int
+    downsampled_from: int | None = None
+
+    @property
+    def cost_per_item(self) -> np.ndarray:
+        """Cost per item at each threshold."""
+        return self.cost / self.n
+
+    @property
+    def precision(self) -> np.ndarray:
+        """Precision at each threshold (NaN when nothing is flagged)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self.tp / (self.tp + self.fp)
+
+    @property
+    def recall(self) -> np.ndarray:
+        """Recall at each threshold."""
+        return self.tp / (self.tp + self.fn)
+
+    def frame(self) -> pd.DataFrame:
+        """Return the curve as a DataFrame."""
+        return pd.DataFrame(
+            {
+                "threshold": self.thresholds,
+                "tp": self.tp,
+                "fp": self.fp,
+                "fn": self.fn,
+                "tn": self.tn,
+                "cost": self.cost,
+                "cost_per_item": self.cost_per_item,
+                "precision": self.precision,
+                "recall": self.recall,
+            }
+        )
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict of lists (the infinite threshold becomes None)."""
+        return {
+            "thresholds": _plain(self.thresholds),
+            "tp": self.tp.tolist(),
+            "fp": self.fp.tolist(),
+            "fn": self.fn.tolist(),
+            "tn": self.tn.tolist(),
+            "cost": self.cost.tolist(),
+            "optimum": self.optimum,
+            "costs": self.costs.to_dict(),
+            "n": self.n,
+            "downsampled_from": self.downsampled_from,
+        }
+
+
+def cost_curve(
+    y_true: Any,
+    scores: Any,
+    *,
+    c_fn: float,
+    c_fp: float,
+    c_tp: float = 0.0,
+    c_tn: float = 0.0,
+    review_cost: float = 0.0,
+    k: int | None = None,
+    pos_label: Any = None,
+    data: pd.DataFrame | None = None,
+) -> CostCurve:
+    """Return the total cost at every distinct threshold (optionally about ``k`` of them).
+
+    Parameters
+    ----------
+    y_true, scores, pos_label, data : see :func:`optimal_threshold`
+    c_fn, c_fp, c_tp, c_tn, review_cost : float
+        As in :class:`Costs`.
+    k : int, optional
+        Keep about ``k`` evenly spaced points (by rank) plus the optimum and both ends.
+
+    Returns
+    -------
+    CostCurve
+
+    Examples
+    --------
+    >>> cc = cost_curve([0, 1, 0, 1], [0.2, 0.4, 0.6, 0.8], c_fn=3, c_fp=1)
+    >>> cc.thresholds.tolist(), cc.cost.tolist(), cc.optimum
+    ([0.2, 0.4, 0.6, 0.8, inf], [2.0, 1.0, 4.0, 3.0, 6.0], 1)
+    """
+    costs = Costs(c_fn, c_fp, c_tp, c_tn, review_cost)
+    if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2):
+        msg = f"k must be a whole number >= 2 (points to keep), got {k!r}"
+        raise UsageError(msg)
+    y, s, _ = _inputs(y_true, scores, pos_label, data, "a cost curve")
+    srt = _Sorted(y, s)
+    u, tp, fp = srt.all_distinct()
+    fn, tn = srt.n_pos - tp, srt.n_neg - fp
+    cost = costs.total(tp.astype(float), fp.astype(float), fn.astype(float), tn.astype(float))
+    opt = len(cost) - 1 - int(np.argmin(cost[::-1]))
+    before = None
+    if k is not None and len(u) > k:
+        before = len(u)
+        keep = np.unique(np.r_[np.linspace(0, len(u) - 1, k).round().astype(int), opt])
+        u, tp, fp, fn, tn, cost = (a[keep] for a in (u, tp, fp, fn, tn, cost))
+        opt = int(np.searchsorted(keep, opt))
+    return CostCurve(u, tp, fp, fn, tn, cost, opt, costs, srt.n_pos + srt.n_neg, before)

@@ -1,0 +1,1 @@
+"""The documents ``aipo docs`` writes: the playbooks filled from the workspace and the evidence."""

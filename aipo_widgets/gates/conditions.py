@@ -1,0 +1,106 @@
+"""Conditions (metric, operator, value) evaluated against measured figures, as gates.
+
+Rollout entry and exit criteria, alert rules, kill-switch conditions and business-case exit
+criteria all have the same shape in ``aipo.yaml``: a metric-tree node (or a driver), an operator
+and a value. :func:`condition_gate` compares one with a measured figure. What a condition's
+outcome *means* differs, and is the caller's choice via ``meaning``:
+
+- ``"requirement"`` (criteria): the gate passes when the comparison holds;
+- ``"trigger"`` (alerts, kill switch, stop rules): the gate fails (or warns) when it holds.
+
+A figure that was not measured is never a silent pass: the gate says so (``warn`` for an
+optional requirement, ``fail`` by default).
+
+Examples
+--------
+>>> from aipo_widgets.model.schema import Condition
+>>> c = Condition(id="X1", metric="recall", operator=">=", value=0.9)
+>>> condition_gate(c, {"recall": 0.93}).verdict
+'pass'
+>>> condition_gate(c, {"recall": 0.85}).verdict
+'fail'
+>>> condition_gate(c, {}).detail
+'recall was not measured'
+>>> kill = Condition(id="K1", metric="hallucination_rate", operator=">", value=0.05)
+>>> condition_gate(kill, {"hallucination_rate": 0.01}, meaning="trigger").verdict
+'pass'
+"""
+
+from __future__ import annotations
+
+import math
+import operator as op
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from aipo_widgets.evidence import Gate
+
+_OPS = {">=": op.ge, ">": op.gt, "<=": op.le, "<": op.lt, "==": op.eq}
+
+
+def holds(figure: float, operator: str, value: float) -> bool:
+    """Return whether ``figure operator value`` holds.
+
+    Examples
+    --------
+    >>> holds(3, "<=", 4), holds(3, ">", 4)
+    (True, False)
+    """
+    return bool(_OPS[operator](figure, value))
+
+
+def condition_gate(
+    condition: Any,
+    figures: Mapping[str, float | None],
+    *,
+    meaning: Literal["requirement", "trigger"] = "requirement",
+    name: str | None = None,
+    missing: Literal["fail", "warn"] = "fail",
+    trigger_verdict: Literal["fail", "warn"] = "fail",
+    source: str = "",
+) -> Gate:
+    """Evaluate one condition against measured figures.
+
+    Parameters
+    ----------
+    condition : aipo_widgets.model.schema.Condition or compatible
+        Has ``id``, ``metric``, ``operator``, ``value`` and optionally ``description``.
+    figures : mapping
+        Metric id -> measured value.
+    meaning : {"requirement", "trigger"}
+        Whether the condition must hold (criteria) or must not (alerts, kill switch).
+    name : str, optional
+        The gate's name (default: the condition's description, or id and rule).
+    missing : {"fail", "warn"}
+        The verdict when the figure was not measured.
+    trigger_verdict : {"fail", "warn"}
+        The verdict of a trigger that fired (e.g. ``warn`` for a warning-level alert).
+    source : str
+        Where the condition is in ``aipo.yaml``.
+    """
+    rule = f"{condition.metric} {condition.operator} {condition.value:g}"
+    label = name or (condition.description or f"{condition.id}: {rule}")
+    figure = figures.get(condition.metric)
+    if figure is None or (isinstance(figure, float) and math.isnan(figure)):
+        return Gate(label, missing, figure=None, threshold=rule, source=source,
+                    detail=f"{condition.metric} was not measured")
+    fired = holds(float(figure), condition.operator, float(condition.value))
+    if meaning == "requirement":
+        verdict = "pass" if fired else "fail"
+        detail = "" if fired else f"{condition.metric} is {figure:.4g}, needs {rule}"
+    else:
+        verdict = trigger_verdict if fired else "pass"
+        detail = f"triggered: {condition.metric} is {figure:.4g} ({rule})" if fired else ""
+    return Gate(label, verdict, figure=_round(figure), threshold=rule, source=source,
+                detail=detail)
+
+
+def condition_gates(conditions: Iterable[Any], figures: Mapping[str, float | None],
+                    *, where: str = "", **kwargs: Any) -> list[Gate]:
+    """Evaluate several conditions; ``where`` is their list's path in ``aipo.yaml``."""
+    return [condition_gate(c, figures, source=f"{where}[{i}]" if where else "", **kwargs)
+            for i, c in enumerate(conditions)]
+
+
+def _round(x: float) -> float:
+    return float(f"{float(x):.6g}")

@@ -1,0 +1,1 @@
+"""The stakeholder pages: a product's status and a portfolio (Voila and ``aipo report``)."""
