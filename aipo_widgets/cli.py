@@ -18,7 +18,25 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from aipo_widgets import __version__
-from aipo_widgets.errors import AipoError, Problem, UsageError
+from aipo_widgets.analysis.sources import missing_files
+from aipo_widgets.documents.documents import render_folder
+from aipo_widgets.documents.output import completeness_table, write_documents
+from aipo_widgets.errors import AipoError, Problem, UsageError, WorkspaceError
+from aipo_widgets.examples import EXAMPLES, write_example
+from aipo_widgets.model.schema import json_schema
+from aipo_widgets.model.workspace import load, resolve
+from aipo_widgets.pipeline.ci import kit_requirement, workflow_text
+from aipo_widgets.pipeline.report import export_page
+from aipo_widgets.pipeline.runner import (
+    gate_line,
+    main_progress,
+    parse_parameters,
+    run_workspace,
+)
+from aipo_widgets.pipeline.serve import plan, serve
+from aipo_widgets.resources import notebook_templates
+from aipo_widgets.runs.ledger import Ledger
+from aipo_widgets.runs.results import latest_evidence, latest_run
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -41,9 +59,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from aipo_widgets.examples import EXAMPLES, write_example
-    from aipo_widgets.pipeline.ci import kit_requirement, workflow_text
-    from aipo_widgets.resources import notebook_templates
 
     target = Path(args.dir)
     if args.example not in EXAMPLES:
@@ -102,8 +117,6 @@ def _remove_tree(root: Path, *, keep_root: bool) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from aipo_widgets.errors import WorkspaceError
-    from aipo_widgets.model.workspace import load
 
     try:
         wf = load(args.path)
@@ -114,7 +127,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         raise
     ws = wf.workspace
-    from aipo_widgets.analysis.sources import missing_files
 
     warnings = wf.locate(missing_files(wf.folder, ws.data_map.sources))
     counts = {
@@ -137,7 +149,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from aipo_widgets.model.schema import json_schema
 
     text = json.dumps(json_schema(), indent=2)
     if args.output:
@@ -168,12 +179,6 @@ def _near(path: Path) -> Path:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from aipo_widgets.pipeline.runner import (
-        gate_line,
-        main_progress,
-        parse_parameters,
-        run_workspace,
-    )
 
     params = parse_parameters(args.param or [])
     run = run_workspace(args.dir, phases=args.phase or (), parameters=params, jobs=args.jobs,
@@ -197,9 +202,6 @@ def _raised(error: str, cell: int | None, notebook: Path) -> str:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from aipo_widgets.model.workspace import resolve
-    from aipo_widgets.pipeline.runner import gate_line, latest_evidence, latest_run
-    from aipo_widgets.runs.ledger import Ledger
 
     folder = resolve(args.dir).parent
     if args.trend:
@@ -254,7 +256,6 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from aipo_widgets.pipeline.report import export_page
 
     out = export_page(args.path, args.html)
     size = out.stat().st_size
@@ -263,7 +264,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from aipo_widgets.pipeline.serve import plan, serve
 
     the_plan = plan(args.path, port=args.port, host=args.host, token=args.token,
                     no_token=args.no_token)
@@ -272,10 +272,6 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _cmd_docs(args: argparse.Namespace) -> int:
     import datetime as dt
-
-    from aipo_widgets.documents.documents import render_folder
-    from aipo_widgets.documents.output import completeness_table, write_documents
-    from aipo_widgets.model.workspace import resolve
 
     as_of = None
     if args.as_of:
@@ -310,8 +306,6 @@ Command = Callable[[argparse.Namespace], int]
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the ``aipo`` argument parser with every command."""
-    from aipo_widgets.examples import EXAMPLES
-
     parser = _Parser(
         prog="aipo",
         description="The AI product owner's kit: one folder per AI product, aipo.yaml as its "

@@ -15,11 +15,33 @@ Examples
 >>> err = WorkspaceError([p])
 >>> isinstance(err, AipoError), len(err.problems)
 (True, 1)
+>>> isinstance(UsageError("n_boot must be positive"), ValueError)
+True
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+
+#: A location inside a YAML document: keys and list indices, outermost first.
+Path = tuple[str | int, ...]
+
+
+def format_path(path: Path) -> str:
+    """Format a location tuple as a YAML path, e.g. ``risks[2].likelihood``.
+
+    Examples
+    --------
+    >>> format_path(("risks", 2, "likelihood"))
+    'risks[2].likelihood'
+    """
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
 
 
 @dataclass(frozen=True)
@@ -90,9 +112,16 @@ class ConflictError(AipoError):
     """A save would overwrite changes made to the file by someone else since it was loaded."""
 
 
-class DataError(AipoError):
-    """Input data (a frame, an array, a column) cannot be used as asked."""
+class DataError(AipoError, ValueError):
+    """Input data (a frame, an array, a column) cannot be used as asked.
+
+    Also a :class:`ValueError`, so that ``except ValueError`` in a person's own code still
+    catches a bad value handed to the kit.
+    """
 
 
-class UsageError(AipoError):
-    """A command or function was called with arguments that do not fit."""
+class UsageError(AipoError, ValueError):
+    """A command or function was called with arguments that do not fit.
+
+    Also a :class:`ValueError` (see :class:`DataError`).
+    """

@@ -77,13 +77,13 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+from aipo_widgets._text import suggest
 from aipo_widgets.errors import Problem, UsageError, WorkspaceError
 from aipo_widgets.model import schema as spec
 
@@ -243,7 +243,7 @@ class Rulebook:
         """Return a question by id (UsageError with a suggestion if there is none)."""
         if qid not in self.questions:
             raise UsageError([Problem(f"there is no question '{qid}'",
-                                      fix=_suggest(qid, list(self.questions)),
+                                      fix=suggest(qid, list(self.questions), cutoff=0.5),
                                       code="unknown_question")])
         return self.questions[qid]
 
@@ -346,12 +346,6 @@ def questions(section: Literal["ai_act", "gdpr"] | None = None) -> list[Question
 # Answers
 
 
-def _suggest(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-    return (f"did you mean '{close[0]}'?" if close
-            else "see aipo_widgets.analysis.compliance.questions()")
-
-
 def _normalise(q: Question, raw: Any, path: str) -> tuple[Any, str, list[Problem]]:
     """Return (value, state, problems); state is answered, unsure or unanswered."""
     if raw is None:
@@ -373,7 +367,7 @@ def _normalise(q: Question, raw: Any, path: str) -> tuple[Any, str, list[Problem
             return raw, "answered", []
         return None, "unanswered", [
             Problem(f"'{q.id}' takes one of {', '.join(values)} or 'unsure', got {raw!r}",
-                    path=path, fix=_suggest(str(raw), values), code="bad_answer")
+                    path=path, fix=suggest(str(raw), values, cutoff=0.5), code="bad_answer")
         ]
     # multi
     items = [raw] if isinstance(raw, str) else raw
@@ -383,7 +377,7 @@ def _normalise(q: Question, raw: Any, path: str) -> tuple[Any, str, list[Problem
                     path=path, fix="write a list, e.g. [" + values[0] + "]", code="bad_answer")
         ]
     problems = [
-        Problem(f"'{q.id}' has no option {v!r}", path=path, fix=_suggest(v, values),
+        Problem(f"'{q.id}' has no option {v!r}", path=path, fix=suggest(v, values, cutoff=0.5),
                 code="bad_answer")
         for v in items if v not in values
     ]
@@ -449,7 +443,8 @@ class _Answers:
                     if sid not in source_ids:
                         self.problems.append(
                             Problem(f"'{key}' names data source '{sid}', which is not in "
-                                    "data_map.sources", path=path, fix=_suggest(sid, source_ids),
+                                    "data_map.sources", path=path,
+                                    fix=suggest(sid, source_ids, cutoff=0.5),
                                     code="unknown_answer")
                         )
                         continue
@@ -464,7 +459,7 @@ class _Answers:
                             "compliance.ai_act.answers"
                         fix = f"it is a {q.section} question: move it to {other}"
                     else:
-                        fix = _suggest(key, known)
+                        fix = suggest(key, known, cutoff=0.5)
                     self.problems.append(
                         Problem(f"unknown question id '{key}'; the answer is not used",
                                 path=path, fix=fix, code="unknown_answer")

@@ -40,12 +40,12 @@ aipo_widgets.analysis.formulas.FormulaError: formula "__import__('os').system('r
 from __future__ import annotations
 
 import ast
-import difflib
 import math
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from aipo_widgets._text import suggest
 from aipo_widgets.errors import DataError, Problem, UsageError
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
 #: The functions a formula may call, with the number of arguments each takes.
 FUNCTIONS: dict[str, tuple[int, int | None]] = {"min": (2, None), "max": (2, None), "abs": (1, 1)}
 #: Longest formula text accepted (characters); a formula is a line, not a program.
+_NO_NAMES = "no names are defined"
 MAX_LENGTH = 2000
 #: Deepest nesting of operations accepted; keeps the interpreter's recursion bounded.
 MAX_DEPTH = 60
@@ -116,17 +117,6 @@ def _shown(text: str, limit: int = 120) -> str:
 def _problem(text: str, message: str, fix: str, where: str, code: str) -> Problem:
     return Problem(f'formula "{_shown(text)}": {_shown(message, 300)}', path=where, fix=fix,
                    code=code)
-
-
-def _suggest(name: str, known: Iterable[str]) -> str:
-    known = sorted(set(known))
-    close = difflib.get_close_matches(name, known, n=1)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    if known:
-        shown = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
-        return f"known names: {shown}"
-    return "no names are defined"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -509,8 +499,8 @@ class Expression:
         """
         known = set(known)
         return [
-            _problem(self.text, f"uses '{n}', which is not defined", _suggest(n, known),
-                     self.where, "unknown_name")
+            _problem(self.text, f"uses '{n}', which is not defined",
+                     suggest(n, sorted(known), none=_NO_NAMES), self.where, "unknown_name")
             for n in self.names
             if n not in known
         ]
@@ -524,7 +514,8 @@ class Expression:
             raise EvaluationError(
                 [
                     _problem(self.text, f"needs a value for '{n}', which was not given",
-                             _suggest(n, values), self.where, "missing_value")
+                             suggest(n, sorted(values), none=_NO_NAMES), self.where,
+                             "missing_value")
                     for n in missing
                 ]
             )

@@ -99,6 +99,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from aipo_widgets._text import suggest
 from aipo_widgets.analysis.formulas import EvaluationError, Expression, FormulaError
 from aipo_widgets.errors import Problem, UsageError, WorkspaceError
 from aipo_widgets.model import schema as spec
@@ -579,7 +580,7 @@ class Tree:
             if node.parent is not None and node.parent not in self.nodes:
                 problems.append(
                     Problem(f"node '{nid}' names parent '{node.parent}', which is not a node",
-                            path=_path(i, "parent"), fix=_suggest(node.parent, ids),
+                            path=_path(i, "parent"), fix=suggest(node.parent, ids),
                             code="unknown_reference")
                 )
             if node.formula is not None:
@@ -608,7 +609,7 @@ class Tree:
         if tree.root is not None and tree.root not in self.nodes:
             problems.append(
                 Problem(f"root '{tree.root}' is not a node", path="metric_tree.root",
-                        fix=_suggest(tree.root, ids), code="unknown_reference")
+                        fix=suggest(tree.root, ids), code="unknown_reference")
             )
         if problems:
             raise WorkspaceError(problems)
@@ -790,7 +791,7 @@ class Tree:
     def _require(self, node_id: str) -> None:
         if node_id not in self.nodes:
             raise UsageError(
-                [Problem(f"there is no node '{node_id}'", fix=_suggest(node_id, list(self.nodes)),
+                [Problem(f"there is no node '{node_id}'", fix=suggest(node_id, list(self.nodes)),
                          code="unknown_reference")]
             )
 
@@ -847,7 +848,7 @@ class Tree:
         for k, v in changes.items():
             if k not in self.nodes:
                 problems.append(
-                    Problem(f"there is no node '{k}'", fix=_suggest(k, list(self.nodes)),
+                    Problem(f"there is no node '{k}'", fix=suggest(k, list(self.nodes)),
                             code="unknown_reference")
                 )
             elif k in self._exprs:
@@ -1065,7 +1066,7 @@ class Tree:
             for g in unknown:
                 out.append(
                     Problem(f"'{nid}' names guardrail '{g}', which is not a node",
-                            path=_path(i, "guardrails"), fix=_suggest(g, list(self.nodes)),
+                            path=_path(i, "guardrails"), fix=suggest(g, list(self.nodes)),
                             code="unknown_reference")
                 )
             if node.designation == "input":
@@ -1428,12 +1429,3 @@ def _shapley_from_values(players: list[str], value: list[float]) -> dict[str, fl
         phi[p] = math.fsum(terms)
     return phi
 
-
-def _suggest(name: str, known: list[str]) -> str:
-    import difflib
-
-    known = list(dict.fromkeys(known))  # a duplicated id is listed once
-    close = difflib.get_close_matches(name, known, n=1)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return "known: " + ", ".join(known[:8]) + (", ..." if len(known) > 8 else "") if known else ""

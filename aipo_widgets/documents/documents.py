@@ -60,8 +60,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from aipo_widgets import __version__
+from aipo_widgets._text import git_commit
+from aipo_widgets.analysis.backlog import score_workspace
+from aipo_widgets.analysis.business_case import BusinessCaseModel, analyse
+from aipo_widgets.analysis.compliance import classify_workspace
+from aipo_widgets.analysis.metric_tree import Tree
+from aipo_widgets.analysis.risk import Register
 from aipo_widgets.errors import AipoError, Problem, UsageError
 from aipo_widgets.evidence import Gate
+from aipo_widgets.model.schema import Workspace
+from aipo_widgets.model.workspace import load
+from aipo_widgets.resources import resource_dir
+from aipo_widgets.runs.ledger import Ledger
+from aipo_widgets.runs.results import latest_evidence
 
 __all__ = [
     "DOCUMENTS",
@@ -503,7 +515,6 @@ class _Fields:
         return value
 
     def _walk(self, path: str) -> tuple[Any, Any, str]:
-        from aipo_widgets.model.schema import Workspace
 
         obj: Any = self.ws
         cls: Any = Workspace
@@ -806,8 +817,6 @@ def _clock_data(path: str) -> dict:
 
 def clocks_file() -> Path:
     """Return the path of the clocks data file (``playbooks/clocks.yaml``)."""
-    from aipo_widgets.resources import resource_dir
-
     return resource_dir("playbooks") / "clocks.yaml"
 
 
@@ -1044,8 +1053,6 @@ def _shipped_environment():
 def _make_environment(dirs: tuple[str, ...]):
     import jinja2
 
-    from aipo_widgets.resources import resource_dir
-
     loaders = [jinja2.FileSystemLoader(d) for d in dirs]
     loaders.append(jinja2.FileSystemLoader(str(resource_dir("playbooks"))))
     env = jinja2.Environment(
@@ -1101,14 +1108,12 @@ def load_evidence(folder: str | os.PathLike) -> tuple[dict | None, dict[str, lis
     """
     # Reading the run's files is the pipeline's business; the import stays local so that the
     # core imports no pipeline module at load time (as pages.py does).
-    from aipo_widgets.pipeline.runner import latest_evidence
 
     folder = Path(folder)
     run = latest_evidence(folder)
     trends: dict[str, list] = {}
     db = folder / "reports" / "ledger.sqlite"
     if run is not None and db.exists():
-        from aipo_widgets.runs.ledger import Ledger
 
         with Ledger(db) as ledger:
             for ph in run.get("phases", []):
@@ -1132,11 +1137,8 @@ def _analyses(ws: Any, as_of: dt.date, classification: Any) -> dict[str, Any]:
             out[key] = None
             out["problems"].extend(str(p) for p in exc.problems)
 
-    from aipo_widgets.analysis.risk import Register
-
     attempt("register", lambda: Register.from_workspace(ws, as_of))
     if ws.business_case is not None:
-        from aipo_widgets.analysis.business_case import BusinessCaseModel, analyse
 
         attempt("bc", lambda: analyse(ws.business_case, monte_carlo=False))
 
@@ -1151,33 +1153,16 @@ def _analyses(ws: Any, as_of: dt.date, classification: Any) -> dict[str, Any]:
     else:
         out["bc"] = out["bc_realised"] = None
     if ws.metric_tree.nodes:
-        from aipo_widgets.analysis.metric_tree import Tree
 
         attempt("tree", lambda: Tree(ws.metric_tree).status())
     else:
         out["tree"] = None
     if ws.backlog:
-        from aipo_widgets.analysis.backlog import score_workspace
 
         attempt("backlog", lambda: score_workspace(ws, classification=classification))
     else:
         out["backlog"] = None
     return out
-
-
-def _git_commit(folder: Path) -> str | None:
-    import subprocess
-
-    try:
-        out = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"],
-                             capture_output=True, text=True, timeout=10)
-        if out.returncode != 0:
-            return None
-        dirty = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--",
-                                "aipo.yaml"], capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
 
 
 def _check_only(only: Sequence[str] | None) -> list[str] | None:
@@ -1260,9 +1245,6 @@ def render_documents(
         template file and line).
     """
     import jinja2
-
-    from aipo_widgets import __version__
-    from aipo_widgets.analysis.compliance import classify_workspace
 
     wanted = _check_only(only)
     as_of = as_of or dt.date.today()
@@ -1372,13 +1354,11 @@ def render_folder(folder: str | os.PathLike, *, as_of: dt.date | None = None,
     """
     import hashlib
 
-    from aipo_widgets.model.workspace import load
-
     wf = load(folder)
     root = wf.folder
     run, trends = load_evidence(root)
     docs = render_documents(wf.workspace, folder=root, run=run, trends=trends, as_of=as_of,
-                            only=only, commit=_git_commit(root), links_from=links_from)
+                            only=only, commit=git_commit(root), links_from=links_from)
     docs.workspace_digest = hashlib.sha256(wf.path.read_bytes()).hexdigest()
     return docs
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from aipo_widgets.figures import business_case, threshold
 from aipo_widgets.figures._display import display_bundle
-from aipo_widgets.figures._svg import Svg, fmt_number, img_html, mimebundle
+from aipo_widgets.figures._svg import Svg, img_html, mimebundle
 from aipo_widgets.figures.ai_act import ai_act_alt, ai_act_data, ai_act_svg
 from aipo_widgets.figures.backlog import backlog_alt, backlog_data, backlog_svg
 from aipo_widgets.figures.business_case import (
@@ -54,7 +54,6 @@ __all__ = [
     "business_case_data",
     "business_case_svg",
     "display_bundle",
-    "fmt_number",
     "img_html",
     "metric_tree_alt",
     "metric_tree_data",

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import base64
 import html
-import math
 
-__all__ = ["FONT", "Svg", "clip", "esc", "fmt_number", "img_html", "mimebundle"]
+__all__ = ["FONT", "Svg", "clip", "esc", "img_html", "mimebundle"]
 
 #: Font stack used in every picture (system fonts only: no web font to fetch).
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -50,30 +49,6 @@ def clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: max(0, n - 1)] + "…"
 
 
-def fmt_number(value: float | None, unit: str = "") -> str:
-    """Format a number for a label: three significant figures, thousands separated.
-
-    Examples
-    --------
-    >>> fmt_number(1234567.8, "EUR"), fmt_number(0.08123), fmt_number(None), fmt_number(13.8, "%")
-    ('1,234,568 EUR', '0.0812', '–', '13.8%')
-    """
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    a = abs(value)
-    if a >= 1000:
-        text = f"{value:,.0f}"
-    elif a >= 100:
-        text = f"{value:.0f}"
-    elif a >= 10:
-        text = f"{value:.1f}".rstrip("0").rstrip(".")
-    elif a == 0:
-        text = "0"
-    else:
-        text = f"{value:.3g}"
-    if not unit:
-        return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 
 class Svg:

@@ -24,7 +24,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from aipo_widgets.figures._svg import Svg, clip, fmt_number
+from aipo_widgets._text import format_number
+from aipo_widgets.figures._svg import Svg, clip
 from aipo_widgets.model import schema as spec
 
 __all__ = ["METHOD_LABELS", "backlog_alt", "backlog_data", "backlog_svg", "display_order",
@@ -258,8 +259,8 @@ def backlog_svg(source: Any, *, title: str = "") -> str:
         doc.text(100, mid, clip(cols["title"][k], 38), size=11, fill=faded)
         doc.text(350, mid, cols["type"][k], size=10, fill="#444")
         for j, f in enumerate(fcols):
-            doc.text(x_fac + j * fw, mid, fmt_number(factors[f][k]), size=10, fill="#444")
-        doc.text(660, mid, fmt_number(cols["score"][k]), size=11, weight="bold", fill=faded)
+            doc.text(x_fac + j * fw, mid, format_number(factors[f][k]), size=10, fill="#444")
+        doc.text(660, mid, format_number(cols["score"][k]), size=11, weight="bold", fill=faded)
         stab = cols["stability"][k]
         if stab:
             label = "robust" if stab == "robust" else f"fragile ±{cols['shift'][k]}"

@@ -27,7 +27,8 @@ from __future__ import annotations
 from itertools import accumulate
 from typing import Any
 
-from aipo_widgets.figures._svg import Svg, clip, fmt_number
+from aipo_widgets._text import format_number
+from aipo_widgets.figures._svg import Svg, clip
 from aipo_widgets.model import schema as spec
 
 __all__ = ["SCENARIO_STYLE", "business_case_alt", "business_case_data", "business_case_svg",
@@ -190,11 +191,11 @@ def business_case_data(source: Any, *, monte_carlo: bool | dict = True, n: int =
 def business_case_alt(data: dict) -> str:
     """Return a one-sentence text alternative for the picture."""
     cur = data["currency"]
-    npvs = ", ".join(f"{k} {fmt_number(v['npv'])} {cur}" for k, v in data["scenarios"].items())
+    npvs = ", ".join(f"{k} {format_number(v['npv'])} {cur}" for k, v in data["scenarios"].items())
     mc = data.get("monte_carlo")
     p = f"; P(NPV > 0) {mc['p_positive']:.0%}" if mc else ""
     return (f"Business case over {data['horizon_months']} months: NPV {npvs}; expected "
-            f"{fmt_number(data['expected_npv'])} {cur}{p}")
+            f"{format_number(data['expected_npv'])} {cur}{p}")
 
 
 def business_case_svg(source: Any, *, title: str = "Business case: cumulative cash flow") -> str:
@@ -234,7 +235,7 @@ def business_case_svg(source: Any, *, title: str = "Business case: cumulative ca
     doc.line(px0, py0, px0, py1, stroke="#888")
     for frac in (0, 0.5, 1):
         v = lo + frac * (hi - lo)
-        doc.text(px0 - 4, sy(v) + 4, fmt_number(v), size=10, anchor="end", fill="#444")
+        doc.text(px0 - 4, sy(v) + 4, format_number(v), size=10, anchor="end", fill="#444")
     for m in range(0, h_months + 1, max(1, h_months // 6)):
         doc.text(sx(m), py1 + 14, str(m), size=10, anchor="middle", fill="#444")
     doc.text((px0 + px1) / 2, py1 + 30, "month", size=11, anchor="middle")
@@ -254,16 +255,17 @@ def business_case_svg(source: Any, *, title: str = "Business case: cumulative ca
         doc.text(x0 + 30, y, name, size=11, weight="bold")
         payback = (f"payback {s['payback_months']:.1f} months" if s["payback_months"] is not None
                    else "no payback within the horizon")
-        doc.text(x0 + 30, y + 16, f"{fmt_number(s['npv'])} {cur}; {payback}", size=10,
+        doc.text(x0 + 30, y + 16, f"{format_number(s['npv'])} {cur}; {payback}", size=10,
                  fill="#333")
     y = 86 + 3 * 40
-    doc.text(x0, y, f"expected NPV {fmt_number(data['expected_npv'])} {cur}", size=11,
+    doc.text(x0, y, f"expected NPV {format_number(data['expected_npv'])} {cur}", size=11,
              weight="bold")
     mc = data.get("monte_carlo")
     if mc:
         doc.text(x0, y + 18, f"P(NPV > 0) {mc['p_positive']:.0%} (Monte Carlo, n {mc['n']:,})",
                  size=10, fill="#333")
-        doc.text(x0, y + 32, f"10 % to 90 %: {fmt_number(mc['p10'])} to {fmt_number(mc['p90'])}",
+        band = f"{format_number(mc['p10'])} to {format_number(mc['p90'])}"
+        doc.text(x0, y + 32, f"10 % to 90 %: {band}",
                  size=10, fill="#333")
     for j, g in enumerate(data["gates"][:4]):
         doc.text(x0, y + 56 + j * 16, f"{g['verdict'].upper()}: {clip(g['name'], 40)}", size=9,

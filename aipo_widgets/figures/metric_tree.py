@@ -28,8 +28,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from aipo_widgets._text import format_number
 from aipo_widgets.errors import AipoError
-from aipo_widgets.figures._svg import Svg, clip, fmt_number
+from aipo_widgets.figures._svg import Svg, clip
 from aipo_widgets.model import schema as spec
 
 __all__ = ["STATUS_COLOURS", "STATUS_LABELS", "metric_tree_alt", "metric_tree_data",
@@ -150,7 +151,7 @@ def metric_tree_alt(data: dict) -> str:
     root = next((n for n in data["nodes"] if n["id"] == data["root"]), None)
     lead = ""
     if root is not None:
-        lead = (f"; {root['name']}: {fmt_number(root['value'], root['unit'])} "
+        lead = (f"; {root['name']}: {format_number(root['value'], root['unit'])} "
                 f"({STATUS_LABELS[root['status']][2:]})")
     return f"Metric tree: {len(data['nodes'])} metrics ({counts or 'none'}){lead}"
 
@@ -204,14 +205,14 @@ def metric_tree_svg(source: Any, *, title: str = "Metric tree") -> str:
         name = clip(n["name"], 42 - min(n["depth"], 10) * 2)
         weight = "bold" if n["id"] == data["root"] else "normal"
         doc.text(cols["name"] + indent, mid, name, size=12, weight=weight)
-        value = fmt_number(n["value"], n["unit"])
+        value = format_number(n["value"], n["unit"])
         if n["formula"]:
             value = "= " + value
         doc.text(cols["value"], mid, value, size=12)
-        doc.text(cols["base"], mid, fmt_number(n["baseline"]), size=11, fill="#444")
+        doc.text(cols["base"], mid, format_number(n["baseline"]), size=11, fill="#444")
         target = n["target"] if n["target"] is not None else n["threshold"]
         prefix = "limit " if n["target"] is None and n["threshold"] is not None else ""
-        doc.text(cols["target"], mid, prefix + fmt_number(target), size=11, fill="#444")
+        doc.text(cols["target"], mid, prefix + format_number(target), size=11, fill="#444")
         colour = STATUS_COLOURS[n["status"]]
         if n["progress"] is not None:
             doc.rect(cols["bar"], y + 7, 84, 10, fill="#e0e0e0", rx=2)

@@ -24,7 +24,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from aipo_widgets.figures._svg import Svg, fmt_number
+from aipo_widgets._text import format_number
+from aipo_widgets.figures._svg import Svg
 
 __all__ = ["COST_KEYS", "group_recall", "position_of", "threshold_alt", "threshold_data",
            "threshold_svg"]
@@ -156,11 +157,11 @@ def threshold_alt(data: dict, index: int | None = None) -> str:
     c = data["curve"]
     k = c["optimum"] if index is None else index
     t = c["threshold"][k]
-    cost = (f"{fmt_number(c['per_period'][k])} per {data['period']}" if c["per_period"]
-            else f"{fmt_number(c['per_item'][k])} per item")
+    cost = (f"{format_number(c['per_period'][k])} per {data['period']}" if c["per_period"]
+            else f"{format_number(c['per_item'][k])} per item")
     return (f"Cost curve over {len(c['threshold'])} thresholds; at "
-            f"{'no flags' if t is None else f'threshold {fmt_number(t)}'}: recall "
-            f"{fmt_number(c['recall'][k])}, precision {fmt_number(c['precision'][k])}, "
+            f"{'no flags' if t is None else f'threshold {format_number(t)}'}: recall "
+            f"{format_number(c['recall'][k])}, precision {format_number(c['precision'][k])}, "
             f"expected cost {cost}")
 
 
@@ -207,13 +208,13 @@ def threshold_svg(source: dict, *, index: int | None = None, decided: float | No
 
     def label(i: int) -> str:
         t = c["threshold"][i]
-        return "none" if t is None else fmt_number(t)
+        return "none" if t is None else format_number(t)
 
     doc.line(px0, py1, px1, py1, stroke="#888")
     doc.line(px0, py0, px0, py1, stroke="#888")
     for frac in (0, 0.5, 1):
         v = ymin + frac * (ymax - ymin)
-        doc.text(px0 - 4, sy(v) + 4, fmt_number(v), size=10, anchor="end", fill="#444")
+        doc.text(px0 - 4, sy(v) + 4, format_number(v), size=10, anchor="end", fill="#444")
         i = round(frac * (npts - 1))
         doc.text(sx(i), py1 + 14, label(i), size=10, anchor="middle", fill="#444")
     doc.text((px0 + px1) / 2, py1 + 30, "threshold: flag score ≥ t (points evenly spaced by "
@@ -227,12 +228,12 @@ def threshold_svg(source: dict, *, index: int | None = None, decided: float | No
     if decided is not None:
         d = position_of(c["threshold"], decided)
         doc.line(sx(d), py0, sx(d), py1, stroke="#555", dash="4 3")
-        doc.text(sx(d) + 3, py0 + 10, f"decided {fmt_number(decided)}", size=10, fill="#333")
+        doc.text(sx(d) + 3, py0 + 10, f"decided {format_number(decided)}", size=10, fill="#333")
     doc.line(sx(k), py0, sx(k), py1, stroke="#d55e00", width=2)
     # The confusion matrix and figures at the selected threshold.
     x0 = 510
     t = c["threshold"][k]
-    doc.text(x0, 62, "at threshold " + ("∞ (flag nothing)" if t is None else fmt_number(t)),
+    doc.text(x0, 62, "at threshold " + ("∞ (flag nothing)" if t is None else format_number(t)),
              size=12, weight="bold")
     cells = [("TN", c["tn"][k]), ("FP", c["fp"][k]), ("FN", c["fn"][k]), ("TP", c["tp"][k])]
     for j, (name, count) in enumerate(cells):
@@ -244,14 +245,14 @@ def threshold_svg(source: dict, *, index: int | None = None, decided: float | No
     doc.text(x0 - 4, 100, "neg", size=9, anchor="end", fill="#555")
     doc.text(x0 - 4, 146, "pos", size=9, anchor="end", fill="#555")
     lines = [
-        f"recall {fmt_number(c['recall'][k])}   precision {fmt_number(c['precision'][k])}",
+        f"recall {format_number(c['recall'][k])}   precision {format_number(c['precision'][k])}",
         f"flagged {c['flagged'][k]:.1%} of {data['n']:,} items",
-        f"expected cost {fmt_number(ys[k])} {unit}",
-        f"optimum {fmt_number(ys[o])} {unit}",
+        f"expected cost {format_number(ys[k])} {unit}",
+        f"optimum {format_number(ys[o])} {unit}",
     ]
     for j, text in enumerate(lines):
         doc.text(x0, 196 + j * 18, text, size=11)
     costs = data["costs"]
-    doc.text(x0, 282, "costs: " + ", ".join(f"{k2} {fmt_number(v)}" for k2, v in costs.items()
+    doc.text(x0, 282, "costs: " + ", ".join(f"{k2} {format_number(v)}" for k2, v in costs.items()
                                            if v), size=10, fill="#555")
     return doc.to_string()

@@ -39,19 +39,17 @@ Examples
 from __future__ import annotations
 
 import math
-import operator as _op
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from aipo_widgets._text import OPERATORS, format_number
 from aipo_widgets.analysis.evaluation import Evaluation, MetricValue
 from aipo_widgets.errors import AipoError, Problem, UsageError
 from aipo_widgets.evidence import Gate
 
 __all__ = ["OPERATORS", "Criterion", "check_acceptance", "criterion_from"]
 
-#: Supported comparison operators.
-OPERATORS = {">=": _op.ge, ">": _op.gt, "<=": _op.le, "<": _op.lt, "==": _op.eq}
 _BOUNDS = ("estimate", "ci_low", "ci_high")
 
 
@@ -233,10 +231,6 @@ def _verdict(figure: float, op: str, value: float, margin: float | None) -> tupl
     return "pass", dist
 
 
-def _fmt(x: float | None) -> str:
-    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.4g}"
-
-
 def _one_gate(c: Criterion, name: str, mv: MetricValue, resolved: str, src: str) -> Gate:
     figure = mv.bound(c.bound)
     rule = f"{c.operator} {c.value:g}"
@@ -266,16 +260,17 @@ def _one_gate(c: Criterion, name: str, mv: MetricValue, resolved: str, src: str)
             extra=extra,
         )
     verdict, dist = _verdict(figure, c.operator, c.value, c.warn_margin)
-    ci_txt = "" if mv.ci is None else f" ({_fmt(mv.ci_low)} to {_fmt(mv.ci_high)})"
-    seen = f"{resolved}{on.replace(' on the', ',') if on else ''} = {figure:.4g}"
+    fmt = format_number
+    ci_txt = "" if mv.ci is None else f" ({fmt(mv.ci_low)} to {fmt(mv.ci_high)})"
+    seen = f"{resolved}{on.replace(' on the', ',') if on else ''} = {fmt(figure)}"
     if c.bound != "estimate":
-        seen = f"{resolved} = {mv.value:.4g}{ci_txt}, {c.bound} = {figure:.4g}"
+        seen = f"{resolved} = {fmt(mv.value)}{ci_txt}, {c.bound} = {fmt(figure)}"
     else:
         seen += ci_txt
     if verdict == "fail":
         detail = f"{seen} does not meet {rule}"
     elif verdict == "warn":
-        detail = f"{seen} meets {rule} by {dist:.4g}, less than the warn margin {c.warn_margin:g}"
+        detail = f"{seen} meets {rule} by {fmt(dist)}, less than the warn margin {c.warn_margin:g}"
     else:
         detail = f"{seen} meets {rule}"
     return Gate(

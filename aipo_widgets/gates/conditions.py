@@ -28,25 +28,11 @@ Examples
 
 from __future__ import annotations
 
-import math
-import operator as op
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
+from aipo_widgets._text import compare
 from aipo_widgets.evidence import Gate
-
-_OPS = {">=": op.ge, ">": op.gt, "<=": op.le, "<": op.lt, "==": op.eq}
-
-
-def holds(figure: float, operator: str, value: float) -> bool:
-    """Return whether ``figure operator value`` holds.
-
-    Examples
-    --------
-    >>> holds(3, "<=", 4), holds(3, ">", 4)
-    (True, False)
-    """
-    return bool(_OPS[operator](figure, value))
 
 
 def condition_gate(
@@ -81,10 +67,12 @@ def condition_gate(
     rule = f"{condition.metric} {condition.operator} {condition.value:g}"
     label = name or (condition.description or f"{condition.id}: {rule}")
     figure = figures.get(condition.metric)
-    if figure is None or (isinstance(figure, float) and math.isnan(figure)):
+    fired = compare(figure, condition.operator, condition.value)
+    if fired is None:
+        # Not measured, or a figure or threshold that is not a finite number: it cannot be
+        # evaluated, and a condition that cannot be evaluated never passes.
         return Gate(label, missing, figure=None, threshold=rule, source=source,
                     detail=f"{condition.metric} was not measured")
-    fired = holds(float(figure), condition.operator, float(condition.value))
     if meaning == "requirement":
         verdict = "pass" if fired else "fail"
         detail = "" if fired else f"{condition.metric} is {figure:.4g}, needs {rule}"

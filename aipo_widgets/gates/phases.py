@@ -36,8 +36,15 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aipo_widgets.analysis.drift import Reference, drift
+from aipo_widgets.analysis.evaluation import evaluate_classification, evaluate_review
+from aipo_widgets.analysis.pii import scan_frame
+from aipo_widgets.analysis.pilots import analyse_pilot
+from aipo_widgets.analysis.sources import measure_value, read_source
+from aipo_widgets.analysis.thresholds import expected_cost
 from aipo_widgets.errors import AipoError, DataError, Problem
 from aipo_widgets.evidence import Gate, worst
+from aipo_widgets.gates.conditions import condition_gate, condition_gates
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -61,8 +68,6 @@ def load_frames(folder: str | os.PathLike, ws: Workspace,
         The tables by source id, and a failing gate per source that could not be read (so a
         missing file is a finding of the phase, not a crash of the notebook).
     """
-    from aipo_widgets.analysis.sources import read_source
-
     wanted = set(roles) if roles is not None else None
     frames: dict[str, pd.DataFrame] = {}
     gates: list[Gate] = []
@@ -101,8 +106,6 @@ def measure_nodes(ws: Workspace, frames: Mapping[str, pd.DataFrame], role: str, 
         interval, or there is none to compare).
     """
     import pandas as pd
-
-    from aipo_widgets.analysis.sources import measure_value
 
     rows = []
     role_sources = [s.id for s in sources_with_role(ws, role)]
@@ -228,8 +231,6 @@ def pii_scan(ws: Workspace, frames: Mapping[str, pd.DataFrame], *, sample: int |
         One row per flagged column (masked examples only) and one gate per source.
     """
     import pandas as pd
-
-    from aipo_widgets.analysis.pii import scan_frame
 
     rows, gates = [], []
     for src in ws.data_map.sources:
@@ -458,8 +459,6 @@ def evaluate_gold(ws: Workspace, gold: pd.DataFrame, source: DataSource, *,
     default the decided one or 0.5); one with only a ``label_column`` holds human review labels
     of generated output (share of each label, with Wilson intervals).
     """
-    from aipo_widgets.analysis.evaluation import evaluate_classification, evaluate_review
-
     if source.label_column is None:
         raise DataError([Problem(f"gold set '{source.id}' has no label_column",
                                  path=f"data_map.sources[{source.id}].label_column",
@@ -486,8 +485,6 @@ def eval_figures(ws: Workspace, evaluation: Any) -> dict[str, float]:
 def representativeness_gate(gold: pd.DataFrame, production: pd.DataFrame,
                             columns: Iterable[str]) -> tuple[Gate, Any]:
     """Is the gold set like production? Drift of the shared columns, gold as the reference."""
-    from aipo_widgets.analysis.drift import drift
-
     shared = [c for c in columns if c in gold.columns and c in production.columns]
     if not shared:
         return Gate("gold set representative of production", "warn", figure="no shared columns",
@@ -508,8 +505,6 @@ def threshold_gate(result: Any, decided: float | None, labels: Any, scores: Any,
     on the gold set; warns otherwise, or when no threshold has been decided yet.
     """
     import numpy as np
-
-    from aipo_widgets.analysis.thresholds import expected_cost
 
     if decided is None:
         return Gate("operating threshold decided", "warn", figure=round(result.threshold, 6),
@@ -590,7 +585,6 @@ def pilot_report(ws: Workspace, pilot: pd.DataFrame, source: DataSource, *,
     aipo_widgets.analysis.pilots.PilotReport or None
         None when no metric of the workspace is measured in the pilot's data.
     """
-    from aipo_widgets.analysis.pilots import analyse_pilot
 
     def column_of(node_id: str) -> str | None:
         node = ws.metric(node_id)
@@ -700,8 +694,6 @@ def effect_gates(ws: Workspace, effects: Mapping[str, Any]) -> list[Gate]:
 
 def drift_reference(ws: Workspace, frame: pd.DataFrame) -> Any:
     """Freeze the drift reference from the reference data, with the monitoring settings."""
-    from aipo_widgets.analysis.drift import Reference
-
     settings = ws.monitoring.drift
     columns = list(settings.columns) or None
     categorical = list(settings.categorical) or None
@@ -738,8 +730,6 @@ def stage_gates(ws: Workspace, figures: Mapping[str, float | None]) -> list[Gate
 
     Criteria of later stages are not judged yet.
     """
-    from aipo_widgets.gates.conditions import condition_gates
-
     stages = ws.rollout.stages
     if not stages:
         return [Gate("rollout stages planned", "fail", figure=0, threshold=">= 1",
@@ -806,8 +796,6 @@ def go_no_go(gates: Iterable[Gate], *, strict: bool = False) -> Gate:
 
 def alert_gates(ws: Workspace, figures: Mapping[str, float | None]) -> list[Gate]:
     """Alert rules on the latest window: a fired critical alert fails, a warning warns."""
-    from aipo_widgets.gates.conditions import condition_gate
-
     gates = []
     for i, rule in enumerate(ws.monitoring.alert_rules):
         g = condition_gate(rule, figures, meaning="trigger", missing="warn",
@@ -822,8 +810,6 @@ def alert_gates(ws: Workspace, figures: Mapping[str, float | None]) -> list[Gate
 
 def kill_switch_gates(ws: Workspace, figures: Mapping[str, float | None]) -> list[Gate]:
     """Kill-switch conditions on the latest window: any condition met fails."""
-    from aipo_widgets.gates.conditions import condition_gate
-
     gates = []
     for i, cond in enumerate(ws.kill_switch.conditions):
         g = condition_gate(cond, figures, meaning="trigger", missing="warn",

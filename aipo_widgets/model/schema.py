@@ -1,4 +1,4 @@
-"""The workspace file ``aipo.yaml``, schema version 1: its pydantic models and reference checks.
+"""The workspace file ``aipo.yaml``, schema version 1: its pydantic models.
 
 One workspace is one AI product. ``aipo.yaml`` is the single source of truth for it: hand-edited,
 reviewed in git, read by the notebooks, widgets and pages, and written back by the widgets.  This
@@ -10,26 +10,18 @@ schema that documents and validates the file as a person types.  Enumerations fo
 research (metric designations, GDPR lawful bases, risk categories, backlog item types, ...).
 
 Cross-references (unique ids, metrics named by criteria, risks named by backlog items, sources
-named by checks) are checked by :func:`check_references`, which returns every problem with its
-path, so that the loader can report them all at once with their line numbers.
+named by checks) are checked by :mod:`aipo_widgets.model.references`.
 
 Examples
 --------
 >>> ws = Workspace.model_validate({"product": {"name": "Ticket summaries", "owner": "Jana"}})
 >>> ws.schema_version, ws.product.name, ws.risks
 (1, 'Ticket summaries', [])
->>> check_references(Workspace.model_validate({
-...     "product": {"name": "x", "owner": "y"},
-...     "acceptance_criteria": [{"id": "AC1", "metric": "recall", "operator": ">=", "value": 0.9}],
-... }))[0].message
-"names metric 'recall', which is not in metric_tree.nodes"
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-from collections.abc import Iterator
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -42,8 +34,6 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
-
-from aipo_widgets.errors import Problem
 
 SCHEMA_VERSION = 1
 
@@ -933,195 +923,9 @@ class Workspace(_Model):
         raise KeyError(risk_id)
 
 
-# --------------------------------------------------------------------------------------------
-# cross-reference checks
-
-Path = tuple[str | int, ...]
-
-
-def format_path(path: Path) -> str:
-    """Format a location tuple as a YAML path, e.g. ``risks[2].likelihood``.
-
-    Examples
-    --------
-    >>> format_path(("risks", 2, "likelihood"))
-    'risks[2].likelihood'
-    """
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _suggest(name: str, known: list[str]) -> str:
-    # Duplicate ids are reported on their own; listing them twice here only adds noise.
-    known = list(dict.fromkeys(known))
-    close = difflib.get_close_matches(name, known, n=1)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    if known:
-        shown = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
-        return f"known: {shown}"
-    return "none are defined yet"
-
-
-def _duplicates(items: list, key: str, where: Path) -> Iterator[tuple[Path, str, str]]:
-    seen: dict[str, int] = {}
-    for i, item in enumerate(items):
-        value = getattr(item, key)
-        if value in seen:
-            yield (
-                (*where, i, key),
-                f"duplicate id '{value}' (also at {format_path((*where, seen[value]))})",
-                "give each entry its own id",
-            )
-        else:
-            seen[value] = i
-
-
-def _reference_problems(ws: Workspace) -> Iterator[tuple[Path, str, str]]:
-    nodes = [n.id for n in ws.metric_tree.nodes]
-    node_set = set(nodes)
-    risks = [r.id for r in ws.risks]
-    risk_set = set(risks)
-    sources = [s.id for s in ws.data_map.sources]
-    source_set = set(sources)
-
-    # Unique ids within each list.
-    for where, items in [
-        (("value_hypotheses",), ws.value_hypotheses),
-        (("metric_tree", "nodes"), ws.metric_tree.nodes),
-        (("acceptance_criteria",), ws.acceptance_criteria),
-        (("data_map", "sources"), ws.data_map.sources),
-        (("data_map", "quality_checks"), ws.data_map.quality_checks),
-        (("risks",), ws.risks),
-        (("backlog",), ws.backlog),
-        (("rollout", "stages"), ws.rollout.stages),
-        (("monitoring", "alert_rules"), ws.monitoring.alert_rules),
-        (("kill_switch", "conditions"), ws.kill_switch.conditions),
-        (("decisions",), ws.decisions),
-    ]:
-        yield from _duplicates(items, "id", where)
-
-    def metric_ref(name: str | None, path: Path) -> Iterator[tuple[Path, str, str]]:
-        if name is not None and name not in node_set:
-            yield (
-                path,
-                f"names metric '{name}', which is not in metric_tree.nodes",
-                _suggest(name, nodes),
-            )
-
-    # Metric tree: root, parents, guardrails.
-    mt = ws.metric_tree
-    yield from metric_ref(mt.root, ("metric_tree", "root"))
-    for i, node in enumerate(mt.nodes):
-        yield from metric_ref(node.parent, ("metric_tree", "nodes", i, "parent"))
-        for j, g in enumerate(node.guardrails):
-            yield from metric_ref(g, ("metric_tree", "nodes", i, "guardrails", j))
-        yield from metric_ref(node.effect_of, ("metric_tree", "nodes", i, "effect_of"))
-    for i, node in enumerate(mt.nodes):
-        if node.measure and node.measure.source and node.measure.source not in source_set:
-            yield (
-                ("metric_tree", "nodes", i, "measure", "source"),
-                f"names data source '{node.measure.source}', which is not in data_map.sources",
-                _suggest(node.measure.source, sources),
-            )
-    for i, h in enumerate(ws.value_hypotheses):
-        yield from metric_ref(h.metric, ("value_hypotheses", i, "metric"))
-    for i, c in enumerate(ws.acceptance_criteria):
-        yield from metric_ref(c.metric, ("acceptance_criteria", i, "metric"))
-    for i, a in enumerate(ws.monitoring.alert_rules):
-        yield from metric_ref(a.metric, ("monitoring", "alert_rules", i, "metric"))
-    for i, k in enumerate(ws.kill_switch.conditions):
-        yield from metric_ref(k.metric, ("kill_switch", "conditions", i, "metric"))
-    for i, stage in enumerate(ws.rollout.stages):
-        for kind in ("entry_criteria", "exit_criteria"):
-            for j, c in enumerate(getattr(stage, kind)):
-                yield from metric_ref(c.metric, ("rollout", "stages", i, kind, j, "metric"))
-
-    # Backlog -> risks.
-    for i, item in enumerate(ws.backlog):
-        for kind in ("mitigates", "blocked_by"):
-            for j, rid in enumerate(getattr(item, kind)):
-                if rid not in risk_set:
-                    yield (
-                        ("backlog", i, kind, j),
-                        f"names risk '{rid}', which is not in risks",
-                        _suggest(rid, risks),
-                    )
-
-    # Data map and monitoring -> sources.
-    for i, check in enumerate(ws.data_map.quality_checks):
-        if check.source not in source_set:
-            yield (
-                ("data_map", "quality_checks", i, "source"),
-                f"names data source '{check.source}', which is not in data_map.sources",
-                _suggest(check.source, sources),
-            )
-    for key in ("reference", "current"):
-        sid = getattr(ws.monitoring.drift, key)
-        if sid is not None and sid not in source_set:
-            yield (
-                ("monitoring", "drift", key),
-                f"names data source '{sid}', which is not in data_map.sources",
-                _suggest(sid, sources),
-            )
-
-    # Business case: the adoption driver and exit criteria refer to drivers or metrics.
-    bc = ws.business_case
-    if bc is not None:
-        drivers = list(bc.drivers)
-        if bc.adoption is not None and bc.adoption.driver not in bc.drivers:
-            yield (
-                ("business_case", "adoption", "driver"),
-                f"names driver '{bc.adoption.driver}', which is not in business_case.drivers",
-                _suggest(bc.adoption.driver, drivers),
-            )
-        for i, c in enumerate(bc.exit_criteria):
-            if c.metric not in bc.drivers and c.metric not in node_set:
-                yield (
-                    ("business_case", "exit_criteria", i, "metric"),
-                    f"names '{c.metric}', which is neither a business-case driver nor a metric",
-                    _suggest(c.metric, drivers + nodes),
-                )
-        # Correlations: known uncertain drivers, each pair once, consistent together (the
-        # checks need the drivers' ranges and a matrix, so they live with the simulation).
-        from aipo_widgets.analysis.business_case import correlation_problems
-
-        yield from correlation_problems(bc)
 
     # Personal data needs a lawful basis: that is a gate in discovery, not a schema error,
     # because a workspace in its first week legitimately has open questions.
-
-
-def check_references(ws: Workspace) -> list[Problem]:
-    """Check the workspace's cross-references, unique ids and its risk band map.
-
-    Parameters
-    ----------
-    ws : Workspace
-        A workspace that passed model validation.
-
-    Returns
-    -------
-    list of Problem
-        One problem per dangling reference or duplicate id, with its path (no file or line:
-        :mod:`aipo_widgets.model.workspace` adds them).
-    """
-    problems = [
-        Problem(message, path=format_path(path), fix=fix, code="reference")
-        for path, message, fix in _reference_problems(ws)
-    ]
-    if ws.settings.risk_bands is not None:
-        # A map whose band falls as likelihood or impact grows ranks risks wrongly; say so at
-        # validation, not only when the risk matrix is first drawn.
-        from aipo_widgets.analysis.risk import check_band_map
-
-        problems += check_band_map(ws.settings.risk_bands)
-    return problems
 
 
 def json_schema() -> dict:

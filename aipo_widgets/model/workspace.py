@@ -56,8 +56,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from aipo_widgets.errors import ConflictError, Problem, WorkspaceError
-from aipo_widgets.model.schema import Workspace, check_references, format_path
+from aipo_widgets.errors import ConflictError, Problem, WorkspaceError, format_path
+from aipo_widgets.model.references import check_references
+from aipo_widgets.model.schema import Workspace
 from aipo_widgets.model.yaml_errors import GENERIC_FIX, explain
 
 FILENAME = "aipo.yaml"
@@ -862,3 +863,12 @@ def load(path: str | os.PathLike) -> WorkspaceFile:
 def load_workspace(path: str | os.PathLike) -> Workspace:
     """Load a workspace and return just the model (for read-only use)."""
     return load(path).workspace
+
+
+def workspaces_in(folder: Path) -> list[Path]:
+    """Return the workspace folders directly inside ``folder`` (those with an ``aipo.yaml``).
+
+    Hidden folders (``.git``, ``.trash``) are not workspaces of a portfolio.
+    """
+    return sorted(p for p in folder.iterdir()
+                  if not p.name.startswith(".") and p.is_dir() and (p / FILENAME).is_file())

@@ -54,7 +54,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aipo_widgets import __version__
+from aipo_widgets._text import format_number
+from aipo_widgets.analysis.backlog import score_workspace
+from aipo_widgets.analysis.business_case import analyse
+from aipo_widgets.analysis.compliance import classify_workspace
+from aipo_widgets.analysis.pii import mask
+from aipo_widgets.analysis.risk import Register
+from aipo_widgets.documents.output import markdown_body
 from aipo_widgets.errors import AipoError, Problem, UsageError
+from aipo_widgets.model.schema import Workspace
+from aipo_widgets.model.workspace import load, workspaces_in
+from aipo_widgets.runs.results import latest_evidence
+from aipo_widgets.widgets import MetricTreeWidget, RiskMatrixWidget
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +129,6 @@ if (!window.aipoNav) {
 
 
 def _mask(value: Any) -> str:
-    from aipo_widgets.analysis.pii import mask
 
     text = "" if value is None else str(value)
     return mask(text) if any(ch.isdigit() for ch in text) or "@" in text else text
@@ -135,17 +146,9 @@ def shown(value: Any) -> str:
 
 
 def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if abs(value) >= 1000:
-            return f"{value:,.0f}"
-        return f"{value:.4g}"
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
-        return f"{value:,}"
     if isinstance(value, (list, tuple)):
         return ", ".join(_fmt(v) for v in value)
-    return str(value)
+    return format_number(value)
 
 
 def badge(verdict: str) -> str:
@@ -260,8 +263,6 @@ def masked_workspace(ws: Any) -> Any:
     """
     from pydantic import ValidationError
 
-    from aipo_widgets.model.schema import Workspace
-
     def walk(x: Any) -> Any:
         if isinstance(x, dict):
             return {k: walk(v) for k, v in x.items()}
@@ -328,8 +329,6 @@ def resolve_in(root: Path, name: str) -> Path:
     ...
     aipo_widgets.errors.UsageError: workspace '../etc' is not a folder of the served portfolio...
     """
-    from aipo_widgets.pipeline.serve import workspaces_in
-
     listed = {p.name: p for p in workspaces_in(Path(root))} if Path(root).is_dir() else {}
     if not isinstance(name, str) or name not in listed or "/" in name or "\\" in name:
         shown_name = name if isinstance(name, str) and len(name) <= 80 else "(too long)"
@@ -481,7 +480,6 @@ def fingerprint(folder: str | os.PathLike) -> str:
 def _latest(folder: Path) -> dict | None:
     # The newest run, with the phases it did not run taken from earlier runs: after a run of
     # the operate phase alone the page must not say "on track" and forget the others.
-    from aipo_widgets.pipeline.runner import latest_evidence
 
     return latest_evidence(folder)
 
@@ -580,8 +578,6 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
     WorkspaceError
         When ``aipo.yaml`` cannot be loaded (the page then shows that message).
     """
-    from aipo_widgets.model.workspace import load
-
     root = Path(folder)
     wf = load(root)
     ws = masked_workspace(wf.workspace)
@@ -669,15 +665,12 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
     section("Gates of the last run", gates_table)
 
     def tree() -> Any:
-        from aipo_widgets.widgets import MetricTreeWidget
 
         return MetricTreeWidget(ws, read_only=True)
 
     section("Metric tree: baseline, target, progress", tree)
 
     def risks() -> list:
-        from aipo_widgets.analysis.risk import Register
-        from aipo_widgets.widgets import RiskMatrixWidget
 
         register = Register.from_workspace(ws, as_of=as_of)
         top = [{"risk": r.id, "title": ws.risk(r.id).title, "residual": r.residual.band,
@@ -689,7 +682,6 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
     section("Risks: matrix and the top five", risks)
 
     def backlog() -> str:
-        from aipo_widgets.analysis.backlog import score_workspace
 
         result = score_workspace(ws)
         rows = [{"rank": i.rank, "item": i.id, "title": i.title, "type": i.type,
@@ -699,7 +691,6 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
     section("Backlog: the top of the ranking", backlog)
 
     def business_case() -> str:
-        from aipo_widgets.analysis.business_case import analyse
 
         if ws.business_case is None:
             return _note("No business case yet.")
@@ -753,7 +744,6 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
     section("Monitoring: drift, costs, alerts", monitoring)
 
     def ai_act() -> str:
-        from aipo_widgets.analysis.compliance import classify_workspace
 
         c = classify_workspace(ws, as_of=as_of)
         rows = [{"article": o.article, "obligation": o.text, "holder": o.holder,
@@ -886,8 +876,6 @@ def _document_body(markdown: str) -> str:
     """Return a document's Markdown as HTML for the page: masked, escaped, under the h2."""
     import posixpath
 
-    from aipo_widgets.documents.output import markdown_body
-
     body = markdown_body(_mask(markdown))
     # The document sits under the page's h2 "Documents": its h1 becomes an h3, and so on.
     body = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m[1]}h{min(6, int(m[2]) + 2)}", body)
@@ -989,8 +977,6 @@ _ROW_COLUMNS = ["product", "phase", "verdict", "failing gates", "AI Act tier", "
 
 def _row(folder: Path, root: Path) -> dict:
     """One portfolio row (plain data, JSON-able)."""
-    from aipo_widgets.model.workspace import load
-
     row: dict[str, Any] = {"folder": folder.name}
     try:
         ws = masked_workspace(load(folder).workspace)
@@ -1027,8 +1013,6 @@ def _documents_share(folder: Path) -> str:
 
 
 def _portfolio_figures(ws: Any, run: dict | None) -> dict:
-    from aipo_widgets.analysis.compliance import classify_workspace
-    from aipo_widgets.analysis.risk import Register
 
     out: dict[str, Any] = {}
     try:
@@ -1065,7 +1049,6 @@ def _cache_dir() -> Path | None:
 
 def _cached_row(folder: Path, root: Path, cache: Path | None,
                 memo: dict[str, tuple[str, dict]]) -> dict:
-    from aipo_widgets import __version__
 
     key = f"{__version__}:{fingerprint(folder)}"
     hit = memo.get(folder.name)
@@ -1110,8 +1093,6 @@ def portfolio_rows(root: str | os.PathLike) -> list[dict]:
         Rows in folder order, with the keys of the portfolio table plus ``folder``,
         ``owner`` and ``label`` (the verdict's words, or the error).
     """
-    from aipo_widgets.pipeline.serve import workspaces_in
-
     root = Path(root)
     cache = _cache_dir()
     folders = workspaces_in(root)

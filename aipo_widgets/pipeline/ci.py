@@ -19,6 +19,8 @@ import json
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
+from aipo_widgets import __version__
+
 DISTRIBUTION = "aipo-kit"
 _TEMPLATE = Path(__file__).parent / "files" / "github-workflow.yml"
 _PLACEHOLDER = "__AIPO_KIT__"
@@ -40,7 +42,6 @@ def kit_requirement() -> str:
     try:
         dist = distribution(DISTRIBUTION)
     except PackageNotFoundError:  # running from a checkout that was never installed
-        from aipo_widgets import __version__
 
         return f"{DISTRIBUTION}=={__version__}"
     raw = dist.read_text("direct_url.json")

@@ -22,6 +22,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from aipo_widgets.errors import Problem, UsageError
+from aipo_widgets.model.workspace import load
+from aipo_widgets.pipeline.kernels import kernel_options
+from aipo_widgets.pipeline.serve import plan
+from aipo_widgets.resources import resource_dir
+
 _TEMPLATES = Path(__file__).parent / "nbconvert"
 
 # Static first: what a report can show without a running kernel or a widget manager.
@@ -108,12 +114,6 @@ def export_page(path: str | os.PathLike, out: str | os.PathLike) -> Path:
 
     import nbformat
     import papermill
-
-    from aipo_widgets.errors import Problem, UsageError
-    from aipo_widgets.model.workspace import load
-    from aipo_widgets.pipeline.runner import kernel_options
-    from aipo_widgets.pipeline.serve import plan
-    from aipo_widgets.resources import resource_dir
 
     the_plan = plan(path, no_token=True)  # checks the path; nothing is served
     target = Path(out)

@@ -27,25 +27,28 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import json
 import os
 import re
 import secrets
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aipo_widgets._text import format_number, git_commit
 from aipo_widgets.errors import Problem, UsageError
 from aipo_widgets.evidence import VERDICTS
+from aipo_widgets.model.workspace import load
+from aipo_widgets.pipeline.kernels import kernel_options
+from aipo_widgets.pipeline.report import notebook_to_html
+from aipo_widgets.resources import notebook_templates
+from aipo_widgets.runs.ledger import Ledger
+from aipo_widgets.runs.results import latest_run, read_results
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE, EXIT_NOTEBOOK_RAISED = 0, 1, 2, 3
 
@@ -134,8 +137,6 @@ def missing_kit_phases(folder: Path, available: dict[str, Path]) -> dict | None:
         The gate (phase ``workspace``), with how to copy the missing templates back.
     """
     import shlex
-
-    from aipo_widgets.resources import notebook_templates
 
     kit = notebook_templates()
     missing = [t for t in kit if _PHASE_FILE.match(t.name).group(2) not in available]
@@ -319,66 +320,8 @@ def _scalar(raw: str) -> Any:
     return raw
 
 
-def _git_commit(folder: Path) -> str | None:
-    try:
-        out = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"],
-                             capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if out.returncode != 0:
-        return None
-    commit = out.stdout.strip()
-    dirty = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--", "aipo.yaml"],
-                           capture_output=True, text=True, timeout=10)
-    return commit + ("+dirty" if dirty.stdout.strip() else "")
-
-
 def _new_run_id(now: dt.datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
-
-
-@functools.cache
-def kernel_options() -> dict[str, Any]:
-    """Return the Papermill options that start a kernel on Unix sockets in a private folder.
-
-    Papermill hands extra options to nbclient, whose ``kernel_manager_class`` starts the kernel.
-    The connection file (it holds the key that signs every message) and the sockets live in a
-    new folder only this user may enter (``mkdtemp``: mode 0700); the folder is removed when
-    the kernel is shut down, or at the latest when its manager is collected.
-
-    Returns
-    -------
-    dict
-        ``{"kernel_manager_class": ...}`` on POSIX, empty elsewhere (no Unix sockets) and
-        where the temporary folder's path is too long for a socket's.
-    """
-    from aipo_widgets.pipeline.serve import ipc_fits
-
-    # A folder "aipo-kernel-XXXXXXXX/kernel-N" below TMPDIR: about 32 characters. Where TMPDIR
-    # is too long for a socket's path (or there are no Unix sockets), Papermill's TCP stays.
-    if not ipc_fits(extra=32):
-        return {}
-    from jupyter_client import AsyncKernelManager
-
-    class IpcKernelManager(AsyncKernelManager):
-        """An async kernel manager whose kernel listens on Unix sockets, not TCP ports."""
-
-        def __init__(self, **kwargs: Any) -> None:
-            # A short path: a Unix socket's path may not exceed about 100 bytes.
-            folder = tempfile.mkdtemp(prefix="aipo-kernel-")
-            self._remove_folder = weakref.finalize(self, shutil.rmtree, folder, True)
-            super().__init__(**{"transport": "ipc", "ip": os.path.join(folder, "kernel"),
-                                "connection_file": os.path.join(folder, "kernel.json"),
-                                **kwargs})
-
-        async def _async_cleanup_resources(self, restart: bool = False) -> None:
-            await super()._async_cleanup_resources(restart=restart)
-            if not restart:  # a restarted kernel reuses the folder's connection file
-                self._remove_folder()
-
-        cleanup_resources = _async_cleanup_resources
-
-    return {"kernel_manager_class": IpcKernelManager}
 
 
 def _run_phase(name: str, source: Path, out_dir: Path,
@@ -387,8 +330,6 @@ def _run_phase(name: str, source: Path, out_dir: Path,
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
-
-    from aipo_widgets.runs.results import read_results
 
     output = out_dir / source.name
     result = PhaseResult(phase=name, notebook=output.name)
@@ -431,8 +372,6 @@ def _run_phase(name: str, source: Path, out_dir: Path,
 def _export_html(result: PhaseResult, nb: Any, source: Path, out_dir: Path,
                  show_code: bool) -> None:
     """Write the phase's offline HTML page beside its executed notebook."""
-    from aipo_widgets.pipeline.report import notebook_to_html
-
     html = notebook_to_html(nb, show_code=show_code, title=f"{result.phase} — {source.stem}")
     html_path = out_dir / (source.stem + ".html")
     html_path.write_text(html, encoding="utf-8")
@@ -504,9 +443,6 @@ def run_workspace(
     aipo_widgets.errors.AipoError
         For a usage or workspace error; nothing is run then.
     """
-    from aipo_widgets.model.workspace import load
-    from aipo_widgets.runs.ledger import Ledger
-
     wf = load(folder)  # a broken workspace stops here, before any notebook runs
     root = wf.folder.resolve()
     available = phase_notebooks(root)
@@ -529,7 +465,7 @@ def run_workspace(
 
     now = dt.datetime.now(dt.timezone.utc)
     run = RunResult(id=_new_run_id(now), folder=str(root), started=now.isoformat(),
-                    strict=strict, git_commit=_git_commit(root), parameters=params,
+                    strict=strict, git_commit=git_commit(root), parameters=params,
                     gates=[missing] if missing else [])
     out_dir = root / "reports" / run.id
     out_dir.mkdir(parents=True)
@@ -647,78 +583,15 @@ def gate_line(gate: dict) -> str:
     --------
     >>> gate_line({"name": "recall", "verdict": "fail", "figure": 0.8123, "threshold": ">= 0.85",
     ...            "detail": "3 of 16 missed"})
-    'recall (figure 0.8123, threshold >= 0.85): 3 of 16 missed'
+    'recall (figure 0.812, threshold >= 0.85): 3 of 16 missed'
     >>> gate_line({"name": "data source tickets readable", "verdict": "fail", "figure": None,
     ...            "threshold": None, "detail": "data/ticket.csv does not exist"})
     'data source tickets readable: data/ticket.csv does not exist'
     """
-    measured = [f"{label} {_fmt(gate.get(label))}" for label in ("figure", "threshold")
+    measured = [f"{label} {format_number(gate.get(label))}" for label in ("figure", "threshold")
                 if gate.get(label) is not None]
     text = gate["name"] + (f" ({', '.join(measured)})" if measured else "")
     return text + (f": {gate['detail']}" if gate.get("detail") else "")
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return "n/a" if value is None else str(value)
-
-
-def latest_run(folder: str | os.PathLike) -> dict | None:
-    """Return the ``results.json`` of the newest run of a workspace, or None."""
-    reports = Path(folder) / "reports"
-    latest = reports / "latest"
-    if not latest.exists() and (reports / "latest.txt").exists():
-        latest = reports / (reports / "latest.txt").read_text().strip()
-    results = latest / "results.json"
-    if not results.exists():
-        return None
-    return json.loads(results.read_text(encoding="utf-8"))
-
-
-def latest_evidence(folder: str | os.PathLike) -> dict | None:
-    """Return the newest run with the phases it did not run (or that raised in it) filled in.
-
-    A run of some phases only (``--phase``) would otherwise hide the others' results: the
-    documents would lose their evidence and the status page would show "on track" after a run
-    of the operate phase alone. Each phase taken from an earlier run carries that run's id as
-    ``run_id``, and ``merged_from`` lists those runs; ``id`` stays the newest run's.
-
-    Returns
-    -------
-    dict or None
-        As :func:`latest_run`, None when there is no run.
-    """
-    run = latest_run(folder)
-    return None if run is None else _with_earlier_phases(Path(folder) / "reports", run)
-
-
-def _with_earlier_phases(reports: Path, run: dict) -> dict:
-    """Fill the phases a run left out or that raised in it from the newest earlier runs."""
-    done = {ph.get("phase") for ph in run.get("phases", []) if ph.get("status") != "error"}
-    phases = [ph for ph in run.get("phases", []) if ph.get("phase") in done]
-    borrowed: list[str] = []
-    # Run ids start with their UTC start time, so the names sort oldest first.
-    for results in sorted(reports.glob("*/results.json"), reverse=True):
-        if results.parent.name == run.get("id") or results.parent.is_symlink():
-            continue
-        try:
-            earlier = json.loads(results.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # a broken earlier run is no evidence
-        if str(earlier.get("started", "")) > str(run.get("started", "")):
-            continue
-        for ph in earlier.get("phases", []):
-            if ph.get("phase") not in done and ph.get("status") != "error":
-                phases.append({**ph, "run_id": earlier.get("id")})
-                done.add(ph.get("phase"))
-                if earlier.get("id") not in borrowed:
-                    borrowed.append(earlier.get("id"))
-    if not borrowed:
-        return run
-    phases.sort(key=lambda ph: str(ph.get("notebook") or ph.get("phase")))
-    return {**run, "phases": phases, "merged_from": borrowed}
-
 
 
 def main_progress(line: str) -> None:

@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aipo_widgets.errors import Problem, UsageError
-from aipo_widgets.model.workspace import FILENAME
+from aipo_widgets.model.workspace import FILENAME, workspaces_in
+from aipo_widgets.pipeline.kernels import ipc_fits
 from aipo_widgets.resources import resource_dir
 
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
@@ -110,19 +111,6 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-#: Longest path of a Unix socket (sun_path holds 108 bytes with its terminating NUL).
-SOCKET_PATH_MAX = 107
-
-
-def ipc_fits(extra: int = 70) -> bool:
-    """Tell whether kernel sockets fit below the temporary folder (``TMPDIR``).
-
-    ``extra`` is what is added below it: Voila's ``voila_XXXXXXXX`` folder and
-    ``kernel-<uuid>-ipc-<n>`` make about 70 characters.
-    """
-    return os.name == "posix" and len(tempfile.gettempdir()) + extra <= SOCKET_PATH_MAX
-
-
 def _check_port(port: int, host: str) -> None:
     """Refuse a port out of range or in use now (``--port``), with the fix."""
     if not 1 <= port <= 65535:
@@ -137,15 +125,6 @@ def _check_port(port: int, host: str) -> None:
             raise UsageError([Problem(
                 f"port {port} cannot be used on {host}: {exc.strerror or exc}", path="--port",
                 fix="choose another port, or leave --port out for a free one")]) from None
-
-
-def workspaces_in(folder: Path) -> list[Path]:
-    """Return the workspace folders directly inside ``folder`` (those with an ``aipo.yaml``).
-
-    Hidden folders (``.git``, ``.trash``) are not workspaces of a portfolio.
-    """
-    return sorted(p for p in folder.iterdir()
-                  if not p.name.startswith(".") and p.is_dir() and (p / FILENAME).is_file())
 
 
 def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0.0.1",

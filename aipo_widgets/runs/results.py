@@ -22,10 +22,13 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from aipo_widgets._text import format_number
 from aipo_widgets.evidence import Gate, worst
 
 RESULTS_MIME = "application/vnd.aipo.results+json"
@@ -90,22 +93,23 @@ class Results:
     def _text(self) -> str:
         lines = [f"{self.phase}: {worst(self.gates).upper()}"]
         for g in self.gates:
-            lines.append(f"  [{g.verdict.upper()}] {g.name}: {_fmt(g.figure)}"
-                         + (f" (threshold {_fmt(g.threshold)})" if g.threshold is not None else ""))
+            lines.append(f"  [{g.verdict.upper()}] {g.name}: {format_number(g.figure)}"
+                         + (f" (threshold {format_number(g.threshold)})" if g.threshold is not None
+                         else ""))
         return "\n".join(lines)
 
     def _html(self) -> str:
         rows = []
         for g in self.gates:
             colour, label = _VERDICT_STYLE[g.verdict]
-            ci = f" [{_fmt(g.ci[0])}, {_fmt(g.ci[1])}]" if g.ci else ""
+            ci = f" [{format_number(g.ci[0])}, {format_number(g.ci[1])}]" if g.ci else ""
             rows.append(
                 "<tr>"
                 f"<td><span style='background:{colour};color:#fff;padding:1px 6px;"
                 f"border-radius:3px;font-weight:600'>{label}</span></td>"
                 f"<td>{html.escape(g.name)}</td>"
-                f"<td>{html.escape(_fmt(g.figure))}{html.escape(ci)}</td>"
-                f"<td>{html.escape(_fmt(g.threshold))}</td>"
+                f"<td>{html.escape(format_number(g.figure))}{html.escape(ci)}</td>"
+                f"<td>{html.escape(format_number(g.threshold))}</td>"
                 f"<td>{html.escape(g.detail)}</td></tr>"
             )
         colour, label = _VERDICT_STYLE[worst(self.gates)]
@@ -117,12 +121,6 @@ class Results:
         )
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
 
 
 def record(phase: str, gates: Iterable[Gate] = (), figures: Mapping[str, Any] | None = None,
@@ -173,3 +171,59 @@ def read_results(notebook: Mapping) -> list[dict]:
                     payload = json.loads(payload)
                 found.append(payload)
     return found
+
+
+def latest_run(folder: str | os.PathLike) -> dict | None:
+    """Return the ``results.json`` of the newest run of a workspace, or None."""
+    reports = Path(folder) / "reports"
+    latest = reports / "latest"
+    if not latest.exists() and (reports / "latest.txt").exists():
+        latest = reports / (reports / "latest.txt").read_text().strip()
+    results = latest / "results.json"
+    if not results.exists():
+        return None
+    return json.loads(results.read_text(encoding="utf-8"))
+
+
+def latest_evidence(folder: str | os.PathLike) -> dict | None:
+    """Return the newest run with the phases it did not run (or that raised in it) filled in.
+
+    A run of some phases only (``--phase``) would otherwise hide the others' results: the
+    documents would lose their evidence and the status page would show "on track" after a run
+    of the operate phase alone. Each phase taken from an earlier run carries that run's id as
+    ``run_id``, and ``merged_from`` lists those runs; ``id`` stays the newest run's.
+
+    Returns
+    -------
+    dict or None
+        As :func:`latest_run`, None when there is no run.
+    """
+    run = latest_run(folder)
+    return None if run is None else _with_earlier_phases(Path(folder) / "reports", run)
+
+
+def _with_earlier_phases(reports: Path, run: dict) -> dict:
+    """Fill the phases a run left out or that raised in it from the newest earlier runs."""
+    done = {ph.get("phase") for ph in run.get("phases", []) if ph.get("status") != "error"}
+    phases = [ph for ph in run.get("phases", []) if ph.get("phase") in done]
+    borrowed: list[str] = []
+    # Run ids start with their UTC start time, so the names sort oldest first.
+    for results in sorted(reports.glob("*/results.json"), reverse=True):
+        if results.parent.name == run.get("id") or results.parent.is_symlink():
+            continue
+        try:
+            earlier = json.loads(results.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a broken earlier run is no evidence
+        if str(earlier.get("started", "")) > str(run.get("started", "")):
+            continue
+        for ph in earlier.get("phases", []):
+            if ph.get("phase") not in done and ph.get("status") != "error":
+                phases.append({**ph, "run_id": earlier.get("id")})
+                done.add(ph.get("phase"))
+                if earlier.get("id") not in borrowed:
+                    borrowed.append(earlier.get("id"))
+    if not borrowed:
+        return run
+    phases.sort(key=lambda ph: str(ph.get("notebook") or ph.get("phase")))
+    return {**run, "phases": phases, "merged_from": borrowed}

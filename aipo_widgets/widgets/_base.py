@@ -67,6 +67,7 @@ import traitlets
 from pydantic import ValidationError
 
 from aipo_widgets.errors import AipoError, ConflictError, UsageError
+from aipo_widgets.figures import img_html
 from aipo_widgets.model.schema import Workspace
 from aipo_widgets.model.workspace import WorkspaceFile, load
 
@@ -685,7 +686,6 @@ class AipoWidget(anywidget.AnyWidget):
         if bundle is None:  # pragma: no cover - no view
             return None
         data, metadata = bundle
-        from aipo_widgets.figures import img_html
 
         try:
             data["text/html"] = img_html(self._static_svg(), alt=self._static_alt())

@@ -27,6 +27,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from aipo_widgets import figures as render
+from aipo_widgets.analysis.compliance import load_rulebook
 from aipo_widgets.errors import UsageError
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 
@@ -70,8 +71,6 @@ class AIActQuestionnaire(AipoWidget):
         ``value`` is true / false / "unsure" for a yes-no question, an option (or "unsure")
         for a choice, a list of options for a multiple choice.
         """
-        from aipo_widgets.analysis.compliance import load_rulebook
-
         qid = require(msg, "question", str)
         q = load_rulebook().question(qid)
         value = msg.get("value")

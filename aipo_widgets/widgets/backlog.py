@@ -34,6 +34,8 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from aipo_widgets import figures as render
+from aipo_widgets.analysis.backlog import DEFAULT_WEIGHTS, METHODS, RAW_FACTORS, score
+from aipo_widgets.analysis.compliance import classify_workspace
 from aipo_widgets.errors import UsageError
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 
@@ -94,7 +96,6 @@ class BacklogWidget(AipoWidget):
 
     def _classification(self) -> Any:
         # Classifying the AI Act answers takes ~0.1 s; a factor edit does not change them.
-        from aipo_widgets.analysis.compliance import classify_workspace
 
         key = self.workspace.compliance.model_dump_json()
         if self._tier_cache is None or self._tier_cache[0] != key:
@@ -108,8 +109,6 @@ class BacklogWidget(AipoWidget):
         any other risk, which the risk matrix reports to every widget on the file, then costs
         nothing here.
         """
-        from aipo_widgets.analysis.backlog import RAW_FACTORS
-
         ws = self.workspace
         named = {rid for it in ws.backlog for rid in it.blocked_by}
         return (
@@ -174,8 +173,6 @@ class BacklogWidget(AipoWidget):
         Raw factors take a number (null clears); ``status`` and ``type`` take one of their
         values.
         """
-        from aipo_widgets.analysis.backlog import RAW_FACTORS
-
         item = self._item(msg)
         field = require(msg, "field", str)
         if field in RAW_FACTORS:
@@ -199,8 +196,6 @@ class BacklogWidget(AipoWidget):
     @operation("method")
     def _op_method(self, msg: dict) -> None:
         """Choose the scoring method (``settings.backlog_method``); its weights reset."""
-        from aipo_widgets.analysis.backlog import METHODS
-
         method = require(msg, "method", str)
         if method not in METHODS:
             err = f"method must be one of {', '.join(METHODS)}, got {method!r}"
@@ -214,8 +209,6 @@ class BacklogWidget(AipoWidget):
     @operation("weights")
     def _op_weights(self, msg: dict) -> None:
         """Set weights of the current method: ``{"weights": {name: number}}``."""
-        from aipo_widgets.analysis.backlog import DEFAULT_WEIGHTS, score
-
         new = require(msg, "weights", dict)
         settings = self.workspace.settings
         merged = {**settings.backlog_weights,

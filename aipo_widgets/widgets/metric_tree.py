@@ -31,6 +31,7 @@ import math
 from typing import Any, ClassVar
 
 from aipo_widgets import figures as render
+from aipo_widgets.analysis.metric_tree import Tree
 from aipo_widgets.errors import UsageError
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 
@@ -87,8 +88,6 @@ class MetricTreeWidget(AipoWidget):
         The Tree reads the nodes' numbers from the workspace models when it computes, so an
         edited baseline, target or current value needs no rebuild.
         """
-        from aipo_widgets.analysis.metric_tree import Tree
-
         mt = self.workspace.metric_tree
         key = (id(mt), mt.root, tuple((id(n), n.id, n.parent, n.formula) for n in mt.nodes))
         if self._tree_cache is None or self._tree_cache[0] != key:

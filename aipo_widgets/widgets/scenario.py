@@ -32,7 +32,10 @@ import math
 from typing import Any, ClassVar
 
 from aipo_widgets import figures as render
-from aipo_widgets.errors import Problem, UsageError, WorkspaceError
+from aipo_widgets.analysis.business_case import analyse
+from aipo_widgets.errors import Problem, UsageError, WorkspaceError, format_path
+from aipo_widgets.model import schema as spec
+from aipo_widgets.model.correlations import correlation_problems
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 
 __all__ = ["ScenarioWidget"]
@@ -95,8 +98,6 @@ class ScenarioWidget(AipoWidget):
             self._later("monte_carlo", self._update_simulation)
 
     def _update_simulation(self) -> None:
-        from aipo_widgets.analysis.business_case import analyse
-
         bc = self._case()
         mc = render.business_case.monte_carlo_data(
             analyse(bc, n=self._n, seed=self._seed).monte_carlo)
@@ -133,9 +134,6 @@ class ScenarioWidget(AipoWidget):
         and the whole set of pairs still a valid correlation matrix); a refused value leaves
         the workspace as it was and the error names the pairs and a set that would work.
         """
-        from aipo_widgets.analysis.business_case import correlation_problems
-        from aipo_widgets.model import schema as spec
-
         bc = self._case()
         pair = require(msg, "drivers", list)
         if len(pair) != 2 or not all(isinstance(d, str) for d in pair):
@@ -158,7 +156,7 @@ class ScenarioWidget(AipoWidget):
                                                    "rho": rho})
         candidate = bc.model_copy(update={"correlations": [
             changed if i == index else c for i, c in enumerate(bc.correlations)]})
-        problems = [Problem(text, path=spec.format_path(path), fix=fix, code="correlation")
+        problems = [Problem(text, path=format_path(path), fix=fix, code="correlation")
                     for path, text, fix in correlation_problems(candidate)]
         if problems:
             raise WorkspaceError(problems)

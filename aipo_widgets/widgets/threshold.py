@@ -31,8 +31,10 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from aipo_widgets import figures as render
+from aipo_widgets._text import format_number
 from aipo_widgets.errors import UsageError
-from aipo_widgets.figures._svg import fmt_number
+from aipo_widgets.gates.phases import current_threshold, threshold_costs
+from aipo_widgets.model.schema import Decision
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 
 __all__ = ["ThresholdExplorer"]
@@ -106,7 +108,6 @@ class ThresholdExplorer(AipoWidget):
     def _costs(self) -> tuple[dict, float | None]:
         if self._costs_arg is not None:
             return dict(self._costs_arg), self._volume_arg
-        from aipo_widgets.gates.phases import threshold_costs
 
         resolved = threshold_costs(self.workspace)
         if resolved is None:
@@ -121,7 +122,6 @@ class ThresholdExplorer(AipoWidget):
         return costs, volume
 
     def _compute_view(self) -> dict:
-        from aipo_widgets.gates.phases import current_threshold
 
         costs, volume = self._costs()
         key = (tuple(sorted(costs.items())), volume)
@@ -164,8 +164,6 @@ class ThresholdExplorer(AipoWidget):
     @operation("decide")
     def _op_decide(self, msg: dict) -> None:
         """Record the threshold of point ``index`` in the decision log, with the costs."""
-        from aipo_widgets.model.schema import Decision
-
         k = self._index(msg)
         v = self.view
         c = v["curve"]
@@ -179,21 +177,22 @@ class ThresholdExplorer(AipoWidget):
         n = len(ws.decisions) + 1
         while f"D{n}" in used:
             n += 1
-        per = (f"{fmt_number(c['per_period'][k])} per {v['period']}" if c["per_period"]
-               else f"{fmt_number(c['per_item'][k])} per item")
+        per = (f"{format_number(c['per_period'][k])} per {v['period']}" if c["per_period"]
+               else f"{format_number(c['per_item'][k])} per item")
         o = c["optimum"]
-        opt = (f"{fmt_number(c['per_period'][o])} per {v['period']}" if c["per_period"]
-               else f"{fmt_number(c['per_item'][o])} per item")
+        opt = (f"{format_number(c['per_period'][o])} per {v['period']}" if c["per_period"]
+               else f"{format_number(c['per_item'][o])} per item")
         costs = {key: float(val) for key, val in v["costs"].items() if val}
         rationale = (
             f"Chosen on the cost curve of {v['n']:,} labelled items ({v['n_pos']:,} positive): "
-            f"recall {fmt_number(c['recall'][k])}, precision {fmt_number(c['precision'][k])}, "
+            f"recall {format_number(c['recall'][k])}, "
+            f"precision {format_number(c['precision'][k])}, "
             f"{c['flagged'][k]:.1%} flagged, expected cost {per}; the cost optimum is {opt} "
-            f"at {fmt_number(c['threshold'][o])}. Costs per item: "
-            + ", ".join(f"{key} {fmt_number(val)}" for key, val in costs.items()) + "."
+            f"at {format_number(c['threshold'][o])}. Costs per item: "
+            + ", ".join(f"{key} {format_number(val)}" for key, val in costs.items()) + "."
         )
         if v["volume_per_period"]:
-            rationale += f" Volume: {fmt_number(v['volume_per_period'])} per {v['period']}."
+            rationale += f" Volume: {format_number(v['volume_per_period'])} per {v['period']}."
         ws.decisions.append(Decision(
             id=f"D{n}", date=dt.date.today(), title=f"Threshold {t:g}",
             decision=f"Flag items scoring {t:g} or more.", rationale=rationale,

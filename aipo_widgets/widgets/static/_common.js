@@ -59,13 +59,13 @@ function h(tag, attrs = {}, ...children) {
 
 /**
  * Format a number for display: three significant figures, thousands separated.
- * Mirrors aipo_widgets.figures._svg.fmt_number so widget and picture read the same.
+ * Mirrors aipo_widgets._text.format_number so widget and picture read the same.
  * @param {number|null|undefined} value
  * @param {string} [unit]
  * @returns {string}
  */
 function fmt(value, unit = "") {
-  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
   const a = Math.abs(value);
   let text;
   if (a >= 1000) text = Math.round(value).toLocaleString("en-US");

@@ -14,6 +14,7 @@ from aipo_widgets.analysis.formulas import EvaluationError
 from aipo_widgets.analysis.metric_tree import Tree
 from aipo_widgets.errors import UsageError, WorkspaceError
 from aipo_widgets.model import schema as spec
+from aipo_widgets.model.references import check_references
 
 
 def node(id, **kw):
@@ -518,4 +519,4 @@ def test_round_trip_through_workspace_models():
         {"product": {"name": "x", "owner": "y"}, "metric_tree": model.model_dump()}
     )
     assert spec.Workspace.model_validate(ws.model_dump()) == ws
-    assert spec.check_references(ws) == []
+    assert check_references(ws) == []

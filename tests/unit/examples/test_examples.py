@@ -18,7 +18,8 @@ from stdnum import iban, luhn
 from aipo_widgets.errors import UsageError
 from aipo_widgets.examples import EXAMPLES, example_yaml, generate_frames, write_example
 from aipo_widgets.model import workspace
-from aipo_widgets.model.schema import Workspace, check_references
+from aipo_widgets.model.references import check_references
+from aipo_widgets.model.schema import Workspace
 
 PRODUCTS = ("support-summaries", "predictive-maintenance")
 ALL = (*PRODUCTS, "blank")

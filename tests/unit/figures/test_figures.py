@@ -8,12 +8,13 @@ import sys
 import pytest
 from test_widgets import svg_of, texts
 
+from aipo_widgets._text import format_number
 from aipo_widgets.analysis.backlog import score_workspace
 from aipo_widgets.analysis.business_case import analyse
 from aipo_widgets.analysis.metric_tree import Tree
 from aipo_widgets.analysis.risk import Register
 from aipo_widgets.examples import example_yaml
-from aipo_widgets.figures import display_bundle, fmt_number, img_html
+from aipo_widgets.figures import display_bundle, img_html
 from aipo_widgets.model.workspace import validate_text
 
 
@@ -54,10 +55,10 @@ def test_alt_text_and_escaping():
 
 @pytest.mark.parametrize(("value", "unit", "text"), [
     (0, "", "0"), (0.000123456, "", "0.000123"), (12.25, "min", "12.2 min"),
-    (-1234.5, "EUR", "-1,234 EUR"), (99.95, "%", "100%"), (float("nan"), "", "–"),
+    (-1234.5, "EUR", "-1,234 EUR"), (99.95, "%", "100%"), (float("nan"), "", "—"),
 ])
 def test_numbers_read_the_same_in_widget_and_picture(value, unit, text):
-    assert fmt_number(value, unit) == text
+    assert format_number(value, unit) == text
 
 
 def test_importing_the_renderers_is_cheap():

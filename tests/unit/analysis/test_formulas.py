@@ -130,7 +130,7 @@ def test_non_string_rejected():
 
 def test_unknown_names_with_suggestion():
     problems = Expression("revenu - cost * x").unknown_names(["revenue", "cost"])
-    assert [p.fix for p in problems] == ["did you mean 'revenue'?", "known names: cost, revenue"]
+    assert [p.fix for p in problems] == ["did you mean 'revenue'?", "known: cost, revenue"]
     assert all(p.code == "unknown_name" for p in problems)
     assert Expression("a").unknown_names([])[0].fix == "no names are defined"
 

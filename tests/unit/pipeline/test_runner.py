@@ -286,7 +286,7 @@ def test_kernels_listen_on_unix_sockets_in_a_private_folder(ws_with_phases: Path
 def test_kernels_fall_back_to_tcp_when_a_socket_path_would_be_too_long(monkeypatch) -> None:
     import tempfile
 
-    from aipo_widgets.pipeline.runner import kernel_options
+    from aipo_widgets.pipeline.kernels import kernel_options
 
     kernel_options.cache_clear()
     try:

@@ -26,6 +26,7 @@ from aipo_widgets.analysis.business_case import (
 from aipo_widgets.analysis.formulas import EvaluationError
 from aipo_widgets.errors import UsageError, WorkspaceError
 from aipo_widgets.model import schema as spec
+from aipo_widgets.model.references import check_references
 
 
 def driver(c, r=None, o=None, **kw):
@@ -363,7 +364,7 @@ def test_round_trip_and_json():
     ws = spec.Workspace.model_validate({"product": {"name": "x", "owner": "y"},
                                         "business_case": bc.model_dump()})
     assert spec.Workspace.model_validate(ws.model_dump()) == ws
-    assert spec.check_references(ws) == []
+    assert check_references(ws) == []
     r = analyse(ws.business_case, n=200)
     d = r.to_dict()
     json.dumps(d)
@@ -582,4 +583,4 @@ def test_only_the_inconsistent_group_is_named_and_the_model_refuses_it():
     assert problem.path == "business_case.correlations" and problem.fix
     ws = spec.Workspace.model_validate({"product": {"name": "x", "owner": "y"},
                                         "business_case": bad})
-    assert [p.path for p in spec.check_references(ws)] == ["business_case.correlations"]
+    assert [p.path for p in check_references(ws)] == ["business_case.correlations"]

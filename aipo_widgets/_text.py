@@ -1,0 +1,147 @@
+"""Small helpers every layer shares: suggester, number formatter, operators, git lookup.
+
+Kept in one place so that a "did you mean", a missing value or a comparison reads and behaves
+the same in ``aipo validate``, a gate, a page and a document.
+
+Examples
+--------
+>>> suggest("ownr", ["owner", "name"])
+"did you mean 'owner'?"
+>>> format_number(1234567.8, "EUR"), format_number(0.08123), format_number(None)
+('1,234,568 EUR', '0.0812', '—')
+>>> compare(0.3, ">=", 0.25), compare(float("nan"), ">=", 0.25)
+(True, None)
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import operator
+import os
+import subprocess
+from collections.abc import Callable, Iterable
+from typing import Any
+
+__all__ = ["MISSING", "OPERATORS", "compare", "format_number", "git_commit", "suggest"]
+
+#: How every surface shows a value that is not there (not measured, not computable).
+MISSING = "—"
+
+#: The comparison operators of ``aipo.yaml`` (criteria, alert rules, kill-switch conditions).
+OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq,
+}
+
+
+def suggest(name: str, known: Iterable[str], *, cutoff: float = 0.6, none: str = "",
+            listed: int = 8) -> str:
+    """Return the fix for an unknown name: the closest known one, or the known ones.
+
+    Parameters
+    ----------
+    name : str
+        What the person wrote.
+    known : iterable of str
+        The names that exist (duplicates are listed once, in their order).
+    cutoff : float, default 0.6
+        How close a name must be to be suggested (:func:`difflib.get_close_matches`).
+    none : str, default ""
+        What to say when nothing is known (default: "none are defined yet").
+    listed : int, default 8
+        How many known names to list when none is close.
+
+    Examples
+    --------
+    >>> suggest("gold_sett", ["gold_set", "pilot"])
+    "did you mean 'gold_set'?"
+    >>> suggest("x", ["a", "b"])
+    'known: a, b'
+    >>> suggest("x", [])
+    'none are defined yet'
+    """
+    names = list(dict.fromkeys(str(k) for k in known))
+    close = difflib.get_close_matches(str(name), names, n=1, cutoff=cutoff)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if names:
+        return "known: " + ", ".join(names[:listed]) + (", ..." if len(names) > listed else "")
+    return none or "none are defined yet"
+
+
+def format_number(value: Any, unit: str = "") -> str:
+    """Format a number for a person: three significant figures, thousands separated.
+
+    ``None``, NaN and infinity show as :data:`MISSING`; integers keep every digit; a bool is
+    "yes" or "no"; anything else is shown as text.
+
+    Examples
+    --------
+    >>> format_number(1234567.8, "EUR"), format_number(13.8, "%"), format_number(12345)
+    ('1,234,568 EUR', '13.8%', '12,345')
+    >>> format_number(float("inf")), format_number(0.000012345), format_number(True)
+    ('—', '1.23e-05', 'yes')
+    """
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        text = f"{value:,}"
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            return MISSING
+        a = abs(value)
+        if a >= 1000:
+            text = f"{value:,.0f}"
+        elif a >= 100:
+            text = f"{value:.0f}"
+        elif a >= 10:
+            text = f"{value:.1f}".rstrip("0").rstrip(".")
+        elif a == 0:
+            text = "0"
+        else:
+            text = f"{value:.3g}"
+    else:
+        return str(value)
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def compare(figure: Any, op: str, value: Any) -> bool | None:
+    """Return whether ``figure op value`` holds, or None when it cannot be evaluated.
+
+    A missing, NaN or infinite figure or threshold cannot be compared: the caller must treat
+    None as "cannot be evaluated", never as a pass.
+
+    Raises
+    ------
+    KeyError
+        For an operator outside :data:`OPERATORS` (the schema only admits those).
+    """
+    fn = OPERATORS[op]
+    try:
+        a, b = float(figure), float(value)
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return None
+    return bool(fn(a, b))
+
+
+def git_commit(folder: str | os.PathLike) -> str | None:
+    """Return the git commit of ``folder`` (with ``+dirty`` when ``aipo.yaml`` has changes).
+
+    None when the folder is not in a git repository or git is not installed.
+    """
+    try:
+        out = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"],
+                             capture_output=True, text=True, timeout=10)
+        if out.returncode != 0:
+            return None
+        dirty = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--",
+                                "aipo.yaml"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")

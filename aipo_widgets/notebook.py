@@ -1,0 +1,1 @@
+"""The one module the phase notebooks import (being built: see docs/CONTRIBUTING.md)."""

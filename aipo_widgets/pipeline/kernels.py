@@ -1,0 +1,70 @@
+"""Kernels for runs and pages: on Unix sockets in a private folder where the path fits.
+
+A kernel's connection file holds the key that signs every message; on a shared machine neither
+it nor an open TCP port should be reachable by other local users.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import tempfile
+import weakref
+from typing import Any
+
+__all__ = ["SOCKET_PATH_MAX", "ipc_fits", "kernel_options"]
+
+#: Longest path of a Unix socket (sun_path holds 108 bytes with its terminating NUL).
+SOCKET_PATH_MAX = 107
+
+
+def ipc_fits(extra: int = 70) -> bool:
+    """Tell whether kernel sockets fit below the temporary folder (``TMPDIR``).
+
+    ``extra`` is what is added below it: Voila's ``voila_XXXXXXXX`` folder and
+    ``kernel-<uuid>-ipc-<n>`` make about 70 characters.
+    """
+    return os.name == "posix" and len(tempfile.gettempdir()) + extra <= SOCKET_PATH_MAX
+
+
+@functools.cache
+def kernel_options() -> dict[str, Any]:
+    """Return the Papermill options that start a kernel on Unix sockets in a private folder.
+
+    Papermill hands extra options to nbclient, whose ``kernel_manager_class`` starts the kernel.
+    The connection file (it holds the key that signs every message) and the sockets live in a
+    new folder only this user may enter (``mkdtemp``: mode 0700); the folder is removed when
+    the kernel is shut down, or at the latest when its manager is collected.
+
+    Returns
+    -------
+    dict
+        ``{"kernel_manager_class": ...}`` on POSIX, empty elsewhere (no Unix sockets) and
+        where the temporary folder's path is too long for a socket's.
+    """
+    # A folder "aipo-kernel-XXXXXXXX/kernel-N" below TMPDIR: about 32 characters. Where TMPDIR
+    # is too long for a socket's path (or there are no Unix sockets), Papermill's TCP stays.
+    if not ipc_fits(extra=32):
+        return {}
+    from jupyter_client import AsyncKernelManager
+
+    class IpcKernelManager(AsyncKernelManager):
+        """An async kernel manager whose kernel listens on Unix sockets, not TCP ports."""
+
+        def __init__(self, **kwargs: Any) -> None:
+            # A short path: a Unix socket's path may not exceed about 100 bytes.
+            folder = tempfile.mkdtemp(prefix="aipo-kernel-")
+            self._remove_folder = weakref.finalize(self, shutil.rmtree, folder, True)
+            super().__init__(**{"transport": "ipc", "ip": os.path.join(folder, "kernel"),
+                                "connection_file": os.path.join(folder, "kernel.json"),
+                                **kwargs})
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            await super()._async_cleanup_resources(restart=restart)
+            if not restart:  # a restarted kernel reuses the folder's connection file
+                self._remove_folder()
+
+        cleanup_resources = _async_cleanup_resources
+
+    return {"kernel_manager_class": IpcKernelManager}
