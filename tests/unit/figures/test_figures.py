@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from test_widgets import svg_of, texts
+from widget_messages import svg_of, texts
 
 from aipo_widgets._text import format_number
 from aipo_widgets.analysis.backlog import score_workspace

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from test_widgets import WIDGET_MIME, custom_msg, svg_of, texts
+from widget_messages import WIDGET_MIME, custom_msg, svg_of, texts
 
 from aipo_widgets.analysis.backlog import score_workspace
 from aipo_widgets.analysis.compliance import classify_workspace

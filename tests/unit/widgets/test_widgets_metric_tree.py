@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_widgets import WIDGET_MIME, custom_msg, record, svg_of, texts
+from widget_messages import WIDGET_MIME, custom_msg, record, svg_of, texts
 
 from aipo_widgets.analysis.metric_tree import Tree
 from aipo_widgets.examples import example_yaml

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_widgets import WIDGET_MIME, custom_msg, svg_of, texts
+from widget_messages import WIDGET_MIME, custom_msg, svg_of, texts
 
 from aipo_widgets.analysis.business_case import analyse
 from aipo_widgets.analysis.compliance import classify, relevant_questions

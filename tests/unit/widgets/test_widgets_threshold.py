@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_widgets import WIDGET_MIME, custom_msg, record, svg_of, texts
+from widget_messages import WIDGET_MIME, custom_msg, record, svg_of, texts
 
 from aipo_widgets.analysis.fairness import group_metrics
 from aipo_widgets.analysis.thresholds import optimal_threshold
