@@ -35,7 +35,7 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def suggest(name: str, known: Iterable[str], *, cutoff: float = 0.6, none: str = "",
-            listed: int = 8) -> str:
+            listed: int = 8, label: str = "known", n: int = 1) -> str:
     """Return the fix for an unknown name: the closest known one, or the known ones.
 
     Parameters
@@ -50,6 +50,10 @@ def suggest(name: str, known: Iterable[str], *, cutoff: float = 0.6, none: str =
         What to say when nothing is known (default: "none are defined yet").
     listed : int, default 8
         How many known names to list when none is close.
+    label : str, default "known"
+        The words before that list, e.g. "allowed here".
+    n : int, default 1
+        How many close names to offer.
 
     Examples
     --------
@@ -59,13 +63,17 @@ def suggest(name: str, known: Iterable[str], *, cutoff: float = 0.6, none: str =
     'known: a, b'
     >>> suggest("x", [])
     'none are defined yet'
+    >>> suggest("n_bot", ["n_boot", "n_bootstrap", "as_of"], n=3)
+    "did you mean 'n_boot' or 'n_bootstrap'?"
     """
     names = list(dict.fromkeys(str(k) for k in known))
-    close = difflib.get_close_matches(str(name), names, n=1, cutoff=cutoff)
+    close = [f"'{c}'" for c in difflib.get_close_matches(str(name), names, n=n, cutoff=cutoff)]
     if close:
-        return f"did you mean '{close[0]}'?"
+        listed_close = ", ".join(close[:-1]) + " or " + close[-1] if len(close) > 1 else close[0]
+        return f"did you mean {listed_close}?"
     if names:
-        return "known: " + ", ".join(names[:listed]) + (", ..." if len(names) > listed else "")
+        more = ", ..." if len(names) > listed else ""
+        return f"{label}: " + ", ".join(names[:listed]) + more
     return none or "none are defined yet"
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from aipo_widgets import __version__
+from aipo_widgets._text import suggest
 from aipo_widgets.analysis.sources import missing_files
 from aipo_widgets.documents.documents import render_folder
 from aipo_widgets.documents.output import completeness_table, write_documents
@@ -211,13 +212,10 @@ def _cmd_status(args: argparse.Namespace) -> int:
         with Ledger(db) as ledger:
             points = ledger.trend(args.trend)
             if not points:
-                import difflib
-
-                close = difflib.get_close_matches(args.trend, ledger.names(), n=3)
                 raise UsageError([Problem(
                     f"no figure or gate named '{args.trend}' in the ledger", path="--trend",
-                    fix=("did you mean " + ", ".join(repr(c) for c in close) + "?") if close
-                    else "see 'aipo status DIR --json' for the names",
+                    fix=suggest(args.trend, ledger.names(), n=3,
+                                none="see 'aipo status DIR --json' for the names"),
                 )])
         if args.json:
             print(json.dumps([{"run": r, "started": s, "phase": p, "value": v}

@@ -22,18 +22,70 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
-    BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    field_validator,
-    model_validator,
 )
-from pydantic_core import PydanticCustomError
+
+from aipo_widgets.model.business_case import Adoption, BusinessCase, Correlation, Driver
+from aipo_widgets.model.compliance import DPIA, AIActAnswers, Compliance, GDPRAnswers
+from aipo_widgets.model.data_map import DataMap, DataSource, QualityCheck
+from aipo_widgets.model.fields import (
+    BacklogType,
+    Condition,
+    Direction,
+    HarmDimension,
+    Id,
+    MetricDesignation,
+    Phase,
+    Rating5,
+    RiskCategory,
+    Share,
+    StrictModel,
+    Treatment,
+)
+
+# The sections kept in modules of their own are part of the schema, importable from here.
+__all__ = [
+    "DPIA",
+    "SCHEMA_VERSION",
+    "AIActAnswers",
+    "AcceptanceCriterion",
+    "Adoption",
+    "AlertRule",
+    "BacklogItem",
+    "Budgets",
+    "BusinessCase",
+    "Compliance",
+    "Condition",
+    "Correlation",
+    "DataMap",
+    "DataSource",
+    "Decision",
+    "DriftSettings",
+    "Driver",
+    "GDPRAnswers",
+    "KillSwitch",
+    "Measure",
+    "MetricNode",
+    "MetricTree",
+    "Monitoring",
+    "Phase",
+    "Product",
+    "QualityCheck",
+    "Retrain",
+    "Risk",
+    "Rollout",
+    "RolloutStage",
+    "Settings",
+    "Stakeholder",
+    "ThresholdCosts",
+    "ValueHypothesis",
+    "Workspace",
+    "json_schema",
+]
 
 SCHEMA_VERSION = 1
 
@@ -41,152 +93,11 @@ SCHEMA_VERSION = 1
 # Shared field types
 
 
-def _likert5(value: Any) -> int:
-    # One message for every way a 1..5 rating can be wrong, so a person reads
-    # "must be an integer from 1 to 5, got 7" rather than pydantic's generic text.
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            raise PydanticCustomError(
-                "likert5", "must be an integer from 1 to 5, got {value}", {"value": repr(value)}
-            )
-    if not 1 <= value <= 5:
-        raise PydanticCustomError(
-            "likert5", "must be an integer from 1 to 5, got {value}", {"value": value}
-        )
-    return value
-
-
-# The range is also declared with Field so that the JSON Schema (``aipo schema``) carries it and an
-# editor flags 'likelihood: 7' as the person types; the before-validator runs first and keeps
-# its own message, so the Field bounds never produce pydantic's generic text.
-Rating5 = Annotated[int, Field(ge=1, le=5), BeforeValidator(_likert5)]
-Id = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=64,
-        pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*$",
-        description="A short identifier: a letter, then letters, digits, '_', '-' or '.'.",
-    ),
-]
-Share = Annotated[float, Field(ge=0, le=1)]
-Operator = Literal[">=", ">", "<=", "<", "=="]
-
-
-class _Model(BaseModel):
-    # Unknown keys are typos far more often than intent: reject them, with a suggestion.
-    model_config = ConfigDict(
-        extra="forbid",
-        validate_assignment=True,
-        use_enum_values=True,
-        populate_by_name=True,
-    )
-
-
-class MetricDesignation(str, Enum):
-    """What a metric is for in the tree (North Star framework and guardrail practice)."""
-
-    north_star = "north_star"
-    input = "input"
-    driver = "driver"
-    guardrail = "guardrail"
-    counter = "counter"
-    proxy = "proxy"
-    health = "health"
-
-
-class Direction(str, Enum):
-    """Whether a higher or a lower value is better."""
-
-    higher = "higher"
-    lower = "lower"
-
-
-class LawfulBasis(str, Enum):
-    """GDPR Art 6(1) lawful bases."""
-
-    consent = "consent"
-    contract = "contract"
-    legal_obligation = "legal_obligation"
-    vital_interests = "vital_interests"
-    public_task = "public_task"
-    legitimate_interests = "legitimate_interests"
-
-
-class SpecialCategory(str, Enum):
-    """GDPR Art 9(1) special categories of personal data (and Art 10 criminal data)."""
-
-    racial_or_ethnic_origin = "racial_or_ethnic_origin"
-    political_opinions = "political_opinions"
-    religious_or_philosophical_beliefs = "religious_or_philosophical_beliefs"
-    trade_union_membership = "trade_union_membership"
-    genetic = "genetic"
-    biometric = "biometric"
-    health = "health"
-    sex_life_or_orientation = "sex_life_or_orientation"
-    criminal = "criminal"
-
-
-class RiskCategory(str, Enum):
-    """Where a risk comes from."""
-
-    data = "data"
-    model = "model"
-    system = "system"
-    human_oversight = "human_oversight"
-    third_party = "third_party"
-    security = "security"
-    legal_compliance = "legal_compliance"
-    operational_cost = "operational_cost"
-
-
-class HarmDimension(str, Enum):
-    """Whom or what a risk would harm."""
-
-    health_safety = "health_safety"
-    fundamental_rights = "fundamental_rights"
-    privacy = "privacy"
-    financial = "financial"
-    reputational = "reputational"
-    environmental = "environmental"
-    operational = "operational"
-
-
-class Treatment(str, Enum):
-    """ISO 31000 style risk treatment."""
-
-    avoid = "avoid"
-    reduce = "reduce"
-    transfer = "transfer"
-    accept = "accept"
-
-
-class BacklogType(str, Enum):
-    """The kinds of work in an AI product's mixed backlog."""
-
-    product = "product"
-    data = "data"
-    model = "model"
-    evaluation = "evaluation"
-    risk = "risk"
-
-
-class Phase(str, Enum):
-    """The phases of the first 90 days, then operation."""
-
-    discovery = "discovery"
-    experiments = "experiments"
-    rollout = "rollout"
-    operate = "operate"
-
-
 # --------------------------------------------------------------------------------------------
 # product
 
 
-class Stakeholder(_Model):
+class Stakeholder(StrictModel):
     """A person or body to be consulted or informed."""
 
     role: str = Field(description="Their role, e.g. 'works council', 'DPO', 'head of support'.")
@@ -194,7 +105,7 @@ class Stakeholder(_Model):
     interest: str = Field("", description="What they care about in this product.")
 
 
-class Product(_Model):
+class Product(StrictModel):
     """What the product is, for whom, and who owns it."""
 
     name: str = Field(min_length=1, description="The product's name as stakeholders know it.")
@@ -225,7 +136,7 @@ class Product(_Model):
 # value hypotheses, metric tree, acceptance criteria, budgets
 
 
-class ValueHypothesis(_Model):
+class ValueHypothesis(StrictModel):
     """A falsifiable statement of value, with the metric that tests it."""
 
     id: Id = Field(description="Unique id, e.g. H1.")
@@ -239,7 +150,7 @@ class ValueHypothesis(_Model):
     )
 
 
-class Measure(_Model):
+class Measure(StrictModel):
     """How a metric is measured from data: a statistic of one column.
 
     Without a source, each phase measures it in its own data where the column exists: the
@@ -261,7 +172,7 @@ class Measure(_Model):
     )
 
 
-class MetricNode(_Model):
+class MetricNode(StrictModel):
     """One node of the metric tree: from the North Star down to model metrics and guardrails."""
 
     id: Id = Field(description="Unique id; formulas refer to other nodes by it.")
@@ -312,21 +223,11 @@ class MetricNode(_Model):
     description: str = Field("", description="What the metric means and why it is in the tree.")
 
 
-class MetricTree(_Model):
+class MetricTree(StrictModel):
     """The metric tree: business outcome at the root, model metrics and guardrails below."""
 
     root: Id | None = Field(None, description="Id of the root node (North Star or business KPI).")
     nodes: list[MetricNode] = Field(default_factory=list, description="All nodes of the tree.")
-
-
-class Condition(_Model):
-    """A comparison of a metric with a value, used by criteria, alerts and the kill switch."""
-
-    id: Id = Field(description="Unique id.")
-    metric: Id = Field(description="The metric-tree node compared.")
-    operator: Operator = Field(description="How the figure is compared with the value.")
-    value: float = Field(description="The value compared with.")
-    description: str = Field("", description="The rule in words.")
 
 
 class AcceptanceCriterion(Condition):
@@ -344,7 +245,7 @@ class AcceptanceCriterion(Condition):
     )
 
 
-class Budgets(_Model):
+class Budgets(StrictModel):
     """Cost and latency budgets: both decide whether the product can scale."""
 
     currency: str = Field("EUR", description="Currency of the amounts.")
@@ -358,172 +259,15 @@ class Budgets(_Model):
 # data map
 
 
-class QualityCheck(_Model):
-    """A data-quality rule on one column of a data source."""
-
-    # The JSON Schema states what _fields_fit_kind checks, so that an editor flags a range
-    # check without bounds as the person types, not only 'aipo validate'.
-    model_config = ConfigDict(json_schema_extra={"allOf": [
-        {
-            "if": {"properties": {"kind": {"const": "range"}}, "required": ["kind"]},
-            "then": {"anyOf": [
-                {"properties": {"min": {"type": "number"}}, "required": ["min"]},
-                {"properties": {"max": {"type": "number"}}, "required": ["max"]},
-            ]},
-        },
-        {
-            "if": {"properties": {"kind": {"const": "allowed_values"}}, "required": ["kind"]},
-            "then": {"properties": {"values": {"minItems": 1}}, "required": ["values"]},
-        },
-    ]})
-
-    id: Id = Field(description="Unique id.")
-    source: Id = Field(description="The data source checked.")
-    column: str = Field(description="The column checked.")
-    kind: Literal["completeness", "unique", "range", "allowed_values"] = Field(
-        description="completeness: share non-missing >= min_share; unique: no duplicates; "
-        "range: values within [min, max]; allowed_values: values in the list."
-    )
-    min_share: Share | None = Field(None, description="For completeness: minimum share present.")
-    min: float | None = Field(None, description="For range: smallest allowed value.")
-    max: float | None = Field(None, description="For range: largest allowed value.")
-    values: list[str] = Field(default_factory=list, description="For allowed_values.")
-
-    @model_validator(mode="after")
-    def _fields_fit_kind(self) -> QualityCheck:
-        if self.kind == "range" and self.min is None and self.max is None:
-            raise PydanticCustomError(
-                "check_fields", "a range check needs min, max or both", {}
-            )
-        if self.kind == "allowed_values" and not self.values:
-            raise PydanticCustomError(
-                "check_fields", "an allowed_values check needs a non-empty 'values' list", {}
-            )
-        return self
-
-
-class DataSource(_Model):
-    """A data source the product uses, with its owner, legal basis and handling."""
-
-    id: Id = Field(description="Unique id.")
-    name: str = Field(description="Name people know it by.")
-    owner: str = Field("", description="Who grants access and answers for its quality.")
-    location: str = Field(
-        "", description="Path relative to the workspace (CSV or Parquet) or a system name."
-    )
-    role: Literal[
-        "baseline", "gold", "training", "pilot", "production", "experiment_log", "reference",
-        "other",
-    ] = Field("other", description="What the kit uses it for.")
-    description: str = Field("", description="What it holds.")
-    personal_data: bool = Field(
-        False, description="Whether it holds personal data (GDPR Art 4(1))."
-    )
-    special_categories: list[SpecialCategory] = Field(
-        default_factory=list, description="GDPR Art 9 categories it holds, if any."
-    )
-    lawful_basis: LawfulBasis | None = Field(
-        None, description="GDPR Art 6(1) basis for processing it (required for personal data)."
-    )
-    purpose: str = Field("", description="Purpose of processing; the original one if reused.")
-    licence: str = Field("", description="Licence or contract under which it may be used.")
-    retention: str = Field("", description="How long it is kept, e.g. '24 months'.")
-    pseudonymised: bool = Field(False, description="Whether identifiers are replaced.")
-    text_columns: list[str] = Field(
-        default_factory=list, description="Free-text columns to scan for personal data."
-    )
-    where: dict[str, str | int | float | bool] = Field(
-        default_factory=dict,
-        description="Only the rows of the file where each column equals its value, e.g. "
-        "{period: baseline} when one file holds several periods.",
-    )
-    id_column: str | None = Field(None, description="Column identifying a row (ticket, window).")
-    label_column: str | None = Field(
-        None, description="Ground truth: the label or the human review label (gold sets)."
-    )
-    score_column: str | None = Field(
-        None, description="The model's score (probability) or prediction."
-    )
-    group_columns: list[str] = Field(
-        default_factory=list, description="Columns that define groups for fairness checks."
-    )
-    time_column: str | None = Field(None, description="Timestamp or date of a row.")
-    arm_column: str | None = Field(
-        None, description="Pilots: the column assigning each row to control or treatment."
-    )
-    covariate_column: str | None = Field(
-        None, description="Pilots: a pre-period value of the metric, for variance reduction."
-    )
-    cost_column: str | None = Field(None, description="Cost of the call or row, in currency.")
-    latency_column: str | None = Field(None, description="Latency of the call, in ms.")
-
-
-class DataMap(_Model):
-    """The data reality: sources, their legal clarity, and quality checks."""
-
-    sources: list[DataSource] = Field(default_factory=list, description="The data sources.")
-    quality_checks: list[QualityCheck] = Field(
-        default_factory=list, description="Quality rules, each on a column of a source."
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # compliance
-
-Answer = bool | str | float | list[str] | None
-Role = Literal["provider", "deployer", "importer", "distributor", "authorised_representative"]
-
-
-class AIActAnswers(_Model):
-    """Answers to the EU AI Act questionnaire (question ids from the kit's data file)."""
-
-    role: Role = Field("deployer", description="Our role for this AI system (AI Act Art 3).")
-    answers: dict[str, Answer] = Field(
-        default_factory=dict,
-        description="Question id -> answer (true/false, 'unsure', or a choice). Unanswered and "
-        "'unsure' take the stricter branch.",
-    )
-    notes: str = Field("", description="Reasoning and references, for the legal sign-off.")
-    signed_off_by: str = Field("", description="Who signed the classification off, if anyone.")
-    signed_off_on: dt.date | None = Field(None, description="When it was signed off.")
-
-
-class DPIA(_Model):
-    """The data protection impact assessment decision (GDPR Art 35)."""
-
-    decision: Literal["undecided", "required", "not_required", "done"] = Field(
-        "undecided", description="Whether a DPIA is required, and whether it is done."
-    )
-    date: dt.date | None = Field(None, description="When the decision was made.")
-    by: str = Field("", description="Who decided (usually with the DPO's advice).")
-    reference: str = Field("", description="Where the DPIA or the reasoning is filed.")
-
-
-class GDPRAnswers(_Model):
-    """GDPR answers beyond the data map."""
-
-    controller: str = Field("", description="The controller (GDPR Art 4(7)).")
-    dpo: str = Field("", description="The data protection officer consulted.")
-    answers: dict[str, Answer] = Field(
-        default_factory=dict, description="Question id -> answer (DPIA criteria, Art 22, ...)."
-    )
-    dpia: DPIA = Field(default_factory=DPIA, description="The DPIA decision.")
-
-
-class Compliance(_Model):
-    """Legal clarity: EU AI Act classification and GDPR."""
-
-    as_of: dt.date | None = Field(None, description="Date at which obligations are assessed.")
-    ai_act: AIActAnswers = Field(default_factory=AIActAnswers, description="EU AI Act answers.")
-    gdpr: GDPRAnswers = Field(default_factory=GDPRAnswers, description="GDPR answers.")
-    nis2: bool = Field(False, description="Whether the operator falls under NIS2 (Art 23 clocks).")
 
 
 # --------------------------------------------------------------------------------------------
 # risks
 
 
-class Risk(_Model):
+class Risk(StrictModel):
     """One entry of the risk register."""
 
     id: Id = Field(description="Unique id, e.g. R1.")
@@ -559,7 +303,7 @@ class Risk(_Model):
 # backlog
 
 
-class BacklogItem(_Model):
+class BacklogItem(StrictModel):
     """One item of the mixed backlog, with the raw factors every scoring method uses."""
 
     id: Id = Field(description="Unique id, e.g. B1.")
@@ -601,123 +345,11 @@ class BacklogItem(_Model):
 # business case
 
 
-class Driver(_Model):
-    """An assumption of the business case, per scenario, with a range for Monte Carlo."""
-
-    unit: str = Field("", description="Unit of the driver.")
-    description: str = Field("", description="What it is and where the number comes from.")
-    conservative: float = Field(description="Value in the conservative scenario.")
-    realistic: float = Field(description="Value in the realistic scenario.")
-    optimistic: float = Field(description="Value in the optimistic scenario.")
-    low: float | None = Field(None, description="Low end of the range (default: conservative).")
-    likely: float | None = Field(None, description="Most likely value (default: realistic).")
-    high: float | None = Field(None, description="High end of the range (default: optimistic).")
-    measured: float | None = Field(None, description="Measured value, once a pilot gives one.")
-
-
-class Adoption(_Model):
-    """How use ramps up after launch."""
-
-    driver: Id = Field(description="The driver holding the adoption reached (a share, 0-1).")
-    ramp_months: int = Field(6, ge=0, description="Months until that adoption is reached.")
-    start_month: int = Field(1, ge=0, description="The month the product goes live.")
-
-
-def _two_drivers(value: Any) -> Any:
-    # One plain message for a pair that is not a pair, instead of pydantic's list-length text.
-    if isinstance(value, (list, tuple)) and (len(value) != 2 or value[0] == value[1]):
-        shown = ", ".join(map(str, value)) or "none"
-        raise PydanticCustomError(
-            "correlation_pair",
-            "must name two different drivers, like [adoption_max, minutes_saved]; got {got}",
-            {"got": shown},
-        )
-    return value
-
-
-def _rank_correlation(value: Any) -> Any:
-    # -1 and 1 would make one driver a copy (or mirror) of the other, and the copula's matrix
-    # singular; say so in the message, since the loader has no other place for the fix.
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return value  # pydantic's own "must be a number" message follows
-    if not -1 < value < 1:
-        raise PydanticCustomError(
-            "rank_correlation",
-            "must be a rank correlation strictly between -1 and 1, got {value}: use e.g. 0.9 "
-            "for drivers that move almost together (+-1 would make one a copy of the other)",
-            {"value": value},
-        )
-    return value
-
-
-class Correlation(_Model):
-    """A rank correlation between two uncertain drivers, used by the Monte Carlo."""
-
-    drivers: Annotated[list[Id], Field(min_length=2, max_length=2),
-                       BeforeValidator(_two_drivers)] = Field(
-        description="The two drivers, e.g. [adoption_max, minutes_saved]. Both need a range "
-        "(low < high, or different scenario values)."
-    )
-    rho: Annotated[float, Field(gt=-1, lt=1), BeforeValidator(_rank_correlation)] = Field(
-        description="Spearman rank correlation of the two drivers' draws, strictly between -1 "
-        "and 1: 0.3 weak, 0.6 strong, negative when one tends to be high as the other is low."
-    )
-    description: str = Field("", description="Why they move together, and the evidence.")
-
-
-class BusinessCase(_Model):
-    """Monthly cash flows from drivers, per scenario; NPV, payback and exit criteria."""
-
-    currency: str = Field("EUR", description="Currency.")
-    horizon_months: int = Field(36, ge=1, le=240, description="Months covered.")
-    discount_rate: float = Field(0.08, ge=-0.99, le=10, description="Annual discount rate.")
-    drivers: dict[Id, Driver] = Field(
-        default_factory=dict,
-        description="The assumptions.",
-        # pydantic states the id pattern as patternProperties only, which lets any other key
-        # through the JSON Schema; 'aipo validate' refuses such a key, so the schema must too.
-        json_schema_extra={"additionalProperties": False},
-    )
-    adoption: Adoption | None = Field(None, description="Adoption ramp; 'adoption' in formulas.")
-    one_off_cost: str = Field(
-        "0", description="Formula over drivers: cost at month 0 (build, data, integration)."
-    )
-    monthly_benefit: str = Field("0", description="Formula over drivers and 'adoption'.")
-    monthly_cost: str = Field("0", description="Formula over drivers and 'adoption'.")
-    scenario_weights: dict[Literal["conservative", "realistic", "optimistic"], Share] = Field(
-        default_factory=lambda: {"conservative": 0.25, "realistic": 0.5, "optimistic": 0.25},
-        description="Weights of the scenarios for the expected NPV (sum to 1).",
-    )
-    exit_criteria: list[Condition] = Field(
-        default_factory=list,
-        description="Stop rules on measured values, e.g. time saved after the pilot < 15 %. "
-        "'metric' names a driver or a metric-tree node.",
-    )
-    correlations: list[Correlation] = Field(
-        default_factory=list,
-        description="Rank correlations between uncertain drivers for the Monte Carlo, e.g. "
-        "[{drivers: [adoption_max, minutes_saved], rho: 0.6}]. Drivers not named are drawn "
-        "independently. Each driver keeps its own (low, likely, high) triangular distribution; "
-        "the pairs are joined by a Gaussian copula, so together they must be consistent (a "
-        "positive definite matrix) and each pair may appear once.",
-    )
-
-    @field_validator("scenario_weights")
-    @classmethod
-    def _weights_sum_to_one(cls, v: dict) -> dict:
-        if v and abs(sum(v.values()) - 1) > 1e-6:
-            raise PydanticCustomError(
-                "weights", "scenario weights must sum to 1, got {total}",
-                {"total": round(sum(v.values()), 6)},
-            )
-        return v
-
-
 # --------------------------------------------------------------------------------------------
 # rollout, monitoring, kill switch, decisions
 
 
-class RolloutStage(_Model):
+class RolloutStage(StrictModel):
     """One stage of a phased rollout."""
 
     id: Id = Field(description="Unique id, e.g. shadow, pilot, ga.")
@@ -732,7 +364,7 @@ class RolloutStage(_Model):
     start: dt.date | None = Field(None, description="When the stage started.")
 
 
-class Rollout(_Model):
+class Rollout(StrictModel):
     """The phased rollout plan."""
 
     stages: list[RolloutStage] = Field(default_factory=list, description="Stages, in order.")
@@ -740,7 +372,7 @@ class Rollout(_Model):
     training: str = Field("", description="How users are trained.")
 
 
-class DriftSettings(_Model):
+class DriftSettings(StrictModel):
     """How drift is checked."""
 
     reference: Id | None = Field(None, description="Data source frozen as the drift reference.")
@@ -762,7 +394,7 @@ class AlertRule(Condition):
     action: str = Field("", description="What the on-call person does.")
 
 
-class Retrain(_Model):
+class Retrain(StrictModel):
     """When the model is retrained."""
 
     interval_days: int | None = Field(None, ge=1, description="Planned retrain interval.")
@@ -770,7 +402,7 @@ class Retrain(_Model):
     min_new_labels: int = Field(0, ge=0, description="Labels needed before a retrain.")
 
 
-class Monitoring(_Model):
+class Monitoring(StrictModel):
     """Monitoring from day one: windows, drift, alerts, retraining."""
 
     window_days: int = Field(7, ge=1, description="Length of a monitoring window.")
@@ -782,7 +414,7 @@ class Monitoring(_Model):
     )
 
 
-class KillSwitch(_Model):
+class KillSwitch(StrictModel):
     """When to switch the AI off, and what runs instead."""
 
     conditions: list[Condition] = Field(
@@ -797,7 +429,7 @@ class KillSwitch(_Model):
     tested_on: dt.date | None = Field(None, description="When the switch was last tested.")
 
 
-class Decision(_Model):
+class Decision(StrictModel):
     """An entry of the dated decision log."""
 
     id: Id = Field(description="Unique id, e.g. D1.")
@@ -821,7 +453,7 @@ class Decision(_Model):
 CostValue = float | Id
 
 
-class ThresholdCosts(_Model):
+class ThresholdCosts(StrictModel):
     """The costs of a classifier's decisions, for choosing its threshold.
 
     Each value is a number, or the id of a metric-tree node whose current (or baseline) value
@@ -838,7 +470,7 @@ class ThresholdCosts(_Model):
     )
 
 
-class Settings(_Model):
+class Settings(StrictModel):
     """Settings of the kit's methods for this workspace."""
 
     threshold_costs: ThresholdCosts | None = Field(
@@ -870,7 +502,7 @@ class Settings(_Model):
 # the workspace
 
 
-class Workspace(_Model):
+class Workspace(StrictModel):
     """The whole ``aipo.yaml``: one AI product."""
 
     model_config = ConfigDict(title="AIPO workspace (aipo.yaml), schema version 1")
@@ -921,7 +553,6 @@ class Workspace(_Model):
             if r.id == risk_id:
                 return r
         raise KeyError(risk_id)
-
 
 
     # Personal data needs a lawful basis: that is a gate in discovery, not a schema error,

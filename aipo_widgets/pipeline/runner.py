@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aipo_widgets._text import format_number, git_commit
+from aipo_widgets._text import format_number, git_commit, suggest
 from aipo_widgets.errors import Problem, UsageError
 from aipo_widgets.evidence import VERDICTS
 from aipo_widgets.model.workspace import load
@@ -227,8 +227,6 @@ def check_parameters(notebooks: Iterable[Path], given: dict[str, Any]) -> dict[s
     >>> check_parameters(notebook_templates(), {"n_boot": "2000", "as_of": "2026-11-26"})
     {'n_boot': 2000, 'as_of': '2026-11-26'}
     """
-    import difflib
-
     import papermill
 
     declared: dict[str, tuple[dict, Path]] = {}
@@ -246,9 +244,8 @@ def check_parameters(notebooks: Iterable[Path], given: dict[str, Any]) -> dict[s
     for name, value in given.items():
         if name not in declared:
             if complete:
-                close = difflib.get_close_matches(name, declared, n=3)
-                hint = ("did you mean " + " or ".join(repr(c) for c in close) + "? "
-                        if close else "")
+                close = suggest(name, declared, n=3, listed=0)
+                hint = close + " " if close.startswith("did you mean") else ""
                 problems.append(Problem(
                     f"no phase notebook of this run has a parameter '{name}'", path=f"-p {name}",
                     fix=f"{hint}the notebooks' parameters are: {known}"))

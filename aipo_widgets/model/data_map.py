@@ -1,0 +1,129 @@
+"""The data map of ``aipo.yaml``: the data sources, their legal basis and quality checks."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import (
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from aipo_widgets.model.fields import (
+    Id,
+    LawfulBasis,
+    Share,
+    SpecialCategory,
+    StrictModel,
+)
+
+
+class QualityCheck(StrictModel):
+    """A data-quality rule on one column of a data source."""
+
+    # The JSON Schema states what _fields_fit_kind checks, so that an editor flags a range
+    # check without bounds as the person types, not only 'aipo validate'.
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {
+            "if": {"properties": {"kind": {"const": "range"}}, "required": ["kind"]},
+            "then": {"anyOf": [
+                {"properties": {"min": {"type": "number"}}, "required": ["min"]},
+                {"properties": {"max": {"type": "number"}}, "required": ["max"]},
+            ]},
+        },
+        {
+            "if": {"properties": {"kind": {"const": "allowed_values"}}, "required": ["kind"]},
+            "then": {"properties": {"values": {"minItems": 1}}, "required": ["values"]},
+        },
+    ]})
+
+    id: Id = Field(description="Unique id.")
+    source: Id = Field(description="The data source checked.")
+    column: str = Field(description="The column checked.")
+    kind: Literal["completeness", "unique", "range", "allowed_values"] = Field(
+        description="completeness: share non-missing >= min_share; unique: no duplicates; "
+        "range: values within [min, max]; allowed_values: values in the list."
+    )
+    min_share: Share | None = Field(None, description="For completeness: minimum share present.")
+    min: float | None = Field(None, description="For range: smallest allowed value.")
+    max: float | None = Field(None, description="For range: largest allowed value.")
+    values: list[str] = Field(default_factory=list, description="For allowed_values.")
+
+    @model_validator(mode="after")
+    def _fields_fit_kind(self) -> QualityCheck:
+        if self.kind == "range" and self.min is None and self.max is None:
+            raise PydanticCustomError(
+                "check_fields", "a range check needs min, max or both", {}
+            )
+        if self.kind == "allowed_values" and not self.values:
+            raise PydanticCustomError(
+                "check_fields", "an allowed_values check needs a non-empty 'values' list", {}
+            )
+        return self
+
+
+class DataSource(StrictModel):
+    """A data source the product uses, with its owner, legal basis and handling."""
+
+    id: Id = Field(description="Unique id.")
+    name: str = Field(description="Name people know it by.")
+    owner: str = Field("", description="Who grants access and answers for its quality.")
+    location: str = Field(
+        "", description="Path relative to the workspace (CSV or Parquet) or a system name."
+    )
+    role: Literal[
+        "baseline", "gold", "training", "pilot", "production", "experiment_log", "reference",
+        "other",
+    ] = Field("other", description="What the kit uses it for.")
+    description: str = Field("", description="What it holds.")
+    personal_data: bool = Field(
+        False, description="Whether it holds personal data (GDPR Art 4(1))."
+    )
+    special_categories: list[SpecialCategory] = Field(
+        default_factory=list, description="GDPR Art 9 categories it holds, if any."
+    )
+    lawful_basis: LawfulBasis | None = Field(
+        None, description="GDPR Art 6(1) basis for processing it (required for personal data)."
+    )
+    purpose: str = Field("", description="Purpose of processing; the original one if reused.")
+    licence: str = Field("", description="Licence or contract under which it may be used.")
+    retention: str = Field("", description="How long it is kept, e.g. '24 months'.")
+    pseudonymised: bool = Field(False, description="Whether identifiers are replaced.")
+    text_columns: list[str] = Field(
+        default_factory=list, description="Free-text columns to scan for personal data."
+    )
+    where: dict[str, str | int | float | bool] = Field(
+        default_factory=dict,
+        description="Only the rows of the file where each column equals its value, e.g. "
+        "{period: baseline} when one file holds several periods.",
+    )
+    id_column: str | None = Field(None, description="Column identifying a row (ticket, window).")
+    label_column: str | None = Field(
+        None, description="Ground truth: the label or the human review label (gold sets)."
+    )
+    score_column: str | None = Field(
+        None, description="The model's score (probability) or prediction."
+    )
+    group_columns: list[str] = Field(
+        default_factory=list, description="Columns that define groups for fairness checks."
+    )
+    time_column: str | None = Field(None, description="Timestamp or date of a row.")
+    arm_column: str | None = Field(
+        None, description="Pilots: the column assigning each row to control or treatment."
+    )
+    covariate_column: str | None = Field(
+        None, description="Pilots: a pre-period value of the metric, for variance reduction."
+    )
+    cost_column: str | None = Field(None, description="Cost of the call or row, in currency.")
+    latency_column: str | None = Field(None, description="Latency of the call, in ms.")
+
+
+class DataMap(StrictModel):
+    """The data reality: sources, their legal clarity, and quality checks."""
+
+    sources: list[DataSource] = Field(default_factory=list, description="The data sources.")
+    quality_checks: list[QualityCheck] = Field(
+        default_factory=list, description="Quality rules, each on a column of a source."
+    )
