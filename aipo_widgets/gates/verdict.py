@@ -1,0 +1,257 @@
+"""The product's one verdict: the decision that is due in its current phase, and why.
+
+Every surface (``aipo status``, the reports, the stakeholder pages, the documents, the sidebar,
+notifications) shows this same verdict, computed here from the workspace and the latest evidence
+of each phase. The product's current phase (``product.phase`` in ``aipo.yaml``) decides which
+decision is due:
+
+============  =====================================================
+phase         decision
+============  =====================================================
+discovery     continue to experiments, or stop
+experiments   continue to rollout, or stop
+rollout       go to the next stage, or not
+operate       keep it running, retrain it, or pull the kill switch
+============  =====================================================
+
+The worst gate of that phase outranks everything else: a product in operation whose kill switch
+fired reads "Pull the kill switch" whatever discovery said. Gates of other phases that did not
+pass are housekeeping, unless a later phase measured what an earlier one could not (then the
+earlier "not measured" warning is superseded and dropped).
+
+Examples
+--------
+>>> from aipo_widgets.model.schema import Workspace
+>>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "Jana", "phase": "operate"}})
+>>> run = {"id": "r1", "phases": [{"phase": "operate", "gates": [
+...     {"name": "drift", "verdict": "warn", "figure": "drift", "detail": "2 of 6 columns"},
+...     {"name": "retrain", "verdict": "warn", "figure": "retrain now",
+...      "detail": "the data set has drifted"}]}]}
+>>> v = overall_verdict(ws, run)
+>>> v.decision, v.verdict, v.headline
+('retrain', 'warn', 'Retrain needed: the data set has drifted')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from aipo_widgets.evidence import VERDICTS, Provenance, Verdict, rank
+from aipo_widgets.model.schema import Workspace
+
+__all__ = ["PHASES", "QUESTIONS", "OverallVerdict", "Reason", "overall_verdict"]
+
+#: The phases in order, with the day of the 90 on which each one's decision is due.
+PHASES = ("discovery", "experiments", "rollout", "operate")
+_DUE_DAY = {"discovery": 30, "experiments": 60, "rollout": 90}
+
+#: The question each phase's decision answers.
+QUESTIONS = {
+    "discovery": "Continue to experiments, or stop?",
+    "experiments": "Continue to rollout, or stop?",
+    "rollout": "Go to the next stage, or not?",
+    "operate": "Keep it running, retrain it, or pull the kill switch?",
+}
+
+# The gates that state a phase's decision themselves: they are the verdict, not a reason for it.
+_DECISION_GATES = {"continue to rollout", "go / no-go", "retrain"}
+_MAX_REASONS = 3
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One gate behind the verdict, as a person reads it."""
+
+    phase: str
+    name: str
+    verdict: str
+    detail: str = ""
+    source: str = ""
+    evidence: str = ""
+
+    @classmethod
+    def of(cls, phase: str, gate: Mapping[str, Any]) -> Reason:
+        """Build a reason from a gate as ``results.json`` holds it."""
+        prov = gate.get("provenance") or {}
+        evidence = _describe(prov) if prov else ""
+        return cls(phase=phase, name=str(gate.get("name", "")),
+                   verdict=str(gate.get("verdict", "warn")), detail=str(gate.get("detail") or ""),
+                   source=str(gate.get("source") or ""), evidence=evidence)
+
+    def text(self) -> str:
+        """Return the reason in one line: its detail where there is one, else the gate's name."""
+        return self.detail or self.name
+
+
+@dataclass
+class OverallVerdict:
+    """The product's verdict: what is decided, by whom, by when, and why.
+
+    Attributes
+    ----------
+    verdict : {"pass", "warn", "fail"}
+        How the decision stands: pass (on track), warn (on track with conditions), fail
+        (blocked).
+    phase : str
+        The product's current phase.
+    decision : str
+        The decision the evidence points to, e.g. ``"go"``, ``"retrain"``, ``"stop"``.
+    question : str
+        The decision that is due, as a question.
+    headline : str
+        The verdict in words, e.g. "Retrain needed: the data set has drifted".
+    owner : str
+        Who decides (the product owner).
+    due : datetime.date or None
+        By when (the phase's last day of the 90, where ``product.start_date`` is set).
+    blocking : list of Reason
+        At most three gates of the current phase that block the decision.
+    housekeeping : list of Reason
+        Everything else that did not pass.
+    run : str
+        The newest run the evidence comes from ("" when there is none).
+    """
+
+    verdict: Verdict
+    phase: str
+    decision: str
+    question: str
+    headline: str
+    owner: str
+    due: dt.date | None = None
+    blocking: list[Reason] = field(default_factory=list)
+    housekeeping: list[Reason] = field(default_factory=list)
+    run: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the verdict as a JSON-ready dict."""
+        d = asdict(self)
+        d["due"] = self.due.isoformat() if self.due else None
+        return d
+
+
+def _describe(prov: Mapping[str, Any]) -> str:
+    try:
+        return Provenance.from_dict(prov).describe()
+    except (TypeError, ValueError):
+        return ""
+
+
+def _phase_gates(run: Mapping[str, Any] | None) -> dict[str, list[Mapping[str, Any]]]:
+    out: dict[str, list[Mapping[str, Any]]] = {}
+    for ph in (run or {}).get("phases", []) or []:
+        if ph.get("status") == "error":
+            continue
+        out.setdefault(str(ph.get("phase")), []).extend(ph.get("gates") or [])
+    return out
+
+
+def _measured_metrics(gates: Sequence[Mapping[str, Any]]) -> set[str]:
+    return {str(g["extra"]["metric"]) for g in gates
+            if (g.get("extra") or {}).get("metric")
+            and (g.get("provenance") or {}).get("kind") == "measured"}
+
+
+def _superseded(gate: Mapping[str, Any], measured_later: set[str]) -> bool:
+    kind = (gate.get("provenance") or {}).get("kind")
+    metric = (gate.get("extra") or {}).get("metric")
+    return kind in ("missing", "typed", "carried") and metric in measured_later
+
+
+def _worst(gates: Sequence[Mapping[str, Any]]) -> Verdict:
+    ranks = [rank(str(g.get("verdict", "pass"))) for g in gates]
+    return VERDICTS[max(ranks)] if ranks else "pass"
+
+
+def _decide(phase: str, gates: Sequence[Mapping[str, Any]], strict: bool) -> tuple[str, str]:
+    """Return (decision, label) from the current phase's gates."""
+    by_name = {str(g.get("name")): g for g in gates}
+    failed = any(g.get("verdict") == "fail" for g in gates)
+    blocked = failed or (strict and any(g.get("verdict") == "warn" for g in gates))
+    if phase == "operate":
+        if any(str(g.get("name", "")).startswith("kill switch") and g.get("verdict") == "fail"
+               for g in gates):
+            return "pull the kill switch", "Pull the kill switch"
+        retrain = by_name.get("retrain")
+        if retrain is not None and retrain.get("verdict") != "pass":
+            if retrain.get("figure") == "wait for labels":
+                return "retrain when labels arrive", "Retrain once enough labels are in"
+            return "retrain", "Retrain needed"
+        return ("act on alerts", "Action needed") if blocked else ("keep", "Keep it running")
+    if phase == "rollout":
+        return ("no-go", "No-go") if blocked else ("go", "Go to the next stage")
+    if phase == "experiments":
+        return (("stop or rework", "Stop or rework") if blocked
+                else ("continue", "Continue to rollout"))
+    return (("stop or rework", "Stop or rework") if blocked
+            else ("continue", "Continue to experiments"))
+
+
+def overall_verdict(ws: Workspace, run: Mapping[str, Any] | None, *,
+                    as_of: dt.date | None = None, strict: bool = False) -> OverallVerdict:
+    """Return the product's verdict from its workspace and its latest evidence.
+
+    Parameters
+    ----------
+    ws : Workspace
+        The product's workspace (its phase, owner and start date).
+    run : dict or None
+        The latest evidence: a run as ``results.json`` holds it, with the phases it did not
+        run filled in from earlier runs (``aipo_widgets.runs.results.latest_evidence``).
+    as_of : datetime.date, optional
+        Unused for now except to say when there is no evidence; the due date comes from
+        ``product.start_date``.
+    strict : bool
+        Whether a warning blocks the decision as a failure does (``aipo run --strict``).
+    """
+    phase = str(ws.product.phase)
+    by_phase = _phase_gates(run)
+    owner = ws.product.owner
+    due = None
+    start = ws.product.start_date
+    if start is not None and phase in _DUE_DAY:
+        due = start + dt.timedelta(days=_DUE_DAY[phase] - 1)
+    question = QUESTIONS.get(phase, "")
+    run_id = str((run or {}).get("id") or "")
+    current = by_phase.get(phase)
+    if not current:
+        what = "no run yet" if run is None else f"the {phase} phase has not run"
+        return OverallVerdict(
+            "warn", phase, "no evidence", question,
+            f"No evidence for the {phase} decision: {what}", owner, due, run=run_id,
+            blocking=[Reason(phase, f"{phase} phase run", "warn",
+                             f"run 'aipo run' for the {phase} phase (as of "
+                             f"{(as_of or dt.date.today()).isoformat()})")])
+    decision, label = _decide(phase, current, strict)
+    order = {p: i for i, p in enumerate(PHASES)}
+    measured_after = {p: _measured_metrics([g for q, gs in by_phase.items()
+                                            if order.get(q, -1) > order.get(p, -1) for g in gs])
+                      for p in by_phase}
+    blocking_level = 1 if strict else 2
+    blocking = sorted(
+        (Reason.of(phase, g) for g in current
+         if rank(str(g.get("verdict"))) >= blocking_level and g.get("name") not in
+         _DECISION_GATES),
+        key=lambda r: -rank(r.verdict))
+    if decision.startswith("retrain") or decision == "pull the kill switch":
+        # The gate that states the decision names its own reasons first.
+        lead = [Reason.of(phase, g) for g in current
+                if g.get("name") == "retrain" or (str(g.get("name", "")).startswith("kill switch")
+                                                  and g.get("verdict") == "fail")]
+        blocking = lead + [r for r in blocking if r not in lead]
+    housekeeping = [Reason.of(p, g) for p, gs in by_phase.items() for g in gs
+                    if g.get("verdict") != "pass" and g.get("name") not in _DECISION_GATES
+                    and not _superseded(g, measured_after.get(p, set()))
+                    and not (p == phase and rank(str(g.get("verdict"))) >= blocking_level)]
+    verdict = _worst(current)
+    if decision.startswith("retrain") and verdict == "pass":
+        verdict = "warn"
+    shown = blocking[:_MAX_REASONS]
+    reasons = "; ".join(r.text() for r in shown)
+    headline = f"{label}: {reasons}" if reasons else label
+    return OverallVerdict(verdict, phase, decision, question, headline, owner, due,
+                          blocking=shown, housekeeping=blocking[_MAX_REASONS:] + housekeeping,
+                          run=run_id)
