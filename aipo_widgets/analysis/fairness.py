@@ -19,8 +19,8 @@ overlap, with two deliberate differences:
    0 as with scikit-learn's ``zero_division`` default.
 
 Speed: rows are grouped once (group codes and :func:`numpy.bincount`), never by looping
-scikit-learn over the groups; bootstrap intervals per group reuse the cell counts of
-:mod:`aipo_widgets.analysis.evaluation` (see ``benchmarks/bench_fairness.py``).
+scikit-learn over the groups; bootstrap intervals per group reuse the cell counts of the
+kernels in :mod:`aipo_widgets.analysis._bootstrap` (see ``benchmarks/bench_fairness.py``).
 
 Examples
 --------
@@ -49,30 +49,35 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aipo_widgets.analysis.evaluation import (
+from aipo_widgets.analysis._bootstrap import (
+    Binary,
+    Regression,
+    Shares,
+    percentiles,
+    resample,
+    wilson_interval,
+)
+from aipo_widgets.analysis._checks import (
+    as_binary,
+    as_numeric,
+    as_prediction,
+    check_frame,
+    check_settings,
+    column_values,
+    factorize_groups,
+    one_group,
+    review_flags,
+    same_length,
+)
+from aipo_widgets.analysis._json import plain
+from aipo_widgets.analysis.metric_names import (
     CLASSIFICATION_METRICS,
     COUNT_METRICS,
     METRIC_ALIASES,
     REGRESSION_METRICS,
     SCORE_METRICS,
-    _Binary,
-    _binary,
-    _check_frame,
-    _check_settings,
-    _column,
-    _groups,
-    _metric_list,
-    _numeric,
-    _one_group,
-    _percentiles,
-    _plain,
-    _prediction,
-    _Regression,
-    _resample,
-    _review_flags,
-    _same_length,
-    _Shares,
-    wilson_interval,
+    SHARE_PREFIX,
+    choose,
 )
 from aipo_widgets.errors import UsageError
 from aipo_widgets.evidence import Gate
@@ -278,7 +283,7 @@ class GroupMetrics:
         def frame(df: pd.DataFrame | None) -> Any:
             if df is None:
                 return None
-            return {str(k): _plain(v) for k, v in df.to_dict(orient="index").items()}
+            return {str(k): plain(v) for k, v in df.to_dict(orient="index").items()}
 
         return {
             "task": self.task,
@@ -287,9 +292,9 @@ class GroupMetrics:
             "sizes": {str(k): int(v) for k, v in self.sizes.items()},
             "insufficient_n": [str(g) for g in self.insufficient],
             "min_group_size": self.min_group_size,
-            "overall": _plain(self.overall.to_dict()),
-            "difference": _plain(self.difference().to_dict()),
-            "ratio": _plain(self.ratio().to_dict()),
+            "overall": plain(self.overall.to_dict()),
+            "difference": plain(self.difference().to_dict()),
+            "ratio": plain(self.ratio().to_dict()),
             "ci": self.ci,
             "n_boot": self.n_boot,
             "ci_method": self.ci_method,
@@ -376,8 +381,8 @@ def group_metrics(
     >>> list(gm.by_group.index), gm.ci_low.shape
     (['a', 'b'], (2, 2))
     """
-    data = _check_frame(data)
-    _check_settings(n_boot, ci, threshold)
+    data = check_frame(data)
+    check_settings(n_boot, ci, threshold)
     if not isinstance(min_group_size, (int, np.integer)) or min_group_size < 0:
         msg = f"min_group_size must be a whole number >= 0, got {min_group_size!r}"
         raise UsageError(msg)
@@ -395,26 +400,26 @@ def group_metrics(
         elif score is not None:
             task = "classification"
         else:
-            ys, _ = _column(data, label, "label")
+            ys, _ = column_values(data, label, "label")
             task = "classification" if ys.nunique(dropna=True) <= 2 else "regression"
 
     if task == "review":
         if interval not in ("wilson", "bootstrap"):
             msg = f"interval must be 'wilson' or 'bootstrap', got {interval!r}"
             raise UsageError(msg)
-        flags, names, _, n = _review_flags(data, label, labels)
-        grp = _groups(data, groups, n)
-        kernel: Any = _Shares(flags, names, grp)
+        flags, names, _, n = review_flags(data, label, labels)
+        grp = factorize_groups(data, groups, n)
+        kernel: Any = Shares(flags, names, grp)
 
         def make_overall() -> Any:
-            return _Shares(flags, names, _one_group(n))
+            return Shares(flags, names, one_group(n))
 
         chosen = list(kernel.metrics)
         if metrics is not None:
             want = [metrics] if isinstance(metrics, str) else list(metrics)
             resolved = []
             for m in want:
-                c = m if m in chosen else "label_share:" + m.removesuffix("_rate")
+                c = m if m in chosen else SHARE_PREFIX + m.removesuffix("_rate")
                 if c not in chosen:
                     msg = f"metric {m!r} is not a review label share; available: {chosen}"
                     raise UsageError(msg)
@@ -427,27 +432,27 @@ def group_metrics(
             what = "score= or prediction=" if task == "classification" else "prediction="
             msg = f"a {task} report needs {what} as well as label="
             raise UsageError(msg)
-        ys, lname = _column(data, label, "label")
+        ys, lname = column_values(data, label, "label")
         src = score if score is not None else prediction
-        ps, pname = _column(data, src, "score" if score is not None else "prediction")
-        n = _same_length(**{lname: ys, pname: ps})
-        grp = _groups(data, groups, n)
+        ps, pname = column_values(data, src, "score" if score is not None else "prediction")
+        n = same_length(**{lname: ys, pname: ps})
+        grp = factorize_groups(data, groups, n)
         if task == "regression":
             if score is not None:
                 msg = "a regression report takes prediction=, not score="
                 raise UsageError(msg)
-            y, p = _numeric(ys, lname), _numeric(ps, pname)
-            chosen = _metric_list(metrics, REGRESSION_METRICS, REGRESSION_METRICS, "regression")
-            kernel = _Regression(y, p, grp, chosen)
+            y, p = as_numeric(ys, lname), as_numeric(ps, pname)
+            chosen = choose(metrics, REGRESSION_METRICS, REGRESSION_METRICS, "regression")
+            kernel = Regression(y, p, grp, chosen)
 
             def make_overall() -> Any:
-                return _Regression(y, p, _one_group(n), chosen)
+                return Regression(y, p, one_group(n), chosen)
 
             strat = "group" if stratify else "none"
         else:
-            y, pos_label, neg_label = _binary(ys, lname, pos_label)
+            y, pos_label, neg_label = as_binary(ys, lname, pos_label)
             if score is not None:
-                s = _numeric(ps, pname)
+                s = as_numeric(ps, pname)
                 pred = s >= threshold
                 allowed = list(CLASSIFICATION_METRICS)
                 if s.min() < 0 or s.max() > 1:
@@ -455,7 +460,7 @@ def group_metrics(
                 default = list(COUNT_METRICS)
             else:
                 s = None
-                pred = _prediction(ps, pname, pos_label, neg_label)
+                pred = as_prediction(ps, pname, pos_label, neg_label)
                 allowed = default = list(COUNT_METRICS)
             if metrics is not None:
                 for m in [metrics] if isinstance(metrics, str) else metrics:
@@ -466,11 +471,11 @@ def group_metrics(
                             "brier); hard predictions or other scores cannot give it"
                         )
                         raise UsageError(msg)
-            chosen = _metric_list(metrics, allowed, default, "classification")
-            kernel = _Binary(y, grp, score=s, pred=pred, metrics=chosen)
+            chosen = choose(metrics, allowed, default, "classification")
+            kernel = Binary(y, grp, score=s, pred=pred, metrics=chosen)
 
             def make_overall() -> Any:
-                return _Binary(y, _one_group(n), score=s, pred=pred, metrics=chosen)
+                return Binary(y, one_group(n), score=s, pred=pred, metrics=chosen)
 
             strat = "group_class" if stratify else "none"
 
@@ -497,24 +502,24 @@ def group_metrics(
         if tot.ndim < np.ndim(hits):
             tot = tot[..., None]
         lo, hi = wilson_interval(hits, tot, ci)
-        names_all = ["label_share:" + x for x in kernel.flag_names]
+        names_all = [SHARE_PREFIX + x for x in kernel.flag_names]
         pos = [names_all.index(m) for m in chosen]
         ci_low = pd.DataFrame(np.asarray(lo)[:, pos], index=index, columns=chosen)
         ci_high = pd.DataFrame(np.asarray(hi)[:, pos], index=index, columns=chosen)
         ci_method = "wilson"
     elif n_boot:
-        res = _resample(kernel, n_boot, seed, strat)
+        res = resample(kernel, n_boot, seed, strat)
         lows, highs, dlo, dhi = {}, {}, [], []
         rank = sufficient.to_numpy()
         for m in chosen:
-            lows[m], highs[m] = _percentiles(res[m], ci)
+            lows[m], highs[m] = percentiles(res[m], ci)
             v = res[m][:, rank]
             if v.shape[1] >= 2:
                 with warnings.catch_warnings():
                     # a resample where every ranked group is undefined gives NaN, as it should
                     warnings.simplefilter("ignore", RuntimeWarning)
                     d = np.nanmax(v, axis=1) - np.nanmin(v, axis=1)
-                a, b = _percentiles(d[:, None], ci)
+                a, b = percentiles(d[:, None], ci)
                 dlo.append(a[0])
                 dhi.append(b[0])
             else:
@@ -539,8 +544,8 @@ def group_metrics(
             {"ci_low": np.asarray(olo)[pos], "ci_high": np.asarray(ohi)[pos]}, index=chosen
         )
     elif ci_method:
-        ores = _resample(overall_k, n_boot, seed, "class" if strat == "group_class" else "none")
-        o = {m: _percentiles(ores[m], ci) for m in chosen}
+        ores = resample(overall_k, n_boot, seed, "class" if strat == "group_class" else "none")
+        o = {m: percentiles(ores[m], ci) for m in chosen}
         overall_ci = pd.DataFrame(
             {"ci_low": [o[m][0][0] for m in chosen], "ci_high": [o[m][1][0] for m in chosen]},
             index=chosen,

@@ -52,7 +52,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aipo_widgets.analysis.evaluation import _check_frame, _column, _numeric, _plain
+from aipo_widgets.analysis._checks import arm_values, check_alpha, check_frame, column_values
+from aipo_widgets.analysis._json import plain
 from aipo_widgets.errors import DataError, UsageError
 from aipo_widgets.evidence import Gate
 
@@ -68,13 +69,6 @@ __all__ = [
     "plan_pilot",
     "srm_check",
 ]
-
-
-def _alpha(alpha: Any, name: str = "alpha") -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 0.5:
-        msg = f"{name} must be a probability between 0 and 0.5 (e.g. 0.05), got {alpha!r}"
-        raise UsageError(msg)
-    return float(alpha)
 
 
 def _boot_settings(n_boot: Any) -> int:
@@ -156,7 +150,7 @@ class Effect:
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
-        return {k: _plain(v) for k, v in asdict(self).items()} | {"significant": self.significant}
+        return {k: plain(v) for k, v in asdict(self).items()} | {"significant": self.significant}
 
 
 def _welch(t: np.ndarray, c: np.ndarray, confidence: float) -> tuple:
@@ -200,28 +194,6 @@ def _bootstrap_means(
         "seed": seed,
         "method": "percentile, each arm resampled on its own",
     }
-
-
-def _values(v: Any, name: str, arm: str) -> np.ndarray:
-    if isinstance(v, pd.Series):
-        s = v
-    else:
-        if np.isscalar(v) or v is None:
-            msg = f"{arm} must be an array of {name} values, got {v!r}"
-            raise UsageError(msg)
-        arr = np.asarray(v)
-        if arr.ndim != 1:
-            msg = f"{arm} must be one-dimensional, got shape {arr.shape}"
-            raise DataError(msg)
-        s = pd.Series(arr, copy=False)
-    x = _numeric(s, f"{name}" if arm == "" else f"{name} ({arm})", "comparing arms")
-    if len(x) < 2:
-        msg = (
-            f"the {arm or 'arm'} has {len(x)} value(s) of {name!r}; an interval needs at least "
-            "2 per arm (better dozens): run the pilot longer"
-        )
-        raise DataError(msg)
-    return x
 
 
 def compare_arms(
@@ -277,21 +249,21 @@ def compare_arms(
     >>> eff.difference, round(eff.relative, 4), round(eff.p_value, 4)
     (-2.0, -0.1667, 0.0134)
     """
-    confidence = 1 - _alpha(alpha)
+    confidence = 1 - check_alpha(alpha)
     n_boot = _boot_settings(n_boot)
     if design not in ("controlled", "baseline period"):
         msg = f"design must be 'controlled' or 'baseline period', got {design!r}"
         raise UsageError(msg)
-    t = _values(treatment, metric, "treatment")
-    c = _values(control, metric, "control")
+    t = arm_values(treatment, metric, "treatment")
+    c = arm_values(control, metric, "control")
     notes: list[str] = []
     cuped = None
     if (covariate_treatment is None) != (covariate_control is None):
         msg = "pass covariate_treatment and covariate_control together (CUPED needs both arms)"
         raise UsageError(msg)
     if covariate_treatment is not None:
-        xt = _values(covariate_treatment, covariate, "treatment")
-        xc = _values(covariate_control, covariate, "control")
+        xt = arm_values(covariate_treatment, covariate, "treatment")
+        xc = arm_values(covariate_control, covariate, "control")
         if len(xt) != len(t) or len(xc) != len(c):
             msg = (
                 f"the covariate {covariate!r} must have one value per unit: treatment has "
@@ -447,7 +419,7 @@ class SRMResult:
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
-        return {k: _plain(v) for k, v in asdict(self).items()}
+        return {k: plain(v) for k, v in asdict(self).items()}
 
 
 def srm_check(
@@ -482,7 +454,7 @@ def srm_check(
     """
     from scipy.stats import chisquare
 
-    a = _alpha(alpha)
+    a = check_alpha(alpha)
     if isinstance(counts, Mapping):
         names = [str(k) for k in counts]
         obs = list(counts.values())
@@ -611,7 +583,7 @@ class GuardrailResult:
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
-        d = {k: _plain(v) for k, v in asdict(self).items() if k != "effect"}
+        d = {k: plain(v) for k, v in asdict(self).items() if k != "effect"}
         d["effect"] = self.effect.to_dict()
         return d
 
@@ -796,15 +768,15 @@ def analyse_pilot(
     [('sample ratio mismatch', 'pass'), ('pilot effect on minutes', 'pass'), \
 ('guardrail: csat', 'pass')]
     """
-    data = _check_frame(data)
+    data = check_frame(data)
     assert data is not None
-    a_col, a_name = _column(data, arm, "arm")
-    _column(data, metric, "metric")
+    a_col, a_name = column_values(data, arm, "arm")
+    column_values(data, metric, "metric")
     if covariate is not None:
-        _column(data, covariate, "covariate")
+        column_values(data, covariate, "covariate")
     specs = {}
     for g, spec in (guardrails or {}).items():
-        _column(data, g, f"guardrails[{g!r}]")
+        column_values(data, g, f"guardrails[{g!r}]")
         specs[g] = _guardrail_spec(g, spec)
     if a_col.isna().any():
         msg = f"column {a_name!r} has missing arms; drop the units that were not assigned"
@@ -932,7 +904,7 @@ class PilotPlan:
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
-        return {k: _plain(v) for k, v in asdict(self).items()}
+        return {k: plain(v) for k, v in asdict(self).items()}
 
 
 def _power(d: float, n1: float, ratio: float, alpha: float, alternative: str) -> float:
@@ -1015,7 +987,7 @@ def plan_pilot(
     """
     from scipy.optimize import brentq
 
-    a = _alpha(alpha)
+    a = check_alpha(alpha)
     pw = _positive(power, "power", upper=1.0)
     if pw <= a:
         msg = f"power ({pw}) must be larger than alpha ({a})"
@@ -1036,7 +1008,7 @@ def plan_pilot(
         if baseline_mean is not None or baseline_sd is not None:
             msg = "pass either baseline values or baseline_mean and baseline_sd, not both"
             raise UsageError(msg)
-        x = _values(baseline, "baseline", "baseline")
+        x = arm_values(baseline, "baseline", "baseline")
         baseline_mean, baseline_sd = float(x.mean()), float(x.std(ddof=1))
         notes.append(f"mean and sd estimated from {len(x)} baseline values")
     if baseline_mean is None or baseline_sd is None:

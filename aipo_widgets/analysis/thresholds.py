@@ -44,7 +44,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aipo_widgets.analysis.evaluation import _binary, _column, _num, _numeric, _plain, _same_length
+from aipo_widgets.analysis._checks import as_binary, as_numeric, column_values, same_length
+from aipo_widgets.analysis._json import number, plain
 from aipo_widgets.errors import DataError, UsageError
 
 __all__ = [
@@ -225,11 +226,11 @@ def _inputs(
             raise DataError(msg)
         ys, lname, ss, sname = y_true, "y_true", scores, "scores"
     else:
-        ys, lname = _column(data, y_true, "y_true")
-        ss, sname = _column(data, scores, "scores")
-    _same_length(**{lname: ys, sname: ss})
-    y, pos_label, _ = _binary(ys, lname, pos_label, purpose=purpose)
-    s = _numeric(ss, sname, "choosing a threshold")
+        ys, lname = column_values(data, y_true, "y_true")
+        ss, sname = column_values(data, scores, "scores")
+    same_length(**{lname: ys, sname: ss})
+    y, pos_label, _ = as_binary(ys, lname, pos_label, purpose=purpose)
+    s = as_numeric(ss, sname, "choosing a threshold")
     return y, s, pos_label
 
 
@@ -321,7 +322,7 @@ class ThresholdResult:
     def to_dict(self) -> dict:
         """Return a JSON-ready dict (an infinite threshold becomes None: flag nothing)."""
         return {
-            "threshold": _num(self.threshold),
+            "threshold": number(self.threshold),
             "flags_nothing": math.isinf(self.threshold),
             "rule": self.rule,
             "costs": self.costs.to_dict(),
@@ -330,11 +331,11 @@ class ThresholdResult:
             "cost_per_item": self.cost_per_item,
             "n": self.n,
             "n_pos": self.n_pos,
-            "precision": _num(self.precision),
-            "recall": _num(self.recall),
+            "precision": number(self.precision),
+            "recall": number(self.recall),
             "flagged_share": self.flagged_share,
             "p_star": self.p_star,
-            "at_p_star": _plain(self.at_p_star),
+            "at_p_star": plain(self.at_p_star),
             "baselines": dict(self.baselines),
             "volume_per_period": self.volume_per_period,
             "period": self.period,
@@ -566,7 +567,7 @@ class OperatingPoint:
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
-        return {k: _plain(v) for k, v in asdict(self).items()}
+        return {k: plain(v) for k, v in asdict(self).items()}
 
 
 def _floor(value: Any, name: str) -> float:
@@ -742,7 +743,7 @@ class CostCurve:
     def to_dict(self) -> dict:
         """Return a JSON-ready dict of lists (the infinite threshold becomes None)."""
         return {
-            "thresholds": _plain(self.thresholds),
+            "thresholds": plain(self.thresholds),
             "tp": self.tp.tolist(),
             "fp": self.fp.tolist(),
             "fn": self.fn.tolist(),

@@ -256,7 +256,7 @@ Size, class balance, duplicates, missing labels, leakage into the training data,
 looks like production (the gold set as the reference, production as the current data).
 """),
     code("""
-from aipo_widgets.analysis.evaluation import check_gold_set
+from aipo_widgets.analysis.gold_set import check_gold_set
 
 if gold is not None:
     gold_report = check_gold_set(gold, label=gold_source.label_column,

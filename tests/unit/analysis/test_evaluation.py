@@ -12,16 +12,15 @@ from hypothesis import strategies as st
 from sklearn import metrics as skm
 from statsmodels.stats.proportion import proportion_confint
 
+from aipo_widgets.analysis._bootstrap import Binary, wilson_interval
+from aipo_widgets.analysis._checks import factorize_groups, one_group
 from aipo_widgets.analysis.evaluation import (
-    _Binary,
-    _one_group,
-    check_gold_set,
     evaluate,
     evaluate_classification,
     evaluate_regression,
     evaluate_review,
-    wilson_interval,
 )
+from aipo_widgets.analysis.gold_set import check_gold_set
 from aipo_widgets.errors import AipoError, DataError, UsageError
 
 
@@ -109,14 +108,12 @@ def test_brier_skipped_for_scores_outside_unit_interval():
 
 @pytest.mark.parametrize("with_groups", [False, True])
 def test_kernel_on_resampled_counts_equals_sklearn_on_resampled_rows(with_groups):
-    from aipo_widgets.analysis.evaluation import _groups
-
     y, s = _data(n=300, seed=7, decimals=1)
     g = np.random.default_rng(1).integers(0, 3, len(y))
-    grp = _groups(None, g, len(y)) if with_groups else _one_group(len(y))
+    grp = factorize_groups(None, g, len(y)) if with_groups else one_group(len(y))
     yb = y.astype(bool)
     names = ["precision", "roc_auc", "pr_auc", "brier"]
-    k = _Binary(yb, grp, score=s, pred=s >= 0.5, metrics=names)
+    k = Binary(yb, grp, score=s, pred=s >= 0.5, metrics=names)
     rng = np.random.default_rng(0)
     for _ in range(5):
         idx = rng.integers(0, len(y), len(y))
@@ -140,7 +137,7 @@ def test_stratified_resamples_keep_class_counts_and_paths_agree():
     yb = y.astype(bool)
     # many cells: row resampling; hard predictions: few cells, multinomial draws
     for score in (s, None):
-        k = _Binary(yb, _one_group(len(y)), score=score, pred=s >= 0.5,
+        k = Binary(yb, one_group(len(y)), score=score, pred=s >= 0.5,
                     metrics=["recall", "roc_auc"] if score is not None else ["recall"])
         draws = np.concatenate(list(k.draws(np.random.default_rng(0), 300, k.strata("class"))))
         assert draws.shape == (300, k.ncell)
