@@ -37,7 +37,7 @@ from aipo_widgets.pipeline.runner import (
 from aipo_widgets.pipeline.serve import plan, serve
 from aipo_widgets.resources import notebook_templates
 from aipo_widgets.runs.ledger import Ledger
-from aipo_widgets.runs.results import latest_evidence, latest_run
+from aipo_widgets.runs.results import latest_evidence, latest_run, product_verdict
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -187,6 +187,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                         progress=None if args.quiet else main_progress)
     reports = _near(Path(run.folder) / "reports" / run.id)
     print(f"{run.verdict.upper()}: run {run.id} -> {reports} (exit {run.exit_code})")
+    _print_verdict(Path(run.folder), strict=args.strict)
     # The run's own warnings (a kit phase notebook missing) show even when they do not fail it.
     for g in run.failed_gates + [g for g in run.gates if g not in run.failed_gates]:
         print(f"  {g['verdict'].upper()} {g['phase']}: {gate_line(g)}")
@@ -194,6 +195,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if ph.status == "error":
             print(f"  ERROR {ph.phase}: {_raised(ph.error, ph.error_cell, reports / ph.notebook)}")
     return run.exit_code
+
+
+def _print_verdict(folder: Path, *, strict: bool = False) -> None:
+    """Print the product's one verdict: the decision due, by whom and when, and why."""
+    ws = load(folder).workspace
+    v = product_verdict(folder, ws, strict=strict)
+    due = f" by {v.due.isoformat()}" if v.due else ""
+    print(f"{ws.product.name}, phase {v.phase}: {v.question} ({v.owner}{due})")
+    print(f"  {v.verdict.upper()}: {v.headline}")
 
 
 def _raised(error: str, cell: int | None, notebook: Path) -> str:
@@ -231,6 +241,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(run, indent=2))
         return EXIT_OK
+    _print_verdict(folder)
     print(f"Run {run['id']} ({run['started'][:19]}): {run['verdict'].upper()}, "
           f"exit {run['exit_code']}")
     reports = folder / "reports" / run["id"]

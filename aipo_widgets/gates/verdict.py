@@ -29,7 +29,7 @@ Examples
 ...      "detail": "the data set has drifted"}]}]}
 >>> v = overall_verdict(ws, run)
 >>> v.decision, v.verdict, v.headline
-('retrain', 'warn', 'Retrain needed: the data set has drifted')
+('retrain', 'warn', 'Retrain needed: the data set has drifted; 2 of 6 columns')
 """
 
 from __future__ import annotations
@@ -108,7 +108,8 @@ class OverallVerdict:
     due : datetime.date or None
         By when (the phase's last day of the 90, where ``product.start_date`` is set).
     blocking : list of Reason
-        At most three gates of the current phase that block the decision.
+        At most three gates of the current phase behind the verdict: its failures, or where
+        none failed, its warnings (the conditions the decision comes with).
     housekeeping : list of Reason
         Everything else that did not pass.
     run : str
@@ -230,7 +231,10 @@ def overall_verdict(ws: Workspace, run: Mapping[str, Any] | None, *,
     measured_after = {p: _measured_metrics([g for q, gs in by_phase.items()
                                             if order.get(q, -1) > order.get(p, -1) for g in gs])
                       for p in by_phase}
-    blocking_level = 1 if strict else 2
+    # The reasons behind the verdict: the current phase's worst gates (its failures, or, where
+    # nothing failed, its warnings: the conditions a "go" comes with).
+    own = [g for g in current if g.get("name") not in _DECISION_GATES]
+    blocking_level = max([1] + [rank(str(g.get("verdict"))) for g in own])
     blocking = sorted(
         (Reason.of(phase, g) for g in current
          if rank(str(g.get("verdict"))) >= blocking_level and g.get("name") not in
@@ -251,6 +255,8 @@ def overall_verdict(ws: Workspace, run: Mapping[str, Any] | None, *,
         verdict = "warn"
     shown = blocking[:_MAX_REASONS]
     reasons = "; ".join(r.text() for r in shown)
+    if reasons and verdict == "warn" and not decision.startswith("retrain"):
+        label += ", with conditions"
     headline = f"{label}: {reasons}" if reasons else label
     return OverallVerdict(verdict, phase, decision, question, headline, owner, due,
                           blocking=shown, housekeeping=blocking[_MAX_REASONS:] + housekeeping,

@@ -30,6 +30,8 @@ from typing import Any
 
 from aipo_widgets._text import format_number
 from aipo_widgets.evidence import Gate, worst
+from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict
+from aipo_widgets.model.schema import Workspace
 
 RESULTS_MIME = "application/vnd.aipo.results+json"
 
@@ -227,3 +229,12 @@ def _with_earlier_phases(reports: Path, run: dict) -> dict:
         return run
     phases.sort(key=lambda ph: str(ph.get("notebook") or ph.get("phase")))
     return {**run, "phases": phases, "merged_from": borrowed}
+
+
+def product_verdict(folder: str | os.PathLike, ws: Workspace, *, strict: bool = False
+                    ) -> OverallVerdict:
+    """Return the product's one verdict from its newest evidence (what every surface shows).
+
+    The phases the newest run did not run come from earlier runs (:func:`latest_evidence`).
+    """
+    return overall_verdict(ws, latest_evidence(folder), strict=strict)

@@ -206,3 +206,26 @@ def test_validate_warns_about_missing_data_files(tmp_path: Path) -> None:
     report = json.loads(run("validate", str(target), "--json").stdout)
     assert report["valid"] is True
     assert [w["code"] for w in report["warnings"]] == ["missing_data"]
+
+
+def test_status_opens_with_the_products_one_verdict(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture) -> None:
+    # A product in operation whose drift says "retrain" reads "Retrain needed", not "go".
+    (tmp_path / "aipo.yaml").write_text(
+        "product: {name: Pumps, owner: Stefan, phase: operate}\n", encoding="utf-8")
+    run_dir = tmp_path / "reports" / "20261201T000000Z-abcd"
+    run_dir.mkdir(parents=True)
+    (tmp_path / "reports" / "latest").symlink_to(run_dir.name)
+    results = {"id": run_dir.name, "started": "2026-12-01T00:00:00", "verdict": "warn",
+               "exit_code": 0, "gates": [], "phases": [
+                   {"phase": "rollout", "status": "ok", "verdict": "pass", "seconds": 1,
+                    "gates": [{"name": "go / no-go", "verdict": "pass", "figure": "go"}]},
+                   {"phase": "operate", "status": "ok", "verdict": "warn", "seconds": 1,
+                    "gates": [{"name": "retrain", "verdict": "warn", "figure": "retrain now",
+                               "detail": "the data set has drifted"}]}]}
+    (run_dir / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    assert main(["status", str(tmp_path)]) == 0
+    first, second = capsys.readouterr().out.splitlines()[:2]
+    assert first == ("Pumps, phase operate: Keep it running, retrain it, or pull the kill "
+                     "switch? (Stefan)")
+    assert second == "  WARN: Retrain needed: the data set has drifted"
