@@ -28,7 +28,8 @@ import datetime as dt
 
 import pandas as pd
 
-from aipo_widgets.gates import phases
+from aipo_widgets.analysis import decisions, measure
+from aipo_widgets.gates import common, discovery, experiments, operate, rollout
 from aipo_widgets.evidence import Gate
 from aipo_widgets.runs.results import record
 from aipo_widgets.model.workspace import find, load
@@ -87,7 +88,7 @@ Edit `aipo.yaml` (or the widgets below) and re-run the notebook.
     code(COMMON_PARAMS + 'pii_sample: int = 2000  # rows per source scanned for personal data '
          '(0: all)\n', "parameters"),
     code(SETUP + '''
-frames, read_gates = phases.load_frames(folder, ws)
+frames, read_gates = measure.load_frames(folder, ws)
 gates += read_gates'''),
     md("""
 ## 1. Value hypotheses
@@ -97,7 +98,7 @@ Each hypothesis is a falsifiable statement with the metric that tests it.
     code('''
 hypotheses = pd.DataFrame([h.model_dump(include={"id", "statement", "metric", "baseline",
                                                  "target", "status"}) for h in ws.value_hypotheses])
-gates += phases.hypothesis_gates(ws)
+gates += discovery.hypothesis_gates(ws)
 hypotheses'''),
     md("""
 ## 2. Baseline, measured in the data
@@ -106,8 +107,8 @@ Every metric of the tree with a `measure` is measured in the baseline sources, w
 interval, and compared with the baseline written in `aipo.yaml`.
 """),
     code('''
-baseline = phases.measure_nodes(ws, frames, "baseline", n_boot=n_boot)
-gates += phases.baseline_gates(baseline)
+baseline = measure.measure_nodes(ws, frames, "baseline", n_boot=n_boot)
+gates += discovery.baseline_gates(baseline)
 figures.update({f"baseline_{r.metric}": round(r.value, 6) for r in baseline.itertuples()})
 baseline'''),
     md("""
@@ -122,7 +123,7 @@ from aipo_widgets.analysis.metric_tree import Tree
 from aipo_widgets.widgets import MetricTreeWidget
 
 tree = Tree(ws.metric_tree)
-gates += phases.tree_gates(tree)
+gates += discovery.tree_gates(tree)
 MetricTreeWidget(wf)'''),
     md("""
 ## 4. The data map: sources, personal data, legal basis, quality
@@ -135,8 +136,8 @@ text for them by hand). A source where personal data is found must say so in the
 sources = pd.DataFrame([s.model_dump(include={"id", "name", "role", "owner", "personal_data",
                                               "lawful_basis", "retention"})
                         for s in ws.data_map.sources])
-pii_table, pii_gates = phases.pii_scan(ws, frames, sample=pii_sample or None)
-gates += pii_gates + phases.lawful_basis_gates(ws)
+pii_table, pii_gates = discovery.pii_scan(ws, frames, sample=pii_sample or None)
+gates += pii_gates + discovery.lawful_basis_gates(ws)
 sources'''),
     code('''
 pii_table[["source", "column", "rows", "rows_with_pii", "kinds", "examples"]] \\
@@ -146,7 +147,7 @@ from aipo_widgets.analysis.sources import quality_gates
 
 quality = quality_gates(ws.data_map.quality_checks, frames)
 gates += quality
-phases.gates_frame(quality)'''),
+common.gates_frame(quality)'''),
     md("""
 ## 5. EU AI Act and GDPR
 
@@ -158,7 +159,7 @@ with the date each applies from.
 from aipo_widgets.analysis.compliance import classify_workspace
 
 classification = classify_workspace(ws, as_of=as_of_date)
-gates += phases.compliance_gates(ws, classification)
+gates += discovery.compliance_gates(ws, classification)
 figures["ai_act_tier"] = classification.tier
 print(f"AI Act: {classification.tier_label}; route {classification.route or 'none'}; "
       f"articles: {', '.join(a['article'] for a in classification.articles)}")
@@ -174,7 +175,7 @@ from aipo_widgets.analysis.risk import Register
 from aipo_widgets.widgets import RiskMatrixWidget
 
 register = Register.from_workspace(ws, as_of=as_of_date)
-gates += phases.risk_gates(register)
+gates += discovery.risk_gates(register)
 figures["open_risks"] = len(register.ranked())
 RiskMatrixWidget(wf)'''),
     md("""
@@ -185,11 +186,9 @@ Monthly cash flows per scenario, NPV, payback and the chance the NPV is positive
     code('''
 from aipo_widgets.analysis.business_case import analyse
 
-if ws.business_case is None:
-    gates.append(Gate("business case drafted", "warn", detail="add a business_case section"))
-else:
-    case = analyse(ws.business_case, n=5000)
-    gates += phases.business_case_gates(case)
+case = analyse(ws.business_case, n=5000) if ws.business_case is not None else None
+gates += discovery.business_case_gates(case)
+if case is not None:
     figures["expected_npv"] = round(case.expected_npv)
     figures["p_npv_positive"] = case.monte_carlo.p_positive if case.monte_carlo else None
     display(pd.DataFrame([{"scenario": s.scenario, "NPV": round(s.npv),
@@ -238,17 +237,15 @@ latency budgets. Then: continue, or stop.
          + "fairness_max_difference: float = 0.1  # largest gap between groups before a warning\n",
          "parameters"),
     code(SETUP + """
-frames, read_gates = phases.load_frames(folder, ws)
+frames, read_gates = measure.load_frames(folder, ws)
 gates += read_gates
-gold_source = next(iter(phases.sources_with_role(ws, "gold")), None)
+gold_source = measure.first_source(ws, "gold")
 gold = frames.get(gold_source.id) if gold_source else None
-training_source = next(iter(phases.sources_with_role(ws, "training")), None)
+training_source = measure.first_source(ws, "training")
 training = frames.get(training_source.id) if training_source else None
-production_source = next(iter(phases.sources_with_role(ws, "production")), None)
+production_source = measure.first_source(ws, "production")
 production = frames.get(production_source.id) if production_source else None
-if gold is None:
-    gates.append(Gate("gold set available", "fail",
-                      detail="add a data source with role: gold"))"""),
+gates += common.data_available_gates(gold, name="gold set available", role="gold")"""),
     md("""
 ## 1. The gold set
 
@@ -264,13 +261,10 @@ if gold is not None:
     gates += gold_report.gates
     figures["gold_set_rows"] = gold_report.n_rows
     if production is not None:
-        skip = {gold_source.label_column, gold_source.score_column, gold_source.id_column}
-        shared = gold_source.group_columns + [
-            c for c in gold.columns if c in production.columns and c not in skip
-            and c not in gold_source.group_columns and pd.api.types.is_numeric_dtype(gold[c])]
-        rep_gate, rep_report = phases.representativeness_gate(gold, production, shared)
+        shared = experiments.representativeness_columns(gold, production, gold_source)
+        rep_gate, rep_report = experiments.representativeness_gate(gold, production, shared)
         gates.append(rep_gate)
-    display(phases.gates_frame(gold_report.gates))"""),
+    display(common.gates_frame(gold_report.gates))"""),
     md("""
 ## 2. Evaluation with confidence intervals
 
@@ -280,9 +274,9 @@ the gold set is big enough to trust it.
     code("""
 evaluation = None
 if gold is not None:
-    evaluation = phases.evaluate_gold(ws, gold, gold_source, n_boot=n_boot)
+    evaluation = measure.evaluate_gold(ws, gold, gold_source, n_boot=n_boot)
     figures.update({f"gold_{k}": round(v, 6)
-                    for k, v in phases.eval_figures(ws, evaluation).items()})
+                    for k, v in measure.eval_figures(ws, evaluation).items()})
     display(evaluation.table())"""),
     md("""
 ## 3. Acceptance criteria
@@ -293,24 +287,10 @@ on an operational metric (latency, cost) is checked on the variant under test in
 log.
 """),
     code("""
-from aipo_widgets.gates.acceptance import check_acceptance
-from aipo_widgets.gates.conditions import condition_gate
-
-on_gold = [c for c in ws.acceptance_criteria if ws.metric(c.metric).eval_metric]
-operational = [c for c in ws.acceptance_criteria if not ws.metric(c.metric).eval_metric]
-acceptance = []
-if evaluation is not None and on_gold:
-    acceptance += check_acceptance(evaluation, on_gold, metric_map=ws.metric_tree.nodes)
-log_frames = {}
-for src in phases.sources_with_role(ws, "experiment_log"):
-    if src.id in frames:
-        variant, log_frames[src.id] = phases.latest_variant(frames[src.id], src)
-measured_log = phases.measure_nodes(ws, log_frames, "experiment_log", n_boot=n_boot)
-log_figures = {r.metric: r.value for r in measured_log.itertuples()}
-for c in operational:
-    acceptance.append(condition_gate(c, log_figures, source=f"acceptance_criteria[{c.id}]"))
+log_figures = measure.latest_variant_figures(ws, frames, n_boot=n_boot)
+acceptance = experiments.acceptance_gates(ws, evaluation, log_figures)
 gates += acceptance
-phases.gates_frame(acceptance)"""),
+common.gates_frame(acceptance)"""),
     md("""
 ## 4. The threshold, chosen for the business cost
 
@@ -319,19 +299,11 @@ and a false alarm cost (`settings.threshold_costs`), beside Elkan's threshold fo
 scores and the threshold decided in the decision log. Generated output has no threshold.
 """),
     code("""
-from aipo_widgets.analysis.thresholds import optimal_threshold
-
-costs = phases.threshold_costs(ws)
-if gold is not None and gold_source.score_column and costs:
-    y = gold[gold_source.label_column].astype(int)
-    s = gold[gold_source.score_column]
-    best = optimal_threshold(y, s, c_fn=costs["c_fn"], c_fp=costs["c_fp"], c_tp=costs["c_tp"],
-                             c_tn=costs["c_tn"], review_cost=costs["review_cost"],
-                             volume_per_period=costs.get("volume_per_month"))
-    decided = phases.current_threshold(ws)
-    gates.append(phases.threshold_gate(best, decided, y, s, costs))
-    figures.update({"optimal_threshold": best.threshold, "decided_threshold": decided,
-                    "elkan_p_star": best.p_star})
+choice = experiments.choose_threshold(ws, gold, gold_source)
+if choice is not None:
+    best, decided = choice.best, choice.decided
+    gates.append(choice.gate)
+    figures.update(choice.figures())
     p_star = "undefined" if best.p_star is None else f"{best.p_star:.4g}"
     print(f"cost-optimal threshold {best.threshold:.4g} (recall {best.recall:.3f}, precision "
           f"{best.precision:.3f}); Elkan p* {p_star}; decided {decided}")
@@ -339,7 +311,7 @@ if gold is not None and gold_source.score_column and costs:
 
     # Slide the threshold; "use this threshold" records the decision in aipo.yaml.
     groups = [g for g in gold_source.group_columns if g in gold.columns]
-    display(ThresholdExplorer(wf, y_true=y, scores=s, data=gold,
+    display(ThresholdExplorer(wf, y_true=choice.labels, scores=choice.scores, data=gold,
                               groups=groups[0] if groups else None))
 else:
     print("No threshold to choose: no classifier score or no settings.threshold_costs.")"""),
@@ -349,18 +321,9 @@ else:
 Each group's metrics beside the others; groups too small to judge are flagged, not ranked.
 """),
     code("""
-from aipo_widgets.analysis.fairness import group_metrics
-
 if gold is not None and gold_source.group_columns:
-    groups = [g for g in gold_source.group_columns if g in gold.columns]
-    if gold_source.score_column:
-        fair = group_metrics(gold, groups=groups, label=gold_source.label_column,
-                             score=gold_source.score_column, n_boot=min(n_boot, 200),
-                             threshold=phases.current_threshold(ws) or 0.5)
-    else:
-        fair = group_metrics(gold, groups=groups, label=gold_source.label_column,
-                             n_boot=min(n_boot, 200))
-    gates += phases.fairness_gates(ws, fair, max_difference=fairness_max_difference)
+    fair = measure.group_report(ws, gold, gold_source, n_boot=min(n_boot, 200))
+    gates += experiments.fairness_gates(ws, fair, max_difference=fairness_max_difference)
     display(fair.table())"""),
     md("""
 ## 6. Cost and latency against the budgets
@@ -368,9 +331,9 @@ if gold is not None and gold_source.group_columns:
 Per variant of the experiment log; the gates are on the variant under test (the latest).
 """),
     code("""
-for src in phases.sources_with_role(ws, "experiment_log"):
+for src in measure.sources_with_role(ws, "experiment_log"):
     if src.id in frames:
-        variants, budget = phases.budget_gates(ws, frames[src.id], src)
+        variants, budget = experiments.budget_gates(ws, frames[src.id], src)
         gates += budget
         display(variants)"""),
     md("""
@@ -380,11 +343,11 @@ for src in phases.sources_with_role(ws, "experiment_log"):
 from aipo_widgets.analysis.business_case import analyse
 from aipo_widgets.widgets import BacklogWidget
 
-decision = phases.continue_or_stop(gates)
+decision = experiments.continue_or_stop(gates)
 gates.append(decision)
 print(f"{decision.figure.upper()}: {decision.detail or 'every gate passed'}")
-found = phases.eval_figures(ws, evaluation) if evaluation is not None else {}
-measured = phases.figures_from(ws, extra={**found, **log_figures})
+found = measure.eval_figures(ws, evaluation) if evaluation is not None else {}
+measured = measure.figures_from(ws, extra={**found, **log_figures})
 if ws.business_case is not None:
     case = analyse(ws.business_case, measured=measured, n=5000)
     figures["expected_npv"] = round(case.expected_npv)
@@ -411,7 +374,7 @@ switch has conditions, an owner, a fallback and a test. Then the go / no-go, wit
 """),
     code(COMMON_PARAMS, "parameters"),
     code(SETUP + """
-frames, read_gates = phases.load_frames(folder, ws)
+frames, read_gates = measure.load_frames(folder, ws)
 gates += read_gates"""),
     md("""
 ## 1. The pilot against its control
@@ -422,9 +385,9 @@ pre-period covariate), the sample-ratio check, and the guardrails.
 """),
     code("""
 pilot_figures = {}
-for src in phases.sources_with_role(ws, "pilot"):
+for src in measure.sources_with_role(ws, "pilot"):
     if src.id in frames and src.arm_column:
-        report = phases.pilot_report(ws, frames[src.id], src, n_boot=min(n_boot, 2000))
+        report = measure.pilot_report(ws, frames[src.id], src, n_boot=min(n_boot, 2000))
         if report is None:
             continue
         gates += report.gates
@@ -434,7 +397,7 @@ for src in phases.sources_with_role(ws, "pilot"):
               f"{eff.mean_treatment:.4g} (treatment), {eff.relative:+.1%} "
               f"[{eff.relative_ci[0]:+.1%}, {eff.relative_ci[1]:+.1%}]")
         figures[f"pilot_{eff.metric}_relative"] = round(eff.relative, 6)
-gates += phases.effect_gates(ws, pilot_figures)"""),
+gates += rollout.effect_gates(ws, pilot_figures)"""),
     md("""
 ## 2. The stages: entry and exit criteria
 
@@ -443,15 +406,15 @@ the production log where the stage already runs in production, else the pilot, e
 values in `aipo.yaml`; effect metrics come from the pilot analysis above.
 """),
     code("""
-measured = pd.concat([phases.measure_nodes(ws, frames, role, n_boot=0)
+measured = pd.concat([measure.measure_nodes(ws, frames, role, n_boot=0)
                       for role in ("pilot", "production")], ignore_index=True)
-stage_figures = phases.figures_from(ws, measured, extra=phases.effect_figures(ws, pilot_figures))
-stage_gates = phases.stage_gates(ws, stage_figures)
+stage_figures = measure.figures_from(ws, measured, extra=measure.effect_figures(ws, pilot_figures))
+stage_gates = rollout.stage_gates(ws, stage_figures)
 gates += stage_gates
 display(pd.DataFrame([{"stage": s.id, "name": s.name, "audience": s.audience, "share": s.share,
                        "status": s.status, "human review": s.human_review,
                        "min days": s.min_duration_days} for s in ws.rollout.stages]))
-phases.gates_frame(stage_gates)"""),
+common.gates_frame(stage_gates)"""),
     md("""
 ## 3. Monitoring from day one: alerts, the drift reference, the kill switch
 
@@ -461,16 +424,15 @@ compared with what the model was validated on (`04_operate` uses it).
     code("""
 ref_id = ws.monitoring.drift.reference
 if ref_id and ref_id in frames:
-    reference = phases.drift_reference(ws, frames[ref_id])
+    reference = measure.drift_reference(ws, frames[ref_id])
     reference_path = folder / "reports" / "drift_reference.json"
     reference_path.parent.mkdir(exist_ok=True)
     reference_path.write_text(reference.to_json(), encoding="utf-8")
-    gates.append(Gate("drift reference frozen", "pass", figure=len(reference.columns),
-                      threshold="columns", detail=f"{reference_path.name} from {ref_id}"))
+    gates.append(rollout.drift_reference_gate(reference, file_name=reference_path.name,
+                                              source_id=ref_id))
 else:
-    gates.append(Gate("drift reference frozen", "warn", figure="none",
-                      detail="set monitoring.drift.reference to a data source"))
-gates += phases.readiness_gates(ws, as_of_date)
+    gates.append(rollout.drift_reference_gate(None))
+gates += rollout.readiness_gates(ws, as_of_date)
 pd.DataFrame([a.model_dump(include={"id", "metric", "operator", "value", "severity", "window",
                                     "action"}) for a in ws.monitoring.alert_rules])"""),
     md("""
@@ -494,7 +456,7 @@ print(f"{docs_gate.name}: {docs_gate.figure} (needs {docs_gate.threshold}). "
 Every gate of this phase, with the reasons for the verdict.
 """),
     code("""
-verdict = phases.go_no_go(gates, strict=strict)
+verdict = rollout.go_no_go(gates, strict=strict)
 gates.append(verdict)
 print(f"{verdict.figure.upper()}: {verdict.detail}")"""),
     code("""record("rollout", gates, figures)"""),
@@ -518,13 +480,12 @@ case.
          + 'last_trained: str = ""  # date of the last training, YYYY-MM-DD; empty: unknown\n',
          "parameters"),
     code(SETUP + """
-frames, read_gates = phases.load_frames(folder, ws, roles=["production", "reference"])
+frames, read_gates = measure.load_frames(folder, ws, roles=["production", "reference"])
 gates += read_gates
-production_source = next(iter(phases.sources_with_role(ws, "production")), None)
+production_source = measure.first_source(ws, "production")
 production = frames.get(production_source.id) if production_source else None
-if production is None:
-    gates.append(Gate("production window available", "fail",
-                      detail="add a data source with role: production"))"""),
+gates += common.data_available_gates(production, name="production window available",
+                                     role="production")"""),
     md("""
 ## 1. Drift against the frozen reference
 
@@ -540,9 +501,9 @@ ref_id = ws.monitoring.drift.reference
 drift_report = None
 if production is not None and (frozen.exists() or ref_id in frames):
     reference = (Reference.load(frozen) if frozen.exists()
-                 else phases.drift_reference(ws, frames[ref_id]))
-    drift_report = drift(reference, production, thresholds=phases.drift_thresholds(ws))
-    gates.append(phases.drift_gate(drift_report))
+                 else measure.drift_reference(ws, frames[ref_id]))
+    drift_report = drift(reference, production, thresholds=measure.drift_thresholds(ws))
+    gates.append(operate.drift_gate(drift_report))
     figures["drift_share"] = drift_report.share_drifted
     figures["psi_max"] = max((c.psi for c in drift_report.columns), default=0.0)
     display(drift_report.to_frame())"""),
@@ -552,36 +513,35 @@ if production is not None and (frozen.exists() or ref_id in frames):
     code("""
 window = {}
 if production is not None:
-    measured = phases.measure_nodes(ws, {production_source.id: production}, "production",
+    measured = measure.measure_nodes(ws, {production_source.id: production}, "production",
                                     n_boot=0)
     window.update({r.metric: r.value for r in measured.itertuples()})
-    label = production_source.label_column
-    if label in production and production[label].notna().sum() >= 30:
-        labelled = production[production[label].notna()]
-        evaluation = phases.evaluate_gold(ws, labelled, production_source, n_boot=n_boot)
-        window.update(phases.eval_figures(ws, evaluation))
+    labelled = operate.labelled_rows(production, production_source.label_column)
+    if labelled is not None:
+        evaluation = measure.evaluate_gold(ws, labelled, production_source, n_boot=n_boot)
+        window.update(measure.eval_figures(ws, evaluation))
         figures["labelled_rows"] = int(len(labelled))
         display(evaluation.table())
     if drift_report is not None:
         window["psi_max"] = figures["psi_max"]
-    gates += phases.cost_gates(ws, production, production_source)
+    gates += operate.cost_gates(ws, production, production_source)
 figures.update({f"window_{k}": round(v, 6) for k, v in window.items()})
 pd.Series(window, name="latest window").to_frame()"""),
     md("""
 ## 3. Alert rules and the kill switch
 """),
     code("""
-current = phases.figures_from(ws, extra=window)
-alerts = phases.alert_gates(ws, current)
-kill = phases.kill_switch_gates(ws, current)
+current = measure.figures_from(ws, extra=window)
+alerts = operate.alert_gates(ws, current)
+kill = operate.kill_switch_gates(ws, current)
 gates += alerts + kill
-phases.gates_frame(alerts + kill)"""),
+common.gates_frame(alerts + kill)"""),
     md("""
 ## 4. Retrain?
 """),
     code("""
 trained = dt.date.fromisoformat(last_trained) if last_trained else None
-retrain = phases.retrain_recommendation(ws, drift_report, last_trained=trained,
+retrain = operate.retrain_recommendation(ws, drift_report, last_trained=trained,
                                         as_of=as_of_date,
                                         new_labels=int(figures.get("labelled_rows", 0)))
 gates.append(retrain)

@@ -32,8 +32,8 @@ from typing import Any, ClassVar
 
 from aipo_widgets import figures as render
 from aipo_widgets._text import format_number
+from aipo_widgets.analysis.decisions import current_threshold, threshold_costs
 from aipo_widgets.errors import UsageError
-from aipo_widgets.gates.phases import current_threshold, threshold_costs
 from aipo_widgets.model.schema import Decision
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 

@@ -1,0 +1,439 @@
+"""The workspace's metrics measured in its data: the figures every phase's gates read.
+
+A phase reads the data sources of ``aipo.yaml`` (:func:`load_frames`), measures each metric-tree
+node that names a column (:func:`measure_nodes`), evaluates a gold set the way its data-map entry
+says (:func:`evaluate_gold`) and collects the figures that conditions are checked against
+(:func:`figures_from`). Nothing here decides: the gates in :mod:`aipo_widgets.gates` do.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from aipo_widgets.model.schema import Workspace
+>>> ws = Workspace.model_validate({
+...     "product": {"name": "x", "owner": "y"},
+...     "metric_tree": {"root": "t", "nodes": [
+...         {"id": "t", "name": "Handling time", "unit": "min", "baseline": 10.0,
+...          "measure": {"column": "minutes"}}]},
+...     "data_map": {"sources": [{"id": "b", "name": "Baseline", "role": "baseline"}]}})
+>>> measured = measure_nodes(ws, {"b": pd.DataFrame({"minutes": [9.0, 10.0, 11.0]})},
+...                          "baseline", n_boot=0)
+>>> measured[["metric", "source", "value", "declared", "agrees"]].to_dict("records")
+[{'metric': 't', 'source': 'b', 'value': 10.0, 'declared': 10.0, 'agrees': True}]
+>>> figures_from(ws, measured, extra={"other": 2.0})
+{'t': 10.0, 'other': 2.0}
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from aipo_widgets.analysis.decisions import current_threshold
+from aipo_widgets.analysis.drift import Reference
+from aipo_widgets.analysis.evaluation import (
+    Evaluation,
+    evaluate_classification,
+    evaluate_review,
+)
+from aipo_widgets.analysis.fairness import GroupMetrics, group_metrics
+from aipo_widgets.analysis.pilots import Effect, PilotReport, analyse_pilot
+from aipo_widgets.analysis.sources import measure_value, read_source
+from aipo_widgets.errors import DataError, Problem
+from aipo_widgets.evidence import Gate
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from aipo_widgets.model.schema import DataSource, Workspace
+
+__all__ = [
+    "MEASURED_COLUMNS",
+    "drift_reference",
+    "drift_thresholds",
+    "effect_figures",
+    "eval_figures",
+    "evaluate_gold",
+    "figures_from",
+    "first_source",
+    "group_report",
+    "latest_variant",
+    "latest_variant_figures",
+    "load_frames",
+    "measure_nodes",
+    "pd_mean",
+    "pilot_report",
+    "sources_with_role",
+]
+
+# The columns of :func:`measure_nodes`' table, in order.
+MEASURED_COLUMNS = ["metric", "name", "unit", "source", "stat", "value", "ci_low", "ci_high",
+                    "n", "declared", "agrees"]
+
+
+# --------------------------------------------------------------------------------------------
+# the data sources
+
+
+def load_frames(folder: str | os.PathLike[str], ws: Workspace,
+                roles: Iterable[str] | None = None) -> tuple[dict[str, pd.DataFrame], list[Gate]]:
+    """Read the workspace's data sources that have a file, optionally only some roles.
+
+    Parameters
+    ----------
+    folder : path
+        The workspace folder (source locations are relative to it).
+    ws : Workspace
+        The workspace.
+    roles : iterable of str, optional
+        Read only the sources with one of these roles (default: every role).
+
+    Returns
+    -------
+    frames, gates
+        The tables by source id, and a failing gate per source that could not be read (so a
+        missing file is a finding of the phase, not a crash of the notebook).
+
+    Examples
+    --------
+    >>> from aipo_widgets.model.schema import Workspace
+    >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"},
+    ...     "data_map": {"sources": [{"id": "logs", "name": "Logs", "role": "production",
+    ...                               "location": "data/nowhere.csv"}]}})
+    >>> frames, gates = load_frames(".", ws)
+    >>> frames, [(g.name, g.verdict) for g in gates]
+    ({}, [('data source logs readable', 'fail')])
+    """
+    wanted = set(roles) if roles is not None else None
+    frames: dict[str, pd.DataFrame] = {}
+    gates: list[Gate] = []
+    for src in ws.data_map.sources:
+        if not src.location or (wanted is not None and src.role not in wanted):
+            continue
+        if not Path(src.location).suffix:  # a system name, not a file
+            continue
+        try:
+            frames[src.id] = read_source(folder, src)
+        except DataError as exc:
+            gates.append(Gate(f"data source {src.id} readable", "fail",
+                              detail=str(exc.problems[0]),
+                              source=f"data_map.sources[{src.id}]"))
+    return frames, gates
+
+
+def sources_with_role(ws: Workspace, role: str) -> list[DataSource]:
+    """Return the data sources with a role, in the order of the data map."""
+    return [s for s in ws.data_map.sources if s.role == role]
+
+
+def first_source(ws: Workspace, role: str) -> DataSource | None:
+    """Return the first data source with a role (the one a phase reads), or None.
+
+    Examples
+    --------
+    >>> from aipo_widgets.model.schema import Workspace
+    >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"},
+    ...     "data_map": {"sources": [{"id": "g", "name": "Gold", "role": "gold"}]}})
+    >>> first_source(ws, "gold").id, first_source(ws, "production")
+    ('g', None)
+    """
+    return next(iter(sources_with_role(ws, role)), None)
+
+
+# --------------------------------------------------------------------------------------------
+# the metric tree's nodes, measured
+
+
+def measure_nodes(ws: Workspace, frames: Mapping[str, pd.DataFrame], role: str, *,
+                  n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Measure every metric node that has a ``measure`` in the sources of one role.
+
+    A node's measure names a column (and a statistic); it is measured in its own source when it
+    names one, otherwise in each source of ``role`` that has the column (the first one wins).
+
+    Returns
+    -------
+    DataFrame
+        One row per measured node: ``metric``, ``name``, ``unit``, ``source``, ``stat``,
+        ``value``, ``ci_low``, ``ci_high``, ``n``, ``declared`` (the baseline in ``aipo.yaml``
+        for the baseline role, else the current value) and ``agrees`` (the declared value lies
+        in the interval, or there is none to compare).
+    """
+    import pandas as pd
+
+    rows = []
+    role_sources = [s.id for s in sources_with_role(ws, role)]
+    for node in ws.metric_tree.nodes:
+        m = node.measure
+        if m is None:
+            continue
+        candidates = [m.source] if m.source else role_sources
+        if m.source and ws.source(m.source).role != role:
+            continue
+        for sid in candidates:
+            frame = frames.get(sid)
+            if frame is None or m.column not in frame.columns:
+                continue
+            if m.per is not None and m.per not in frame.columns:
+                continue
+            res = measure_value(frame, m.column, m.stat, per=m.per, n_boot=n_boot, seed=seed)
+            declared = node.baseline if role == "baseline" else node.current
+            lo, hi = res["ci_low"], res["ci_high"]
+            agrees = (declared is None or lo is None
+                      or lo - 1e-9 * abs(lo) <= declared <= hi + 1e-9 * abs(hi))
+            rows.append({"metric": node.id, "name": node.name, "unit": node.unit, "source": sid,
+                         "stat": m.stat + (f" per {m.per}" if m.per else ""),
+                         "value": res["value"], "ci_low": lo, "ci_high": hi, "n": res["n"],
+                         "declared": declared, "agrees": bool(agrees)})
+            break
+    return pd.DataFrame(rows, columns=MEASURED_COLUMNS)
+
+
+def figures_from(ws: Workspace, measured: pd.DataFrame | None = None,
+                 extra: Mapping[str, float | None] | None = None,
+                 *, fallback: Literal["current", "baseline"] | None = "current",
+                 ) -> dict[str, float | None]:
+    """Collect metric values for conditions: measured ones first, then the workspace's.
+
+    Parameters
+    ----------
+    ws : Workspace
+        The workspace.
+    measured : DataFrame, optional
+        From :func:`measure_nodes`.
+    extra : mapping, optional
+        Further figures by metric id (evaluation results, drift), which win over both.
+    fallback : {"current", "baseline", None}
+        Which declared value of a node to use where nothing was measured.
+
+    Returns
+    -------
+    dict
+        Metric id -> value.
+    """
+    figures: dict[str, float | None] = {}
+    if fallback:
+        for node in ws.metric_tree.nodes:
+            value = getattr(node, fallback)
+            if value is not None:
+                figures[node.id] = value
+    if measured is not None:
+        for row in measured.itertuples():
+            figures[str(row.metric)] = float(row.value)
+    for key, value in (extra or {}).items():
+        if value is not None:
+            figures[key] = value
+    return figures
+
+
+# --------------------------------------------------------------------------------------------
+# experiment logs
+
+
+def latest_variant(log: pd.DataFrame, source: DataSource) -> tuple[str, pd.DataFrame]:
+    """Return the variant under test in an experiment log: the most recent one.
+
+    Variants are the combinations of the source's ``group_columns``; without them (or without
+    a ``time_column``) the whole log is one variant.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from aipo_widgets.model.schema import DataSource
+    >>> src = DataSource(id="log", name="Log", role="experiment_log", group_columns=["model"],
+    ...                  time_column="at")
+    >>> log = pd.DataFrame({"model": ["a", "b", "a"], "at": [1, 3, 2], "ms": [10, 20, 30]})
+    >>> name, rows = latest_variant(log, src)
+    >>> name, rows["ms"].tolist()
+    ('b', [20])
+    """
+    groups = [g for g in source.group_columns if g in log.columns]
+    if not groups:
+        return "all calls", log
+    time = source.time_column if source.time_column in log.columns else None
+    order = log.sort_values(time) if time else log
+    last = order.iloc[-1]
+    mask = (log[groups] == last[groups]).all(axis=1)
+    return " / ".join(str(last[g]) for g in groups), log[mask]
+
+
+def latest_variant_figures(ws: Workspace, frames: Mapping[str, pd.DataFrame], *,
+                           n_boot: int = 1000) -> dict[str, float]:
+    """Measure the metric nodes on the variant under test of each experiment log.
+
+    Returns
+    -------
+    dict
+        Metric id -> value, measured on the latest variant (:func:`latest_variant`) of the
+        sources with role ``experiment_log``.
+    """
+    logs = {}
+    for src in sources_with_role(ws, "experiment_log"):
+        if src.id in frames:
+            _, logs[src.id] = latest_variant(frames[src.id], src)
+    measured = measure_nodes(ws, logs, "experiment_log", n_boot=n_boot)
+    return {str(r.metric): r.value for r in measured.itertuples()}
+
+
+# --------------------------------------------------------------------------------------------
+# gold sets and labelled windows
+
+
+def evaluate_gold(ws: Workspace, gold: pd.DataFrame, source: DataSource, *,
+                  threshold: float | None = None, n_boot: int = 1000) -> Evaluation:
+    """Evaluate the gold set the way its data map entry says.
+
+    A source with a ``score_column`` is a classifier's gold set (evaluated at ``threshold``,
+    default the decided one or 0.5); one with only a ``label_column`` holds human review labels
+    of generated output (share of each label, with Wilson intervals).
+
+    Raises
+    ------
+    DataError
+        The source names no ``label_column``.
+    """
+    if source.label_column is None:
+        raise DataError([Problem(f"gold set '{source.id}' has no label_column",
+                                 path=f"data_map.sources[{source.id}].label_column",
+                                 fix="name the column with the ground truth or review label")])
+    groups = [g for g in source.group_columns if g in gold.columns] or None
+    if source.score_column:
+        t = threshold if threshold is not None else (current_threshold(ws) or 0.5)
+        return evaluate_classification(gold, label=source.label_column,
+                                       score=source.score_column, threshold=t, n_boot=n_boot,
+                                       groups=groups)
+    return evaluate_review(gold, label=source.label_column, n_boot=n_boot, groups=groups)
+
+
+def eval_figures(ws: Workspace, evaluation: Evaluation) -> dict[str, float]:
+    """Map an evaluation's metrics onto the metric-tree nodes that name them (``eval_metric``)."""
+    out = {}
+    available = set(evaluation.available())
+    for node in ws.metric_tree.nodes:
+        if node.eval_metric and node.eval_metric in available:
+            out[node.id] = evaluation.metric(node.eval_metric).value
+    return out
+
+
+def group_report(ws: Workspace, gold: pd.DataFrame, source: DataSource, *,
+                 n_boot: int = 200) -> GroupMetrics:
+    """Compute the gold set's metrics per group, the way its data map entry says.
+
+    The groups are the source's ``group_columns`` present in the data; a classifier's gold set
+    (with a ``score_column``) is judged at the decided threshold (else 0.5).
+    """
+    groups = [g for g in source.group_columns if g in gold.columns]
+    if source.score_column:
+        return group_metrics(gold, groups=groups, label=source.label_column,
+                             score=source.score_column, n_boot=n_boot,
+                             threshold=current_threshold(ws) or 0.5)
+    return group_metrics(gold, groups=groups, label=source.label_column, n_boot=n_boot)
+
+
+# --------------------------------------------------------------------------------------------
+# pilots
+
+
+def pd_mean(series: pd.Series) -> float | None:
+    """Return the mean of a column as a float, or None when it has no numeric values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pd_mean(pd.Series(["1", "x", 3])), pd_mean(pd.Series(["x"]))
+    (2.0, None)
+    """
+    import pandas as pd
+
+    values = pd.to_numeric(series, errors="coerce").dropna()
+    return float(values.mean()) if len(values) else None
+
+
+def pilot_report(ws: Workspace, pilot: pd.DataFrame, source: DataSource, *,
+                 n_boot: int = 2000) -> PilotReport | None:
+    """Analyse a pilot against its control, on the metric the workspace says it tests.
+
+    The metric is the one a node's ``effect_of`` names (the pilot's effect metric), else the
+    first hypothesis metric measured in the pilot's data. The arm named ``control`` is the
+    control (else the first arm in sort order). Guardrail and counter metrics measured in the
+    pilot are compared the same way.
+
+    Returns
+    -------
+    aipo_widgets.analysis.pilots.PilotReport or None
+        None when no metric of the workspace is measured in the pilot's data.
+
+    Raises
+    ------
+    DataError
+        The pilot's data hold fewer than two arms.
+    """
+
+    def column_of(node_id: str) -> str | None:
+        node = ws.metric(node_id)
+        if node.measure and node.measure.column in pilot.columns:
+            return node.measure.column
+        return None
+
+    candidates = [n.effect_of for n in ws.metric_tree.nodes if n.effect_of]
+    candidates += [h.metric for h in ws.value_hypotheses if h.metric]
+    column = next((c for c in map(column_of, candidates) if c), None)
+    if column is None or not source.arm_column:
+        return None
+    arms = sorted(pilot[source.arm_column].dropna().astype(str).unique())
+    if len(arms) < 2:
+        raise DataError([Problem(f"pilot '{source.id}' has only the arm(s) {arms}",
+                                 path=f"data_map.sources[{source.id}].arm_column",
+                                 fix="a pilot needs a control and a treatment arm")])
+    control = "control" if "control" in arms else arms[0]
+    treatment = next(a for a in arms if a != control)
+    guardrails = {}
+    for node in ws.metric_tree.nodes:
+        m = node.measure
+        if node.designation in ("guardrail", "counter") and m and m.column in pilot.columns \
+                and m.column != column:
+            guardrails[m.column] = node.direction
+    control_rows = pilot[pilot[source.arm_column].astype(str) == control]
+    # A relative change needs a non-zero control mean (review time is 0 without the product).
+    guardrails = {c: d for c, d in guardrails.items()
+                  if pd_mean(control_rows[c]) not in (0.0, None)}
+    covariate = source.covariate_column if source.covariate_column in pilot.columns else None
+    frame = pilot.assign(**{source.arm_column: pilot[source.arm_column].astype(str)})
+    return analyse_pilot(frame, metric=column, arm=source.arm_column, treatment=treatment,
+                         control=control, covariate=covariate, guardrails=guardrails,
+                         planned_split=True, n_boot=n_boot)
+
+
+def effect_figures(ws: Workspace, effects: Mapping[str, Effect]) -> dict[str, float]:
+    """Turn pilot effects (by column) into the values of the nodes that are those effects.
+
+    A node with ``effect_of: X`` gets the relative reduction ``-relative`` of X's column.
+    """
+    out = {}
+    for node in ws.metric_tree.nodes:
+        if not node.effect_of:
+            continue
+        measure = ws.metric(node.effect_of).measure
+        if measure and measure.column in effects:
+            out[node.id] = -float(effects[measure.column].relative)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# drift settings
+
+
+def drift_reference(ws: Workspace, frame: pd.DataFrame) -> Reference:
+    """Freeze the drift reference from the reference data, with the monitoring settings."""
+    settings = ws.monitoring.drift
+    columns = list(settings.columns) or None
+    categorical = list(settings.categorical) or None
+    return Reference.from_frame(frame, columns=columns, categorical=categorical)
+
+
+def drift_thresholds(ws: Workspace) -> dict[str, float]:
+    """Return the drift thresholds of ``monitoring.drift`` as :func:`drift.drift` takes them."""
+    d = ws.monitoring.drift
+    return {"psi_warn": d.psi_warn, "psi_drift": d.psi_alert,
+            "drift_share": d.drifted_share_alert}

@@ -1,0 +1,159 @@
+"""The gates of the rollout (days 61-90): go live in stages, with a way back.
+
+The pilot shows the effect against its control (the lower end of the effect's interval reaches
+the target); the active stage's exit criteria and the next stage's entry criteria are met; the
+drift reference is frozen; every guardrail has an alert rule; the kill switch has conditions, an
+owner, a fallback and a recent test. Then the go / no-go decision, with its reasons.
+
+Examples
+--------
+>>> from aipo_widgets.evidence import Gate
+>>> verdict = go_no_go([Gate("pilot effect", "pass"), Gate("kill switch tested", "warn")])
+>>> verdict.verdict, verdict.figure, verdict.detail
+('warn', 'go', 'go, with warnings: kill switch tested')
+>>> go_no_go([Gate("kill switch tested", "warn")], strict=True).figure
+'no-go'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from aipo_widgets.analysis.drift import Reference
+from aipo_widgets.analysis.pilots import Effect
+from aipo_widgets.evidence import Gate
+from aipo_widgets.gates.conditions import condition_gates
+
+if TYPE_CHECKING:  # pragma: no cover
+    from aipo_widgets.model.schema import Workspace
+
+__all__ = [
+    "drift_reference_gate",
+    "effect_gates",
+    "go_no_go",
+    "readiness_gates",
+    "stage_gates",
+]
+
+
+def effect_gates(ws: Workspace, effects: Mapping[str, Effect]) -> list[Gate]:
+    """Gate each pilot effect against its node's target, with the effect's interval.
+
+    Passes when the lower end of the interval of the reduction reaches the target, warns when
+    only the estimate does (the pilot was too small to be sure), fails otherwise.
+    """
+    gates = []
+    for node in ws.metric_tree.nodes:
+        if not node.effect_of or node.target is None:
+            continue
+        measure = ws.metric(node.effect_of).measure
+        effect = effects.get(measure.column) if measure else None
+        if effect is None:
+            continue
+        reduction = -float(effect.relative)
+        lo, hi = sorted(-float(x) for x in effect.relative_ci)
+        verdict = "pass" if lo >= node.target else ("warn" if reduction >= node.target
+                                                    else "fail")
+        gates.append(Gate(f"pilot effect: {node.name}", verdict, figure=round(reduction, 4),
+                          ci=(round(lo, 4), round(hi, 4)), threshold=f">= {node.target:g}",
+                          detail=f"{measure.column}: {effect.mean_control:.4g} (control) -> "
+                          f"{effect.mean_treatment:.4g} (treatment)",
+                          source=f"metric_tree.nodes[{node.id}]"))
+    return gates
+
+
+def stage_gates(ws: Workspace, figures: Mapping[str, float | None]) -> list[Gate]:
+    """Entry and exit criteria of the active stage (or the first planned one), on measured figures.
+
+    Criteria of later stages are not judged yet.
+    """
+    stages = ws.rollout.stages
+    if not stages:
+        return [Gate("rollout stages planned", "fail", figure=0, threshold=">= 1",
+                     detail="plan stages with audiences, entry and exit criteria",
+                     source="rollout.stages")]
+    index = next((i for i, s in enumerate(stages) if s.status == "active"),
+                 next((i for i, s in enumerate(stages) if s.status == "planned"), 0))
+    stage = stages[index]
+    where = f"rollout.stages[{index}]"
+    gates = condition_gates(stage.exit_criteria, figures, where=f"{where}.exit_criteria")
+    for g in gates:
+        g.name = f"{stage.id} exit: {g.name}"
+    if index + 1 < len(stages):
+        nxt = stages[index + 1]
+        entry = condition_gates(nxt.entry_criteria, figures,
+                                where=f"rollout.stages[{index + 1}].entry_criteria")
+        for g in entry:
+            g.name = f"{nxt.id} entry: {g.name}"
+        gates += entry
+    return gates
+
+
+def readiness_gates(ws: Workspace, as_of: dt.date) -> list[Gate]:
+    """Check that monitoring and the kill switch are ready before go-live."""
+    ks = ws.kill_switch
+    gates = [
+        Gate("kill switch has conditions", "pass" if ks.conditions else "fail",
+             figure=len(ks.conditions), threshold=">= 1", source="kill_switch.conditions"),
+        Gate("fallback defined", "pass" if ks.fallback else "fail",
+             figure=ks.fallback[:60] or "none", threshold="defined", source="kill_switch"),
+        Gate("kill switch has an owner", "pass" if ks.owner else "fail",
+             figure=ks.owner or "none", threshold="named", source="kill_switch.owner"),
+    ]
+    if ks.tested_on is None:
+        gates.append(Gate("kill switch tested", "fail", figure="never", threshold="tested",
+                          detail="pull it once in a test environment and record tested_on",
+                          source="kill_switch.tested_on"))
+    else:
+        age = (as_of - ks.tested_on).days
+        gates.append(Gate("kill switch tested", "pass" if age <= 90 else "warn", figure=age,
+                          threshold="<= 90 days ago", source="kill_switch.tested_on"))
+    guarded = {n.id for n in ws.metric_tree.nodes if n.designation in ("guardrail", "counter")}
+    alerted = {a.metric for a in ws.monitoring.alert_rules}
+    missing = sorted(guarded - alerted)
+    gates.append(Gate("every guardrail has an alert rule", "warn" if missing else "pass",
+                      figure=len(missing), threshold="0 without alert",
+                      detail=", ".join(missing), source="monitoring.alert_rules"))
+    return gates
+
+
+def go_no_go(gates: Iterable[Gate], *, strict: bool = False) -> Gate:
+    """Decide go / no-go with its reasons: no failed gate (no warning either when strict)."""
+    gates = [g for g in gates]
+    bad = [g for g in gates if g.verdict == "fail" or (strict and g.verdict == "warn")]
+    warn = [g for g in gates if g.verdict == "warn"]
+    if bad:
+        reasons = "; ".join(f"{g.name} ({g.detail or g.figure})" for g in bad[:8])
+        return Gate("go / no-go", "fail", figure="no-go", threshold="no failed gate",
+                    detail="no-go because: " + reasons)
+    detail = ("go, with warnings: " + "; ".join(g.name for g in warn[:8])) if warn else "go"
+    return Gate("go / no-go", "warn" if warn else "pass", figure="go",
+                threshold="no failed gate", detail=detail)
+
+
+def drift_reference_gate(reference: Reference | None, *, file_name: str = "",
+                         source_id: str = "") -> Gate:
+    """Gate the frozen drift reference: production is compared with what was validated.
+
+    Parameters
+    ----------
+    reference : Reference or None
+        The frozen reference; None when ``monitoring.drift.reference`` names no data source
+        that was read.
+    file_name : str
+        The file it was written to.
+    source_id : str
+        The data source it was frozen from.
+
+    Examples
+    --------
+    >>> drift_reference_gate(None).verdict
+    'warn'
+    """
+    if reference is None:
+        return Gate("drift reference frozen", "warn", figure="none",
+                    detail="set monitoring.drift.reference to a data source")
+    return Gate("drift reference frozen", "pass", figure=len(reference.columns),
+                threshold="columns", detail=f"{file_name} from {source_id}")
