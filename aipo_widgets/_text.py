@@ -16,17 +16,25 @@ Examples
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import operator
 import os
 import subprocess
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 __all__ = ["MISSING", "OPERATORS", "compare", "format_number", "git_commit", "suggest"]
 
+# The number format is a presentation token: it lives in figures/tokens.json with the colours,
+# so that the widgets' JavaScript (static/_common.js: fmt) formats from the same settings. It is
+# read as data, not imported: this module stays at the bottom of the layers.
+_NUMBER: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "figures" / "tokens.json").read_text(encoding="utf-8"))["number"]
+
 #: How every surface shows a value that is not there (not measured, not computable).
-MISSING = "—"
+MISSING: str = _NUMBER["missing"]
 
 #: The comparison operators of ``aipo.yaml`` (criteria, alert rules, kill-switch conditions).
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
@@ -81,7 +89,10 @@ def format_number(value: Any, unit: str = "") -> str:
     """Format a number for a person: three significant figures, thousands separated.
 
     ``None``, NaN and infinity show as :data:`MISSING`; integers keep every digit; a bool is
-    "yes" or "no"; anything else is shown as text.
+    "yes" or "no"; anything else is shown as text. The settings (significant digits, thousands
+    separator, missing sign, the words for a bool) are the ``number`` tokens of
+    ``aipo_widgets/figures/tokens.json``; ``fmt`` in the widgets' ``_common.js`` mirrors this
+    function, rounding half to even as Python does.
 
     Examples
     --------
@@ -93,25 +104,28 @@ def format_number(value: Any, unit: str = "") -> str:
     if value is None:
         return MISSING
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _NUMBER["yes"] if value else _NUMBER["no"]
+    digits: int = _NUMBER["digits"]
     if isinstance(value, int):
         text = f"{value:,}"
     elif isinstance(value, float):
         if not math.isfinite(value):
             return MISSING
         a = abs(value)
-        if a >= 1000:
+        if a >= 10 ** (digits - 1):
             text = f"{value:,.0f}"
-        elif a >= 100:
-            text = f"{value:.0f}"
         elif a >= 10:
-            text = f"{value:.1f}".rstrip("0").rstrip(".")
+            # 10 <= a < 10**(digits - 1): as many decimals as the digits left over
+            k = next(k for k in range(digits - 2, 0, -1) if a >= 10 ** k)
+            text = f"{value:.{digits - 1 - k}f}".rstrip("0").rstrip(".")
         elif a == 0:
             text = "0"
         else:
-            text = f"{value:.3g}"
+            text = f"{value:.{digits}g}"
     else:
         return str(value)
+    if _NUMBER["thousands"] != ",":
+        text = text.replace(",", _NUMBER["thousands"])
     if not unit:
         return text
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"

@@ -21,10 +21,9 @@ from __future__ import annotations
 import base64
 import html
 
-__all__ = ["FONT", "Svg", "clip", "esc", "img_html", "mimebundle"]
+from aipo_widgets.figures.tokens import FONT
 
-#: Font stack used in every picture (system fonts only: no web font to fetch).
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+__all__ = ["FONT", "Svg", "clip", "esc", "img_html", "mimebundle"]
 
 
 def esc(text: object) -> str:

@@ -23,15 +23,13 @@ import datetime as dt
 from typing import Any
 
 from aipo_widgets.figures._svg import Svg, clip
+from aipo_widgets.figures.tokens import PALETTE, TEXT, TIER, TIER_COLOURS
 from aipo_widgets.model import schema as spec
 
 __all__ = ["TIER_COLOURS", "ai_act_alt", "ai_act_data", "ai_act_svg"]
 
-#: Sequential colours by severity (with the tier always written out).
-TIER_COLOURS = {
-    "prohibited": "#b2182b", "high_risk": "#d55e00", "not_high_risk_by_derogation": "#e69f00",
-    "limited": "#f0e442", "minimal": "#009e73", "out_of_scope": "#999999",
-}
+#: How an unknown tier is drawn (the rulebook is newer than the tokens).
+_OTHER_TIER = {"colour": "#999", "ink": "#fff"}
 
 
 def _workspace(source: Any) -> spec.Workspace:
@@ -130,11 +128,10 @@ def ai_act_svg(source: Any, *, title: str = "EU AI Act classification") -> str:
     height = 150 + 18 * len(obligations) + (18 if len(r["obligations"]) > 14 else 0) + 40
     doc = Svg(760, height, title=ai_act_alt(data))
     doc.text(8, 22, title, size=15, weight="bold")
-    colour = TIER_COLOURS.get(r["tier"], "#999")
-    doc.rect(8, 34, 300, 34, fill=colour, rx=4)
-    dark_text = r["tier"] in ("limited", "not_high_risk_by_derogation", "out_of_scope")
+    tier = TIER.get(r["tier"], _OTHER_TIER)
+    doc.rect(8, 34, 300, 34, fill=tier["colour"], rx=4)
     doc.text(18, 57, r["tier_label"] + (" (provisional)" if r["provisional"] else ""), size=14,
-             weight="bold", fill="#000" if dark_text else "#fff")
+             weight="bold", fill=tier["ink"])
     facts = []
     if r["route"]:
         facts.append("route: " + ", ".join(r["route"]))
@@ -147,14 +144,14 @@ def ai_act_svg(source: Any, *, title: str = "EU AI Act classification") -> str:
     sign = ("legal sign-off required" + (": missing" if r["signoff_missing"] else
                                           f": signed off by {data['signed_off_by']}"))
     doc.text(320, 66, sign if r["legal_signoff_required"] else "no legal sign-off required",
-             size=11, fill="#a33c00" if r["signoff_missing"] else "#333")
+             size=11, fill=TEXT["warning"] if r["signoff_missing"] else "#333")
     doc.text(8, 96, f"Our obligations ({len(r['obligations'])})", size=12, weight="bold")
     for j, o in enumerate(obligations):
         y = 116 + 18 * j
         mark = "now" if o["applies_now"] else f"from {o['applies_from']}"
         doc.text(8, y, clip(o["article"], 18), size=10, fill="#555")
         doc.text(130, y, clip(o["text"], 80), size=11)
-        doc.text(752, y, mark, size=10, anchor="end", fill="#0072b2" if o["applies_now"]
+        doc.text(752, y, mark, size=10, anchor="end", fill=PALETTE["blue"] if o["applies_now"]
                  else "#555")
     y = 116 + 18 * len(obligations)
     if len(r["obligations"]) > 14:

@@ -26,6 +26,7 @@ from typing import Any
 
 from aipo_widgets._text import format_number
 from aipo_widgets.figures._svg import Svg, clip
+from aipo_widgets.figures.tokens import PALETTE, TEXT
 from aipo_widgets.model import schema as spec
 
 __all__ = ["METHOD_LABELS", "backlog_alt", "backlog_data", "backlog_svg", "display_order",
@@ -264,11 +265,12 @@ def backlog_svg(source: Any, *, title: str = "") -> str:
         stab = cols["stability"][k]
         if stab:
             label = "robust" if stab == "robust" else f"fragile ±{cols['shift'][k]}"
-            doc.text(730, mid, label, size=10, fill="#0072b2" if stab == "robust" else "#a33c00")
+            doc.text(730, mid, label, size=10,
+                     fill=PALETTE["blue"] if stab == "robust" else TEXT["warning"])
         if gate != "ok":
-            doc.rect(810, y + 4, 80, 15, fill="#fff", stroke="#a33c00", rx=3,
+            doc.rect(810, y + 4, 80, 15, fill="#fff", stroke=TEXT["warning"], rx=3,
                      title="; ".join(cols["reasons"][k]))
-            doc.text(850, mid - 1, gate, size=10, anchor="middle", fill="#a33c00")
+            doc.text(850, mid - 1, gate, size=10, anchor="middle", fill=TEXT["warning"])
     if n > MAX_ROWS:
         doc.text(8, top + row_h * len(rows) + 16, f"… and {n - MAX_ROWS} more items", size=11,
                  fill="#555")

@@ -29,17 +29,14 @@ from typing import Any
 
 from aipo_widgets._text import format_number
 from aipo_widgets.figures._svg import Svg, clip
+from aipo_widgets.figures.tokens import SCENARIO, TEXT
 from aipo_widgets.model import schema as spec
 
 __all__ = ["SCENARIO_STYLE", "business_case_alt", "business_case_data", "business_case_svg",
            "correlations_data", "monte_carlo_data"]
 
 #: Colour (Okabe-Ito) and dash pattern per scenario: told apart without colour too.
-SCENARIO_STYLE = {
-    "conservative": ("#d55e00", "6 4"),
-    "realistic": ("#0072b2", ""),
-    "optimistic": ("#009e73", "2 3"),
-}
+SCENARIO_STYLE = {k: (v["colour"], v["dash"]) for k, v in SCENARIO.items()}
 DRIVER_FIELDS = ("conservative", "realistic", "optimistic", "low", "likely", "high", "measured")
 
 
@@ -269,7 +266,7 @@ def business_case_svg(source: Any, *, title: str = "Business case: cumulative ca
                  size=10, fill="#333")
     for j, g in enumerate(data["gates"][:4]):
         doc.text(x0, y + 56 + j * 16, f"{g['verdict'].upper()}: {clip(g['name'], 40)}", size=9,
-                 fill="#a33c00" if g["verdict"] != "pass" else "#006d4f")
+                 fill=TEXT["warning"] if g["verdict"] != "pass" else TEXT["good"])
     pairs = data.get("correlations") or []
     if pairs:  # what the spread above assumes about drivers moving together
         doc.text(x0, y + 130, "Correlated drivers (rank)", size=10, weight="bold")

@@ -31,25 +31,12 @@ from typing import Any
 from aipo_widgets._text import format_number
 from aipo_widgets.errors import AipoError
 from aipo_widgets.figures._svg import Svg, clip
+from aipo_widgets.figures.tokens import STATUS, STATUS_COLOURS, STATUS_LABELS
 from aipo_widgets.model import schema as spec
 
 __all__ = ["STATUS_COLOURS", "STATUS_LABELS", "metric_tree_alt", "metric_tree_data",
            "metric_tree_svg", "sensitivity_data"]
 
-#: Okabe-Ito colours (distinguishable with every common colour-vision deficiency).
-STATUS_COLOURS = {
-    "on_track": "#0072b2",
-    "at_risk": "#e69f00",
-    "off_track": "#d55e00",
-    "no_data": "#999999",
-}
-#: The words shown with each colour.
-STATUS_LABELS = {
-    "on_track": "✓ on track",
-    "at_risk": "! at risk",
-    "off_track": "✗ off track",
-    "no_data": "– no data",
-}
 #: Rows drawn in the static picture before "... and n more".
 MAX_ROWS = 80
 
@@ -141,7 +128,6 @@ def metric_tree_data(source: Any, *, expected_progress: float = 1.0,
         "guardrail_margin": status.guardrail_margin,
         "sensitivity": sens_data,
         "warnings": [str(w) for w in status.warnings],
-        "status_labels": STATUS_LABELS,
     }
 
 
@@ -221,8 +207,7 @@ def metric_tree_svg(source: Any, *, title: str = "Metric tree") -> str:
             doc.line(cols["bar"] + 84, y + 4, cols["bar"] + 84, y + 20, stroke="#333")
         doc.rect(cols["status"], y + 4, 74, 16, fill=colour, rx=3, title=n["rule"])
         doc.text(cols["status"] + 37, y + 16, STATUS_LABELS[n["status"]], size=10,
-                 anchor="middle", fill="#000" if n["status"] in ("at_risk", "no_data")
-                 else "#fff", weight="bold")
+                 anchor="middle", fill=STATUS[n["status"]]["ink"], weight="bold")
     if len(nodes) > MAX_ROWS:
         doc.text(8, top + row_h * len(shown) + 18,
                  f"… and {len(nodes) - MAX_ROWS} more metrics (see the widget or the report)",

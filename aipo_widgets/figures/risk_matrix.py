@@ -27,18 +27,11 @@ import datetime as dt
 from typing import Any
 
 from aipo_widgets.figures._svg import Svg, clip
+from aipo_widgets.figures.tokens import BAND_COLOURS, TEXT
 from aipo_widgets.model import schema as spec
 
 __all__ = ["BAND_COLOURS", "risk_matrix_alt", "risk_matrix_data", "risk_matrix_svg"]
 
-#: Sequential ColorBrewer YlOrRd colours: ordered by lightness, so they read in grey and for
-#: colour-blind readers; every cell also carries its band's name.
-BAND_COLOURS = {
-    "low": "#ffffb2",
-    "medium": "#fecc5c",
-    "high": "#fd8d3c",
-    "critical": "#e31a1c",
-}
 #: How many risk ids a cell of the picture lists before it shows "+n".
 MAX_IDS_IN_CELL = 4
 
@@ -222,7 +215,7 @@ def risk_matrix_svg(source: Any, *, which: str = "residual", category: str | Non
         doc.text(lx + 19, legend_y + 11, f"{band} ({counts.get(band, 0)})", size=11)
         lx += 105
     if notes:
-        doc.text(left, legend_y + 34, "; ".join(notes), size=11, fill="#a33c00")
+        doc.text(left, legend_y + 34, "; ".join(notes), size=11, fill=TEXT["warning"])
     return doc.to_string()
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from aipo_widgets._text import format_number
 from aipo_widgets.figures._svg import Svg
+from aipo_widgets.figures.tokens import CHART, TEXT
 
 __all__ = ["COST_KEYS", "group_recall", "position_of", "threshold_alt", "threshold_data",
            "threshold_svg"]
@@ -221,15 +222,15 @@ def threshold_svg(source: dict, *, index: int | None = None, decided: float | No
              "rank)", size=11, anchor="middle")
     doc.text(14, (py0 + py1) / 2, f"expected cost {unit}", size=11, anchor="middle",
              rotate=-90)
-    doc.polyline([(sx(i), sy(v)) for i, v in enumerate(ys)], stroke="#0072b2", width=2)
+    doc.polyline([(sx(i), sy(v)) for i, v in enumerate(ys)], stroke=CHART["series"], width=2)
     o = c["optimum"]
-    doc.circle(sx(o), sy(ys[o]), 5, fill="#009e73", stroke="#000")
-    doc.text(sx(o) + 7, sy(ys[o]) + 16, "optimum", size=10, fill="#006d4f")
+    doc.circle(sx(o), sy(ys[o]), 5, fill=CHART["optimum"], stroke="#000")
+    doc.text(sx(o) + 7, sy(ys[o]) + 16, "optimum", size=10, fill=TEXT["good"])
     if decided is not None:
         d = position_of(c["threshold"], decided)
         doc.line(sx(d), py0, sx(d), py1, stroke="#555", dash="4 3")
         doc.text(sx(d) + 3, py0 + 10, f"decided {format_number(decided)}", size=10, fill="#333")
-    doc.line(sx(k), py0, sx(k), py1, stroke="#d55e00", width=2)
+    doc.line(sx(k), py0, sx(k), py1, stroke=CHART["selected"], width=2)
     # The confusion matrix and figures at the selected threshold.
     x0 = 510
     t = c["threshold"][k]

@@ -30,17 +30,14 @@ from typing import Any
 
 from aipo_widgets._text import format_number
 from aipo_widgets.evidence import Gate, worst
+from aipo_widgets.figures.tokens import VERDICT
 from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict
 from aipo_widgets.model.schema import Workspace
 
 RESULTS_MIME = "application/vnd.aipo.results+json"
 
-_VERDICT_STYLE = {
-    # Colour-blind-safe (Okabe-Ito) with a text label: colour is never the only signal.
-    "pass": ("#009E73", "PASS"),
-    "warn": ("#E69F00", "WARN"),
-    "fail": ("#D55E00", "FAIL"),
-}
+# Colour-blind-safe (Okabe-Ito) with a text label: colour is never the only signal.
+_VERDICT_STYLE = {k: (VERDICT[k]["colour"], VERDICT[k]["label"]) for k in ("pass", "warn", "fail")}
 
 
 def _jsonable(value: Any) -> Any:

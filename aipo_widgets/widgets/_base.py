@@ -68,6 +68,7 @@ from pydantic import ValidationError
 
 from aipo_widgets.errors import AipoError, ConflictError, UsageError
 from aipo_widgets.figures import img_html
+from aipo_widgets.figures.tokens import css_variables, js_constant
 from aipo_widgets.model.schema import Workspace
 from aipo_widgets.model.workspace import WorkspaceFile, load
 
@@ -88,23 +89,33 @@ READ_ONLY_MESSAGE = "This view is read-only: the change was not applied."
 
 
 def static_asset(*names: str) -> str:
-    """Return the concatenated text of files in ``static/`` (shared helpers first).
+    """Return the presentation tokens and the concatenated files in ``static/``.
 
     anywidget loads a widget's ES module from a string, so a module cannot import a sibling
-    file; the shared helpers (``_common.js``, ``_common.css``) are prepended instead. There is
-    no bundler and nothing is fetched from the network.
+    file; the shared helpers (``_common.js``, ``_common.css``) are prepended instead, and before
+    them the presentation tokens (:mod:`aipo_widgets.figures.tokens`): the constant
+    ``AIPO_TOKENS`` for JavaScript, the ``--aipo-*`` custom properties on ``.aipo`` for CSS.
+    There is no bundler and nothing is fetched from the network.
 
     Parameters
     ----------
     *names : str
-        File names inside ``aipo_widgets/widgets/static``.
+        File names inside ``aipo_widgets/widgets/static``, all ``.js`` or all ``.css``.
 
     Examples
     --------
-    >>> "export default" in static_asset("_common.js", "risk_matrix.js")
+    >>> js = static_asset("_common.js", "risk_matrix.js")
+    >>> js.startswith("const AIPO_TOKENS = {") and "export default" in js
+    True
+    >>> static_asset("_common.css").startswith(".aipo {")
     True
     """
-    return "\n".join((STATIC / n).read_text(encoding="utf-8") for n in names)
+    kinds = {Path(n).suffix for n in names}
+    if len(kinds) != 1 or not kinds <= {".js", ".css"}:
+        msg = f"static_asset takes .js files or .css files, got {', '.join(names)}"
+        raise ValueError(msg)
+    tokens = js_constant() if kinds == {".js"} else css_variables(".aipo")
+    return tokens + "\n".join((STATIC / n).read_text(encoding="utf-8") for n in names)
 
 
 _KINDS = ("edit", "command", "query")

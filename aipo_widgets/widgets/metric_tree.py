@@ -102,8 +102,7 @@ class MetricTreeWidget(AipoWidget):
     def _compute_view(self) -> dict:
         if not self.workspace.metric_tree.nodes:
             return {"root": None, "nodes": [], "counts": {}, "warnings": [],
-                    "sensitivity": {"items": [], "error": "the workspace has no metric tree"},
-                    "status_labels": render.STATUS_LABELS}
+                    "sensitivity": {"items": [], "error": "the workspace has no metric tree"}}
         tree = self._tree()
         # The sensitivity ranking (three evaluations per input) depends on current values
         # only: reuse it after a target or baseline edit, recompute it after the answer.

@@ -58,23 +58,99 @@ function h(tag, attrs = {}, ...children) {
 }
 
 /**
- * Format a number for display: three significant figures, thousands separated.
- * Mirrors aipo_widgets._text.format_number so widget and picture read the same.
- * @param {number|null|undefined} value
+ * Format a number for display: AIPO_TOKENS.number.digits (three) significant figures, every
+ * digit of a larger number, thousands separated, scientific below 1e-4; the missing sign for
+ * null, NaN and infinity; the words yes/no for a boolean. Mirrors aipo_widgets._text
+ * .format_number so that widget and picture read the same, down to rounding a tie half to even
+ * as Python does (toFixed and toExponential round it half up).
+ * @param {number|boolean|null|undefined} value
  * @param {string} [unit]
  * @returns {string}
  */
 function fmt(value, unit = "") {
-  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  const N = AIPO_TOKENS.number;
+  if (typeof value === "boolean") return value ? N.yes : N.no;
+  if (value === null || value === undefined || !Number.isFinite(value)) return N.missing;
   const a = Math.abs(value);
+  const sign = value < 0 ? "-" : "";
   let text;
-  if (a >= 1000) text = Math.round(value).toLocaleString("en-US");
-  else if (a >= 100) text = value.toFixed(0);
-  else if (a >= 10) text = String(Number(value.toFixed(1)));
-  else if (a === 0) text = "0";
-  else text = String(Number(value.toPrecision(3)));
+  if (a >= 10 ** (N.digits - 1)) {
+    const whole = a >= 1e21 ? BigInt(a).toString() : fixedHalfEven(a, 0);
+    text = sign + whole.replace(/\B(?=(\d{3})+(?!\d))/g, N.thousands);
+  } else if (a >= 10) {
+    let k = N.digits - 2;
+    while (a < 10 ** k) k -= 1;
+    text = sign + stripZeros(fixedHalfEven(a, N.digits - 1 - k));
+  } else if (a === 0) {
+    text = "0";
+  } else {
+    text = sign + generalHalfEven(a, N.digits);
+  }
   if (!unit) return text;
   return unit === "%" ? `${text}%` : `${text} ${unit}`;
+}
+
+/**
+ * "12.50" -> "12.5", "12.0" -> "12" (only after a decimal point).
+ * @param {string} s
+ * @returns {string}
+ */
+function stripZeros(s) {
+  return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+}
+
+/**
+ * `a.toFixed(dec)` for 0 <= a < 1e21, an exact tie rounded half to even (Python's rounding).
+ * @param {number} a
+ * @param {number} dec
+ * @returns {string}
+ */
+function fixedHalfEven(a, dec) {
+  const up = a.toFixed(dec);
+  // A tie is a.bcd5 exactly, so a * 10^dec is then computed exactly: this test has no false
+  // negatives; the exact digits below rule out the false positives.
+  if ((a * 10 ** dec) % 1 !== 0.5) return up;
+  const exact = a.toFixed(60); // every digit of a double >= 1 (at most 52 binary places)
+  const cut = exact.indexOf(".") + 1 + dec;
+  if (!/^50*$/.test(exact.slice(cut))) return up;
+  const kept = exact.slice(0, dec ? cut : cut - 1);
+  return Number(kept[kept.length - 1]) % 2 === 0 ? kept : up;
+}
+
+/**
+ * Python's `format(a, ".<p>g")` for 0 < a: p significant digits, trailing zeros dropped,
+ * scientific notation below 1e-4; an exact tie rounded half to even.
+ * @param {number} a
+ * @param {number} p
+ * @returns {string}
+ */
+function generalHalfEven(a, p) {
+  let [mantissa, exp] = a.toExponential(p - 1).split("e");
+  const more = a.toExponential(p);
+  if (more[more.indexOf("e") - 1] === "5") { // maybe a tie: look at every digit
+    const [digits, e] = a.toExponential(99).split("e");
+    const plain = digits.replace(".", "");
+    if (/^50*$/.test(plain.slice(p)) && Number(plain[p - 1]) % 2 === 0) {
+      mantissa = plain[0] + (p > 1 ? `.${plain.slice(1, p)}` : "");
+      exp = e;
+    }
+  }
+  const x = Number(exp);
+  if (x < -4 || x >= p) {
+    const e2 = String(Math.abs(x)).padStart(2, "0");
+    return `${stripZeros(mantissa)}e${x < 0 ? "-" : "+"}${e2}`;
+  }
+  return stripZeros(Number(`${mantissa}e${x}`).toFixed(Math.max(0, p - 1 - x)));
+}
+
+/**
+ * The words shown with a metric's status (AIPO_TOKENS.status), e.g. "! at risk".
+ * @param {string} status
+ * @returns {string}
+ */
+function statusLabel(status) {
+  const t = /** @type {Record<string, {label: string}|undefined>} */ (AIPO_TOKENS.status)[status];
+  return t ? t.label : status;
 }
 
 let _aipoSeq = 0;

@@ -15,7 +15,7 @@
  * @typedef {{input: string, value: number, elasticity: number|null,
  *   delta_for_plus_1pct: number|null, aligned: boolean|null, rank: number, note: string}} Lever
  * @typedef {{root: string|null, nodes: TreeNode[], counts: Record<string, number>,
- *   warnings: string[], status_labels: Record<string, string>,
+ *   warnings: string[],
  *   sensitivity: {node: string|null, items: Lever[], error: string, value?: number,
  *     stale?: boolean}}} TreeView
  * @typedef {{before: Record<string, number|null>, after: Record<string, number|null>,
@@ -156,7 +156,7 @@ function render({ model, el }) {
 
   /** @param {TreeNode} n */
   const statusPill = (n) => h("span", { class: `aipo-mt-status aipo-st-${n.status}`,
-    title: n.rule }, (view().status_labels || {})[n.status] || n.status);
+    title: n.rule }, statusLabel(n.status));
 
   /**
    * Whether a change is an improvement given the node's direction.
@@ -364,9 +364,8 @@ function render({ model, el }) {
 
   const drawToolbar = () => {
     const v = view();
-    const labels = v.status_labels || {};
     counts.replaceChildren(...Object.entries(v.counts || {}).filter(([, c]) => c).map(([s, c]) =>
-      h("span", { class: `aipo-mt-status aipo-st-${s}` }, `${labels[s] || s}: ${c}`)));
+      h("span", { class: `aipo-mt-status aipo-st-${s}` }, `${statusLabel(s)}: ${c}`)));
     whatifBtn.setAttribute("aria-pressed", String(st.whatifMode));
     resetBtn.hidden = !st.whatifMode || !Object.keys(st.whatif).length;
   };

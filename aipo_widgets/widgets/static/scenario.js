@@ -25,11 +25,8 @@
  *   verdict: string, detail: string}>, notes: string[], convention: string}} CaseView
  */
 
-const STYLE = {
-  conservative: { colour: "#d55e00", dash: "6 4" },
-  realistic: { colour: "#0072b2", dash: "" },
-  optimistic: { colour: "#009e73", dash: "2 3" },
-};
+/** Colour and dash pattern of each scenario's line (the presentation tokens). */
+const STYLE = AIPO_TOKENS.scenario;
 const NS = "http://www.w3.org/2000/svg";
 /** Limits of a rho input: the core refuses +-1 (one driver a copy of the other). */
 const RHO_MAX = 0.99, RHO_STEP = 0.05;
