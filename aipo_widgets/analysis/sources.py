@@ -1,8 +1,13 @@
-"""The workspace's data sources: reading them, measuring a column, and their quality checks.
+"""The workspace's data sources: reading them, their windows, measuring a column, quality checks.
 
 Sources are declared in ``aipo.yaml`` under ``data_map.sources`` with a ``location`` relative to
 the workspace folder (CSV or Parquet). Quality checks (``data_map.quality_checks``) are rules on
 one column each; :func:`quality_gates` turns them into gates for the discovery phase.
+
+A monitoring *window* is the rows of a source whose time column falls within the last days up to
+the assessment date ``as_of`` (both ends included): :func:`read_window` keeps only those rows
+while it reads the file, so a long log never sits in memory whole, and returns the
+:class:`Window` it read, whose row count every figure measured on it carries in its provenance.
 
 Examples
 --------
@@ -23,13 +28,15 @@ pass Q3: minutes within [0, 240] in t
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aipo_widgets.errors import DataError, Problem
-from aipo_widgets.evidence import Gate
+from aipo_widgets.evidence import Gate, Provenance
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -96,14 +103,7 @@ def read_source(folder: str | os.PathLike, source: DataSource, **kwargs) -> pd.D
     """
     import pandas as pd
 
-    if not source.location:
-        raise DataError([Problem(f"data source '{source.id}' has no location",
-                                 path=f"data_map.sources[{source.id}].location",
-                                 fix="set location to a CSV or Parquet path in the workspace")])
-    path = source_path(folder, source)
-    if not path.is_file():
-        raise DataError([Problem(f"data source '{source.id}': {path} does not exist",
-                                 file=str(path), fix="check data_map.sources location")])
+    path = _readable(folder, source)
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
             frame = pd.read_parquet(path, **kwargs)
@@ -113,6 +113,216 @@ def read_source(folder: str | os.PathLike, source: DataSource, **kwargs) -> pd.D
         raise DataError([Problem(f"data source '{source.id}' cannot be read: {exc}",
                                  file=str(path))]) from None
     return apply_where(frame, source)
+
+
+# --------------------------------------------------------------------------------------------
+# windows
+
+#: Rows read at a time while a window is cut from a CSV file.
+CHUNK_ROWS = 500_000
+
+
+@dataclass(frozen=True)
+class Window:
+    """A window of a data source: its days (both included) and the rows found in them.
+
+    Parameters
+    ----------
+    source : str
+        The data source's id.
+    start, end : datetime.date
+        The first and the last day of the window; ``end`` is the assessment date.
+    rows : int
+        Rows of the source dated within the window (after its ``where`` filter).
+    undated : int
+        Rows of the file without a readable time, which no window holds.
+
+    Examples
+    --------
+    >>> w = Window("log", dt.date(2026, 11, 16), dt.date(2026, 11, 22), rows=580)
+    >>> w.days, w.describe()
+    (7, 'log from 2026-11-16 to 2026-11-22 (7 days, 580 rows)')
+    >>> w.provenance(rows=36, note="positives with a label").describe()
+    'measured in log from 2026-11-16 to 2026-11-22 (36 rows); positives with a label'
+    """
+
+    source: str
+    start: dt.date
+    end: dt.date
+    rows: int
+    undated: int = 0
+
+    @property
+    def days(self) -> int:
+        """The window's length in days."""
+        return (self.end - self.start).days + 1
+
+    def describe(self) -> str:
+        """Say which rows the window holds, in words."""
+        return (f"{self.source} from {self.start.isoformat()} to {self.end.isoformat()} "
+                f"({self.days} days, {self.rows:,} rows)")
+
+    def provenance(self, rows: int | None = None, note: str = "") -> Provenance:
+        """Return the provenance of a figure measured on ``rows`` rows of this window."""
+        return Provenance.measured(self.source, start=self.start, end=self.end,
+                                   rows=self.rows if rows is None else rows, note=note)
+
+
+def window_bounds(as_of: dt.date, days: int) -> tuple[dt.date, dt.date]:
+    """Return the first and last day of the ``days``-day window that ends on ``as_of``.
+
+    Examples
+    --------
+    >>> window_bounds(dt.date(2026, 11, 22), 7)
+    (datetime.date(2026, 11, 16), datetime.date(2026, 11, 22))
+    """
+    if days < 1:
+        msg = f"a window has at least one day, got {days}"
+        raise ValueError(msg)
+    return as_of - dt.timedelta(days=days - 1), as_of
+
+
+def row_days(frame: pd.DataFrame, column: str, *, source: str = "") -> pd.Series:
+    """Return the day of each row from its time column (NaT where the row has no time).
+
+    ISO text (``2026-11-02``, ``2026-11-02T07:12:00+01:00``, a month ``2026-11`` as its first
+    day) keeps its own local date; a datetime column is taken as it is.
+
+    Raises
+    ------
+    DataError
+        When the column is missing, or holds values that are not ISO dates.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"t": ["2026-11-02T23:30:00+01:00", "2026-11", None]})
+    >>> [str(d)[:10] for d in row_days(f, "t")]
+    ['2026-11-02', '2026-11-01', 'NaT']
+    """
+    import pandas as pd
+
+    where = f"data_map.sources[{source}].time_column" if source else column
+    if column not in frame.columns:
+        raise DataError([Problem(
+            f"data source '{source}' has no time column '{column}'", path=where,
+            fix=f"columns: {', '.join(map(str, frame.columns[:12]))}")])
+    raw = frame[column]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        stamps = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
+        return stamps.dt.normalize()
+    text = raw.astype("string").str.strip().str.slice(0, 10)
+    days = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    bad = days.isna() & text.notna() & (text != "")
+    if bad.any():
+        shown = ", ".join(map(repr, raw[bad].astype(str).unique()[:3]))
+        raise DataError([Problem(
+            f"data source '{source}': {int(bad.sum())} values of time column '{column}' are "
+            f"not ISO dates (e.g. {shown})", path=where,
+            fix="write times as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, or name another column")])
+    return days.dt.normalize()
+
+
+def in_window(frame: pd.DataFrame, column: str, start: dt.date, end: dt.date, *,
+              source: str = "") -> pd.DataFrame:
+    """Return the rows of ``frame`` dated from ``start`` to ``end`` (both included).
+
+    Rows without a time are in no window. The rows keep their order and index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"t": ["2026-11-15", "2026-11-16", "2026-11-22", "2026-11-23"]})
+    >>> list(in_window(f, "t", dt.date(2026, 11, 16), dt.date(2026, 11, 22)).t)
+    ['2026-11-16', '2026-11-22']
+    """
+    import pandas as pd
+
+    days = row_days(frame, column, source=source)
+    keep = (days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))
+    return frame[keep.fillna(False).to_numpy(dtype=bool)]
+
+
+def read_window(folder: str | os.PathLike, source: DataSource, *, as_of: dt.date,
+                days: int) -> tuple[pd.DataFrame, Window]:
+    """Read the rows of a data source in the ``days``-day window that ends on ``as_of``.
+
+    The window is applied while the file is read (a CSV file chunk by chunk), so only the
+    window's rows are kept; rows dated after ``as_of`` belong to no window of that date.
+
+    Parameters
+    ----------
+    folder : path
+        The workspace folder.
+    source : aipo_widgets.model.schema.DataSource
+        The source; it needs a ``time_column``.
+    as_of : datetime.date
+        The assessment date: the window's last day.
+    days : int
+        The window's length in days.
+
+    Returns
+    -------
+    frame, window
+        The rows (index 0..n-1) and the :class:`Window` they were read from.
+
+    Raises
+    ------
+    DataError
+        When the source has no time column, its file cannot be read, or a time is not a date.
+    """
+    import pandas as pd
+
+    if not source.time_column:
+        raise DataError([Problem(
+            f"data source '{source.id}' has no time_column, so no window can be cut from it",
+            path=f"data_map.sources[{source.id}].time_column",
+            fix="name the column holding each row's date or timestamp")])
+    start, end = window_bounds(as_of, days)
+    path = _readable(folder, source)
+    parts, undated = [], 0
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            chunks: Iterable[pd.DataFrame] = [pd.read_parquet(path)]
+        else:
+            chunks = pd.read_csv(path, chunksize=CHUNK_ROWS)
+        for chunk in chunks:
+            undated += int(row_days(chunk, source.time_column, source=source.id).isna().sum())
+            parts.append(in_window(chunk, source.time_column, start, end, source=source.id))
+    except (ValueError, OSError, ImportError) as exc:
+        if isinstance(exc, DataError):
+            raise
+        raise DataError([Problem(f"data source '{source.id}' cannot be read: {exc}",
+                                 file=str(path))]) from None
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    frame = _where(frame, source) if len(frame) else frame
+    return frame, Window(source.id, start, end, rows=len(frame), undated=undated)
+
+
+def _readable(folder: str | os.PathLike, source: DataSource) -> Path:
+    if not source.location:
+        raise DataError([Problem(f"data source '{source.id}' has no location",
+                                 path=f"data_map.sources[{source.id}].location",
+                                 fix="set location to a CSV or Parquet path in the workspace")])
+    path = source_path(folder, source)
+    if not path.is_file():
+        raise DataError([Problem(f"data source '{source.id}': {path} does not exist",
+                                 file=str(path), fix="check data_map.sources location")])
+    return path
+
+
+def _where(frame: pd.DataFrame, source: DataSource) -> pd.DataFrame:
+    # A window may hold no row of the filter's value; that is a finding of the window, not an
+    # error of the source (apply_where's "no row matches" is for the whole file).
+    if not source.where:
+        return frame
+    mask = None
+    for column, value in source.where.items():
+        if column not in frame.columns:
+            return apply_where(frame, source)  # raises with the columns listed
+        hit = frame[column].astype(str) == str(value)
+        mask = hit if mask is None else mask & hit
+    return frame[mask].reset_index(drop=True)
 
 
 def apply_where(frame: pd.DataFrame, source: DataSource) -> pd.DataFrame:

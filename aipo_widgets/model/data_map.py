@@ -106,10 +106,16 @@ class DataSource(StrictModel):
     score_column: str | None = Field(
         None, description="The model's score (probability) or prediction."
     )
+    positive_label: str | int | bool | None = Field(
+        None, description="The label value that counts as a positive (default: 1 or true)."
+    )
     group_columns: list[str] = Field(
         default_factory=list, description="Columns that define groups for fairness checks."
     )
-    time_column: str | None = Field(None, description="Timestamp or date of a row.")
+    time_column: str | None = Field(
+        None, description="Timestamp or date of a row (ISO text); monitoring windows keep the "
+        "rows whose time falls within the window, and new labels count from the data cut-off."
+    )
     arm_column: str | None = Field(
         None, description="Pilots: the column assigning each row to control or treatment."
     )
@@ -118,6 +124,25 @@ class DataSource(StrictModel):
     )
     cost_column: str | None = Field(None, description="Cost of the call or row, in currency.")
     latency_column: str | None = Field(None, description="Latency of the call, in ms.")
+    status_column: str | None = Field(
+        None, description="Outcome of the call (e.g. ok, error, timeout), for the error and "
+        "timeout rates."
+    )
+    ok_values: list[str] = Field(
+        default_factory=lambda: ["ok"], description="Status values of a successful call."
+    )
+    timeout_values: list[str] = Field(
+        default_factory=lambda: ["timeout"], description="Status values of a timed-out call."
+    )
+    model_column: str | None = Field(
+        None, description="The model that answered the call, as budgets.prices names it."
+    )
+    tokens_in_column: str | None = Field(
+        None, description="Input (prompt) tokens of the call, for cost from the price table."
+    )
+    tokens_out_column: str | None = Field(
+        None, description="Output (completion) tokens of the call."
+    )
 
 
 class DataMap(StrictModel):

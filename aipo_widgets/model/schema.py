@@ -29,6 +29,7 @@ from pydantic import (
     Field,
 )
 
+from aipo_widgets.model.budgets import Budgets, Price
 from aipo_widgets.model.business_case import Adoption, BusinessCase, Correlation, Driver
 from aipo_widgets.model.compliance import DPIA, AIActAnswers, Compliance, GDPRAnswers
 from aipo_widgets.model.data_map import DataMap, DataSource, QualityCheck
@@ -45,6 +46,14 @@ from aipo_widgets.model.fields import (
     Share,
     StrictModel,
     Treatment,
+)
+from aipo_widgets.model.monitoring import (
+    AlertRule,
+    DriftSettings,
+    KillCondition,
+    KillSwitch,
+    Monitoring,
+    Retrain,
 )
 
 # The sections kept in modules of their own are part of the schema, importable from here.
@@ -67,12 +76,14 @@ __all__ = [
     "DriftSettings",
     "Driver",
     "GDPRAnswers",
+    "KillCondition",
     "KillSwitch",
     "Measure",
     "MetricNode",
     "MetricTree",
     "Monitoring",
     "Phase",
+    "Price",
     "Product",
     "QualityCheck",
     "Retrain",
@@ -245,16 +256,6 @@ class AcceptanceCriterion(Condition):
     )
 
 
-class Budgets(StrictModel):
-    """Cost and latency budgets: both decide whether the product can scale."""
-
-    currency: str = Field("EUR", description="Currency of the amounts.")
-    cost_per_use: float | None = Field(None, ge=0, description="Maximum cost per use (one call).")
-    latency_p50_ms: float | None = Field(None, ge=0, description="Maximum median latency in ms.")
-    latency_p95_ms: float | None = Field(None, ge=0, description="Maximum p95 latency in ms.")
-    monthly_cost: float | None = Field(None, ge=0, description="Maximum running cost per month.")
-
-
 # --------------------------------------------------------------------------------------------
 # data map
 
@@ -370,63 +371,6 @@ class Rollout(StrictModel):
     stages: list[RolloutStage] = Field(default_factory=list, description="Stages, in order.")
     communication: str = Field("", description="How users and affected people are told.")
     training: str = Field("", description="How users are trained.")
-
-
-class DriftSettings(StrictModel):
-    """How drift is checked."""
-
-    reference: Id | None = Field(None, description="Data source frozen as the drift reference.")
-    current: Id | None = Field(None, description="Data source with the production window.")
-    columns: list[str] = Field(default_factory=list, description="Columns checked (empty: all).")
-    categorical: list[str] = Field(default_factory=list, description="Categorical columns.")
-    psi_warn: float = Field(0.1, ge=0, description="PSI from which a column warns.")
-    psi_alert: float = Field(0.25, ge=0, description="PSI from which a column has drifted.")
-    drifted_share_alert: Share = Field(
-        0.3, description="Share of drifted columns from which the data set has drifted."
-    )
-
-
-class AlertRule(Condition):
-    """An alert on a monitored metric."""
-
-    severity: Literal["info", "warning", "critical"] = Field("warning", description="Severity.")
-    window: str = Field("1d", description="Window the metric is computed over, e.g. '1d', '7d'.")
-    action: str = Field("", description="What the on-call person does.")
-
-
-class Retrain(StrictModel):
-    """When the model is retrained."""
-
-    interval_days: int | None = Field(None, ge=1, description="Planned retrain interval.")
-    on_drift: bool = Field(True, description="Retrain early when the data set drifts.")
-    min_new_labels: int = Field(0, ge=0, description="Labels needed before a retrain.")
-
-
-class Monitoring(StrictModel):
-    """Monitoring from day one: windows, drift, alerts, retraining."""
-
-    window_days: int = Field(7, ge=1, description="Length of a monitoring window.")
-    drift: DriftSettings = Field(default_factory=DriftSettings, description="Drift checks.")
-    alert_rules: list[AlertRule] = Field(default_factory=list, description="Alert rules.")
-    retrain: Retrain = Field(default_factory=Retrain, description="Retrain policy.")
-    log_retention_months: int = Field(
-        6, ge=0, description="Months logs are kept (AI Act Art 26(6): at least 6 for high-risk)."
-    )
-
-
-class KillSwitch(StrictModel):
-    """When to switch the AI off, and what runs instead."""
-
-    conditions: list[Condition] = Field(
-        default_factory=list, description="Any condition met switches the AI off."
-    )
-    fallback: str = Field("", description="What happens instead (the process without AI).")
-    owner: str = Field("", description="Who may pull the switch.")
-    steps: list[str] = Field(default_factory=list, description="How to pull it, step by step.")
-    max_minutes_to_off: int | None = Field(
-        None, ge=0, description="Time from decision to the AI being off."
-    )
-    tested_on: dt.date | None = Field(None, description="When the switch was last tested.")
 
 
 class Decision(StrictModel):
