@@ -57,7 +57,7 @@ def suggest(name: str, known: Iterable[str], *, cutoff: float = 0.6, none: str =
     none : str, default ""
         What to say when nothing is known (default: "none are defined yet").
     listed : int, default 8
-        How many known names to list when none is close.
+        How many known names to list when none is close (0: list none, say ``none``).
     label : str, default "known"
         The words before that list, e.g. "allowed here".
     n : int, default 1
@@ -79,7 +79,7 @@ def suggest(name: str, known: Iterable[str], *, cutoff: float = 0.6, none: str =
     if close:
         listed_close = ", ".join(close[:-1]) + " or " + close[-1] if len(close) > 1 else close[0]
         return f"did you mean {listed_close}?"
-    if names:
+    if names and listed > 0:
         more = ", ..." if len(names) > listed else ""
         return f"{label}: " + ", ".join(names[:listed]) + more
     return none or "none are defined yet"

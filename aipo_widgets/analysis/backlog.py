@@ -93,6 +93,11 @@ from typing import Any, Literal
 
 from aipo_widgets.errors import Problem, UsageError, WorkspaceError
 from aipo_widgets.model import schema as spec
+from aipo_widgets.model.backlog_weights import (
+    DEFAULT_WEIGHTS,
+    STABILITY_STEP,
+    backlog_weight_problems,
+)
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -111,14 +116,6 @@ FIBONACCI = (1, 2, 3, 5, 8, 13, 20)
 INTERCOM_IMPACT = (3, 2, 1, 0.5, 0.25)
 INTERCOM_CONFIDENCE = (1.0, 0.8, 0.5)
 DEFAULT_CONFIDENCE = 0.5
-DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
-    "vrf": {"value": 1.0, "risk_aversion": 0.5, "feasibility": 1.0, "effort": 1.0},
-    "rice": {"reach": 1.0, "impact": 1.0, "confidence": 1.0, "effort": 1.0},
-    "wsjf": {"business_value": 1.0, "time_criticality": 1.0, "risk_reduction": 1.0,
-             "job_size": 1.0},
-    "wsjf_economic": {"cost_of_delay": 1.0, "duration": 1.0},
-    "ice": {"impact": 1.0, "confidence": 1.0, "ease": 1.0},
-}
 FORMULAS = {
     "vrf": "value^w_value * confidence * (1 - risk_aversion * risk/10) * (feasibility/10)"
            "^w_feasibility / effort^w_effort",
@@ -142,7 +139,6 @@ RAW_FACTORS = (
     "business_value", "time_criticality", "risk_reduction", "job_size",
     "cost_of_delay_per_week", "duration_weeks",
 )
-STABILITY_STEP = 0.2
 
 
 # --------------------------------------------------------------------------------------------
@@ -355,32 +351,11 @@ def _ranks(keys: Mapping[str, tuple]) -> dict[str, int]:
 
 
 def _check_weights(method: str, weights: Mapping[str, float] | None) -> dict[str, float]:
-    w = dict(DEFAULT_WEIGHTS[method])
-    if not weights:
-        return w
-    problems = []
-    for k, v in weights.items():
-        if k not in w:
-            import difflib
-
-            close = difflib.get_close_matches(k, list(w), n=1)
-            problems.append(Problem(
-                f"'{k}' is not a weight of method '{method}' (its weights: {', '.join(w)})",
-                path="settings.backlog_weights",
-                fix=f"did you mean '{close[0]}'?" if close else "remove it",
-                code="bad_weight"))
-        elif isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0 or v > 100:
-            problems.append(Problem(f"weight '{k}' must be a number from 0 to 100, got {v!r}",
-                                    path=f"settings.backlog_weights.{k}", code="bad_weight"))
-        elif k == "risk_aversion" and v > 1 / (1 + STABILITY_STEP):
-            problems.append(Problem(
-                f"risk_aversion must be at most {1 / (1 + STABILITY_STEP):.3f} (so that +20 % "
-                f"keeps it below 1 and the highest risk never makes value negative), got {v}",
-                path="settings.backlog_weights.risk_aversion", code="bad_weight"))
-        else:
-            w[k] = float(v)
+    problems = backlog_weight_problems(method, weights)
     if problems:
         raise UsageError(problems)
+    w = dict(DEFAULT_WEIGHTS[method])
+    w.update({k: float(v) for k, v in (weights or {}).items()})
     return w
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from aipo_widgets._text import suggest
 from aipo_widgets.errors import Path, Problem, format_path
+from aipo_widgets.model.backlog_weights import backlog_weight_problems
 from aipo_widgets.model.correlations import correlation_problems
 from aipo_widgets.model.risk_bands import check_band_map
 from aipo_widgets.model.schema import Workspace
@@ -171,6 +172,8 @@ def check_references(ws: Workspace) -> list[Problem]:
         Problem(message, path=format_path(path), fix=fix, code="reference")
         for path, message, fix in _reference_problems(ws)
     ]
+    # Weights the method does not have would otherwise pass validate and stop discovery.
+    problems += backlog_weight_problems(ws.settings.backlog_method, ws.settings.backlog_weights)
     if ws.settings.risk_bands is not None:
         # A map whose band falls as likelihood or impact grows ranks risks wrongly; say so at
         # validation, not only when the risk matrix is first drawn.

@@ -570,3 +570,15 @@ def test_risk_band_map_shape_and_order_are_checked_at_validation(small_text: str
     schema = json_schema()["$defs"]["Settings"]["properties"]["risk_bands"]["anyOf"][0]
     assert (schema["minItems"], schema["maxItems"]) == (5, 5)
     assert (schema["items"]["minItems"], schema["items"]["maxItems"]) == (5, 5)
+
+
+def test_backlog_weights_the_method_does_not_have_are_named_with_their_line():
+    text = ("product: {name: x, owner: y}\n"
+            "settings:\n"
+            "  backlog_method: vrf\n"
+            "  backlog_weights: {value: 0.5, risk: 0.2, feasibility: 0.3}\n")
+    wf, problems = validate_text(text)
+    assert wf is None
+    assert [str(p) for p in problems] == [
+        "aipo.yaml:4:20: settings.backlog_weights: 'risk' is not a weight of method 'vrf' (its "
+        "weights: value, risk_aversion, feasibility, effort) (did you mean 'risk_aversion'?)"]
