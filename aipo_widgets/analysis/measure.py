@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from aipo_widgets.analysis.decisions import current_threshold
-from aipo_widgets.analysis.drift import Reference
+from aipo_widgets.analysis.drift_reference import Reference
 from aipo_widgets.analysis.evaluation import (
     Evaluation,
     evaluate_classification,

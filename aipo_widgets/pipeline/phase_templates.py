@@ -494,7 +494,8 @@ normalised Wasserstein distance for numbers; PSI and chi-square for categories. 
 drifted when the share of drifted columns passes `monitoring.drift.drifted_share_alert`.
 """),
     code("""
-from aipo_widgets.analysis.drift import Reference, drift
+from aipo_widgets.analysis.drift import drift
+from aipo_widgets.analysis.drift_reference import Reference
 
 frozen = folder / "reports" / "drift_reference.json"
 ref_id = ws.monitoring.drift.reference

@@ -11,16 +11,9 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import chi2_contingency, ks_2samp, wasserstein_distance
 
-from aipo_widgets.analysis.drift import (
-    UNSEEN,
-    DriftThresholds,
-    Reference,
-    drift,
-    js_distance,
-    prediction_drift,
-    psi,
-    smoothed_proportions,
-)
+from aipo_widgets.analysis.drift import DriftThresholds, drift, prediction_drift
+from aipo_widgets.analysis.drift_reference import UNSEEN, Reference
+from aipo_widgets.analysis.drift_stats import js_distance, kstwo_sf, psi, smoothed_proportions
 from aipo_widgets.errors import AipoError, DataError, UsageError
 
 # ---------------------------------------------------------------------------- helpers
@@ -150,10 +143,8 @@ def test_numeric_statistics_equal_scipy(n_ref, n_cur, shift, decimals):
 def test_ks_pvalue_equals_scipy_kstwo(n, z):
     from scipy.stats import kstwo
 
-    from aipo_widgets.analysis.drift import _kstwo_sf
-
     d = z / math.sqrt(n)
-    assert _kstwo_sf(d, n) == pytest.approx(kstwo.sf(d, n), rel=1e-12, abs=1e-300)
+    assert kstwo_sf(d, n) == pytest.approx(kstwo.sf(d, n), rel=1e-12, abs=1e-300)
 
 
 @pytest.mark.slow
@@ -162,10 +153,8 @@ def test_ks_pvalue_equals_scipy_kstwo(n, z):
 def test_ks_pvalue_equals_scipy_kstwo_at_large_n(n, z):
     from scipy.stats import kstwo
 
-    from aipo_widgets.analysis.drift import _kstwo_sf
-
     d = z / math.sqrt(n)
-    assert _kstwo_sf(d, n) == pytest.approx(kstwo.sf(d, n), rel=1e-12, abs=1e-300)
+    assert kstwo_sf(d, n) == pytest.approx(kstwo.sf(d, n), rel=1e-12, abs=1e-300)
 
 
 def test_identical_samples_have_zero_drift():

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aipo_widgets.analysis.drift import Reference, drift
+from aipo_widgets.analysis.drift import drift
+from aipo_widgets.analysis.drift_reference import Reference
 from aipo_widgets.gates.operate import (
     MIN_LABELLED_ROWS,
     alert_gates,

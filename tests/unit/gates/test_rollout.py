@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aipo_widgets.analysis.drift import Reference
+from aipo_widgets.analysis.drift_reference import Reference
 from aipo_widgets.analysis.pilots import Effect
 from aipo_widgets.evidence import Gate
 from aipo_widgets.gates.rollout import (
