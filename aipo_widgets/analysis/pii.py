@@ -15,50 +15,9 @@ What is detected, and how each candidate is confirmed before it is reported:
   Mastercard, Amex, Discover, Diners, JCB, UnionPay, Maestro, Mir).
 * ``IP``: IPv4 and IPv6 addresses, confirmed by :mod:`ipaddress`.
 
-Near misses are **not** reported, by these rules:
-
-* checksums: an IBAN or card number with a wrong check digit; a Luhn-valid run without an
-  issuer prefix (most 16-digit order numbers); a 13-digit run that is a valid EAN-13 product
-  code (13-digit Visa numbers are no longer issued and are not looked for);
-* dates, times and prices (``2026-11-26``, ``26.11.2026``, ``14:30``, ``1.299,00``), also
-  inside longer runs (``01.01.2026 - 31.12.2026``); digits glued to a clock time's colon
-  (``05:03:09.559388``); thousands grouped by spaces next to a currency
-  (``Summe 12 345 678,90 EUR``, ``EUR 1 234 567``);
-* identifiers: a digit run glued to letters or joined to them by ``-``/``/``/``#``
-  (``ORD-2026-000123``, ``INC0012345``, ``#4711``); a run directly after an identifier word
-  (order, invoice, ticket, case, customer, account, contract, SKU, tracking, EAN, bank code,
-  meter, batch, voucher, ``S/N``, VAT, UTR and their German forms such as Bestellung,
-  Rechnung, Vertrag, Kundennummer, Bankleitzahl, Zähler, Los, Gutschein, USt, Az., and German
-  compounds ending in ``-schein``, ``-zeichen``, ``-teil`` (Paketschein, Geschäftszeichen,
-  Ersatzteil), optionally followed by ``no.``/``Nr.``/``#``/``:``), or after any word, also
-  abbreviated (``reg. no.``), made a number by ``-nummer``, ``Nr.``,
-  ``no.``, ``number``, ``code`` or ``ID`` (``Serien-Nr: 0287545774``, ``Gutscheincode``)
-  unless that word names a phone (``Telefonnummer``, ``Handy-Nr.``, ``phone number``,
-  ``area code``) or is a function word (``unter der Nr.``); the same words, except those
-  naming the card or its account (``Kartennummer``, ``card no.``), turn a Luhn-valid run into
-  a voucher or order number (``Gutscheincode 5157-5157-5157-5157``); a country code between
-  such a word and the number is skipped (``USt-IdNr. DE 123456789``); a piece of a longer run
-  joined by ``/ . -`` (``0303/45`` in
-  ``2025/0303/45``); a run without any separator unless it starts with ``+`` or ``0`` (so
-  ``2026000123`` is an order number, and unformatted US numbers such as ``2125550199`` are not
-  detected);
-* national phone formats: a run starting with ``0`` is read only in regions whose trunk
-  prefix is ``0`` (DE, GB), any other only in regions without it (US), and there the digit
-  groups must be the number's own (``212-555-0199``, not ``2025/0014/21``);
-* version strings: ``1.2.3.4`` is a valid IPv4 address and is reported on its own, but not when
-  it is glued to a ``v`` (``v1.2.3.4``), part of a longer dotted run (``1.2.3.4.5``), or directly
-  after a version word (``version``, ``ver.``, ``release``, ``build``, ``firmware``, ``fw``,
-  ``patch``, ``update``, ``rev.``, ``Stand``, a compound ending in one of them such as
-  ``Softwareversion`` or ``Firmwarestand``, or software named before its version: ``App``,
-  ``Software``, ``Kernel``); such runs are not phone numbers either;
-* section numbers: nor directly after a word of document structure (``Kapitel``,
-  ``Abschnitt``, ``Absatz``, ``Ziffer``, ``§``, ``Anhang``, ``chapter``, ``section``,
-  ``clause``, ``paragraph``, ``appendix``, ``step``, ...): ``Kapitel 1.12.8.5``.
-
-The rules are heuristics built from word lists: ``benchmarks/README.md`` reports how they
-fare on three held-out sets of near misses (version numbers after product names the lists
-lack are still reported as IP addresses, and a Luhn-valid code of one repeated block,
-``5157-5157-5157-5157``, is a card number unless a word says otherwise).
+Near misses (dates, prices, order and other identifier numbers, version and section numbers,
+numbers that fail their checksum) are **not** reported, by the rules of
+:mod:`aipo_widgets.analysis.pii_rules`.
 
 What is **not** detected: names of people, postal addresses, dates of birth and other
 personal data without a checkable format.  They need a named-entity model, which the kit does
@@ -93,12 +52,11 @@ Examples
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from aipo_widgets.analysis import pii_rules
 from aipo_widgets.errors import DataError, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -110,7 +68,6 @@ __all__ = [
     "ColumnPii",
     "Finding",
     "PiiReport",
-    "column_hint",
     "mask",
     "scan_frame",
     "scan_text",
@@ -125,130 +82,6 @@ PLACEHOLDERS: dict[str, str] = {k: f"<{k}>" for k in KINDS}
 DEFAULT_REGIONS: tuple[str, ...] = ("DE", "GB", "US")
 
 _PRIORITY = {k: i for i, k in enumerate(KINDS)}
-
-# ---------------------------------------------------------------------------------------------
-# candidate patterns (cheap); every candidate is confirmed by a validator before it is reported
-
-_EMAIL = re.compile(
-    r"(?<![\w.%+\-])"
-    r"[\w%+\-](?:[\w.%+\-]{0,62}[\w%+\-])?"
-    r"@(?:[^\W_](?:[\w\-]{0,61}[^\W_])?\.)+[^\W\d_]{2,24}"
-    r"(?![\w\-]|\.[^\W_])"
-)
-_IBAN = re.compile(r"(?<![^\W_])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){10,32}")
-_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
-_IPV6 = re.compile(
-    r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?"
-    r"(?![\w:]|\.\d)"
-)
-_CARD = re.compile(r"(?<![\w.,+\-/#])\d(?:[ \-]?\d){12,18}(?![\w]|[ \-]\d|[.,/]\d)")
-# a digit run that may be a phone number: optional + or (, at least 7 digits (checked later)
-_PHONE = re.compile(r"(?<![\w+#/.\-])(?:\+|\(\+?)?\d[\d \t()./\-]{4,28}\d")
-_DATE_TIME = re.compile(
-    r"\s*(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})"
-    r"(?:[ T]+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?\s*"
-)
-_DATE_IN_RUN = re.compile(
-    r"(?<!\d)(?:(?:0?[1-9]|[12]\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2}(?![\d.]))"
-    r"|(?:19|20)\d{2}[./-](?:0?[1-9]|1[0-2])[./-](?:0?[1-9]|[12]\d|3[01]))(?!\d)"
-)
-_PRICE = re.compile(r"\s*\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{2})?\s*")
-# thousands grouped by spaces, apostrophes or dots (12 345 678, 1'234'567); an amount when a
-# currency stands right before or after (the decimals in between: 12 345 678,90 EUR)
-_GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0\u202f'’.]\d{3})+")
-_CURRENCY = (
-    r"EUR|USD|GBP|CHF|JPY|CNY|SEK|NOK|DKK|ISK|PLN|CZK|HUF|RON|BGN|TRY|RUB|UAH|CAD|AUD|NZD|INR|"
-    r"BRL|MXN|ZAR|HKD|SGD|KRW|Euro|Euros|Dollar|Dollars|Pfund|Franken|€|\$|£|¥"
-)
-_AMOUNT_AFTER = re.compile(rf"(?:[.,](?:\d{{1,2}}|[-–]))?\s*(?:{_CURRENCY})(?![^\W\d_])")
-_AMOUNT_BEFORE = re.compile(rf"(?<![^\W\d_])(?:{_CURRENCY})\.?\s*$")
-_DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
-_QUICK = re.compile(r"[0-9@]|::")
-
-_ID_WORDS = (
-    r"order|orders|bestellung|bestellnummer|bestell-?nr|auftrag|auftragsnummer|ref|referenz|"
-    r"reference|invoice|rechnung|rechnungsnummer|ticket|case|fall|vorgang|vorgangsnummer|"
-    r"kunde|kunden|kundennummer|kunden-?nr|customer|account|konto|kontonummer|sku|artikel|"
-    r"artikelnummer|art\.?-?nr|tracking|sendung|sendungsnummer|serial|seriennummer|id|po|lot|"
-    r"vertrag|vertragsnummer|contract|policy|police|mandat|mandatsreferenz|antrag|antragsnummer|"
-    r"schaden|schadennummer|claim|booking|buchung|buchungsnummer|reservation|reservierung|"
-    r"lieferschein|delivery|paket|parcel|shipment|ean|gtin|isbn|imei|"
-    # bank codes, meters, batches and vouchers
-    r"bankleitzahl|blz|bank\s+code|sort\s+code|routing|zähler|zählerstand|meter|counter|los|"
-    r"batch|gutschein|voucher|coupon|promo|"
-    # serial markers, tax and VAT numbers, file references (Aktenzeichen)
-    r"s/n|sn|vat|ust|tax|utr|az"
-)
-# German compounds name what their last part names: a Paketschein or Geschäftszeichen is a
-# document or reference, an Ersatzteil a part, and the number after it theirs (tested with
-# str.endswith: as regex alternatives, these and the version compounds made the scan 25 % slower)
-_ID_SUFFIXES = ("schein", "zeichen", "teil")
-# any word made a number by "-nummer", "Nr.", "no.", "number", "code" or "ID" after it
-# (Serien-Nr:, Gutscheincode, serial no.); the word is checked by _ID_HEAD_NOT below
-_ID_HEAD = (
-    r"(?<![\w\-])(?P<head>[^\W\d_][\w\-]*?)\.?"  # the word may be abbreviated: reg. no.
-    r"(?:-?(?:nummer|code)|[ \-]?(?:nr|no|number|num|id|code)\b)\.?"
-)
-_ID_HEAD_CONTEXT = re.compile(rf"{_ID_HEAD}\s*[:#]?\s*$", re.IGNORECASE)
-# how such a context ends: a cheap test before the search (most runs follow other words)
-_ID_MARKERS = ("nummer", "code", "nr", "no", "number", "num", "id")
-_ID_CONTEXT = re.compile(
-    rf"(?:\b(?P<word>{_ID_WORDS})\.?\s*(?:-?\s*(?:nr|no|nummer|number|id)\.?)?|#)\s*[:#]?\s*$",
-    re.IGNORECASE,
-)
-# ... unless that word makes it a phone number (Telefonnummer, Handy-Nr., phone number, Caller
-# ID, area code) or is a function word (my number, unter Nr.)
-_ID_HEAD_NOT = re.compile(
-    r"tel\b|tele|phon|fon|ruf|handy|mobil|fax|hotline|helpline|service|kontakt|contact|whats|"
-    r"sms|durchwahl|festnetz|zentrale|call|cell|dial|vorwahl|area|country|landline|home|office|"
-    r"büro|work|direct|emergency|notfall|privat|business|geschäft|"
-    r"^(?:my|your|his|her|our|their|the|a|an|this|that|new|same|other|is|at|on|under|to|via|"
-    r"per|and|or|der|die|das|den|dem|des|ein|eine|einer|mein|meine|meiner|meinen|unsere|"
-    r"unserer|ihre|ihrer|seine|diese|dieser|neue|neuen|gleiche|andere|unter|auf|und|oder|ist)$",
-    re.IGNORECASE,
-)
-# ... and for a card number, words that name the card or its account (Kartennummer, card no.,
-# account number: the card number is the primary account number)
-_CARD_HEAD = re.compile(r"kart|card|kredit|credit|debit|visa|master|amex|pan\b|account|konto",
-                        re.IGNORECASE)  # fmt: skip
-_VERSION_WORDS = (
-    r"version|vers|ver|release|rel|build|firmware|fw|patch|update|rev|revision|stand|"
-    # software named before its version number (App 8.24.28.7, Kernel 6.11.8-185)
-    r"app|software|sw|kernel"
-)
-# compounds that end in a version word name a version (Softwareversion, Firmwarestand,
-# App-Release); those that only start with one do not (Buildserver 10.0.0.5 is a server)
-_VERSION_STEMS = ("version", "release", "build", "firmware", "patch", "update", "software")
-_VERSION_SUFFIXES = _VERSION_STEMS + tuple(
-    w + s for w in _VERSION_STEMS for s in ("stand", "sstand")
-)
-# document structure: a dotted number after these is a section (Kapitel 1.12.8.5), not an address
-_SECTION_WORDS = (
-    r"kapitel|kap|abschnitt|abschn|unterabschnitt|absatz|abs|ziffer|ziff|punkt|paragraph|"
-    r"paragraf|artikel|art|anlage|anhang|tabelle|tab|abbildung|abb|seite|schritt|teil|"
-    r"randnummer|rn|rz|tz|chapter|chap|ch|section|sec|sect|subsection|clause|cl|para|article|"
-    r"annex|appendix|schedule|table|figure|fig|item|step|part|point|page"
-)
-_VERSION_CONTEXT = re.compile(rf"\b(?:{_VERSION_WORDS})\.?\s*[:=#]?\s*$", re.IGNORECASE)
-_DOTTED_CONTEXT = re.compile(
-    rf"(?:\b(?:{_VERSION_WORDS}|{_SECTION_WORDS})\.?|§§?)\s*[:=#]?\s*$", re.IGNORECASE
-)
-
-# issuer prefixes and lengths of payment cards (ISO/IEC 7812 IIN ranges as published by the
-# networks); a Luhn-valid run must fit one of them
-_CARD_BRANDS: tuple[tuple[str, tuple[tuple[int, int], ...], tuple[int, ...]], ...] = (
-    ("visa", ((4, 4),), (16, 19)),  # 13-digit Visa numbers are no longer issued
-    ("mastercard", ((51, 55), (2221, 2720)), (16,)),
-    ("amex", ((34, 34), (37, 37)), (15,)),
-    ("discover", ((6011, 6011), (644, 649), (65, 65), (622126, 622925)), (16, 17, 18, 19)),
-    ("diners", ((300, 305), (36, 36), (38, 39)), (14, 15, 16, 17, 18, 19)),
-    ("jcb", ((3528, 3589),), (16, 17, 18, 19)),
-    ("unionpay", ((62, 62),), (16, 17, 18, 19)),
-    ("mir", ((2200, 2204),), (16, 17, 18, 19)),
-    ("maestro", ((5018, 5018), (5020, 5020), (5038, 5038), (5893, 5893), (6304, 6304),
-                 (6759, 6759), (6761, 6763)), (13, 14, 15, 16, 17, 18, 19)),
-)  # fmt: skip
-
 
 # ---------------------------------------------------------------------------------------------
 # results
@@ -322,45 +155,11 @@ def _redact(kind: str, s: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# validators
-
-
-def _card_brand(digits: str) -> str | None:
-    n = len(digits)
-    for brand, ranges, lengths in _CARD_BRANDS:
-        if n not in lengths:
-            continue
-        for lo, hi in ranges:
-            width = len(str(lo))
-            if lo <= int(digits[:width]) <= hi:
-                return brand
-    return None
-
-
-def _card_grouping_ok(s: str) -> bool:
-    """Accept the printed groupings 4-4-4-4(-3), and 4-6-5 / 4-6-4 (Amex, Diners)."""
-    seps = {c for c in s if not c.isdigit()}
-    if not seps:
-        return True
-    if len(seps) > 1:
-        return False
-    groups = [len(g) for g in s.split(seps.pop())]
-    if groups[:2] == [4, 6] and len(groups) == 3 and groups[2] in (4, 5):
-        return True
-    return all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4
-
-
-@lru_cache(maxsize=1)
-def _libs() -> tuple[Any, Any, Any]:
-    """Import the validating libraries on first use (keeps the module's import light)."""
-    import phonenumbers
-    from stdnum import iban, luhn
-
-    return phonenumbers, iban, luhn
+# finders: every candidate of a pattern is confirmed by a validator before it is reported
 
 
 def _find_emails(text: str, out: list[Finding]) -> None:
-    for m in _EMAIL.finditer(text):
+    for m in pii_rules.EMAIL.finditer(text):
         s = m.group()
         local, _, domain = s.partition("@")
         if ".." in local or local.startswith(".") or local.endswith("."):
@@ -368,27 +167,15 @@ def _find_emails(text: str, out: list[Finding]) -> None:
         out.append(Finding("EMAIL", m.start(), m.end(), s, s.lower(), domain.lower()))
 
 
-@cache
-def _iban_length(cc: str) -> int | None:
-    """Return the IBAN length of a country from python-stdnum's registry (None: no IBANs)."""
-    from stdnum import numdb
-
-    info = numdb.get("iban").info(cc)
-    props = info[0][1] if info else {}
-    if not props or "bban" not in props:
-        return None
-    return 4 + sum(int(n) for n in re.findall(r"(\d+)!", props["bban"]))
-
-
 def _find_ibans(text: str, out: list[Finding]) -> None:
-    _, iban, _ = _libs()
-    for m in _IBAN.finditer(text):
+    _, iban, _ = pii_rules.libs()
+    for m in pii_rules.IBAN.finditer(text):
         s = m.group()
         pos = [i for i, c in enumerate(s) if c != " "]
         compact = "".join(s[i] for i in pos).upper()
         # the pattern may run into the next word ("... 0130 00 BIC COBADEFF"): cut it at the
         # length of the country's IBANs, then let stdnum check format and mod-97 digits
-        n = _iban_length(compact[:2])
+        n = pii_rules.iban_length(compact[:2])
         if n is None or len(compact) < n or not iban.is_valid(compact[:n]):
             continue
         end = m.start() + pos[n - 1] + 1
@@ -396,30 +183,30 @@ def _find_ibans(text: str, out: list[Finding]) -> None:
 
 
 def _find_cards(text: str, out: list[Finding]) -> None:
-    _, _, luhn = _libs()
+    _, _, luhn = pii_rules.libs()
     from stdnum import ean
 
-    for m in _CARD.finditer(text):
+    for m in pii_rules.CARD.finditer(text):
         s = m.group()
         digits = s.replace(" ", "").replace("-", "")
-        if not 13 <= len(digits) <= 19 or not _card_grouping_ok(s):
+        if not 13 <= len(digits) <= 19 or not pii_rules.card_grouping_ok(s):
             continue
-        brand = _card_brand(digits)
+        brand = pii_rules.card_brand(digits)
         if brand is None or not luhn.is_valid(digits):
             continue
         if len(digits) == 13 and ean.is_valid(digits):
             continue  # an EAN-13 product code (ticket texts quote them) with a lucky Luhn digit
-        if _after_id_word(text, m.start(), card=True):
+        if pii_rules.after_id_word(text, m.start(), card=True):
             continue  # a voucher or order number that passes Luhn (Gutscheincode 5157-5157-...)
         out.append(Finding("CARD", m.start(), m.end(), s, digits, brand))
 
 
 def _find_ips(text: str, out: list[Finding]) -> None:
     if "." in text:
-        for m in _IPV4.finditer(text):
+        for m in pii_rules.IPV4.finditer(text):
             s = m.group()
-            if _DOTTED_CONTEXT.search(text, max(0, m.start() - 24), m.start()) or (
-                _after_version_compound(text, m.start())
+            if pii_rules.DOTTED_CONTEXT.search(text, max(0, m.start() - 24), m.start()) or (
+                pii_rules.after_version_compound(text, m.start())
             ):
                 continue  # a version or section number (build 1.2.3.4, Kapitel 1.12.8.5)
             try:
@@ -428,7 +215,7 @@ def _find_ips(text: str, out: list[Finding]) -> None:
                 continue
             out.append(Finding("IP", m.start(), m.end(), s, str(addr), "ipv4"))
     if ":" in text:
-        for m in _IPV6.finditer(text):
+        for m in pii_rules.IPV6.finditer(text):
             s = m.group()
             if sum(c not in ":." for c in s) < 2:  # "::", "a::" and the like are not addresses
                 continue
@@ -439,80 +226,13 @@ def _find_ips(text: str, out: list[Finding]) -> None:
             out.append(Finding("IP", m.start(), m.end(), s, addr6.compressed, "ipv6"))
 
 
-def _phone_segments(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
-    """Split a candidate run at the dates inside it (``Zeitraum 01.02.2026 - 01.02.2027``)."""
-    pos = start
-    for d in _DATE_IN_RUN.finditer(text, start, end):
-        yield pos, d.start()
-        pos = d.end()
-    yield pos, end
-
-
-def _after_version_compound(text: str, start: int) -> bool:
-    """Tell whether the number at ``start`` follows a compound ending in a version word."""
-    before = text[max(0, start - 24) : start].rstrip(" \t:=#").rstrip(".").lower()
-    return before.endswith(_VERSION_SUFFIXES)
-
-
-def _is_amount(text: str, a: int, b: int) -> bool:
-    """Tell whether the digits text[a:b] are an amount: a currency right before or after them."""
-    return bool(
-        _AMOUNT_AFTER.match(text, b, b + 16) or _AMOUNT_BEFORE.search(text, max(0, a - 8), a)
-    )
-
-
-def _is_fragment(text: str, a: int, b: int) -> bool:
-    """Tell whether text[a:b] is glued to more digits by / . - (``0303/45`` in ``2025/0303/45``)."""
-    before = a >= 2 and text[a - 1] in "/.-" and text[a - 2].isdigit()
-    after = b + 1 < len(text) and text[b] in "/.-" and text[b + 1].isdigit()
-    return before or after
-
-
-def _after_id_word(text: str, start: int, *, card: bool = False) -> bool:
-    """Tell whether the number at ``start`` follows an identifier word (``Serien-Nr: ``).
-
-    A word made a number by ``-nummer``/``Nr.``/``no.``/``code``/``ID`` decides first (it is
-    the most specific: ``Kunden-Nr.``, ``Caller ID``): it counts unless it names a phone
-    (``Telefonnummer``), or, for a card number, the card or its account (``Kartennummer``).
-    Otherwise the identifier words of :data:`_ID_WORDS` (and a bare ``#``) count.  A country
-    code between word and number is skipped (``USt-IdNr. DE 123456789``, ``VAT no. GB ...``).
-    """
-    if _after_id_context(text, start, card):
-        return True
-    i = start
-    while i > 0 and text[i - 1] in " \t":
-        i -= 1
-    # tax and VAT ids are written with their country's code in front of the digits: a capital
-    # pair standing alone as a word is such a code, and the word before it decides
-    pair = text[i - 2 : i] if 2 <= i < start else ""
-    if pair.isupper() and pair.isalpha() and (i == 2 or text[i - 3] in " \t"):
-        return _after_id_context(text, i - 2, card)
-    return False
-
-
-def _after_id_context(text: str, start: int, card: bool) -> bool:
-    lo = max(0, start - 32)
-    before = text[lo:start].rstrip(" \t:#").rstrip(".").lower()
-    if before.endswith(_ID_SUFFIXES):
-        return True  # Paketschein, Geschäftszeichen, Ersatzteil: never a card or a phone
-    if before.endswith(_ID_MARKERS):
-        m = _ID_HEAD_CONTEXT.search(text, lo, start)
-        if m is not None:
-            head = m.group("head")
-            return not (_ID_HEAD_NOT.search(head) or (card and _CARD_HEAD.search(head)))
-    m = _ID_CONTEXT.search(text, lo, start)
-    if m is None:
-        return False
-    return not (card and m.group("word") and _CARD_HEAD.search(m.group("word")))
-
-
 def _find_phones(text: str, regions: Sequence[str], taken: list[tuple[int, int]],
                  out: list[Finding]) -> None:  # fmt: skip
-    phonenumbers, _, _ = _libs()
+    phonenumbers, _, _ = pii_rules.libs()
     valid = phonenumbers.Leniency.VALID
     strict = phonenumbers.Leniency.STRICT_GROUPING
     fmt = phonenumbers.PhoneNumberFormat.E164
-    for m in _PHONE.finditer(text):
+    for m in pii_rules.PHONE.finditer(text):
         if sum(c.isdigit() for c in m.group()) < 7:
             continue
         a = m.start()
@@ -520,21 +240,22 @@ def _find_phones(text: str, regions: Sequence[str], taken: list[tuple[int, int]]
             continue  # the seconds and their fractions of a clock time (05:03:09.559388)
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue  # already an IBAN, card or IP address
-        for seg_start, seg_end in _phone_segments(text, *m.span()):
+        for seg_start, seg_end in pii_rules.phone_segments(text, *m.span()):
             s = text[seg_start:seg_end]
             stripped = s.strip(" \t-/.")
             if sum(c.isdigit() for c in stripped) < 7:
                 continue
             start = seg_start + s.index(stripped)
             s = stripped
-            if _DATE_TIME.fullmatch(s) or _PRICE.fullmatch(s) or _DOTTED_QUAD.fullmatch(s):
+            if (pii_rules.DATE_TIME.fullmatch(s) or pii_rules.PRICE.fullmatch(s)
+                    or pii_rules.DOTTED_QUAD.fullmatch(s)):
                 continue  # dates, prices, and IP addresses or version numbers
-            if _GROUPED.fullmatch(s) and _is_amount(text, start, start + len(s)):
+            if pii_rules.GROUPED.fullmatch(s) and pii_rules.is_amount(text, start, start + len(s)):
                 continue  # an amount with space-grouped thousands (Summe 12 345 678,90 EUR)
-            if _after_id_word(text, start):
+            if pii_rules.after_id_word(text, start):
                 continue
-            if _VERSION_CONTEXT.search(text, max(0, start - 24), start) or (
-                _after_version_compound(text, start)
+            if pii_rules.VERSION_CONTEXT.search(text, max(0, start - 24), start) or (
+                pii_rules.after_version_compound(text, start)
             ):
                 continue
             _match_phones(text, s, start, regions, valid, strict, fmt, out)
@@ -542,12 +263,12 @@ def _find_phones(text: str, regions: Sequence[str], taken: list[tuple[int, int]]
 
 def _match_phones(text: str, s: str, start: int, regions: Sequence[str], valid: Any,
                   strict: Any, fmt: Any, out: list[Finding]) -> None:  # fmt: skip
-    phonenumbers, _, _ = _libs()
+    phonenumbers, _, _ = pii_rules.libs()
     found: list[tuple[int, int]] = []
     lead = s.lstrip("(")
     international = lead.startswith(("+", "00"))
     for region in regions:
-        if not international and (lead.startswith("0") != (_trunk_prefix(region) == "0")):
+        if not international and (lead.startswith("0") != (pii_rules.trunk_prefix(region) == "0")):
             # a national number starting with 0 belongs to a region whose trunk prefix is 0
             # (DE, GB), one starting with 1-9 to a region without (US): skip the others
             continue
@@ -562,9 +283,9 @@ def _match_phones(text: str, s: str, start: int, regions: Sequence[str], valid: 
                 raw = rest
             if raw.isdigit() and not raw.startswith("0"):
                 continue  # unformatted digit runs: order numbers, not phone numbers
-            if _is_fragment(text, a, b):
+            if pii_rules.is_fragment(text, a, b):
                 continue
-            if a > start and _after_id_word(text, a):
+            if a > start and pii_rules.after_id_word(text, a):
                 continue
             # national format without a trunk prefix (US style): the digit groups must be
             # those of the number's format, e.g. 212-555-0199, not 2025/0014/21
@@ -579,13 +300,6 @@ def _match_phones(text: str, s: str, start: int, regions: Sequence[str], valid: 
             out.append(Finding("PHONE", a, b, raw, e164, rc))
         if found:
             break  # the first region (in the order given) that reads the run wins
-
-
-@cache
-def _trunk_prefix(region: str) -> str | None:
-    phonenumbers, _, _ = _libs()
-    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    return meta.national_prefix if meta is not None else None
 
 
 def _resolve(found: list[Finding]) -> list[Finding]:
@@ -615,7 +329,7 @@ def _check_kinds(kinds: Iterable[str] | None) -> frozenset[str]:
 def _check_regions(regions: Sequence[str]) -> tuple[str, ...]:
     if isinstance(regions, str):
         regions = (regions,)
-    phonenumbers, _, _ = _libs()
+    phonenumbers, _, _ = pii_rules.libs()
     supported = phonenumbers.SUPPORTED_REGIONS
     out = tuple(r.upper() for r in regions)
     bad = [r for r in out if r not in supported]
@@ -676,7 +390,7 @@ def scan_text(
 
 
 def _scan(text: str, wanted: frozenset[str], regions: tuple[str, ...]) -> list[Finding]:
-    if not _QUICK.search(text):
+    if not pii_rules.QUICK.search(text):
         return []  # no digit, no "@", no "::": nothing to find
     found: list[Finding] = []
     if "EMAIL" in wanted and "@" in text:
@@ -753,79 +467,7 @@ def mask(
 
 
 # ---------------------------------------------------------------------------------------------
-# public: column names and frames
-
-# hint -> (stems matched anywhere in the lower-cased name, tokens matched exactly)
-_HINTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "email": (("email", "e_mail", "e-mail", "emailadresse"), ("mail",)),
-    "phone": (("phone", "telefon", "mobile", "mobil", "handy", "telephone"),
-              ("tel", "fax", "msisdn", "cell")),
-    "name": (("firstname", "lastname", "surname", "vorname", "nachname", "fullname",
-              "username", "familienname"), ("name",)),
-    "birth": (("birth", "geburt", "birthday"), ("dob",)),
-    "address": (("address", "adresse", "street", "strasse", "straße", "postcode",
-                 "postal", "hausnummer", "anschrift"), ("zip", "plz", "city", "ort", "wohnort")),
-    "iban": (("iban",), ("bic", "swift")),
-    "card": (("creditcard", "credit_card", "cardnumber", "card_number", "kreditkarte"),
-             ("pan", "cvv", "cvc")),
-    "ip": (("ipaddress", "ip_address", "ipv4", "ipv6"), ("ip",)),
-    "id_number": (("passport", "personalausweis", "national_id", "nationalid", "steuer",
-                   "taxid", "tax_id", "sozialversicherung", "social_security", "license"),
-                  ("ssn", "nino", "svnr", "tin")),
-    "location": (("latitude", "longitude", "geoloc", "gps"), ("lat", "lon", "lng", "geo")),
-    "special_category": (("gender", "geschlecht", "religion", "ethnic", "health", "diagnos",
-                          "disabil", "behinderung", "gesundheit", "sexual", "union_member",
-                          "gewerkschaft", "biometric"), ()),
-}  # fmt: skip
-# fmt: off
-_NAME_NOT_PERSON = frozenset({
-    "product", "file", "model", "company", "firm", "host", "server", "team", "brand", "column",
-    "table", "field", "item", "article", "feature", "project", "app", "application", "device",
-    "domain", "data", "dataset", "metric", "event", "campaign", "category", "class", "queue",
-    "group", "role", "process", "job", "task", "step", "city", "street",
-})
-# fmt: on
-
-
-def _tokens(name: str) -> list[str]:
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
-    return [t for t in re.split(r"[^0-9A-Za-zÄÖÜäöüß]+", spaced.lower()) if t]
-
-
-def column_hint(name: object) -> str | None:
-    """Return the kind of personal data a column name suggests, or None.
-
-    Parameters
-    ----------
-    name : object
-        The column name (converted with ``str``).
-
-    Returns
-    -------
-    str or None
-        One of ``email, phone, name, birth, address, iban, card, ip, id_number, location,
-        special_category``.
-
-    Examples
-    --------
-    >>> column_hint("customer_name"), column_hint("product_name"), column_hint("Geburtsdatum")
-    ('name', None, 'birth')
-    >>> column_hint("zip"), column_hint("shipping_fee"), column_hint("eMailAddress")
-    ('address', None, 'email')
-    """
-    raw = str(name)
-    low = raw.lower()
-    toks = _tokens(raw)
-    tokset = set(toks)
-    joined = "".join(toks)
-    for hint, (stems, exact) in _HINTS.items():
-        if hint == "name" and not any(s in joined for s in stems):
-            if "name" in tokset and not (tokset & _NAME_NOT_PERSON):
-                return hint
-            continue
-        if any(s in low or s in joined for s in stems) or tokset & set(exact):
-            return hint
-    return None
+# public: frames
 
 
 @dataclass
@@ -850,7 +492,7 @@ class ColumnPii:
     kinds : dict of str to int
         Rows per kind found.
     hint : str or None
-        What the column *name* suggests (:func:`column_hint`).
+        What the column *name* suggests (:func:`~aipo_widgets.analysis.pii_rules.column_hint`).
     examples : list of str
         Up to three redacted findings (``'j***@e***.com'``), never the raw values.
     personal_data : bool
@@ -971,7 +613,8 @@ def scan_frame(
     """Report which columns of a frame hold personal data, how often, with redacted examples.
 
     Every distinct value of a text-like or integer column is scanned once with
-    :func:`scan_text`; every column name is checked with :func:`column_hint`.
+    :func:`scan_text`; every column name is checked with
+    :func:`~aipo_widgets.analysis.pii_rules.column_hint`.
 
     Parameters
     ----------
@@ -1049,7 +692,7 @@ def scan_frame(
     out: list[ColumnPii] = []
     for col in names:
         s = frame[col]
-        hint = column_hint(col)
+        hint = pii_rules.column_hint(col)
         scanned = _scannable(s.dtype)
         kind_rows: dict[str, int] = {}
         examples: list[str] = []

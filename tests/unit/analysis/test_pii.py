@@ -13,11 +13,11 @@ from stdnum import luhn
 from aipo_widgets.analysis.pii import (
     KINDS,
     Finding,
-    column_hint,
     mask,
     scan_frame,
     scan_text,
 )
+from aipo_widgets.analysis.pii_rules import column_hint
 from aipo_widgets.errors import AipoError, DataError, UsageError
 
 # ---------------------------------------------------------------------------- labelled set
