@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aipo_widgets.analysis.evaluation import wilson_interval
+from aipo_widgets.analysis._bootstrap import wilson_interval
 from aipo_widgets.analysis.sources import Window, row_days
 from aipo_widgets.errors import DataError, Problem
 from aipo_widgets.evidence import Provenance

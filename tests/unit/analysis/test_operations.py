@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aipo_widgets.analysis.evaluation import wilson_interval
+from aipo_widgets.analysis._bootstrap import wilson_interval
 from aipo_widgets.analysis.operations import (
     DAYS_PER_MONTH,
     completeness,
