@@ -38,7 +38,8 @@ from aipo_widgets.analysis.evaluation import (
     evaluate_review,
 )
 from aipo_widgets.analysis.fairness import GroupMetrics, group_metrics
-from aipo_widgets.analysis.pilots import Effect, PilotReport, analyse_pilot
+from aipo_widgets.analysis.pilot_effects import Effect
+from aipo_widgets.analysis.pilots import PilotReport, analyse_pilot
 from aipo_widgets.analysis.sources import measure_value, read_source
 from aipo_widgets.errors import DataError, Problem
 from aipo_widgets.evidence import Gate

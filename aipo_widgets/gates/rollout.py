@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from aipo_widgets.analysis.drift_reference import Reference
-from aipo_widgets.analysis.pilots import Effect
+from aipo_widgets.analysis.pilot_effects import Effect
 from aipo_widgets.evidence import Gate
 from aipo_widgets.gates.conditions import condition_gates
 

@@ -13,13 +13,10 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.power import TTestIndPower
 
-from aipo_widgets.analysis.pilots import (
-    analyse_pilot,
-    compare_arms,
-    compare_to_baseline,
-    plan_pilot,
-    srm_check,
-)
+from aipo_widgets.analysis.pilot_effects import compare_arms, compare_to_baseline
+from aipo_widgets.analysis.pilot_plan import plan_pilot
+from aipo_widgets.analysis.pilot_srm import srm_check
+from aipo_widgets.analysis.pilots import analyse_pilot
 from aipo_widgets.errors import DataError, UsageError
 
 

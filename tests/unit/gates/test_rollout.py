@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from aipo_widgets.analysis.drift_reference import Reference
-from aipo_widgets.analysis.pilots import Effect
+from aipo_widgets.analysis.pilot_effects import Effect
 from aipo_widgets.evidence import Gate
 from aipo_widgets.gates.rollout import (
     drift_reference_gate,
