@@ -37,6 +37,12 @@ def test_wheel_contains_templates_playbooks_apps_examples(wheel: Path) -> None:
             assert inside in names, inside
     for example in ("support_summaries", "predictive_maintenance", "blank"):
         assert f"aipo_widgets/examples/{example}/aipo.yaml" in names
+    # The front-end files the widgets and the pages read at run time (JavaScript, CSS).
+    for folder in ("aipo_widgets/widgets/static", "aipo_widgets/pages/static"):
+        shipped = [f for f in (ROOT / folder).iterdir() if f.suffix in (".js", ".css")]
+        assert shipped, folder
+        for f in shipped:
+            assert f.relative_to(ROOT).as_posix() in names, f
     meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
     metadata = zipfile.ZipFile(wheel).read(meta).decode()
     assert "License-Expression: MIT" in metadata

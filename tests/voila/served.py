@@ -318,7 +318,7 @@ def visible_text(fragment: str) -> str:
 # change to rebuild the cache after changing run_examples
 _RECIPE = "two runs in the ledger; documents of the first example"
 _RUN_INPUTS = ("aipo_widgets", "templates", "playbooks")
-_NOT_RUN_INPUTS = ("pages.py", "serve.py", "static")
+_NOT_RUN_INPUTS = ("pages", "serve.py", "static")
 
 
 def run_key() -> str:

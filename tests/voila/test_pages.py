@@ -12,7 +12,8 @@ import pytest
 import served
 
 from aipo_widgets.errors import UsageError
-from aipo_widgets.pages import status as pages
+from aipo_widgets.pages import documents, markup, status, voila
+from aipo_widgets.pages import portfolio as portfolio_page
 
 ESCAPES = ["../..", "..", ".", "", "/etc", "/", "%2e%2e", "..%2Fbroken", "../portfolio/a",
            "a/../b", "a/..", "./a", "a/", "a/data", "~", "~root", "a\x00", "C:\\Windows",
@@ -39,26 +40,26 @@ def portfolio(tmp_path: Path) -> Path:
 def test_resolve_in_refuses_everything_but_a_listed_name(portfolio, name):
     for value in (name, urllib.parse.unquote(name)):
         with pytest.raises(UsageError, match="not a folder of the served portfolio"):
-            pages.resolve_in(portfolio, value)
+            voila.resolve_in(portfolio, value)
 
 
 def test_resolve_in_accepts_listed_names_only(portfolio):
-    assert pages.resolve_in(portfolio, "a") == portfolio / "a"
-    assert pages.resolve_in(portfolio, "b") == portfolio / "b"
+    assert voila.resolve_in(portfolio, "a") == portfolio / "a"
+    assert voila.resolve_in(portfolio, "b") == portfolio / "b"
     with pytest.raises(UsageError):
-        pages.resolve_in(portfolio, "plain")  # no aipo.yaml: not a workspace
+        voila.resolve_in(portfolio, "plain")  # no aipo.yaml: not a workspace
 
 
 def test_query_string_decoding_cannot_smuggle_a_path(portfolio, monkeypatch):
     for raw in ("workspace=%2e%2e", "workspace=..%2f..", "workspace=%2Fetc",
                 "workspace=a&workspace=..", "workspace=%61"):
         monkeypatch.setenv("QUERY_STRING", raw)
-        name = pages.query_parameter("workspace")
+        name = voila.query_parameter("workspace")
         if name == "a":  # %61 is "a", a listed workspace
-            assert pages.resolve_in(portfolio, name) == portfolio / "a"
+            assert voila.resolve_in(portfolio, name) == portfolio / "a"
             continue
         with pytest.raises(UsageError):
-            pages.resolve_in(portfolio, name)
+            voila.resolve_in(portfolio, name)
 
 
 def test_masking_reaches_every_text_of_the_page_model(small_ws):
@@ -70,7 +71,7 @@ def test_masking_reaches_every_text_of_the_page_model(small_ws):
                         "title: Refund to DE89 3704 0044 0532 0130 00")
     (small_ws / "aipo.yaml").write_text(text)
     ws = load(small_ws).workspace
-    masked = pages.masked_workspace(ws)
+    masked = markup.masked_workspace(ws)
     dumped = masked.model_dump_json()
     assert "jana@example.com" not in dumped and "DE89" not in dumped
     assert masked.product.name == "Tickets of <EMAIL>"
@@ -80,7 +81,7 @@ def test_masking_reaches_every_text_of_the_page_model(small_ws):
 
 
 def test_tables_mask_and_escape():
-    html = pages.html_escape_table([{"who": "<script>x</script> +49 30 1234567"}])
+    html = markup.html_escape_table([{"who": "<script>x</script> +49 30 1234567"}])
     assert "<script>" not in html and "&lt;PHONE&gt;" in html and "1234567" not in html
 
 
@@ -88,17 +89,17 @@ def test_fingerprint_follows_the_files_the_page_reads(tmp_path):
     ws = tmp_path / "ws"
     (ws / "reports" / "r1").mkdir(parents=True)
     (ws / "aipo.yaml").write_text("a")
-    first = pages.fingerprint(ws)
-    assert pages.fingerprint(ws) == first
+    first = voila.fingerprint(ws)
+    assert voila.fingerprint(ws) == first
     (ws / "reports" / "r1" / "results.json").write_text("{}")
     (ws / "reports" / "latest").symlink_to("r1")
-    second = pages.fingerprint(ws)
+    second = voila.fingerprint(ws)
     assert second != first
     (ws / "reports" / "r2").mkdir()
     (ws / "reports" / "r2" / "results.json").write_text("{}")
     (ws / "reports" / "latest").unlink()
     (ws / "reports" / "latest").symlink_to("r2")
-    assert pages.fingerprint(ws) != second  # a new run, same sizes
+    assert voila.fingerprint(ws) != second  # a new run, same sizes
 
 
 def test_portfolio_rows_are_cached_by_fingerprint(tmp_path, monkeypatch, small_text):
@@ -109,34 +110,35 @@ def test_portfolio_rows_are_cached_by_fingerprint(tmp_path, monkeypatch, small_t
     served.write_broken(root / "zz-broken")
     cache = tmp_path / "cache"
     monkeypatch.setenv("AIPO_PAGE_CACHE", str(cache))
-    pages._ROWS.clear()
-    rows = pages.portfolio_rows(root)
+    portfolio_page._ROWS.clear()
+    rows = portfolio_page.portfolio_rows(root)
     assert [r["folder"] for r in rows] == ["one", "two", "zz-broken"]
     assert rows[2]["verdict"] == "error" and "likelihood" in rows[2]["label"]
     assert str(root) not in rows[2]["label"]  # messages name files relative to the portfolio
     assert oct(cache.stat().st_mode & 0o777) == "0o700"
     assert len(list(cache.glob("*.json"))) == 3
     # A new kernel (empty memory) reads the rows from the cache, not the workspaces.
-    pages._ROWS.clear()
+    portfolio_page._ROWS.clear()
     calls = []
-    monkeypatch.setattr(pages, "_row", lambda folder, base: calls.append(folder.name) or {})
-    assert pages.portfolio_rows(root) == rows and calls == []
+    monkeypatch.setattr(portfolio_page, "_row",
+                        lambda folder, base: calls.append(folder.name) or {})
+    assert portfolio_page.portfolio_rows(root) == rows and calls == []
     # A changed workspace is read again, the others are not.
     text = (root / "two" / "aipo.yaml").read_text().replace("Ticket summaries", "Renamed")
     (root / "two" / "aipo.yaml").write_text(text)
-    pages._ROWS.clear()
-    pages.portfolio_rows(root)
+    portfolio_page._ROWS.clear()
+    portfolio_page.portfolio_rows(root)
     assert calls == ["two"]
     # So is one whose documents were written again.
     assert rows[0]["documents"] == "not written"
     (root / "one" / "reports" / "docs").mkdir(parents=True)
     (root / "one" / "reports" / "docs" / "docs.json").write_text('{"share": 0.5}')
     calls.clear()
-    pages._ROWS.clear()
-    pages.portfolio_rows(root)
+    portfolio_page._ROWS.clear()
+    portfolio_page.portfolio_rows(root)
     assert calls == ["one"]
     monkeypatch.undo()
-    assert pages._row(root / "one", root)["documents"] == "50% complete"
+    assert portfolio_page._row(root / "one", root)["documents"] == "50% complete"
 
 
 def test_cache_folder_of_someone_else_is_not_used(tmp_path, monkeypatch):
@@ -144,17 +146,17 @@ def test_cache_folder_of_someone_else_is_not_used(tmp_path, monkeypatch):
     shared.mkdir(mode=0o777)
     os.chmod(shared, 0o777)
     monkeypatch.setenv("AIPO_PAGE_CACHE", str(shared))
-    assert pages._cache_dir() is None
+    assert portfolio_page._cache_dir() is None
     link = tmp_path / "link"
     private = tmp_path / "private"
     private.mkdir(mode=0o700)
     link.symlink_to(private)
     monkeypatch.setenv("AIPO_PAGE_CACHE", str(link))
-    assert pages._cache_dir() is None
+    assert portfolio_page._cache_dir() is None
 
 
 def test_status_sections_of_a_workspace_without_run(small_ws):
-    sections = pages.status_sections(small_ws)
+    sections = status.status_sections(small_ws)
     titles = [t for t, _ in sections if t]
     assert titles == list(served.SECTIONS)
     header = sections[0][1]
@@ -169,23 +171,23 @@ def test_documents_section_lists_links_and_flags_stale_documents(small_ws):
     docs = render_documents(load(small_ws).workspace, as_of=dt.date(2026, 11, 26),
                             only=["model_card", "kill_switch_and_fallback"])
     write_documents(docs, small_ws / "reports" / "docs", "html")
-    html = pages.documents_html(small_ws, None)
+    html = documents.documents_html(small_ws, None)
     assert '<a class="aipo-doc-link" href="#aipo-doc-model_card">Model card</a>' in html
     assert '<details class="aipo-doc" id="aipo-doc-model_card">' in html
     assert '<strong class="gap">[gap: ' in html  # gaps stand out, as in the HTML files
     # Under the page's h2 "Documents", a document's own headings start at h3.
     assert "<h3>Model card: " in html and "<h1>" not in html and "<h2>" not in html
     assert "Out of date" not in html  # no run: nothing to be out of date against
-    stale = pages.documents_html(small_ws, {"id": "20261201T000000Z-abcd"})
+    stale = documents.documents_html(small_ws, {"id": "20261201T000000Z-abcd"})
     assert "Out of date" in stale and "20261201T000000Z-abcd" in stale
     # A document whose file went missing is listed as missing, not shown blank.
     (small_ws / "reports" / "docs" / "model_card.md").unlink()
-    missing = pages.documents_html(small_ws, None)
+    missing = documents.documents_html(small_ws, None)
     assert "aipo-doc-model_card" not in missing and "model_card.md missing" in missing
     # A broken docs.json is this section's error, with the file and the fix.
     (small_ws / "reports" / "docs" / "docs.json").write_text("{")
     with pytest.raises(UsageError, match=r"reports/docs/docs\.json cannot be read"):
-        pages.documents_html(small_ws, None)
+        documents.documents_html(small_ws, None)
 
 
 def test_documents_section_masks_personal_data(small_ws):
@@ -198,7 +200,7 @@ def test_documents_section_masks_personal_data(small_ws):
         "sources": {"model_card": "model_card.md"},
         "documents": [{"name": "model_card", "title": "Model card", "applies": True,
                        "rendered": True, "filled": 1, "total": 2, "share": 0.5, "gaps": []}]}))
-    html = pages.documents_html(small_ws, {"id": "run-1"})
+    html = documents.documents_html(small_ws, {"id": "run-1"})
     assert "jana@example.com" not in html and "&lt;EMAIL&gt;" in html
     assert "<script>x" not in html
     assert ('<span class="aipo-cite" title="reports/run-1/01_discovery.html">run 1</span>'
@@ -211,10 +213,10 @@ def test_documents_written_from_another_aipo_yaml_are_flagged(small_ws):
 
     docs = render_folder(small_ws, as_of=dt.date(2026, 11, 26), only=["model_card"])
     write_documents(docs, small_ws / "reports" / "docs", "md")
-    assert "Out of date" not in pages.documents_html(small_ws, None)
+    assert "Out of date" not in documents.documents_html(small_ws, None)
     yaml = small_ws / "aipo.yaml"
     yaml.write_text(yaml.read_text() + "\n# a comment changes the file\n")
-    assert "aipo.yaml changed since they were written" in pages.documents_html(small_ws, None)
+    assert "aipo.yaml changed since they were written" in documents.documents_html(small_ws, None)
 
 
 def test_the_runs_own_gates_need_attention_on_the_page(small_ws):
@@ -228,7 +230,7 @@ def test_the_runs_own_gates_need_attention_on_the_page(small_ws):
         "id": "r1", "started": "2026-11-26T08:00:00+00:00", "verdict": "fail",
         "phases": [], "gates": [missing]}))
     (small_ws / "reports" / "latest").symlink_to("r1")
-    sections = dict(pages.status_sections(small_ws))
+    sections = dict(status.status_sections(small_ws))
     assert "notebooks/03_rollout.ipynb is missing" in sections["Gates of the last run"]
     assert "workspace: kit phase notebooks present" in sections[""]  # the header's reasons
 
@@ -237,7 +239,7 @@ def test_business_case_says_which_drivers_move_together(tmp_path):
     from aipo_widgets.examples import write_example
 
     write_example("support-summaries", tmp_path)
-    section = dict(pages.status_sections(tmp_path))["Business case"]
+    section = dict(status.status_sections(tmp_path))["Business case"]
     assert "Drawn with rank correlations between drivers: adoption_max and minutes_saved" in section
 
 
@@ -259,7 +261,7 @@ def test_a_partial_run_does_not_hide_the_other_phases(small_ws):
         (reports / run["id"]).mkdir(parents=True)
         (reports / run["id"] / "results.json").write_text(json.dumps(run))
     (reports / "latest").symlink_to(partial["id"])
-    sections = dict(pages.status_sections(small_ws))
+    sections = dict(status.status_sections(small_ws))
     header, gates = sections[""], sections["Gates of the last run"]
     assert "WARN" in header and "on track, with warnings" in header  # not a green "on track"
     assert "experiments: from run 20261125T080000Z-aaaa" in header

@@ -1,0 +1,248 @@
+"""The portfolio page: one row per product of a folder of workspaces, each linking to its page.
+
+``voila_apps/portfolio.ipynb`` calls :func:`show_portfolio`. A row says the product's phase,
+verdict, failing gates, AI Act tier, top risk, expected NPV, how complete its documents are and
+when it last ran; a broken workspace is a row with its error. The table sorts by a click on a
+header (``static/sort.js``). ``?workspace=NAME`` opens that product's status page, for listed
+workspace folders only (:func:`aipo_widgets.pages.voila.resolve_in`).
+
+Rows are kept per workspace, keyed by its fingerprint (:func:`aipo_widgets.pages.voila.
+fingerprint`), in this process and in the server's cache folder (``AIPO_PAGE_CACHE``), so that a
+portfolio of a hundred products is read once, not on every visit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import html
+import json
+import logging
+import os
+import random
+import stat
+import tempfile
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from aipo_widgets import __version__
+from aipo_widgets.analysis.compliance import classify_workspace
+from aipo_widgets.analysis.risk import Register
+from aipo_widgets.errors import AipoError, UsageError
+from aipo_widgets.model.workspace import load, workspaces_in
+from aipo_widgets.pages.markup import CSS, badge, html_escape_table, masked_workspace, script, shown
+from aipo_widgets.pages.status import show_status_of, verdict_of
+from aipo_widgets.pages.voila import (
+    await_visitor,
+    expect_visitor,
+    fingerprint,
+    query_parameter,
+    resolve_in,
+    served_relative,
+    served_root,
+)
+from aipo_widgets.runs.results import latest_evidence
+
+log = logging.getLogger(__name__)
+
+
+_ROW_COLUMNS = ["product", "phase", "verdict", "failing gates", "AI Act tier", "top risk",
+                "expected NPV", "documents", "last run"]
+
+
+def _row(folder: Path, root: Path) -> dict:
+    """One portfolio row (plain data, JSON-able)."""
+    row: dict[str, Any] = {"folder": folder.name}
+    try:
+        ws = masked_workspace(load(folder).workspace)
+        run = latest_evidence(folder)
+        verdict, label, _ = verdict_of(run)
+        row.update({
+            "product": ws.product.name, "owner": ws.product.owner,
+            "phase": str(ws.product.phase), "verdict": verdict, "label": label,
+            "failing gates": sum(g["verdict"] == "fail" for ph in (run or {}).get(
+                "phases", []) for g in ph["gates"]),
+            "last run": run["started"][:16].replace("T", " ") if run else "never",
+        })
+        row.update(_portfolio_figures(ws, run))
+        row["documents"] = _documents_share(folder)
+    except AipoError as exc:
+        row.update({"product": folder.name, "verdict": "error",
+                    "label": served_relative(str(exc.problems[0]), root)})
+    except Exception as exc:  # one product's bug must not take the portfolio down
+        log.exception("portfolio row of %s failed", folder.name)
+        row.update({"product": folder.name, "verdict": "error",
+                    "label": served_relative(f"{type(exc).__name__}: {exc}", root)})
+    return row
+
+
+def _documents_share(folder: Path) -> str:
+    """How complete the documents ``aipo docs`` last wrote are, as a portfolio cell."""
+    try:
+        manifest = json.loads((folder / "reports" / "docs" / "docs.json").read_text("utf-8"))
+        return f"{float(manifest['share']):.0%} complete"
+    except FileNotFoundError:
+        return "not written"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "unreadable: run 'aipo docs' again"
+
+
+def _portfolio_figures(ws: Any, run: dict | None) -> dict:
+
+    out: dict[str, Any] = {}
+    try:
+        out["AI Act tier"] = classify_workspace(ws).tier_label
+    except AipoError:
+        out["AI Act tier"] = "unknown"
+    ranked = Register.from_workspace(ws).ranked()
+    out["top risk"] = (f"{ranked[0].id} ({ranked[0].residual.band})" if ranked else "none")
+    npv = None
+    for ph in (run or {}).get("phases", []):
+        npv = ph.get("figures", {}).get("expected_npv", npv)
+    currency = ws.business_case.currency if ws.business_case is not None else ""
+    out["expected NPV"] = (f"{npv:,.0f} {currency}".strip()
+                           if isinstance(npv, (int, float)) else npv)
+    return out
+
+
+def _cache_dir() -> Path | None:
+    """Return the server's page cache (``AIPO_PAGE_CACHE``) if it is a private folder of ours."""
+    raw = os.environ.get("AIPO_PAGE_CACHE")
+    if not raw:
+        return None
+    path = Path(raw)
+    try:
+        path.mkdir(mode=0o700, exist_ok=True)
+        st = path.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        log.warning("ignoring the page cache %s: not a private folder of this user", path)
+        return None
+    return path
+
+
+def _cached_row(folder: Path, root: Path, cache: Path | None,
+                memo: dict[str, tuple[str, dict]]) -> dict:
+
+    key = f"{__version__}:{fingerprint(folder)}"
+    hit = memo.get(folder.name)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    file = (cache / (hashlib.sha256(str(folder).encode()).hexdigest()[:24] + ".json")
+            if cache is not None else None)
+    if file is not None:
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            stored = json.loads(file.read_text(encoding="utf-8"))
+            if stored["key"] == key:
+                memo[folder.name] = (key, stored["row"])
+                return stored["row"]
+    row = _row(folder, root)
+    memo[folder.name] = (key, row)
+    if file is not None:
+        with contextlib.suppress(OSError, TypeError, ValueError):
+            fd, tmp = tempfile.mkstemp(dir=cache, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"key": key, "row": row}, fh, default=str)
+            os.replace(tmp, file)
+    return row
+
+
+_ROWS: dict[str, tuple[str, dict]] = {}
+
+
+def portfolio_rows(root: str | os.PathLike) -> list[dict]:
+    """One row per workspace folder in ``root``; a broken workspace is a row with its error.
+
+    Rows are reused while a workspace's files are unchanged (see :func:`fingerprint`): in this
+    process, and across the server's kernels through the cache folder ``AIPO_PAGE_CACHE``.
+
+    Parameters
+    ----------
+    root : path
+        The folder of workspaces.
+
+    Returns
+    -------
+    list of dict
+        Rows in folder order, with the keys of the portfolio table plus ``folder``,
+        ``owner`` and ``label`` (the verdict's words, or the error).
+    """
+    root = Path(root)
+    cache = _cache_dir()
+    folders = workspaces_in(root)
+    if cache is not None and len(folders) > 1:
+        # The pool's kernels prepare the page at the same time; in a random order each one
+        # finds part of the rows already cached by the others instead of reading them all.
+        for folder in random.sample(folders, len(folders)):
+            _cached_row(folder, root, cache, _ROWS)
+    return [_cached_row(folder, root, cache, _ROWS) for folder in folders]
+
+
+def portfolio_html(root: str | os.PathLike, *, link: str = "?workspace=",
+                   rows: list[dict] | None = None) -> str:
+    """Return the portfolio table, sortable in the browser, each row linking to its page.
+
+    Parameters
+    ----------
+    root : path
+        The folder of workspaces.
+    link : str, default "?workspace="
+        Prefix of each row's link; the folder name is appended.
+    rows : list of dict, optional
+        Rows from :func:`portfolio_rows` (default: computed).
+
+    Returns
+    -------
+    str
+        The table and its sorting script.
+    """
+    rows = portfolio_rows(root) if rows is None else rows
+    out = []
+    for r in rows:
+        name = shown(r.get("product", r["folder"]))
+        href = link + urllib.parse.quote(r["folder"])
+        out.append({**r,
+                    "product": f'<a class="aipo-nav" href="{html.escape(href)}">{name}</a>',
+                    "verdict": badge(r["verdict"]) + " " + shown(r.get("label", ""))})
+    table = html_escape_table(out, _ROW_COLUMNS, raw={"product", "verdict"})
+    return (table.replace('<table class="aipo-table">',
+                          '<table class="aipo-table" id="aipo-portfolio">', 1)
+            + script("sort.js") + script("nav.js"))
+
+
+def show_portfolio(root: str | os.PathLike | None = None) -> None:
+    """Display the portfolio, or one product's status page when the request names one.
+
+    In a pre-started Voila kernel the rows are read first, then the kernel waits for its
+    visitor; rows whose workspace changed meanwhile are read again.
+
+    Parameters
+    ----------
+    root : path, optional
+        The folder of workspaces (default: the folder ``aipo serve`` serves).
+    """
+    from IPython.display import HTML, display
+
+    expect_visitor()
+    base = Path(root) if root is not None else served_root()
+    portfolio_rows(base)  # ahead of the visitor
+    await_visitor("portfolio")
+    name = query_parameter("workspace")
+    if name:
+        try:
+            target = resolve_in(base, name)
+        except UsageError as exc:
+            display(HTML(CSS + '<div class="aipo-page"><p><a class="aipo-nav" href="?">'
+                         "&larr; portfolio</a></p><h1>Not found</h1><p>"
+                         f"{shown(exc.problems[0])}</p></div>" + script("nav.js")))
+            return
+        show_status_of(target, base, back=True)
+        return
+    rows = portfolio_rows(base)
+    display(HTML(CSS + '<div class="aipo-page"><h1>AI product portfolio</h1>'
+                 f'<p class="aipo-meta">{shown(base.name)} &middot; {len(rows)} products '
+                 f"&middot; as of {dt.date.today()}</p>"
+                 + portfolio_html(base, rows=rows) + "</div>"))
