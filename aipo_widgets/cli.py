@@ -20,8 +20,8 @@ from pathlib import Path
 from aipo_widgets import __version__
 from aipo_widgets._text import suggest
 from aipo_widgets.analysis.sources import missing_files
-from aipo_widgets.documents.documents import render_folder
 from aipo_widgets.documents.output import completeness_table, write_documents
+from aipo_widgets.documents.render import render_folder
 from aipo_widgets.errors import AipoError, Problem, UsageError, WorkspaceError
 from aipo_widgets.examples import EXAMPLES, write_example
 from aipo_widgets.model.schema import json_schema

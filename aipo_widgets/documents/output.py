@@ -1,6 +1,6 @@
 """``aipo docs`` output: Markdown, self-contained HTML, and PDF through Debian's Chromium.
 
-The documents themselves are made by :mod:`aipo_widgets.documents.documents`; this module writes
+The documents themselves are made by :mod:`aipo_widgets.documents.render`; this module writes
 them. HTML is one file per document with its style inline and nothing loaded from elsewhere
 (Markdown through ``mistune``, which nbconvert already depends on; raw HTML in workspace text is
 escaped). PDF is printed from that HTML by Chromium in headless mode (``--print-to-pdf``), the
@@ -201,8 +201,8 @@ def write_documents(docs: Any, out: str | os.PathLike, fmt: str = "md",
 
     Parameters
     ----------
-    docs : aipo_widgets.documents.documents.DocumentSet
-        What :func:`aipo_widgets.documents.documents.render_documents` returned.
+    docs : aipo_widgets.documents.document_set.DocumentSet
+        What :func:`aipo_widgets.documents.render.render_documents` returned.
     out : path
         The folder (created when missing). Files of documents not rendered this time are left
         alone.
@@ -220,7 +220,7 @@ def write_documents(docs: Any, out: str | os.PathLike, fmt: str = "md",
     Examples
     --------
     >>> import datetime as dt, tempfile
-    >>> from aipo_widgets.documents.documents import render_documents
+    >>> from aipo_widgets.documents.render import render_documents
     >>> from aipo_widgets.model.schema import Workspace
     >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"}})
     >>> docs = render_documents(ws, as_of=dt.date(2026, 11, 26), only=["model_card"])
@@ -287,7 +287,7 @@ def completeness_table(docs: Any) -> str:
     Examples
     --------
     >>> import datetime as dt
-    >>> from aipo_widgets.documents.documents import render_documents
+    >>> from aipo_widgets.documents.render import render_documents
     >>> from aipo_widgets.model.schema import Workspace
     >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"}})
     >>> print(completeness_table(render_documents(ws, as_of=dt.date(2026, 11, 26),

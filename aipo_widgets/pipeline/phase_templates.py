@@ -444,7 +444,7 @@ themselves from `aipo.yaml` and the last run; `aipo docs` writes them. Here: are
 enough to go live (`settings.documentation_completeness_min`)?
 """),
     code("""
-from aipo_widgets.documents.documents import documentation_gate
+from aipo_widgets.documents.render import documentation_gate
 
 docs_gate = documentation_gate(ws, folder, as_of=as_of_date)
 gates.append(docs_gate)

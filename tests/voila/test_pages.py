@@ -164,8 +164,8 @@ def test_status_sections_of_a_workspace_without_run(small_ws):
 
 
 def test_documents_section_lists_links_and_flags_stale_documents(small_ws):
-    from aipo_widgets.documents.documents import render_documents
     from aipo_widgets.documents.output import write_documents
+    from aipo_widgets.documents.render import render_documents
     from aipo_widgets.model.workspace import load
 
     docs = render_documents(load(small_ws).workspace, as_of=dt.date(2026, 11, 26),
@@ -208,8 +208,8 @@ def test_documents_section_masks_personal_data(small_ws):
 
 
 def test_documents_written_from_another_aipo_yaml_are_flagged(small_ws):
-    from aipo_widgets.documents.documents import render_folder
     from aipo_widgets.documents.output import write_documents
+    from aipo_widgets.documents.render import render_folder
 
     docs = render_folder(small_ws, as_of=dt.date(2026, 11, 26), only=["model_card"])
     write_documents(docs, small_ws / "reports" / "docs", "md")

@@ -11,16 +11,11 @@ import pytest
 
 from aipo_widgets.analysis.compliance import classify_workspace
 from aipo_widgets.cli import main
-from aipo_widgets.documents.documents import (
-    DOCUMENTS,
-    applicable_documents,
-    clocks_file,
-    documentation_gate,
-    incident_clocks,
-    load_evidence,
-    render_documents,
-)
+from aipo_widgets.documents.clocks import clocks_file, incident_clocks
 from aipo_widgets.documents.output import find_chromium, markdown_to_html, write_documents
+from aipo_widgets.documents.render import documentation_gate, render_documents
+from aipo_widgets.documents.run_evidence import load_evidence
+from aipo_widgets.documents.specs import DOCUMENTS, applicable_documents
 from aipo_widgets.errors import UsageError
 from aipo_widgets.model.schema import Workspace
 from aipo_widgets.model.workspace import load
@@ -175,7 +170,7 @@ def test_links_are_relative_to_the_output_folder(tmp_path):
 
 def test_a_partial_run_borrows_the_phases_it_left_out_from_earlier_runs(tmp_path):
     """`aipo run --phase rollout` must not empty the documents of the experiments' evidence."""
-    from aipo_widgets.documents.documents import load_evidence
+    from aipo_widgets.documents.run_evidence import load_evidence
 
     reports = tmp_path / "reports"
     full = SYNTHETIC_RUN
