@@ -152,7 +152,7 @@ def compare(figure: Any, op: str, value: Any) -> bool | None:
     return bool(fn(a, b))
 
 
-def git_commit(folder: str | os.PathLike) -> str | None:
+def git_commit(folder: str | os.PathLike[str]) -> str | None:
     """Return the git commit of ``folder`` (with ``+dirty`` when ``aipo.yaml`` has changes).
 
     None when the folder is not in a git repository or git is not installed.

@@ -22,6 +22,7 @@ True
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 #: A location inside a YAML document: keys and list indices, outermost first.
 Path = tuple[str | int, ...]
@@ -82,7 +83,7 @@ class Problem:
         text = self.message if not self.fix else f"{self.message} ({self.fix})"
         return ": ".join([*parts, text])
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the problem as a JSON-ready dict (used by ``aipo validate --json``)."""
         return asdict(self)
 

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -15,7 +16,7 @@ def digest(data: bytes) -> str:
 
 
 @contextlib.contextmanager
-def file_lock(path: Path):
+def file_lock(path: Path) -> Iterator[None]:
     """Serialise saves by the kit's own processes (editors and git are checked by hash)."""
     try:
         import fcntl

@@ -18,6 +18,12 @@ from aipo_widgets.model.fields import (
     StrictModel,
 )
 
+Scenario = Literal["conservative", "realistic", "optimistic"]
+
+
+def _default_weights() -> dict[Scenario, float]:
+    return {"conservative": 0.25, "realistic": 0.5, "optimistic": 0.25}
+
 
 class Driver(StrictModel):
     """An assumption of the business case, per scenario, with a range for Monte Carlo."""
@@ -102,8 +108,8 @@ class BusinessCase(StrictModel):
     )
     monthly_benefit: str = Field("0", description="Formula over drivers and 'adoption'.")
     monthly_cost: str = Field("0", description="Formula over drivers and 'adoption'.")
-    scenario_weights: dict[Literal["conservative", "realistic", "optimistic"], Share] = Field(
-        default_factory=lambda: {"conservative": 0.25, "realistic": 0.5, "optimistic": 0.25},
+    scenario_weights: dict[Scenario, Share] = Field(
+        default_factory=_default_weights,
         description="Weights of the scenarios for the expected NPV (sum to 1).",
     )
     exit_criteria: list[Condition] = Field(
@@ -122,7 +128,7 @@ class BusinessCase(StrictModel):
 
     @field_validator("scenario_weights")
     @classmethod
-    def _weights_sum_to_one(cls, v: dict) -> dict:
+    def _weights_sum_to_one(cls, v: dict[Scenario, float]) -> dict[Scenario, float]:
         if v and abs(sum(v.values()) - 1) > 1e-6:
             raise PydanticCustomError(
                 "weights", "scenario weights must sum to 1, got {total}",

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from aipo_widgets._text import suggest
+from aipo_widgets.errors import Path
 from aipo_widgets.model import schema as spec
+
+if TYPE_CHECKING:  # numpy is imported where it is used, to keep `import aipo_widgets` cheap
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = ["correlation_matrix", "correlation_problems", "driver_range", "normal_correlation"]
 
@@ -24,7 +30,7 @@ def driver_range(d: spec.Driver) -> tuple[float, float, float]:
     return float(low), float(likely), float(high)
 
 
-def normal_correlation(rho):
+def normal_correlation(rho: npt.ArrayLike) -> np.float64 | npt.NDArray[np.float64]:
     """Return the normal-scale correlation whose Gaussian copula has Spearman correlation rho.
 
     A Gaussian copula with correlation ``r`` between the normal scores has Spearman rank
@@ -43,7 +49,7 @@ def normal_correlation(rho):
 
 
 def correlation_matrix(names: list[str], pairs: Sequence[tuple[str, str, float]],
-                       scale: float = 1.0):
+                       scale: float = 1.0) -> npt.NDArray[np.float64]:
     """Return the normal-scale correlation matrix of ``names`` for (a, b, rho) pairs."""
     import numpy as np
 
@@ -59,7 +65,7 @@ def correlation_matrix(names: list[str], pairs: Sequence[tuple[str, str, float]]
 _MIN_EIGENVALUE = 1e-6
 
 
-def correlation_problems(bc: spec.BusinessCase) -> Iterator[tuple[tuple, str, str]]:
+def correlation_problems(bc: spec.BusinessCase) -> Iterator[tuple[Path, str, str]]:
     """Yield (path, message, fix) for every problem of ``bc.correlations``.
 
     Checks that each pair names two known drivers with a range (low < high), that no pair is
@@ -87,7 +93,7 @@ def correlation_problems(bc: spec.BusinessCase) -> Iterator[tuple[tuple, str, st
     base = ("business_case", "correlations")
     known = list(bc.drivers)
     ok = True
-    seen: dict[frozenset, int] = {}
+    seen: dict[frozenset[str], int] = {}
     for i, c in enumerate(bc.correlations):
         for j, name in enumerate(c.drivers):
             if name not in bc.drivers:
@@ -126,7 +132,8 @@ def correlation_problems(bc: spec.BusinessCase) -> Iterator[tuple[tuple, str, st
         idx = [i for i, c in enumerate(bc.correlations) if c.drivers[0] in members]
         mine = [pairs[i] for i in idx]
 
-        def smallest(scale: float, members=members, mine=mine) -> float:
+        def smallest(scale: float, members: list[str] = members,
+                     mine: list[tuple[str, str, float]] = mine) -> float:
             return float(np.linalg.eigvalsh(correlation_matrix(members, mine, scale))[0])
 
         if smallest(1.0) > _MIN_EIGENVALUE:

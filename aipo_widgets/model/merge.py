@@ -7,8 +7,10 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from aipo_widgets.errors import Path
 
-def parse_path(path: str) -> tuple:
+
+def parse_path(path: str) -> Path:
     """Parse a YAML path such as ``risks[2].likelihood`` into its keys and indices."""
     out: list[str | int] = []
     for chunk in path.replace("[", ".[").split("."):

@@ -17,7 +17,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+
+from pydantic import BaseModel
 
 from aipo_widgets._text import suggest
 from aipo_widgets.errors import Path, Problem, format_path
@@ -29,7 +31,8 @@ from aipo_widgets.model.schema import Workspace
 __all__ = ["check_references"]
 
 
-def _duplicates(items: list, key: str, where: Path) -> Iterator[tuple[Path, str, str]]:
+def _duplicates(items: Sequence[BaseModel], key: str,
+                where: Path) -> Iterator[tuple[Path, str, str]]:
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
         value = getattr(item, key)
@@ -52,7 +55,7 @@ def _reference_problems(ws: Workspace) -> Iterator[tuple[Path, str, str]]:
     source_set = set(sources)
 
     # Unique ids within each list.
-    for where, items in [
+    lists: list[tuple[Path, Sequence[BaseModel]]] = [
         (("value_hypotheses",), ws.value_hypotheses),
         (("metric_tree", "nodes"), ws.metric_tree.nodes),
         (("acceptance_criteria",), ws.acceptance_criteria),
@@ -64,7 +67,8 @@ def _reference_problems(ws: Workspace) -> Iterator[tuple[Path, str, str]]:
         (("monitoring", "alert_rules"), ws.monitoring.alert_rules),
         (("kill_switch", "conditions"), ws.kill_switch.conditions),
         (("decisions",), ws.decisions),
-    ]:
+    ]
+    for where, items in lists:
         yield from _duplicates(items, "id", where)
 
     def metric_ref(name: str | None, path: Path) -> Iterator[tuple[Path, str, str]]:
@@ -141,12 +145,13 @@ def _reference_problems(ws: Workspace) -> Iterator[tuple[Path, str, str]]:
                 f"names driver '{bc.adoption.driver}', which is not in business_case.drivers",
                 suggest(bc.adoption.driver, drivers),
             )
-        for i, c in enumerate(bc.exit_criteria):
-            if c.metric not in bc.drivers and c.metric not in node_set:
+        for i, rule in enumerate(bc.exit_criteria):
+            if rule.metric not in bc.drivers and rule.metric not in node_set:
                 yield (
                     ("business_case", "exit_criteria", i, "metric"),
-                    f"names '{c.metric}', which is neither a business-case driver nor a metric",
-                    suggest(c.metric, drivers + nodes),
+                    f"names '{rule.metric}', which is neither a business-case driver nor a "
+                    "metric",
+                    suggest(rule.metric, drivers + nodes),
                 )
         # Correlations: known uncertain drivers, each pair once, consistent together (the
         # checks need the drivers' ranges and a matrix, so they live with the simulation).

@@ -27,7 +27,7 @@ Band = Literal["low", "medium", "high", "critical"]
 BANDS: tuple[Band, ...] = ("low", "medium", "high", "critical")
 
 
-_BAND_RANK = {b: i for i, b in enumerate(BANDS)}
+_BAND_RANK: dict[str, int] = {b: i for i, b in enumerate(BANDS)}
 
 
 def _default_band(score: int) -> Band:

@@ -22,7 +22,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     ConfigDict,
@@ -65,6 +65,7 @@ __all__ = [
     "Adoption",
     "AlertRule",
     "BacklogItem",
+    "BacklogType",
     "Budgets",
     "BusinessCase",
     "Compliance",
@@ -93,6 +94,7 @@ __all__ = [
     "Settings",
     "Stakeholder",
     "ThresholdCosts",
+    "Treatment",
     "ValueHypothesis",
     "Workspace",
     "json_schema",
@@ -503,7 +505,7 @@ class Workspace(StrictModel):
     # because a workspace in its first week legitimately has open questions.
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     """Return the JSON Schema of ``aipo.yaml`` (what ``aipo schema`` prints).
 
     Examples

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from aipo_widgets._text import suggest
-from aipo_widgets.errors import Problem, format_path
+from aipo_widgets.errors import Path, Problem, format_path
 from aipo_widgets.model.schema import Workspace
 from aipo_widgets.model.yaml_io import locate
 
@@ -29,7 +30,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
+def _model_at(loc: Path) -> type[BaseModel] | None:
     """Return the pydantic model class that owns the field at ``loc[-1]``."""
     model: Any = Workspace
     for part in loc[:-1]:
@@ -54,7 +55,7 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _friendly(err: dict) -> tuple[str, str]:
+def _friendly(err: ErrorDetails) -> tuple[str, str]:
     """Turn one pydantic error into (message, fix) in a product owner's words."""
     kind = err["type"]
     value = err.get("input")
@@ -146,10 +147,10 @@ def problems_from_validation(exc: ValidationError, doc: Any, file: str) -> list[
     return problems
 
 
-def data_loc(doc: Any, loc: tuple) -> tuple:
+def data_loc(doc: Any, loc: Path) -> Path:
     """Cut a pydantic location down to the part that exists in the YAML document."""
     node = doc
-    out = []
+    out: list[str | int] = []
     for part in loc:
         in_map = isinstance(node, dict) and part in node
         in_seq = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)

@@ -59,8 +59,19 @@ from aipo_widgets.model.yaml_io import (
     parse,
 )
 
+__all__ = [
+    "FILENAME",
+    "WorkspaceFile",
+    "find",
+    "load",
+    "load_workspace",
+    "resolve",
+    "validate_text",
+    "workspaces_in",
+]
 
-def resolve(path: str | os.PathLike) -> Path:
+
+def resolve(path: str | os.PathLike[str]) -> Path:
     """Return the ``aipo.yaml`` path for a workspace folder or a path to the file itself.
 
     Parameters
@@ -87,7 +98,7 @@ def resolve(path: str | os.PathLike) -> Path:
     return p
 
 
-def find(start: str | os.PathLike = "") -> Path:
+def find(start: str | os.PathLike[str] = "") -> Path:
     """Find the workspace a notebook belongs to.
 
     Parameters
@@ -281,7 +292,7 @@ def validate_text(text: str, file: str = FILENAME) -> tuple[WorkspaceFile | None
     return WorkspaceFile(Path(file), text, document, ws), []
 
 
-def load(path: str | os.PathLike) -> WorkspaceFile:
+def load(path: str | os.PathLike[str]) -> WorkspaceFile:
     """Load and validate a workspace.
 
     Parameters
@@ -319,7 +330,7 @@ def load(path: str | os.PathLike) -> WorkspaceFile:
     return wf
 
 
-def load_workspace(path: str | os.PathLike) -> Workspace:
+def load_workspace(path: str | os.PathLike[str]) -> Workspace:
     """Load a workspace and return just the model (for read-only use)."""
     return load(path).workspace
 

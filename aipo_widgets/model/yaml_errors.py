@@ -217,8 +217,8 @@ def explain(exc: MarkedYAMLError, text: str) -> tuple[str, str, int, int] | None
     row, col = mark.line, mark.column
     line = lines[row] if row < len(lines) else ""
     before = line[:col]
-    found = re.search(r"found '(.*)'$", problem)
-    found = found.group(1) if found else ""
+    found_match = re.search(r"found '(.*)'$", problem)
+    found = found_match.group(1) if found_match else ""
 
     if "found character '\\t'" in problem:
         if not before.strip():

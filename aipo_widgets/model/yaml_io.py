@@ -14,7 +14,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from aipo_widgets.errors import Problem, format_path
+from aipo_widgets.errors import Path, Problem, format_path
 from aipo_widgets.model.yaml_errors import GENERIC_FIX, explain
 
 FILENAME = "aipo.yaml"
@@ -67,9 +67,10 @@ def guess_indent(text: str) -> tuple[int, int, int] | None:
     return (mapping or 2, seq or 4, offset if offset is not None else 2)
 
 
-def locate(doc: Any, loc: tuple, *, key: bool = False) -> tuple[int | None, int | None]:
+def locate(doc: Any, loc: Path, *, key: bool = False) -> tuple[int | None, int | None]:
     """Return the 1-based (line, column) of the deepest node of ``loc`` found in ``doc``."""
-    line = col = None
+    line: int | None = None
+    col: int | None = None
     node = doc
     if isinstance(doc, (CommentedMap, CommentedSeq)) and hasattr(doc, "lc"):
         line, col = doc.lc.line, doc.lc.col
@@ -84,14 +85,14 @@ def locate(doc: Any, loc: tuple, *, key: bool = False) -> tuple[int | None, int 
             node = node[part]
         else:
             break
-    if line is None:
+    if line is None or col is None:
         return None, None
     return line + 1, col + 1
 
 
-def _walk(node: Node | None) -> Iterator[tuple[Node, tuple]]:
+def _walk(node: Node | None) -> Iterator[tuple[Node, Path]]:
     """Yield every node of a composed document with its YAML path (keys and list indexes)."""
-    stack: list[tuple[Node, tuple]] = [(node, ())] if node is not None else []
+    stack: list[tuple[Node, Path]] = [(node, ())] if node is not None else []
     while stack:
         n, path = stack.pop()
         yield n, path
@@ -109,7 +110,7 @@ def scan_nodes(node: Node | None, file: str) -> list[Problem]:
     problems: list[Problem] = []
     for n, loc in _walk(node):
         path = format_path(loc)
-        tag = n.tag.value if hasattr(n.tag, "value") else n.tag
+        tag = n.tag
         if tag is not None and tag not in SAFE_TAGS and not str(tag).startswith("?"):
             problems.append(Problem(
                 f"the tag '{tag}' is not allowed", path=path,
@@ -171,7 +172,7 @@ def _tag_of(value: Any) -> str | None:
 def unsafe_values(document: Any, file: str) -> list[Problem]:
     """Return a problem for every explicit non-core tag or non-plain value in the document."""
     problems: list[Problem] = []
-    stack: list[tuple[Any, tuple[int, int], tuple]] = [(document, (0, 0), ())]
+    stack: list[tuple[Any, tuple[int, int], Path]] = [(document, (0, 0), ())]
     while stack:
         value, (line, col), loc = stack.pop()
         tag = _tag_of(value)

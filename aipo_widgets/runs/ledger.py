@@ -83,7 +83,7 @@ class Ledger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def add_run(self, run: dict) -> None:
+    def add_run(self, run: dict[str, Any]) -> None:
         """Record one run (the ``results.json`` payload of :mod:`aipo_widgets.pipeline.runner`)."""
         with self._db:
             self._db.execute(
@@ -108,7 +108,7 @@ class Ledger:
                     self._db.execute("INSERT INTO figures VALUES (?,?,?,?)",
                                      (run["id"], ph["phase"], name, _encode(value)))
 
-    def runs(self) -> list[dict]:
+    def runs(self) -> list[dict[str, Any]]:
         """Return every run, oldest first."""
         cur = self._db.execute(
             "SELECT id, started, finished, exit_code, git_commit, parameters, strict, verdict "
@@ -123,7 +123,7 @@ class Ledger:
             out.append(d)
         return out
 
-    def gates(self, run_id: str) -> list[dict]:
+    def gates(self, run_id: str) -> list[dict[str, Any]]:
         """Return the gates of one run."""
         cur = self._db.execute(
             "SELECT phase, name, verdict, figure, threshold, detail FROM gates WHERE run_id=? "

@@ -72,7 +72,7 @@ class Results:
     gates: list[Gate] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the JSON payload read back by ``aipo run``."""
         gates = []
         for g in self.gates:
@@ -82,7 +82,7 @@ class Results:
         return {"phase": self.phase, "verdict": worst(self.gates), "gates": gates,
                 "figures": _jsonable(self.figures)}
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return {
             RESULTS_MIME: self.to_dict(),
             "text/html": self._html(),
@@ -152,7 +152,7 @@ def record(phase: str, gates: Iterable[Gate] = (), figures: Mapping[str, Any] | 
     return None
 
 
-def read_results(notebook: Mapping) -> list[dict]:
+def read_results(notebook: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Return every results payload recorded in an executed notebook, in cell order.
 
     Parameters
@@ -172,7 +172,7 @@ def read_results(notebook: Mapping) -> list[dict]:
     return found
 
 
-def latest_run(folder: str | os.PathLike) -> dict | None:
+def latest_run(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
     """Return the ``results.json`` of the newest run of a workspace, or None."""
     reports = Path(folder) / "reports"
     latest = reports / "latest"
@@ -181,10 +181,11 @@ def latest_run(folder: str | os.PathLike) -> dict | None:
     results = latest / "results.json"
     if not results.exists():
         return None
-    return json.loads(results.read_text(encoding="utf-8"))
+    run: dict[str, Any] = json.loads(results.read_text(encoding="utf-8"))
+    return run
 
 
-def latest_evidence(folder: str | os.PathLike) -> dict | None:
+def latest_evidence(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
     """Return the newest run with the phases it did not run (or that raised in it) filled in.
 
     A run of some phases only (``--phase``) would otherwise hide the others' results: the
@@ -201,7 +202,7 @@ def latest_evidence(folder: str | os.PathLike) -> dict | None:
     return None if run is None else _with_earlier_phases(Path(folder) / "reports", run)
 
 
-def _with_earlier_phases(reports: Path, run: dict) -> dict:
+def _with_earlier_phases(reports: Path, run: dict[str, Any]) -> dict[str, Any]:
     """Fill the phases a run left out or that raised in it from the newest earlier runs."""
     done = {ph.get("phase") for ph in run.get("phases", []) if ph.get("status") != "error"}
     phases = [ph for ph in run.get("phases", []) if ph.get("phase") in done]

@@ -43,6 +43,8 @@ def test_wheel_contains_templates_playbooks_apps_examples(wheel: Path) -> None:
         assert shipped, folder
         for f in shipped:
             assert f.relative_to(ROOT).as_posix() in names, f
+    # PEP 561: type checkers read the kit's own annotations only when the marker ships.
+    assert "aipo_widgets/py.typed" in names
     meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
     metadata = zipfile.ZipFile(wheel).read(meta).decode()
     assert "License-Expression: MIT" in metadata
