@@ -62,6 +62,7 @@ def notebook_to_html(notebook: Any, *, show_code: bool = False, title: str | Non
         The HTML page.
     """
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
     nb = copy.deepcopy(notebook)
     # Saved widget state only makes nbconvert add the CDN widget manager; the pictures remain.
@@ -72,13 +73,15 @@ def notebook_to_html(notebook: Any, *, show_code: bool = False, title: str | Non
             # Parameters are recorded in results.json; the page is for people.
             cell.metadata.setdefault("transient", {})["remove_source"] = True
     exporter = HTMLExporter(
+        # The filters that pick an output's format read the priority from the configuration
+        # (an attribute set on the exporter is read by nothing).
+        config=Config({"NbConvertBase": {"display_data_priority": list(DISPLAY_PRIORITY)}}),
         template_name="aipo",
         extra_template_basedirs=[str(_TEMPLATES)],
         exclude_input=not show_code,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    exporter.display_data_priority = list(DISPLAY_PRIORITY)
     resources = {"metadata": {"name": title}} if title else None
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
