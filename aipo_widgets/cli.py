@@ -16,6 +16,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from aipo_widgets import __version__
 from aipo_widgets._text import suggest
@@ -49,7 +50,7 @@ EXIT_BROKEN_PIPE = 141
 class _Parser(argparse.ArgumentParser):
     """An argparse parser whose usage errors say how to get help."""
 
-    def error(self, message: str) -> None:  # pragma: no cover - exercised through main()
+    def error(self, message: str) -> NoReturn:  # pragma: no cover - exercised through main()
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n"
                               f"Run '{self.prog} --help' for the options.\n")

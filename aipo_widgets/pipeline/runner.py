@@ -138,8 +138,8 @@ def missing_kit_phases(folder: Path, available: dict[str, Path]) -> dict | None:
     """
     import shlex
 
-    kit = notebook_templates()
-    missing = [t for t in kit if _PHASE_FILE.match(t.name).group(2) not in available]
+    kit = {m.group(2): t for t in notebook_templates() if (m := _PHASE_FILE.match(t.name))}
+    missing = [t for phase, t in kit.items() if phase not in available]
     if not missing:
         return None
     names = ", ".join(f"notebooks/{t.name}" for t in missing)

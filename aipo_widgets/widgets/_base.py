@@ -387,7 +387,7 @@ class AipoWidget(anywidget.AnyWidget):
         )
         raise TypeError(msg)
 
-    def _configure(self, **kwargs: Any) -> None:
+    def _configure(self, *args: Any, **kwargs: Any) -> None:
         """Take the subclass's own constructor arguments (see ``_init_args``)."""
 
     @property

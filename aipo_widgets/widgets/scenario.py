@@ -101,6 +101,7 @@ class ScenarioWidget(AipoWidget):
         bc = self._case()
         mc = render.business_case.monte_carlo_data(
             analyse(bc, n=self._n, seed=self._seed).monte_carlo)
+        assert mc is not None  # analyse() simulates unless told not to
         self._mc_cache = (bc.model_dump_json(), mc)
         # The pairs' drawn rho comes from the simulation too.
         self._set_view({**self.view, "monte_carlo": mc,

@@ -106,7 +106,8 @@ def _simulate(rng: np.random.Generator) -> dict[str, np.ndarray]:
     onset = np.full(m, -1)
     sudden = np.zeros(m, dtype=bool)
     shape = (N_WEEKS, m)
-    out = {k: np.zeros(shape) for k in ("hss", "g", "failure", "service", "prevented_ok")}
+    out: dict[str, np.ndarray] = {
+        k: np.zeros(shape) for k in ("hss", "g", "failure", "service", "prevented_ok")}
     for t in range(N_WEEKS):
         hss = hss + op_hours * rng.uniform(0.85, 1.1, m)
         # Faults start more often the longer a machine runs since its service.
