@@ -23,14 +23,22 @@ import os
 import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 __all__ = ["MISSING", "OPERATORS", "compare", "format_number", "git_commit", "suggest"]
 
 # The number format is a presentation token: it lives in figures/tokens.json with the colours,
 # so that the widgets' JavaScript (static/_common.js: fmt) formats from the same settings. It is
 # read as data, not imported: this module stays at the bottom of the layers.
-_NUMBER: dict[str, Any] = json.loads(
+class _NumberTokens(TypedDict):
+    digits: int
+    thousands: str
+    missing: str
+    yes: str
+    no: str
+
+
+_NUMBER: _NumberTokens = json.loads(
     (Path(__file__).parent / "figures" / "tokens.json").read_text(encoding="utf-8"))["number"]
 
 #: How every surface shows a value that is not there (not measured, not computable).
@@ -105,7 +113,7 @@ def format_number(value: Any, unit: str = "") -> str:
         return MISSING
     if isinstance(value, bool):
         return _NUMBER["yes"] if value else _NUMBER["no"]
-    digits: int = _NUMBER["digits"]
+    digits = _NUMBER["digits"]
     if isinstance(value, int):
         text = f"{value:,}"
     elif isinstance(value, float):

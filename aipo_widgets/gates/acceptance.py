@@ -46,7 +46,7 @@ from typing import Any
 from aipo_widgets._text import OPERATORS, format_number
 from aipo_widgets.analysis.evaluation import Evaluation, MetricValue
 from aipo_widgets.errors import AipoError, Problem, UsageError
-from aipo_widgets.evidence import Gate
+from aipo_widgets.evidence import Gate, Verdict
 
 __all__ = ["OPERATORS", "Criterion", "check_acceptance", "criterion_from"]
 
@@ -88,7 +88,7 @@ class Criterion:
     description: str = ""
     group: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return asdict(self)
 
@@ -218,7 +218,8 @@ def _merge(evaluation: Evaluation | Sequence[Evaluation]) -> list[Evaluation]:
     return evs
 
 
-def _verdict(figure: float, op: str, value: float, margin: float | None) -> tuple[str, float]:
+def _verdict(figure: float, op: str, value: float, margin: float | None
+             ) -> tuple[Verdict, float]:
     """Return the verdict and the distance to failing (positive: passing by that much)."""
     ok = OPERATORS[op](figure, value)
     dist = figure - value if op in (">=", ">") else value - figure
@@ -396,7 +397,9 @@ def check_acceptance(
 
 def _group_gate(c: Criterion, name: str, ev: Evaluation, canon: str, src: str) -> Gate:
     """Gate a criterion per group: the worst ranked group decides; small groups give 'warn'."""
-    key = c.group if c.group in ev.by_group else next(k for k in ev.by_group if c.group in k)
+    group = c.group
+    assert group is not None  # called for a criterion with a group only
+    key = group if group in ev.by_group else next(k for k in ev.by_group if group in k)
     gm = ev.by_group[key]
     rows = []
     for gkey in gm.by_group.index:

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from aipo_widgets._text import compare
-from aipo_widgets.evidence import Gate
+from aipo_widgets.evidence import Gate, Verdict
 
 
 def condition_gate(
@@ -68,11 +68,12 @@ def condition_gate(
     label = name or (condition.description or f"{condition.id}: {rule}")
     figure = figures.get(condition.metric)
     fired = compare(figure, condition.operator, condition.value)
-    if fired is None:
+    if fired is None or figure is None:
         # Not measured, or a figure or threshold that is not a finite number: it cannot be
         # evaluated, and a condition that cannot be evaluated never passes.
         return Gate(label, missing, figure=None, threshold=rule, source=source,
                     detail=f"{condition.metric} was not measured")
+    verdict: Verdict
     if meaning == "requirement":
         verdict = "pass" if fired else "fail"
         detail = "" if fired else f"{condition.metric} is {figure:.4g}, needs {rule}"

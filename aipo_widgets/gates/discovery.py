@@ -27,7 +27,7 @@ from aipo_widgets.analysis.compliance import Classification
 from aipo_widgets.analysis.metric_tree import Tree
 from aipo_widgets.analysis.pii import scan_frame
 from aipo_widgets.analysis.risk import Register
-from aipo_widgets.evidence import Gate
+from aipo_widgets.evidence import Gate, Verdict
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -228,7 +228,7 @@ def business_case_gates(result: BusinessCaseResult | None) -> list[Gate]:
     gates = []
     mc = result.monte_carlo
     enpv = result.expected_npv
-    verdict = "pass" if enpv > 0 and (mc is None or mc.p_positive >= 0.5) else (
+    verdict: Verdict = "pass" if enpv > 0 and (mc is None or mc.p_positive >= 0.5) else (
         "warn" if enpv > 0 else "fail")
     gates.append(Gate("business case: expected NPV positive", verdict, figure=round(enpv),
                       threshold="> 0", detail=(f"P(NPV > 0) = {mc.p_positive:.0%}; P10/P90 "

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from aipo_widgets.analysis.drift_reference import Reference
 from aipo_widgets.analysis.pilot_effects import Effect
-from aipo_widgets.evidence import Gate
+from aipo_widgets.evidence import Gate, Verdict
 from aipo_widgets.gates.conditions import condition_gates
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,11 +50,11 @@ def effect_gates(ws: Workspace, effects: Mapping[str, Effect]) -> list[Gate]:
             continue
         measure = ws.metric(node.effect_of).measure
         effect = effects.get(measure.column) if measure else None
-        if effect is None:
+        if measure is None or effect is None:
             continue
         reduction = -float(effect.relative)
         lo, hi = sorted(-float(x) for x in effect.relative_ci)
-        verdict = "pass" if lo >= node.target else ("warn" if reduction >= node.target
+        verdict: Verdict = "pass" if lo >= node.target else ("warn" if reduction >= node.target
                                                     else "fail")
         gates.append(Gate(f"pilot effect: {node.name}", verdict, figure=round(reduction, 4),
                           ci=(round(lo, 4), round(hi, 4)), threshold=f">= {node.target:g}",

@@ -229,7 +229,7 @@ def _with_earlier_phases(reports: Path, run: dict[str, Any]) -> dict[str, Any]:
     return {**run, "phases": phases, "merged_from": borrowed}
 
 
-def product_verdict(folder: str | os.PathLike, ws: Workspace, *, strict: bool = False
+def product_verdict(folder: str | os.PathLike[str], ws: Workspace, *, strict: bool = False
                     ) -> OverallVerdict:
     """Return the product's one verdict from its newest evidence (what every surface shows).
 
