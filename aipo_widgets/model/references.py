@@ -25,6 +25,7 @@ from aipo_widgets._text import suggest
 from aipo_widgets.errors import Path, Problem, format_path
 from aipo_widgets.model.backlog_weights import backlog_weight_problems
 from aipo_widgets.model.correlations import correlation_problems
+from aipo_widgets.model.governance_refs import governance_problems
 from aipo_widgets.model.risk_bands import check_band_map
 from aipo_widgets.model.schema import Workspace
 
@@ -157,6 +158,9 @@ def _reference_problems(ws: Workspace) -> Iterator[tuple[Path, str, str]]:
         # checks need the drivers' ranges and a matrix, so they live with the simulation).
 
         yield from correlation_problems(bc)
+
+    # Plan, sign-offs, RACI and notification channels.
+    yield from governance_problems(ws)
 
 
 def check_references(ws: Workspace) -> list[Problem]:

@@ -55,6 +55,9 @@ from aipo_widgets.model.monitoring import (
     Monitoring,
     Retrain,
 )
+from aipo_widgets.model.notifications import EmailChannel, Notifications, Webhook
+from aipo_widgets.model.plan import Milestone, Plan
+from aipo_widgets.model.signoffs import RaciEntry, SignOff
 
 # The sections kept in modules of their own are part of the schema, importable from here.
 __all__ = [
@@ -76,26 +79,33 @@ __all__ = [
     "Decision",
     "DriftSettings",
     "Driver",
+    "EmailChannel",
     "GDPRAnswers",
     "KillCondition",
     "KillSwitch",
     "Measure",
     "MetricNode",
     "MetricTree",
+    "Milestone",
     "Monitoring",
+    "Notifications",
     "Phase",
+    "Plan",
     "Price",
     "Product",
     "QualityCheck",
+    "RaciEntry",
     "Retrain",
     "Risk",
     "Rollout",
     "RolloutStage",
     "Settings",
+    "SignOff",
     "Stakeholder",
     "ThresholdCosts",
     "Treatment",
     "ValueHypothesis",
+    "Webhook",
     "Workspace",
     "json_schema",
 ]
@@ -142,6 +152,13 @@ class Product(StrictModel):
     provider: str = Field("", description="Who provides the AI system (AI Act role context).")
     stakeholders: list[Stakeholder] = Field(
         default_factory=list, description="People and bodies to consult or inform."
+    )
+    workers_affected: bool | None = Field(
+        None,
+        description="Whether it changes how employees work or could monitor them (works "
+        "council co-determination, e.g. BetrVG 87(1) no. 6; AI Act Art 26(7)): then the works "
+        "council signs the rollout plan. Unset: yes when the AI Act answers say it is used at "
+        "the workplace or a works council is among the stakeholders.",
     )
 
 
@@ -476,6 +493,18 @@ class Workspace(StrictModel):
     monitoring: Monitoring = Field(default_factory=Monitoring, description="Monitoring plan.")
     kill_switch: KillSwitch = Field(default_factory=KillSwitch, description="Kill switch.")
     decisions: list[Decision] = Field(default_factory=list, description="Dated decision log.")
+    plan: Plan = Field(default_factory=Plan, description="Milestones of the 90 days.")
+    signoffs: list[SignOff] = Field(
+        default_factory=list, description="Who signed what off, with the digest of what was "
+        "signed (aipo signoff writes them)."
+    )
+    raci: list[RaciEntry] = Field(
+        default_factory=list, description="Who is responsible, accountable, consulted and "
+        "informed, per document, gate or decision."
+    )
+    notifications: Notifications = Field(
+        default_factory=Notifications, description="Where alerts are delivered."
+    )
     settings: Settings = Field(default_factory=Settings, description="Method settings.")
 
     # Convenience look-ups; cheap enough to compute on demand.
