@@ -5,6 +5,8 @@ PII scanner, then HTML-escaped); the widgets are bound to :func:`masked_workspac
 no file behind it. The page's style and scripts are files in ``static/`` (``page.css``,
 ``*.js``, type-checked by ``make typecheck``) inlined into the page by :data:`CSS` and
 :func:`script`: a page loads nothing from elsewhere, served (Voila) or saved (``aipo report``).
+Its colours are the kit's presentation tokens (``aipo_widgets/figures/tokens.json``), as CSS
+custom properties (a sparkline, an image, gets the token's value).
 
 Examples
 --------
@@ -24,14 +26,12 @@ from typing import Any
 from aipo_widgets._text import format_number
 from aipo_widgets.analysis.pii import mask
 from aipo_widgets.errors import Problem, UsageError
+from aipo_widgets.figures.tokens import CHART, VERDICT, css_variables
 from aipo_widgets.model.schema import Workspace
 
 #: The page's style sheet and scripts.
 STATIC = Path(__file__).parent / "static"
 
-#: Verdict -> (colour, label) of the verdict banner and the badges.
-VERDICT = {"pass": ("#009E73", "PASS"), "warn": ("#E69F00", "WARN"), "fail": ("#D55E00", "FAIL"),
-           "error": ("#CC79A7", "ERROR")}
 
 
 @functools.cache
@@ -54,8 +54,11 @@ def script(name: str) -> str:
     return "<script>\n" + (STATIC / name).read_text(encoding="utf-8") + "</script>\n"
 
 
-#: The page's style sheet as a ``<style>`` element (``static/page.css``).
-CSS = "<style>\n" + (STATIC / "page.css").read_text(encoding="utf-8") + "</style>\n"
+#: The page's style sheet as a ``<style>`` element: the presentation tokens as ``--aipo-*``
+#: custom properties of ``.aipo-page`` (:func:`aipo_widgets.figures.tokens.css_variables`; the
+#: page's colours come from there), then ``static/page.css``.
+CSS = ("<style>\n" + css_variables(".aipo-page")
+       + (STATIC / "page.css").read_text(encoding="utf-8") + "</style>\n")
 
 
 def mask_text(value: Any) -> str:
@@ -101,16 +104,46 @@ def _fmt(value: Any) -> str:
     return format_number(value)
 
 
+def verdict_label(verdict: str) -> str:
+    """Return the word shown for a verdict (from the presentation tokens).
+
+    Examples
+    --------
+    >>> verdict_label("warn"), verdict_label("skipped")
+    ('WARN', 'SKIPPED')
+    """
+    return VERDICT[verdict]["label"] if verdict in VERDICT else verdict.upper()
+
+
+def verdict_style(verdict: str) -> str:
+    """Return the inline style that colours a verdict: its token's ``--aipo-verdict-*`` colours.
+
+    The custom properties are defined by :data:`CSS`; a verdict the tokens do not know is grey.
+
+    Examples
+    --------
+    >>> verdict_style("fail")
+    'background:var(--aipo-verdict-fail);color:var(--aipo-verdict-fail-ink)'
+    >>> verdict_style("skipped")
+    'background:#777'
+    """
+    if verdict not in VERDICT:
+        return "background:#777"
+    name = "--aipo-verdict-" + verdict.replace("_", "-")
+    return f"background:var({name});color:var({name}-ink)"
+
+
 def badge(verdict: str) -> str:
     """Return a coloured verdict label (colour and text: never colour alone).
 
     Examples
     --------
-    >>> badge("fail")
-    '<span class="aipo-badge" style="background:#D55E00">FAIL</span>'
+    >>> print(badge("fail"))  # doctest: +NORMALIZE_WHITESPACE
+    <span class="aipo-badge"
+     style="background:var(--aipo-verdict-fail);color:var(--aipo-verdict-fail-ink)">FAIL</span>
     """
-    colour, label = VERDICT.get(verdict, ("#777", verdict.upper()))
-    return f'<span class="aipo-badge" style="background:{colour}">{label}</span>'
+    style, label = verdict_style(verdict), verdict_label(verdict)
+    return f'<span class="aipo-badge" style="{style}">{label}</span>'
 
 
 def html_escape_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None,
@@ -173,7 +206,8 @@ def sparkline(values: Sequence[float], *, width: int = 90, height: int = 18) -> 
     coords = " ".join(f"{2 + i * step:.1f},{height - 2 - (p - lo) / span * (height - 4):.1f}"
                       for i, p in enumerate(pts))
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">'
-           f'<polyline fill="none" stroke="#0072B2" stroke-width="1.5" points="{coords}"/>'
+           f'<polyline fill="none" stroke="{CHART["series"]}" stroke-width="1.5" '
+           f'points="{coords}"/>'
            "</svg>")
     data = base64.b64encode(svg.encode()).decode()
     label = f"trend over {len(pts)} runs: {_fmt(pts[0])} to {_fmt(pts[-1])}"

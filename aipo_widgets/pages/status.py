@@ -45,7 +45,6 @@ from aipo_widgets.model.workspace import load
 from aipo_widgets.pages.documents import documents_html
 from aipo_widgets.pages.markup import (
     CSS,
-    VERDICT,
     badge,
     html_escape_table,
     masked_workspace,
@@ -53,6 +52,8 @@ from aipo_widgets.pages.markup import (
     script,
     shown,
     sparkline,
+    verdict_label,
+    verdict_style,
 )
 from aipo_widgets.pages.voila import (
     await_visitor,
@@ -187,7 +188,6 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                                                             root)))))
 
     verdict, label, reasons = verdict_of(run)
-    colour, text = VERDICT[verdict]
 
     def header() -> str:
         p = ws.product
@@ -198,7 +198,8 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
             f"{shown(p.phase)} &middot; page as of {as_of} &middot; last run: "
             f"{html.escape(when)}</p>"
             + (f"<p>{shown(p.problem)}</p>" if p.problem else "")
-            + f'<p><span class="aipo-verdict" style="background:{colour}">{text}: '
+            + f'<p><span class="aipo-verdict" style="{verdict_style(verdict)}">'
+            f"{verdict_label(verdict)}: "
             f"{shown(label)}</span></p>"
             + "".join(note(shown(r)) for r in reasons if r)
             + "".join(note(f"{shown(ph['phase'])}: from run {shown(ph['run_id'])} (the last "

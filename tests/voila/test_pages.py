@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import os
+import re
 import urllib.parse
 from pathlib import Path
 
@@ -266,3 +268,29 @@ def test_a_partial_run_does_not_hide_the_other_phases(small_ws):
     assert "WARN" in header and "on track, with warnings" in header  # not a green "on track"
     assert "experiments: from run 20261125T080000Z-aaaa" in header
     assert "class balance" in gates and "experiments (run 20261125T080000Z-aaaa)" in gates
+
+
+def test_page_colours_come_from_the_presentation_tokens():
+    from aipo_widgets.figures import tokens
+
+    # Every custom property the pages use is defined in the page's style.
+    page = (markup.CSS + markup.badge("fail") + markup.badge("pass")
+            + markup.verdict_style("warn") + markup.verdict_style("error"))
+    defined = set(re.findall(r"(--aipo-[\w-]+)\s*:", markup.CSS))
+    used = set(re.findall(r"var\((--aipo-[\w-]+)", page))
+    assert used and used - defined == set()
+    assert "--aipo-verdict-fail: " + tokens.VERDICT["fail"]["colour"] in markup.CSS
+    # No meaningful colour is copied by hand into the pages or the documents' style.
+    chromatic = {c.lower() for name, c in tokens.PALETTE.items() if name not in ("black", "grey")}
+    chromatic |= {v["colour"] for s in ("band", "tier") for v in tokens.TOKENS[s].values()}
+    chromatic |= set(tokens.TEXT.values())
+    package = Path(markup.__file__).parents[1]
+    files = [*package.glob("pages/*.py"), *package.glob("pages/static/*"),
+             package / "documents" / "output.py"]
+    found = {f"{p.relative_to(package)}: {c}" for p in files
+             for c in re.findall(r"#[0-9a-fA-F]{6}\b", p.read_text(encoding="utf-8"))
+             if c.lower() in chromatic}
+    assert found == set()
+    # A sparkline is an image: it gets the token's value, not a custom property.
+    data = re.search(r"base64,([^\"]+)", markup.sparkline([1, 2]))[1]
+    assert f'stroke="{tokens.CHART["series"]}"' in base64.b64decode(data).decode()
