@@ -34,7 +34,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
@@ -191,7 +191,7 @@ class Binary(Cells):
             del new
             self.K = len(first)
             self.block_group = gs[order[first]]
-            self.block_score = ss[first]
+            self.block_score: np.ndarray | None = ss[first]
             block_pred = pred[order[first]]
             del order, ss, first
         else:
@@ -294,6 +294,7 @@ class Binary(Cells):
             out["pr_auc"] = _div(np.add.reduceat(contrib, self.start, axis=1), P)
         if self.by_score and "brier" in want:
             s = self.block_score
+            assert s is not None  # kept whenever the Brier score is measured
             sq = posb * (1.0 - s) ** 2 + negb * s**2
             out["brier"] = _div(np.add.reduceat(sq, self.start, axis=1), P + N)
         if self.by_score and "roc_auc" in want:
@@ -487,6 +488,16 @@ def percentile_intervals(
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Percentile intervals per metric and group: ``{metric: (low, high)}`` arrays of length G."""
     return {m: percentiles(v, ci) for m, v in resample(kernel, n_boot, seed, stratify).items()}
+
+
+@overload
+def wilson_interval(successes: float, n: float, ci: float = 0.95) -> tuple[float, float]: ...
+
+
+@overload
+def wilson_interval(
+    successes: np.ndarray, n: np.ndarray | float, ci: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]: ...
 
 
 def wilson_interval(

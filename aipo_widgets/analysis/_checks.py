@@ -219,6 +219,7 @@ def as_binary(
     Raises DataError for missing values, more than two classes or (with ``need_both``) a single
     class, and UsageError when the positive class cannot be guessed.
     """
+    classes: list[object]  # the labels as they are: booleans, numbers, texts
     if isinstance(s, np.ndarray) and s.dtype.kind in "biu" and s.ndim == 1:
         # fast path for plain 0/1 and boolean arrays (10 million labels in a few ms)
         if s.dtype.kind == "b":

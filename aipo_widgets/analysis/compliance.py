@@ -836,7 +836,7 @@ class _Decision:
         self.gpai_flags: set[str] = set()
         self.derogation = False
         self.has_6_3_condition = False
-        self.roles = [c.ai_act.role]
+        self.roles: list[str] = [c.ai_act.role]
         self.addons: set[str] = set()
         self.run()
 
@@ -1525,7 +1525,8 @@ def _art5_date(rb: Rulebook, d: _Decision) -> DateEntry:
 def _obligations(rb: Rulebook, d: _Decision, as_of: dt.date
                  ) -> tuple[list[Obligation], list[Obligation]]:
     flags = _flags(d)
-    ours, others = [], []
+    ours: list[Obligation] = []
+    others: list[Obligation] = []
     for ob in rb.obligations:
         if not all(w in flags for w in ob["when"]):
             continue

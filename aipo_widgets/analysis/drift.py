@@ -775,9 +775,6 @@ def prediction_drift(
         return pd.DataFrame({column: np.asarray(list(x) if not hasattr(x, "__len__") else x)})
 
     cur = as_frame(current, "current")
-    declared = {"numeric": [column]} if kind == "numeric" else {}
-    if kind == "categorical":
-        declared = {"categorical": [column]}
     if isinstance(reference, Reference):
         rep = drift(reference, cur, [column], smoothing=smoothing, thresholds=thresholds)
     else:
@@ -789,6 +786,7 @@ def prediction_drift(
             bins=bins,
             smoothing=smoothing,
             thresholds=thresholds,
-            **declared,
+            numeric=[column] if kind == "numeric" else None,
+            categorical=[column] if kind == "categorical" else None,
         )
     return rep.columns[0]

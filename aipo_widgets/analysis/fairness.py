@@ -80,7 +80,7 @@ from aipo_widgets.analysis.metric_names import (
     choose,
 )
 from aipo_widgets.errors import UsageError
-from aipo_widgets.evidence import Gate
+from aipo_widgets.evidence import Gate, Verdict
 
 __all__ = ["GroupMetrics", "group_metrics"]
 
@@ -242,6 +242,7 @@ class GroupMetrics:
                 t = limit(spec, m)
                 if t is None:
                     continue
+                verdict: Verdict
                 if pd.isna(value):
                     verdict, detail = (
                         "fail",

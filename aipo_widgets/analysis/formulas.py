@@ -43,7 +43,7 @@ import ast
 import math
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from aipo_widgets._text import suggest
 from aipo_widgets.errors import DataError, Problem, UsageError
@@ -131,7 +131,8 @@ class _Compiler:
         self.where = where
         self.names: dict[str, None] = {}  # ordered set
 
-    def fail(self, message: str, fix: str = _FIX_SYNTAX, code: str = "formula_syntax"):
+    def fail(self, message: str, fix: str = _FIX_SYNTAX, code: str = "formula_syntax"
+             ) -> NoReturn:
         raise FormulaError([_problem(self.text, message, fix, self.where, code)])
 
     def compile(self, node: ast.AST, depth: int = 0) -> tuple:
@@ -212,7 +213,7 @@ class _Scalar:
         self.expr = expr
         self.values = values
 
-    def fail(self, message: str, fix: str, code: str):
+    def fail(self, message: str, fix: str, code: str) -> NoReturn:
         raise EvaluationError([_problem(self.expr.text, message, fix, self.expr.where, code)])
 
     def run(self, node: tuple) -> float:
@@ -292,7 +293,7 @@ class _Array:
         self.expr = expr
         self.values = values
 
-    def fail(self, message: str, fix: str, code: str):
+    def fail(self, message: str, fix: str, code: str) -> NoReturn:
         raise EvaluationError([_problem(self.expr.text, message, fix, self.expr.where, code)])
 
     def run(self, node: tuple):

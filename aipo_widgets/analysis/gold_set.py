@@ -33,7 +33,7 @@ import pandas as pd
 from aipo_widgets.analysis._checks import check_frame, column_values, row_examples
 from aipo_widgets.analysis._json import plain
 from aipo_widgets.errors import DataError, UsageError
-from aipo_widgets.evidence import Gate
+from aipo_widgets.evidence import Gate, Verdict
 
 __all__ = ["GoldSetReport", "check_gold_set"]
 
@@ -206,6 +206,7 @@ def check_gold_set(
     )
     counts = lab.value_counts(dropna=True)
     class_counts = {str(k): int(v) for k, v in counts.items()}
+    verdict: Verdict
     if task != "regression":
         if len(counts) < 2:
             verdict, fig = "fail", 0.0

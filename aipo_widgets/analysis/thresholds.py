@@ -420,18 +420,18 @@ def optimal_threshold(
     best_u = math.inf
     best_tp, best_fp = 0, 0
     best_cost = float(costs.total(0.0, 0.0, float(n_pos), float(n_neg)))
-    for u, tp, fp in srt.distinct():
-        tpf, fpf = tp.astype(np.float64), fp.astype(np.float64)
+    for u, tps, fps in srt.distinct():
+        tpf, fpf = tps.astype(np.float64), fps.astype(np.float64)
         cost = costs.total(tpf, fpf, n_pos - tpf, n_neg - fpf)
         j = len(cost) - 1 - int(np.argmin(cost[::-1]))  # last minimum: the highest threshold
         c = float(cost[j])
         if c < best_cost or (c == best_cost and u[j] > best_u):
-            best_cost, best_u, best_tp, best_fp = c, float(u[j]), int(tp[j]), int(fp[j])
+            best_cost, best_u, best_tp, best_fp = c, float(u[j]), int(tps[j]), int(fps[j])
     n = n_pos + n_neg
     conf = _confusion(best_tp, best_fp, n_pos - best_tp, n_neg - best_fp)
     notes = []
     p_star = elkan_threshold(c_fn, c_fp, c_tp, c_tn, review_cost)
-    at_p = None
+    at_p: dict[str, Any] | None = None
     if p_star is not None:
         if srt.min < 0 or srt.max > 1:
             notes.append("the scores are not probabilities in [0, 1]: Elkan's p* does not apply")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from aipo_widgets.documents.gaps import Gap
-from aipo_widgets.evidence import Gate
+from aipo_widgets.evidence import Gate, Verdict
 
 
 @dataclass
@@ -183,7 +183,7 @@ class DocumentSet:
                         "documentation_completeness_min",
                         extra={"filled": filled, "total": total,
                                "documents": [d.name for d in docs]})
-        verdict = "warn" if missing_evidence else "pass"
+        verdict: Verdict = "warn" if missing_evidence else "pass"
         detail = f"{filled} of {total} fields filled across {len(docs)} documents"
         if missing_evidence:
             detail += (f"; {missing_evidence} piece(s) of run evidence missing (run 'aipo run' "

@@ -162,8 +162,10 @@ def _make_environment(dirs: tuple[str, ...]):
     for name, f in list(env.filters.items()):
         if name not in ("length", "count", "default", "d"):
             env.filters[name] = _gap_aware(f)
-    for name, f in {"num": _num, "pct": _pct, "money": _money, "ci": _ci, "words": _words,
-                    "yesno": _yesno, "date": _date}.items():
+    own: dict[str, Callable[..., Any]] = {
+        "num": _num, "pct": _pct, "money": _money, "ci": _ci, "words": _words, "yesno": _yesno,
+        "date": _date}
+    for name, f in own.items():
         env.filters[name] = _gap_aware(f)
     env.filters["cell"] = cell
     env.tests["matching"] = lambda value, pattern: re.search(pattern, str(value)) is not None

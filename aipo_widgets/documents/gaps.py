@@ -29,7 +29,7 @@ import difflib
 import typing
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from aipo_widgets.model.schema import Workspace
 
@@ -116,7 +116,7 @@ class GapList(list):
     __repr__ = __str__
 
 
-def is_gap(value: Any) -> bool:
+def is_gap(value: Any) -> TypeGuard[GapMarker | GapList]:
     """Return whether ``value`` is what a template got for something missing.
 
     Examples

@@ -97,7 +97,9 @@ def markdown_body(markdown: str) -> str:
 
     md = mistune.create_markdown(escape=True,
                                  plugins=["table", "strikethrough", "task_lists"])
-    return md(markdown).replace("<strong>[gap: ", '<strong class="gap">[gap: ')
+    body = md(markdown)
+    assert isinstance(body, str)  # an HTML renderer gives text (a syntax tree needs none)
+    return body.replace("<strong>[gap: ", '<strong class="gap">[gap: ')
 
 
 def find_chromium() -> str | None:
