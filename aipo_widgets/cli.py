@@ -12,6 +12,8 @@ Examples
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import hashlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -23,9 +25,13 @@ from aipo_widgets._text import suggest
 from aipo_widgets.analysis.sources import missing_files
 from aipo_widgets.documents.output import completeness_table, write_documents
 from aipo_widgets.documents.render import render_folder
+from aipo_widgets.documents.signing import governance, resolve_artefact, signed_contents
 from aipo_widgets.errors import AipoError, Problem, UsageError, WorkspaceError
 from aipo_widgets.examples import EXAMPLES, write_example
+from aipo_widgets.figures.timeline import timeline_text
+from aipo_widgets.model.artefacts import parse_artefact
 from aipo_widgets.model.schema import json_schema
+from aipo_widgets.model.signoffs import ROLE_LABELS, ROLES, SignOff, role_from_text
 from aipo_widgets.model.workspace import load, resolve
 from aipo_widgets.pipeline.ci import kit_requirement, workflow_text
 from aipo_widgets.pipeline.report import export_page
@@ -207,6 +213,35 @@ def _print_verdict(folder: Path, *, strict: bool = False) -> None:
     print(f"  {v.verdict.upper()}: {v.headline}")
 
 
+_SIGNOFF_WORDS = {"approved": "approved", "conditions": "CONDITIONS", "rejected": "REJECTED",
+                  "stale": "STALE", "missing": "WAITING", "unverifiable": "UNCHECKED"}
+
+
+def _print_plan(folder: Path) -> None:
+    """Print the timeline of the 90 days with today's marker, and where the sign-offs stand."""
+    g = governance(folder, load(folder).workspace)
+    for line in timeline_text(g.timeline.to_view()):
+        print(line)
+    shown = [s for s in g.states if s.gated or not s.required or s.state != "missing"]
+    if shown:
+        print("Sign-offs:")
+    for s in shown:
+        mark = _SIGNOFF_WORDS.get(s.state, s.state)
+        if s.state == "missing":
+            said = f"waiting {s.waiting_days} days" if s.waiting_days else "not signed"
+        else:
+            said = f"{s.signed_by}, {s.signed_on}" + ("; changed since" if s.state == "stale"
+                                                       else "")
+            if s.conditions:
+                said += f"; conditions: {s.conditions}"
+        needed = f"needed before {s.needed_by}" if s.required else "not required"
+        print(f"  {mark:<10} {ROLE_LABELS.get(s.role, s.role)} on {s.label} ({needed}): {said}")
+    later = [s for s in g.states if s.required and not s.gated and s.state == "missing"]
+    if later:
+        print("  later: " + "; ".join(f"{ROLE_LABELS.get(s.role, s.role)} on {s.label} "
+                                     f"(before {s.needed_by})" for s in later))
+
+
 def _raised(error: str, cell: int | None, notebook: Path) -> str:
     """Say what a phase notebook raised, in which cell, and where the executed copy is."""
     where = f"in cell [{cell}] " if cell is not None else ""
@@ -243,6 +278,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
         print(json.dumps(run, indent=2))
         return EXIT_OK
     _print_verdict(folder)
+    _print_plan(folder)
     print(f"Run {run['id']} ({run['started'][:19]}): {run['verdict'].upper()}, "
           f"exit {run['exit_code']}")
     reports = folder / "reports" / run["id"]
@@ -281,8 +317,6 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
-    import datetime as dt
-
     as_of = None
     if args.as_of:
         try:
@@ -305,6 +339,58 @@ def _cmd_docs(args: argparse.Namespace) -> int:
         print(f"{gate.name}: {gate.verdict.upper()} {gate.figure:.0%} (threshold "
               f"{gate.threshold}); {gate.detail}")
     print(f"Index: {written[-2]}")
+    return EXIT_OK
+
+
+def _date_arg(text: str | None, flag: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError([Problem(f"'{text}' is not a date", path=flag,
+                                  fix="write it as YYYY-MM-DD")]) from None
+
+
+def _cmd_signoff(args: argparse.Namespace) -> int:
+    wf = load(args.dir)
+    ws, folder = wf.workspace, wf.folder
+    try:
+        parse_artefact(args.artefact)
+    except ValueError as exc:
+        raise UsageError([Problem(str(exc), path="ARTEFACT",
+                                  fix="see 'aipo signoff --help' for the forms")]) from None
+    role = role_from_text(args.role)
+    if role is None:
+        raise UsageError([Problem(f"unknown role '{args.role}'", path="--role",
+                                  fix=suggest(args.role.replace(" ", "_"), ROLES,
+                                              label="roles"))])
+    if args.verdict == "conditions" and not args.conditions:
+        raise UsageError([Problem("--verdict conditions needs the conditions", path="--conditions",
+                                  fix="add --conditions 'what must hold'")])
+    on = _date_arg(args.date, "--date") or dt.date.today()
+    evidence = latest_evidence(folder)
+    ref = resolve_artefact(ws, args.artefact, evidence=evidence)
+    content = signed_contents(ws, [ref], folder=folder, as_of=on, evidence=evidence)[ref]
+    if content is None:
+        raise UsageError([Problem(f"cannot find {parse_artefact(ref).label} to sign",
+                                  path="ARTEFACT", fix="check the name in 'aipo status'")])
+    digest = hashlib.sha256(content).hexdigest()
+    record = SignOff(artefact=ref, role=role, name=args.name, date=on, verdict=args.verdict,
+                     conditions=args.conditions or "", note=args.note or "", sha256=digest)
+    wf.workspace.signoffs.append(record)
+    wf.save()
+    # A copy of exactly what was signed: sha256sum over it gives the digest in aipo.yaml.
+    art = parse_artefact(ref)
+    suffix = ".md" if art.kind == "doc" else ".json"
+    copy = folder / "reports" / "signed" / f"{digest}{suffix}"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_bytes(content)
+    print(f"{args.verdict.upper()}: {art.label}, signed by {args.name} as "
+          f"{ROLE_LABELS[role]} on {on.isoformat()}")
+    print(f"  sha256 {digest} (what was signed: {_near(copy)})")
+    print(f"  written to {_near(wf.path)}; commit it, so the history shows who signed: "
+          f"git commit -m 'sign-off: {ROLE_LABELS[role]} on {art.name}' {_near(wf.path)}")
     return EXIT_OK
 
 
@@ -406,6 +492,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="render just these documents, whether they apply or not")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the documents' date (default today)")
     p.set_defaults(func=_cmd_docs)
+
+    p = sub.add_parser(
+        "signoff", help="record a sign-off of a document, gate or decision in aipo.yaml",
+        description="Record that a person in a role approved (or rejected) a document, a gate "
+        "or a decision, with the SHA-256 of exactly what was signed: when that changes, the "
+        "sign-off shows as stale. Writes aipo.yaml atomically, comments kept; commit it so the "
+        "history shows who signed. A copy of what was signed goes to reports/signed/.",
+        epilog="ARTEFACT is doc:NAME (a document of 'aipo docs', e.g. doc:dpia), "
+        "gate:[PHASE:]NAME (a gate of the latest run, e.g. 'gate:rollout:go / no-go') or "
+        "decision:ID (e.g. decision:D5). Roles: " + ", ".join(ROLES) + ".")
+    p.add_argument("artefact", metavar="ARTEFACT", help="what is signed (see below)")
+    p.add_argument("dir", nargs="?", default=".", help="the workspace folder (default: here)")
+    p.add_argument("--role", required=True, help="the signer's role, e.g. works_council or dpo")
+    p.add_argument("--name", required=True, help="the signer's name")
+    p.add_argument("--verdict", choices=("approved", "rejected", "conditions"),
+                   default="approved", help="default approved")
+    p.add_argument("--conditions", help="the conditions (with --verdict conditions)")
+    p.add_argument("--note", help="anything else the signer wants on record")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the day of the sign-off (default today)")
+    p.set_defaults(func=_cmd_signoff)
     return parser
 
 
