@@ -7,7 +7,7 @@ EXAMPLE ?= support-summaries
 # `make demo SERVE=no` skips serving the stakeholder page at the end.
 SERVE  ?= yes
 
-.PHONY: demo test install lint typecheck bench clean
+.PHONY: demo test install lint typecheck bench clean notebooks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ test: install typecheck
 
 lint: install
 	$(BIN)/ruff check .
+
+# The phase notebooks are built from their sources (templates/notebooks/src/*.py, jupytext percent
+# format); commit the sources and what this writes.
+notebooks: install
+	$(BIN)/python tools/build_notebooks.py
 
 bench: install
 	$(BIN)/python -m pip install -q -e '.[bench]'

@@ -194,7 +194,7 @@ def measure_nodes(ws: Workspace, frames: Mapping[str, pd.DataFrame], role: str, 
 def figures_from(ws: Workspace, measured: pd.DataFrame | None = None,
                  extra: Mapping[str, float | None] | None = None,
                  *, fallback: Literal["current", "baseline"] | None = "current",
-                 ) -> dict[str, float | None]:
+                 ) -> dict[str, float]:
     """Collect metric values for conditions: measured ones first, then the workspace's.
 
     Parameters
@@ -211,9 +211,9 @@ def figures_from(ws: Workspace, measured: pd.DataFrame | None = None,
     Returns
     -------
     dict
-        Metric id -> value.
+        Metric id -> value (never None: what is unknown is left out).
     """
-    figures: dict[str, float | None] = {}
+    figures: dict[str, float] = {}
     if fallback:
         for node in ws.metric_tree.nodes:
             value = getattr(node, fallback)

@@ -54,8 +54,8 @@ def effect_gates(ws: Workspace, effects: Mapping[str, Effect]) -> list[Gate]:
             continue
         reduction = -float(effect.relative)
         lo, hi = sorted(-float(x) for x in effect.relative_ci)
-        verdict: Verdict = "pass" if lo >= node.target else ("warn" if reduction >= node.target
-                                                    else "fail")
+        verdict: Verdict = "pass" if lo >= node.target else (
+            "warn" if reduction >= node.target else "fail")
         gates.append(Gate(f"pilot effect: {node.name}", verdict, figure=round(reduction, 4),
                           ci=(round(lo, 4), round(hi, 4)), threshold=f">= {node.target:g}",
                           detail=f"{measure.column}: {effect.mean_control:.4g} (control) -> "

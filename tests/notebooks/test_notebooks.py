@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,12 +50,69 @@ def test_templates_are_stored_without_outputs(name: str) -> None:
             assert not cell.outputs and cell.execution_count is None
 
 
-def test_templates_are_what_the_generator_writes() -> None:
-    from aipo_widgets.pipeline import phase_templates
+def load_builder():
+    """Return ``tools/build_notebooks.py`` as a module (it lives outside the package)."""
+    spec = importlib.util.spec_from_file_location("build_notebooks",
+                                                  ROOT / "tools" / "build_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    for name, nb in phase_templates.build().items():
-        stored = nbformat.read(ROOT / "templates" / "notebooks" / name, as_version=4)
-        assert stored == nb, f"{name} differs: run python -m aipo_widgets.pipeline.phase_templates"
+
+def test_every_template_has_its_source() -> None:
+    builder = load_builder()
+    assert [p.stem for p in builder.sources()] == PHASES
+
+
+def test_templates_are_built_from_their_sources() -> None:
+    assert load_builder().stale() == [], "run python tools/build_notebooks.py"
+
+
+def test_a_changed_source_makes_its_notebook_stale(tmp_path: Path) -> None:
+    builder = load_builder()
+    src, out = tmp_path / "src", tmp_path / "out"
+    shutil.copytree(ROOT / "templates" / "notebooks" / "src", src)
+    out.mkdir()
+    for name in PHASES:
+        shutil.copy(ROOT / "templates" / "notebooks" / f"{name}.ipynb", out)
+    assert builder.stale(out, src) == []
+    text = (src / "03_rollout.py").read_text()
+    (src / "03_rollout.py").write_text(text.replace("## 5. Go / no-go", "## 5. Go or no-go"))
+    (out / "04_operate.ipynb").unlink()
+    assert builder.stale(out, src) == ["03_rollout.ipynb", "04_operate.ipynb"]
+
+
+def test_building_twice_gives_the_same_notebook() -> None:
+    builder = load_builder()
+    for source in builder.sources():
+        first, second = builder.build(source), builder.build(source)
+        assert first == second
+        assert [c["id"] for c in first.cells] == [f"c{i:02d}" for i in range(len(first.cells))]
+        assert set(first.metadata) == {"kernelspec", "language_info"}
+
+
+@pytest.mark.parametrize("name", PHASES)
+def test_a_template_imports_the_kit_only_through_its_phase_facade(name: str) -> None:
+    source = ROOT / "templates" / "notebooks" / "src" / f"{name}.py"
+    imported = set()
+    for node in ast.walk(ast.parse(source.read_text())):
+        if isinstance(node, ast.Import):
+            imported |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module)
+    kit = {m for m in imported if m.split(".")[0] == "aipo_widgets"}
+    assert kit == {f"aipo_widgets.notebook.{name[3:]}"}, kit
+
+
+def test_ruff_lints_the_notebook_sources() -> None:
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    if not Path(ruff).exists():
+        pytest.skip("ruff is not installed")
+    proc = subprocess.run([ruff, "check", "--show-files", "."], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    listed = {Path(line.strip()).resolve() for line in proc.stdout.splitlines() if line.strip()}
+    for name in PHASES:
+        assert (ROOT / "templates" / "notebooks" / "src" / f"{name}.py").resolve() in listed
 
 
 @pytest.fixture(scope="module", params=EXAMPLES)

@@ -5,9 +5,8 @@ in ``share/jupyter/notebook_templates/aipo/``, where ``jupyterlab-templates`` lo
 ``<data dir>/notebook_templates/<group>/``; ``jupyter --paths`` lists ``<sys.prefix>/share/jupyter``
 among the data dirs). hatch's *editable* install does copy the shared-data into
 ``.venv/share/jupyter/notebook_templates/aipo`` too, but as a snapshot taken at install time:
-after the templates change (``aipo_widgets/pipeline/phase_templates.py``) the venv keeps serving
-the old ones
-until ``pip install -e .`` runs again, so a test on that copy may test yesterday's notebooks.
+after the templates change (``python tools/build_notebooks.py``) the venv keeps serving the old
+ones until ``pip install -e .`` runs again, so a test on that copy may test yesterday's notebooks.
 Pointing ``JUPYTER_PATH`` at a fresh copy does not help either: the extension lists every
 directory on the path, and a later directory's template of the same name wins.
 
@@ -332,7 +331,7 @@ def test_launcher_template_opens_phase_notebook_that_finds_its_workspace(
     out_area.get_by_text(product).first.wait_for(timeout=lab.KERNEL_IDLE_MS)
     _wait_idle(page, path)
     lab.screenshot(page.locator(".jp-NotebookPanel:visible").first, "lab_templates_notebook")
-    reply = lab.run_code(page, "import os; print(repr(workspace)); print(wf.folder.resolve()); "
+    reply = lab.run_code(page, "import os; print(repr(workspace)); print(phase.folder.resolve()); "
                                "print(os.getcwd()); import aipo_widgets; "
                                "print(aipo_widgets.__file__)")
     assert "ERROR" not in reply, reply

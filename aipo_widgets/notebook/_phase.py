@@ -1,0 +1,171 @@
+"""What every phase notebook does: open the workspace, read its data, collect gates, record.
+
+Examples
+--------
+>>> import pathlib, tempfile
+>>> from aipo_widgets.examples import write_example
+>>> folder = pathlib.Path(tempfile.mkdtemp()) / "blank"
+>>> _ = write_example("blank", folder)
+>>> phase = Phase.open(folder, as_of="2026-12-01")
+>>> phase.headline
+'My AI product (owner Your Name), phase discovery, as of 2026-12-01'
+>>> added = phase.add(Gate("my own check", "warn", detail="why"))
+>>> [(g.name, g.verdict) for g in phase.gates]
+[('my own check', 'warn')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from aipo_widgets.analysis import measure
+from aipo_widgets.analysis.business_case import BusinessCaseResult, analyse
+from aipo_widgets.evidence import Gate
+from aipo_widgets.model.workspace import WorkspaceFile, find, load
+from aipo_widgets.runs.results import record
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from aipo_widgets.model.schema import DataSource, Workspace
+
+__all__ = ["DRAWS", "Phase", "scenarios", "show"]
+
+P = TypeVar("P", bound="Phase")
+
+# Monte Carlo draws of the business case per phase: discovery and experiments decide on it,
+# operation only compares the realised value with it.
+DRAWS = {"discovery": 5000, "experiments": 5000, "operate": 2000}
+
+
+def show(value: Any) -> None:
+    """Display a value in the notebook, before the cell's own result."""
+    from IPython.display import display
+
+    display(value)
+
+
+def scenarios(case: BusinessCaseResult, columns: Iterable[str]) -> pd.DataFrame:
+    """Return the business case's scenarios as a table (``NPV``, ``payback (months)``, ``ROI``)."""
+    import pandas as pd
+
+    values = {"NPV": lambda s: round(s.npv), "payback (months)": lambda s: s.payback_months,
+              "ROI": lambda s: s.roi}
+    return pd.DataFrame([{"scenario": s.scenario, **{c: values[c](s) for c in columns}}
+                         for s in case.scenarios.values()])
+
+
+@dataclass
+class Phase:
+    """One run of a phase notebook: the workspace, its data, and the gates and figures so far.
+
+    Use a phase's own class (:class:`Discovery`, :class:`Experiments`, :class:`Rollout`,
+    :class:`Operate`) and open it with :meth:`open`.
+
+    Parameters
+    ----------
+    wf : WorkspaceFile
+        The loaded workspace.
+    as_of : datetime.date
+        The assessment date.
+    strict : bool
+        Whether warnings count as failures (``aipo run --strict``).
+    frames : dict
+        The data sources read, by id.
+    gates : list of Gate
+        The phase's gates so far.
+    figures : dict
+        The phase's key figures so far, for ``results.json``.
+    """
+
+    name: ClassVar[str] = ""
+    # The data-source roles the phase reads (None: every source with a file).
+    roles: ClassVar[tuple[str, ...] | None] = None
+
+    wf: WorkspaceFile
+    as_of: dt.date
+    strict: bool = False
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    gates: list[Gate] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls: type[P], workspace: str | os.PathLike[str] = "", *,
+             as_of: str | dt.date | None = "", strict: bool = False) -> P:
+        """Open the phase on a workspace and read its data.
+
+        Parameters
+        ----------
+        workspace : path, default ""
+            The workspace folder or its ``aipo.yaml``; empty: the folder above the notebook
+            that holds an ``aipo.yaml`` (see :func:`aipo_widgets.model.workspace.find`).
+        as_of : str or datetime.date, optional
+            The assessment date (``YYYY-MM-DD``); empty: today.
+        strict : bool, default False
+            Warnings count as failures.
+
+        Returns
+        -------
+        Phase
+            The phase, with a failing gate for each data source that could not be read.
+        """
+        import pandas as pd
+
+        pd.set_option("display.max_colwidth", 80)
+        if isinstance(as_of, dt.date):
+            day = as_of
+        else:
+            day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+        phase = cls(load(find(workspace)), day, strict)
+        frames, unreadable = measure.load_frames(phase.folder, phase.ws, roles=cls.roles)
+        phase.frames = frames
+        phase.add(unreadable)
+        phase.prepare()
+        return phase
+
+    def prepare(self) -> None:
+        """Pick the phase's own data once the sources are read (the phases override it)."""
+
+    @property
+    def ws(self) -> Workspace:
+        """The workspace model (``aipo.yaml``)."""
+        return self.wf.workspace
+
+    @property
+    def folder(self) -> Path:
+        """The workspace folder."""
+        return Path(self.wf.folder)
+
+    @property
+    def headline(self) -> str:
+        """The product, its owner and phase, and the assessment date, in a line."""
+        p = self.ws.product
+        return f"{p.name} (owner {p.owner}), phase {p.phase}, as of {self.as_of}"
+
+    def add(self, gates: Gate | Iterable[Gate]) -> list[Gate]:
+        """Add a gate (or several) to the phase's gates; return those added."""
+        added = [gates] if isinstance(gates, Gate) else list(gates)
+        self.gates.extend(added)
+        return added
+
+    def frame(self, source: DataSource | None) -> pd.DataFrame | None:
+        """Return a data source's table, None when there is no source or it was not read."""
+        return self.frames.get(source.id) if source is not None else None
+
+    def record(self) -> None:
+        """Hand the phase's gates and figures to ``aipo run`` (and show them)."""
+        record(self.name, self.gates, self.figures)
+
+    def analyse_business_case(self, *, measured: dict[str, float] | None = None
+                              ) -> BusinessCaseResult | None:
+        """Analyse the business case (with measured figures); None when there is none."""
+        if self.ws.business_case is None:
+            return None
+        return analyse(self.ws.business_case, measured=measured, n=DRAWS[self.name])
+
+

@@ -1,0 +1,141 @@
+"""The experiments notebook's steps (days 31-60): gold set, acceptance, threshold, fairness.
+
+Examples
+--------
+>>> import pathlib, tempfile
+>>> from aipo_widgets.examples import write_example
+>>> folder = pathlib.Path(tempfile.mkdtemp()) / "blank"
+>>> _ = write_example("blank", folder)
+>>> phase = Experiments.open(folder, as_of="2026-12-01")
+>>> phase.gold_set() is None, [(g.name, g.verdict) for g in phase.gates]
+(True, [('gold set available', 'fail')])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from aipo_widgets.analysis import measure
+from aipo_widgets.analysis.evaluation import Evaluation
+from aipo_widgets.analysis.gold_set import check_gold_set
+from aipo_widgets.gates import experiments
+from aipo_widgets.gates.common import data_available_gates, gates_frame
+from aipo_widgets.notebook._phase import Phase, scenarios, show
+from aipo_widgets.widgets import BacklogWidget, ThresholdExplorer
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from aipo_widgets.model.schema import DataSource
+
+__all__ = ["Experiments"]
+
+
+@dataclass
+class Experiments(Phase):
+    """Experiments (days 31-60): the gold set, acceptance, threshold, fairness, budgets."""
+
+    name: ClassVar[str] = "experiments"
+
+    gold_source: DataSource | None = None
+    evaluation: Evaluation | None = None
+    log_figures: dict[str, float] = field(default_factory=dict)
+
+    def prepare(self) -> None:
+        """Pick the gold set; fail when there is none."""
+        self.gold_source = measure.first_source(self.ws, "gold")
+        self.add(data_available_gates(self.gold, name="gold set available", role="gold"))
+
+    @property
+    def gold(self) -> pd.DataFrame | None:
+        """The gold set, None when there is none."""
+        return self.frame(self.gold_source)
+
+    def gold_set(self) -> pd.DataFrame | None:
+        """Check the gold set, and whether it looks like production; return its gates."""
+        gold, source = self.gold, self.gold_source
+        if gold is None or source is None:
+            return None
+        training = self.frame(measure.first_source(self.ws, "training"))
+        production = self.frame(measure.first_source(self.ws, "production"))
+        # A gold set without label_column: check_gold_set names the column it misses.
+        report = check_gold_set(gold, label=cast(str, source.label_column),
+                                id_column=source.id_column, training=training)
+        self.add(report.gates)
+        self.figures["gold_set_rows"] = report.n_rows
+        if production is not None:
+            shared = experiments.representativeness_columns(gold, production, source)
+            self.add(experiments.representativeness_gate(gold, production, shared)[0])
+        return gates_frame(report.gates)
+
+    def evaluate(self, *, n_boot: int = 1000) -> pd.DataFrame | None:
+        """Evaluate the gold set with confidence intervals; return the metrics."""
+        if self.gold is None or self.gold_source is None:
+            return None
+        self.evaluation = measure.evaluate_gold(self.ws, self.gold, self.gold_source,
+                                                n_boot=n_boot)
+        self.figures.update({f"gold_{k}": round(v, 6)
+                             for k, v in measure.eval_figures(self.ws, self.evaluation).items()})
+        return self.evaluation.table()
+
+    def acceptance(self, *, n_boot: int = 1000) -> pd.DataFrame:
+        """Check the acceptance criteria (gold set and variant under test); return the gates."""
+        self.log_figures = measure.latest_variant_figures(self.ws, self.frames, n_boot=n_boot)
+        found = self.add(experiments.acceptance_gates(self.ws, self.evaluation,
+                                                      self.log_figures))
+        return gates_frame(found)
+
+    def threshold(self) -> ThresholdExplorer | None:
+        """Choose a classifier's threshold for the business cost; return the explorer."""
+        gold, source = self.gold, self.gold_source
+        choice = experiments.choose_threshold(self.ws, gold, source)
+        if choice is None or gold is None or source is None:
+            print("No threshold to choose: no classifier score or no settings.threshold_costs.")
+            return None
+        best = choice.best
+        self.add(choice.gate)
+        self.figures.update(choice.figures())
+        p_star = "undefined" if best.p_star is None else f"{best.p_star:.4g}"
+        print(f"cost-optimal threshold {best.threshold:.4g} (recall {best.recall:.3f}, "
+              f"precision {best.precision:.3f}); Elkan p* {p_star}; decided {choice.decided}")
+        # Slide the threshold; "use this threshold" records the decision in aipo.yaml.
+        groups = [g for g in source.group_columns if g in gold.columns]
+        return ThresholdExplorer(self.wf, y_true=choice.labels, scores=choice.scores, data=gold,
+                                 groups=groups[0] if groups else None)
+
+    def fairness(self, *, max_difference: float = 0.1, n_boot: int = 1000
+                 ) -> pd.DataFrame | None:
+        """Compare the groups of the gold set; return each group's metrics.
+
+        Each group's intervals take at most 200 bootstrap resamples: several groups times many
+        metrics, and the gaps are pointers to look at, not verdicts.
+        """
+        if self.gold is None or self.gold_source is None or not self.gold_source.group_columns:
+            return None
+        fair = measure.group_report(self.ws, self.gold, self.gold_source,
+                                    n_boot=min(n_boot, 200))
+        self.add(experiments.fairness_gates(self.ws, fair, max_difference=max_difference))
+        return fair.table()
+
+    def budgets(self) -> None:
+        """Check cost and latency of each experiment log's latest variant; show the variants."""
+        for src in measure.sources_with_role(self.ws, "experiment_log"):
+            if src.id in self.frames:
+                variants, found = experiments.budget_gates(self.ws, self.frames[src.id], src)
+                self.add(found)
+                show(variants)
+
+    def decide(self) -> BacklogWidget:
+        """Decide continue or stop; show the business case with what was measured."""
+        decision = experiments.continue_or_stop(self.gates)
+        self.add(decision)
+        print(f"{str(decision.figure).upper()}: {decision.detail or 'every gate passed'}")
+        found = (measure.eval_figures(self.ws, self.evaluation)
+                 if self.evaluation is not None else {})
+        measured = measure.figures_from(self.ws, extra={**found, **self.log_figures})
+        case = self.analyse_business_case(measured=measured)
+        if case is not None:
+            self.figures["expected_npv"] = round(case.expected_npv)
+            show(scenarios(case, ["NPV", "payback (months)"]))
+        return BacklogWidget(self.wf)

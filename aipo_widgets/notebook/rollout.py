@@ -1,0 +1,103 @@
+"""The rollout notebook's steps (days 61-90): the pilot, the stages, monitoring, go / no-go.
+
+Examples
+--------
+>>> import pathlib, tempfile
+>>> from aipo_widgets.examples import write_example
+>>> folder = pathlib.Path(tempfile.mkdtemp()) / "blank"
+>>> _ = write_example("blank", folder)
+>>> phase = Rollout.open(folder, as_of="2026-12-01")
+>>> phase.pilot()
+>>> phase.go_no_go()
+GO: go
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from aipo_widgets.analysis import measure
+from aipo_widgets.analysis.pilot_effects import Effect
+from aipo_widgets.documents.render import documentation_gate
+from aipo_widgets.gates import rollout
+from aipo_widgets.gates.common import gates_frame
+from aipo_widgets.notebook._phase import Phase, show
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["Rollout"]
+
+
+@dataclass
+class Rollout(Phase):
+    """Rollout (days 61-90): the pilot, the stages, monitoring and the go / no-go."""
+
+    name: ClassVar[str] = "rollout"
+
+    effects: dict[str, Effect] = field(default_factory=dict)
+
+    def pilot(self, *, n_boot: int = 2000) -> None:
+        """Analyse each pilot against its control and gate the effects on their targets.
+
+        The effects' bootstrap intervals take at most 2000 resamples.
+        """
+        for src in measure.sources_with_role(self.ws, "pilot"):
+            if src.id not in self.frames or not src.arm_column:
+                continue
+            report = measure.pilot_report(self.ws, self.frames[src.id], src,
+                                          n_boot=min(n_boot, 2000))
+            if report is None:
+                continue
+            self.add(report.gates)
+            eff = report.primary
+            self.effects[eff.metric] = eff
+            print(f"{src.id}: {eff.metric} {eff.mean_control:.4g} (control) -> "
+                  f"{eff.mean_treatment:.4g} (treatment), {eff.relative:+.1%} "
+                  f"[{eff.relative_ci[0]:+.1%}, {eff.relative_ci[1]:+.1%}]")
+            self.figures[f"pilot_{eff.metric}_relative"] = round(eff.relative, 6)
+        self.add(rollout.effect_gates(self.ws, self.effects))
+
+    def stages(self) -> pd.DataFrame:
+        """Gate the active stage's exit and the next stage's entry; show the stages."""
+        import pandas as pd
+
+        measured = pd.concat([measure.measure_nodes(self.ws, self.frames, role, n_boot=0)
+                              for role in ("pilot", "production")], ignore_index=True)
+        figures = measure.figures_from(self.ws, measured,
+                                       extra=measure.effect_figures(self.ws, self.effects))
+        found = self.add(rollout.stage_gates(self.ws, figures))
+        show(pd.DataFrame([{"stage": s.id, "name": s.name, "audience": s.audience,
+                             "share": s.share, "status": s.status,
+                             "human review": s.human_review, "min days": s.min_duration_days}
+                            for s in self.ws.rollout.stages]))
+        return gates_frame(found)
+
+    def monitoring(self) -> pd.DataFrame:
+        """Freeze the drift reference, gate readiness; return the alert rules."""
+        import pandas as pd
+
+        ref_id = self.ws.monitoring.drift.reference
+        if ref_id and ref_id in self.frames:
+            reference = measure.drift_reference(self.ws, self.frames[ref_id])
+            path = self.folder / "reports" / "drift_reference.json"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(reference.to_json(), encoding="utf-8")
+            self.add(rollout.drift_reference_gate(reference, file_name=path.name,
+                                                  source_id=ref_id))
+        else:
+            self.add(rollout.drift_reference_gate(None))
+        self.add(rollout.readiness_gates(self.ws, self.as_of))
+        keep = {"id", "metric", "operator", "value", "severity", "window", "action"}
+        return pd.DataFrame([a.model_dump(include=keep) for a in self.ws.monitoring.alert_rules])
+
+    def documents(self) -> None:
+        """Gate the documents' completeness for going live."""
+        (gate,) = self.add(documentation_gate(self.ws, self.folder, as_of=self.as_of))
+        print(f"{gate.name}: {gate.figure} (needs {gate.threshold}). {gate.detail}")
+
+    def go_no_go(self) -> None:
+        """Decide go / no-go from every gate of the phase, with the reasons."""
+        (verdict,) = self.add(rollout.go_no_go(self.gates, strict=self.strict))
+        print(f"{str(verdict.figure).upper()}: {verdict.detail}")
