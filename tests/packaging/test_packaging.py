@@ -85,3 +85,13 @@ def test_plain_install_works_from_another_folder(wheel: Path, tmp_path: Path) ->
          "print(r('templates'), r('playbooks'), r('voila_apps'))"],
         cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
     assert "_data/templates" in templates.stdout and str(ROOT) not in templates.stdout
+
+
+def test_test_files_have_unique_names():
+    # pytest imports test files by basename (rootdir conftest, no packages), so
+    # two files of one name stop the whole run at collection.
+    tests = Path(__file__).resolve().parents[1]
+    seen: dict[str, Path] = {}
+    for path in sorted(tests.rglob("test_*.py")):
+        assert path.name not in seen, f"{path} and {seen[path.name]} share a name"
+        seen[path.name] = path
