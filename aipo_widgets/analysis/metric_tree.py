@@ -92,15 +92,28 @@ csat 4.5 on_track | guardrail holds: 4.5 is above its floor 4.2
 (-13333.33, {'minutes': -13333.33})
 """
 
+
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from aipo_widgets._text import suggest
-from aipo_widgets.analysis.formulas import EvaluationError, Expression, FormulaError
+from aipo_widgets.analysis import metric_tree_attribution as _attribution
+from aipo_widgets.analysis.formulas import EvaluationError, Expression
+from aipo_widgets.analysis.metric_tree_results import (
+    STATUSES,
+    Attribution,
+    NodeResult,
+    SensitivityItem,
+    SensitivityResult,
+    Status,
+    TreeStatus,
+    WhatIf,
+)
+from aipo_widgets.analysis.metric_tree_status import guardrail_warnings, node_result
+from aipo_widgets.analysis.metric_tree_structure import build
 from aipo_widgets.errors import Problem, UsageError, WorkspaceError
 from aipo_widgets.model import schema as spec
 
@@ -110,383 +123,20 @@ __all__ = [
     "NodeResult",
     "SensitivityItem",
     "SensitivityResult",
+    "Status",
     "Tree",
     "TreeStatus",
     "WhatIf",
 ]
 
-Status = Literal["on_track", "at_risk", "off_track", "no_data"]
-STATUSES: tuple[Status, ...] = ("on_track", "at_risk", "off_track", "no_data")
 Snapshot = Literal["baseline", "target", "current"]
 _SNAPSHOTS = ("baseline", "target", "current")
-_GUARD = {"guardrail", "counter"}
 _SHAPLEY_FLAT_MAX = 12
-_SHAPLEY_NODE_MAX = 16
-_REL_TOL = 1e-9
+_SHAPLEY_NODE_MAX = _attribution.SHAPLEY_NODE_MAX
 
 
 def _finite(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-
-
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12)
-
-
-def _path(i: int, key: str | None = None) -> str:
-    return f"metric_tree.nodes[{i}]" + (f".{key}" if key else "")
-
-
-# --------------------------------------------------------------------------------------------
-# Result objects
-
-
-@dataclass
-class NodeResult:
-    """One node's value, status and the reasons for them.
-
-    Attributes
-    ----------
-    id, name, unit, designation, direction : str
-        From the workspace.
-    parent : str or None
-        The node it hangs under.
-    depth : int
-        Distance from its root (0 for a root), for indented rendering.
-    formula : str or None
-        Its formula, if computed.
-    value : float or None
-        The current value used for the status: computed from the formula, or measured.
-    value_source : {"formula", "measured", None}
-        Where the value comes from.
-    baseline, target : float or None
-        The baseline and target used (declared, or implied by the inputs' ones).
-    baseline_source, target_source : {"declared", "formula", None}
-        Where each comes from.
-    implied_target : float or None
-        For a formula node: the value its inputs' targets give, whether or not it has its own.
-    threshold : float or None
-        For guardrails: the value that must not be crossed.
-    progress : float or None
-        ``(value - baseline) / (target - baseline)``.
-    status : {"on_track", "at_risk", "off_track", "no_data"}
-        See the module documentation.
-    rule : str
-        The rule that fired, in words.
-    inputs : dict
-        For a formula node: the current value of each name in the formula.
-    guardrails : list of str
-        The guardrail or counter metrics named by this node.
-    guardrails_breached : list of str
-        Those of them that are off track.
-    """
-
-    id: str
-    name: str
-    unit: str
-    designation: str
-    direction: str
-    parent: str | None
-    depth: int
-    formula: str | None
-    value: float | None
-    value_source: str | None
-    baseline: float | None
-    baseline_source: str | None
-    target: float | None
-    target_source: str | None
-    implied_target: float | None
-    threshold: float | None
-    progress: float | None
-    status: Status
-    rule: str
-    inputs: dict[str, float | None] = field(default_factory=dict)
-    guardrails: list[str] = field(default_factory=list)
-    guardrails_breached: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        """Return the node result as a JSON-ready dict."""
-        return asdict(self)
-
-
-@dataclass
-class TreeStatus:
-    """Every node's value and status, in rendering order, with the tree's warnings.
-
-    Attributes
-    ----------
-    root : str or None
-        The root's id.
-    nodes : list of NodeResult
-        Depth-first from the root, children in file order; then any other roots.
-    warnings : list of Problem
-        Missing guardrails, formula values that differ from declared ones, targets on the
-        wrong side of the baseline, formulas that could not be evaluated.
-    expected_progress, guardrail_margin : float
-        The settings the statuses were judged with.
-    """
-
-    root: str | None
-    nodes: list[NodeResult]
-    warnings: list[Problem]
-    expected_progress: float
-    guardrail_margin: float
-
-    def node(self, node_id: str) -> NodeResult:
-        """Return one node's result (KeyError if there is none)."""
-        for n in self.nodes:
-            if n.id == node_id:
-                return n
-        raise KeyError(node_id)
-
-    def counts(self) -> dict[str, int]:
-        """Return how many nodes have each status.
-
-        Examples
-        --------
-        >>> TreeStatus(None, [], [], 1.0, 0.05).counts()
-        {'on_track': 0, 'at_risk': 0, 'off_track': 0, 'no_data': 0}
-        """
-        out = dict.fromkeys(STATUSES, 0)
-        for n in self.nodes:
-            out[n.status] += 1
-        return out
-
-    def to_frame(self):
-        """Return the nodes as a pandas DataFrame, one row per node (inputs left out)."""
-        import pandas as pd
-
-        rows = [{k: v for k, v in n.to_dict().items() if k != "inputs"} for n in self.nodes]
-        return pd.DataFrame(rows)
-
-    def to_dict(self) -> dict:
-        """Return the status as a JSON-ready dict."""
-        return {
-            "root": self.root,
-            "expected_progress": self.expected_progress,
-            "guardrail_margin": self.guardrail_margin,
-            "counts": self.counts(),
-            "nodes": [n.to_dict() for n in self.nodes],
-            "warnings": [w.to_dict() for w in self.warnings],
-        }
-
-
-@dataclass
-class WhatIf:
-    """Every node's value before and after setting some measured nodes to new values.
-
-    Attributes
-    ----------
-    base : str
-        The snapshot changed (``"current"``, ``"baseline"`` or ``"target"``).
-    changes : dict
-        The measured nodes set, and their new values.
-    before, after : dict
-        Every node's value before and after (None where an input is missing).
-    root : str or None
-        The root's id; ``root_before`` / ``root_after`` are its values.
-    """
-
-    base: str
-    changes: dict[str, float]
-    before: dict[str, float | None]
-    after: dict[str, float | None]
-    root: str | None
-
-    @property
-    def root_before(self) -> float | None:
-        """The root's value before the change."""
-        return self.before.get(self.root) if self.root else None
-
-    @property
-    def root_after(self) -> float | None:
-        """The root's value after the change."""
-        return self.after.get(self.root) if self.root else None
-
-    def deltas(self) -> dict[str, float | None]:
-        """Return every node's change (None where either value is missing)."""
-        out: dict[str, float | None] = {}
-        for k, b in self.before.items():
-            a = self.after.get(k)
-            out[k] = None if a is None or b is None else a - b
-        return out
-
-    def to_frame(self):
-        """Return one row per node: before, after, change and relative change."""
-        import pandas as pd
-
-        rows = []
-        for k, b in self.before.items():
-            a = self.after.get(k)
-            d = None if a is None or b is None else a - b
-            rel = None if d is None or b == 0 else d / abs(b)
-            rows.append({"id": k, "before": b, "after": a, "change": d, "relative": rel})
-        return pd.DataFrame(rows)
-
-    def to_dict(self) -> dict:
-        """Return the what-if as a JSON-ready dict."""
-        return {
-            "base": self.base,
-            "changes": dict(self.changes),
-            "root": self.root,
-            "root_before": self.root_before,
-            "root_after": self.root_after,
-            "before": dict(self.before),
-            "after": dict(self.after),
-        }
-
-
-@dataclass
-class SensitivityItem:
-    """How strongly one measured input moves the node analysed.
-
-    Attributes
-    ----------
-    input : str
-        The measured node.
-    value : float
-        Its value at the point of analysis.
-    elasticity : float or None
-        Relative change of the node per relative change of the input (None when the node's
-        value is 0 or could not be evaluated around the point).
-    derivative : float or None
-        Change of the node per unit of the input (central difference).
-    delta_for_plus_1pct : float or None
-        Change of the node when the input is 1 % higher.
-    aligned : bool or None
-        Whether improving the input (by its own direction) improves the node (by its
-        direction); False hints at a wrong direction or a perverse incentive; None if flat.
-    rank : int
-        1 for the input with the largest absolute elasticity.
-    note : str
-        Why a figure is missing, if one is.
-    """
-
-    input: str
-    value: float
-    elasticity: float | None
-    derivative: float | None
-    delta_for_plus_1pct: float | None
-    aligned: bool | None
-    rank: int = 0
-    note: str = ""
-
-    def to_dict(self) -> dict:
-        """Return the item as a JSON-ready dict."""
-        return asdict(self)
-
-
-@dataclass
-class SensitivityResult:
-    """The elasticity of a node to each measured input it depends on, ranked.
-
-    Attributes
-    ----------
-    node : str
-        The node analysed (the root by default).
-    at : str or dict
-        The snapshot, or the input values, the derivatives are taken at.
-    value : float
-        The node's value there.
-    step : float
-        The relative step of the central differences.
-    items : list of SensitivityItem
-        Ranked by absolute elasticity, largest first.
-    """
-
-    node: str
-    at: str | dict
-    value: float
-    step: float
-    items: list[SensitivityItem]
-
-    def to_frame(self):
-        """Return the ranked items as a pandas DataFrame."""
-        import pandas as pd
-
-        return pd.DataFrame([i.to_dict() for i in self.items])
-
-    def to_dict(self) -> dict:
-        """Return the result as a JSON-ready dict."""
-        return {
-            "node": self.node,
-            "at": self.at,
-            "value": self.value,
-            "step": self.step,
-            "method": "central differences, relative step",
-            "items": [i.to_dict() for i in self.items],
-        }
-
-
-@dataclass
-class Attribution:
-    """A node's change between two snapshots, split among the measured inputs that changed.
-
-    Attributes
-    ----------
-    node : str
-        The node whose change is explained (the root by default).
-    before, after : str or dict
-        The two snapshots (names or input values).
-    value_before, value_after, delta : float
-        The node's values and its change.
-    contributions : dict
-        Input -> its part of ``delta``, largest absolute part first.  Inputs that did not change
-        are left out (their part is 0).
-    method : {"shapley", "nested_shapley", "none"}
-        How the split was computed (see the module documentation).
-    evaluations : int
-        How many times the formulas were evaluated.
-    residual : float
-        ``sum(contributions) - delta``: float rounding only, reported so nobody has to trust it.
-    inputs_before, inputs_after : dict
-        The changed inputs' values in the two snapshots.
-    """
-
-    node: str
-    before: str | dict
-    after: str | dict
-    value_before: float
-    value_after: float
-    delta: float
-    contributions: dict[str, float]
-    method: str
-    evaluations: int
-    residual: float
-    inputs_before: dict[str, float]
-    inputs_after: dict[str, float]
-
-    def shares(self) -> dict[str, float | None]:
-        """Return each input's part as a share of the change (None if the change is 0)."""
-        return {k: (v / self.delta if self.delta else None) for k, v in self.contributions.items()}
-
-    def to_frame(self):
-        """Return one row per changed input: before, after, contribution and share."""
-        import pandas as pd
-
-        shares = self.shares()
-        return pd.DataFrame(
-            [
-                {
-                    "input": k,
-                    "before": self.inputs_before[k],
-                    "after": self.inputs_after[k],
-                    "contribution": v,
-                    "share": shares[k],
-                }
-                for k, v in self.contributions.items()
-            ]
-        )
-
-    def to_dict(self) -> dict:
-        """Return the attribution as a JSON-ready dict."""
-        d = asdict(self)
-        d["shares"] = self.shares()
-        return d
-
-
-# --------------------------------------------------------------------------------------------
-# The tree
 
 
 class Tree:
@@ -558,143 +208,17 @@ class Tree:
         self.spec = tree
         self.expected_progress = float(expected_progress)
         self.guardrail_margin = float(guardrail_margin)
-        self.nodes: dict[str, spec.MetricNode] = {}
-        self._index: dict[str, int] = {}
-        self._exprs: dict[str, Expression] = {}
-        problems: list[Problem] = []
-        self._structure_warnings: list[Problem] = []
-
-        for i, node in enumerate(tree.nodes):
-            if node.id in self.nodes:
-                problems.append(
-                    Problem(f"duplicate node id '{node.id}'", path=_path(i, "id"),
-                            fix="give each node its own id", code="duplicate")
-                )
-                continue
-            self.nodes[node.id] = node
-            self._index[node.id] = i
-        ids = list(self.nodes)
-
-        for nid, node in self.nodes.items():
-            i = self._index[nid]
-            if node.parent is not None and node.parent not in self.nodes:
-                problems.append(
-                    Problem(f"node '{nid}' names parent '{node.parent}', which is not a node",
-                            path=_path(i, "parent"), fix=suggest(node.parent, ids),
-                            code="unknown_reference")
-                )
-            if node.formula is not None:
-                try:
-                    expr = Expression(node.formula, where=_path(i, "formula"))
-                except FormulaError as exc:
-                    problems.extend(exc.problems)
-                    continue
-                unknown = expr.unknown_names(ids)
-                if unknown:
-                    problems.extend(unknown)
-                    continue
-                self._exprs[nid] = expr
-            if not nid.isidentifier():
-                self._structure_warnings.append(
-                    Problem(f"node id '{nid}' is not a formula name (it has '-' or '.'), so no "
-                            "formula can use it", path=_path(i, "id"),
-                            fix="use letters, digits and '_' only", code="id_not_identifier")
-                )
-
-        problems.extend(self._parent_cycles())
-        self._topo: list[str] = []
-        problems.extend(self._formula_order())
-
-        self.root: str | None = tree.root
-        if tree.root is not None and tree.root not in self.nodes:
-            problems.append(
-                Problem(f"root '{tree.root}' is not a node", path="metric_tree.root",
-                        fix=suggest(tree.root, ids), code="unknown_reference")
-            )
-        if problems:
-            raise WorkspaceError(problems)
-        if self.root is None:
-            self.root = self._guess_root()
-
-        self._children: dict[str, list[str]] = {nid: [] for nid in self.nodes}
-        for nid, node in self.nodes.items():
-            if node.parent is not None:
-                self._children[node.parent].append(nid)
+        structure = build(tree)
+        self.nodes: dict[str, spec.MetricNode] = structure.nodes
+        self._index: dict[str, int] = structure.index
+        self._exprs: dict[str, Expression] = structure.exprs
+        self._topo: list[str] = structure.topo
+        self.root: str | None = structure.root
+        self._children: dict[str, list[str]] = structure.children
+        self._structure_warnings: list[Problem] = structure.warnings
         self._closure_cache: dict[str, list[str]] = {}
 
     # -- structure ------------------------------------------------------------------------------
-
-    def _parent_cycles(self) -> list[Problem]:
-        problems = []
-        reported: set[str] = set()
-        for start in self.nodes:
-            seen = [start]
-            cur = self.nodes[start].parent
-            while cur is not None and cur in self.nodes:
-                if cur in seen:
-                    cycle = [*seen[seen.index(cur):], cur]
-                    key = min(cycle)
-                    if key not in reported:
-                        reported.add(key)
-                        problems.append(
-                            Problem("parents form a cycle: " + " -> ".join(cycle),
-                                    path=_path(self._index[cur], "parent"),
-                                    fix="a node cannot sit under its own descendant",
-                                    code="cycle")
-                        )
-                    break
-                seen.append(cur)
-                cur = self.nodes[cur].parent
-        return problems
-
-    def _formula_order(self) -> list[Problem]:
-        # Depth-first topological sort of formula nodes; a grey node met again is a cycle.
-        state: dict[str, int] = {}
-        order: list[str] = []
-        problems: list[Problem] = []
-
-        def visit(nid: str, stack: list[str]) -> None:
-            state[nid] = 1
-            stack.append(nid)
-            for dep in self._exprs[nid].names:
-                if dep not in self._exprs:
-                    continue
-                if state.get(dep) == 1:
-                    cycle = [*stack[stack.index(dep):], dep]
-                    problems.append(
-                        Problem("formulas form a cycle: " + " -> ".join(cycle),
-                                path=_path(self._index[nid], "formula"),
-                                fix="a metric cannot be computed from itself; break the loop",
-                                code="cycle")
-                    )
-                elif dep not in state:
-                    visit(dep, stack)
-            stack.pop()
-            state[nid] = 2
-            order.append(nid)
-
-        for nid in self._exprs:
-            if nid not in state:
-                visit(nid, [])
-        self._topo = order
-        return problems
-
-    def _guess_root(self) -> str | None:
-        tops = [nid for nid, n in self.nodes.items() if n.parent is None]
-        if not tops:
-            return None
-        stars = [t for t in tops if self.nodes[t].designation == "north_star"]
-        if len(stars) == 1:
-            return stars[0]
-        non_guard = [t for t in tops if self.nodes[t].designation not in _GUARD]
-        candidates = non_guard or tops
-        if len(candidates) > 1:
-            self._structure_warnings.append(
-                Problem(f"no root is set and {len(candidates)} nodes have no parent "
-                        f"({', '.join(candidates[:5])}); '{candidates[0]}' is taken as the root",
-                        path="metric_tree.root", fix="set metric_tree.root", code="root_guessed")
-            )
-        return candidates[0]
 
     def children(self, node_id: str) -> list[str]:
         """Return the ids of the nodes whose parent is ``node_id``, in file order.
@@ -931,173 +455,20 @@ class Tree:
         # Guardrail results are needed by the nodes that name them: compute all, then link.
         results: dict[str, NodeResult] = {}
         for nid, node in self.nodes.items():
-            results[nid] = self._node_result(nid, node, snaps, depth.get(nid, 0), warnings)
+            results[nid] = node_result(
+                nid, node, self._index[nid], self._exprs.get(nid), snaps, depth.get(nid, 0),
+                warnings, expected_progress=self.expected_progress,
+                guardrail_margin=self.guardrail_margin,
+            )
         for r in results.values():
             r.guardrails_breached = [
                 g for g in r.guardrails if g in results and results[g].status == "off_track"
             ]
-        warnings.extend(self._guardrail_warnings())
+        warnings.extend(guardrail_warnings(self.nodes, self._index))
         ordered = [results[nid] for nid, _ in self.order()]
         ordered += [r for nid, r in results.items() if nid not in depth]
         return TreeStatus(self.root, ordered, warnings, self.expected_progress,
                           self.guardrail_margin)
-
-    def _node_result(
-        self,
-        nid: str,
-        node: spec.MetricNode,
-        snaps: dict[str, dict[str, float | None]],
-        depth: int,
-        warnings: list[Problem],
-    ) -> NodeResult:
-        i = self._index[nid]
-        is_formula = nid in self._exprs
-        # value
-        value, value_source = node.current, ("measured" if node.current is not None else None)
-        computed: dict[str, float | None] = {s: snaps[s].get(nid) for s in _SNAPSHOTS}
-        if is_formula and computed["current"] is not None:
-            if node.current is not None and not _close(node.current, computed["current"]):
-                warnings.append(
-                    Problem(f"'{nid}': the declared current {node.current:g} differs from "
-                            f"the computed {computed['current']:g}; the computed value is "
-                            "used", path=_path(i, "current"),
-                            fix="remove the declared value or correct the formula or its "
-                            "inputs", code="declared_differs")
-                )
-            value, value_source = computed["current"], "formula"
-        # baseline and target: declared first, else implied by the inputs
-        picked: dict[str, tuple[float | None, str | None]] = {}
-        for s in ("baseline", "target"):
-            declared = getattr(node, s)
-            implied = computed[s] if is_formula else None
-            if declared is not None:
-                picked[s] = (declared, "declared")
-                if implied is not None and not _close(declared, implied):
-                    what = ("the inputs' targets give" if s == "target"
-                            else "the inputs' baselines give")
-                    warnings.append(
-                        Problem(f"'{nid}': {what} {implied:g}, but its own {s} is "
-                                f"{declared:g}", path=_path(i, s),
-                                fix="align the inputs' values with the node's, or accept the gap "
-                                "knowingly", code="implied_differs")
-                    )
-            else:
-                picked[s] = (implied, "formula" if implied is not None else None)
-        baseline, baseline_source = picked["baseline"]
-        target, target_source = picked["target"]
-        if (
-            baseline is not None and target is not None and target != baseline
-            and (target > baseline) != (node.direction == "higher")
-        ):
-            warnings.append(
-                Problem(f"'{nid}': the target {target:g} is on the worse side of the baseline "
-                        f"{baseline:g} for a metric where {node.direction} is better",
-                        path=_path(i, "direction"),
-                        fix="check the direction or the target", code="target_direction")
-            )
-        progress = None
-        if value is not None and baseline is not None and target is not None and target != baseline:
-            progress = (value - baseline) / (target - baseline)
-        status, rule = self._judge(node, value, baseline, target, progress)
-        if is_formula and computed["current"] is None and value_source is None:
-            missing = [n for n in self._exprs[nid].names if snaps["current"].get(n) is None]
-            if missing:
-                rule = f"no value: the formula needs a current value for {', '.join(missing)}"
-        inputs = (
-            {n: snaps["current"].get(n) for n in self._exprs[nid].names} if is_formula else {}
-        )
-        return NodeResult(
-            id=nid, name=node.name, unit=node.unit, designation=node.designation,
-            direction=node.direction, parent=node.parent, depth=depth, formula=node.formula,
-            value=value, value_source=value_source, baseline=baseline,
-            baseline_source=baseline_source, target=target, target_source=target_source,
-            implied_target=computed["target"] if is_formula else None,
-            threshold=node.threshold, progress=progress, status=status, rule=rule,
-            inputs=inputs, guardrails=list(node.guardrails),
-        )
-
-    def _judge(
-        self,
-        node: spec.MetricNode,
-        value: float | None,
-        baseline: float | None,
-        target: float | None,
-        progress: float | None,
-    ) -> tuple[Status, str]:
-        higher = node.direction == "higher"
-        if value is None:
-            return "no_data", "no current value"
-        if node.designation in _GUARD and node.threshold is not None:
-            t = node.threshold
-            ref = abs(t) if t != 0 else abs(baseline or 0.0)
-            margin = self.guardrail_margin * ref
-            side = "floor" if higher else "ceiling"
-            headroom = value - t if higher else t - value
-            if headroom < 0:
-                return "off_track", f"guardrail breached: {value:g} is beyond its {side} {t:g}"
-            if headroom <= margin:
-                return "at_risk", (
-                    f"guardrail within {self.guardrail_margin:.0%} of its {side} {t:g}"
-                )
-            where = "above" if higher else "below"
-            return "on_track", f"guardrail holds: {value:g} is {where} its {side} {t:g}"
-        if target is None:
-            if node.designation in _GUARD:
-                return "no_data", "guardrail without a threshold or target"
-            return "no_data", "no target"
-        if progress is None:
-            met = value >= target if higher else value <= target
-            if met:
-                return "on_track", f"target {target:g} met (no baseline to measure progress)"
-            return "at_risk", f"target {target:g} not met; no baseline, so progress is unknown"
-        exp = self.expected_progress
-        if progress >= exp:
-            return "on_track", f"progress {progress:.0%} >= {exp:.0%} of the way to the target"
-        if progress > 0:
-            return "at_risk", f"progress {progress:.0%}: better than baseline, short of {exp:.0%}"
-        return "off_track", f"progress {progress:.0%}: no better than the baseline"
-
-    def _guardrail_warnings(self) -> list[Problem]:
-        out: list[Problem] = []
-        guards = {nid for nid, n in self.nodes.items() if n.designation in _GUARD}
-        for nid, node in self.nodes.items():
-            i = self._index[nid]
-            unknown = [g for g in node.guardrails if g not in self.nodes]
-            for g in unknown:
-                out.append(
-                    Problem(f"'{nid}' names guardrail '{g}', which is not a node",
-                            path=_path(i, "guardrails"), fix=suggest(g, list(self.nodes)),
-                            code="unknown_reference")
-                )
-            if node.designation == "input":
-                named = [g for g in node.guardrails if g in guards]
-                if not named:
-                    extra = (
-                        f" (it names {', '.join(node.guardrails)}, but none is designated "
-                        "guardrail or counter)" if node.guardrails else ""
-                    )
-                    out.append(
-                        Problem(f"input metric '{nid}' has no guardrail or counter metric{extra}",
-                                path=_path(i, "guardrails"),
-                                fix="name a metric that must not degrade when this one improves, "
-                                "e.g. CSAT or reopen rate for handling time",
-                                code="missing_guardrail")
-                    )
-            if node.designation in _GUARD and node.threshold is None and node.target is None:
-                out.append(
-                    Problem(f"{node.designation} metric '{nid}' has no threshold",
-                            path=_path(i, "threshold"),
-                            fix="set the value that must not be crossed",
-                            code="missing_threshold")
-                )
-        if self.nodes and not guards:
-            out.append(
-                Problem("the tree has no guardrail or counter metric",
-                        path="metric_tree.nodes",
-                        fix="add at least one metric that must not degrade (quality, CSAT, "
-                        "latency, complaint rate)", code="missing_guardrail")
-            )
-        return out
 
     def warnings(self) -> list[Problem]:
         """Return the tree's warnings (as :meth:`status` reports them)."""
@@ -1210,36 +581,11 @@ class Tree:
             )
         f0 = self._compute(point, only=nid)[nid]
         assert f0 is not None
-        dir_node = 1 if self.nodes[nid].direction == "higher" else -1
-        items = []
-        for leaf in leaves:
-            x = float(point[leaf])  # type: ignore[arg-type]
-            delta = step * abs(x) if x != 0 else step
-            note = ""
-            try:
-                up = self._compute({**point, leaf: x + delta}, only=nid)[nid]
-                down = self._compute({**point, leaf: x - delta}, only=nid)[nid]
-                plus1 = self._compute({**point, leaf: x * 1.01}, only=nid)[nid] if x else None
-            except EvaluationError as exc:
-                items.append(SensitivityItem(leaf, x, None, None, None, None,
-                                             note=exc.problems[0].message))
-                continue
-            deriv = (up - down) / (2 * delta)  # type: ignore[operator]
-            if f0 != 0:
-                elasticity = deriv * x / f0
-            else:
-                elasticity, note = None, "the node is 0 here, so relative change is undefined"
-            dir_leaf = 1 if self.nodes[leaf].direction == "higher" else -1
-            aligned = None if deriv == 0 else (deriv * dir_leaf * dir_node > 0)
-            items.append(
-                SensitivityItem(
-                    leaf, x, elasticity, deriv,
-                    None if plus1 is None else plus1 - f0, aligned, note=note,
-                )
-            )
-        items.sort(key=lambda it: (it.elasticity is None, -abs(it.elasticity or 0.0)))
-        for r, it in enumerate(items, 1):
-            it.rank = r
+        items = _attribution.sensitivity_items(
+            lambda p: self._compute(p, only=nid)[nid], point, leaves, f0,
+            {leaf: self.nodes[leaf].direction for leaf in leaves}, self.nodes[nid].direction,
+            step,
+        )
         return SensitivityResult(nid, at if isinstance(at, str) else dict(at), f0, step, items)
 
     # -- attribution ------------------------------------------------------------------------------
@@ -1325,9 +671,13 @@ class Tree:
                              f"{_SHAPLEY_NODE_MAX} is too slow", fix="use method='auto' or "
                              "'nested_shapley'", code="too_many_inputs")]
                 )
-            contributions, evals = self._shapley(nid, players, b_snap, a_snap)
+            contributions, evals = _attribution.shapley(
+                lambda p: self._compute(p, only=nid)[nid], players, b_snap, a_snap
+            )
         else:
-            contributions, evals = self._nested(nid, b_snap, a_snap)
+            contributions, evals = _attribution.nested_shapley(
+                nid, self._exprs, self._compute(b_snap, only=nid), self._compute(a_snap, only=nid)
+            )
         contributions = dict(
             sorted(((k, v) for k, v in contributions.items() if k in players),
                    key=lambda kv: -abs(kv[1]))
@@ -1343,65 +693,6 @@ class Tree:
             inputs_after={p: float(a_snap[p]) for p in players},  # type: ignore[arg-type]
         )
 
-    def _shapley(
-        self, nid: str, players: list[str], b_snap: Mapping, a_snap: Mapping
-    ) -> tuple[dict[str, float], int]:
-        k = len(players)
-        value = [0.0] * (1 << k)
-        for mask in range(1 << k):
-            point = dict(b_snap)
-            for j, p in enumerate(players):
-                if mask >> j & 1:
-                    point[p] = a_snap[p]
-            value[mask] = self._compute(point, only=nid)[nid]  # type: ignore[assignment]
-        return _shapley_from_values(players, value), 1 << k
-
-    def _nested(
-        self, nid: str, b_snap: Mapping, a_snap: Mapping
-    ) -> tuple[dict[str, float], int]:
-        vb = self._compute(b_snap, only=nid)
-        va = self._compute(a_snap, only=nid)
-        memo: dict[str, dict[str, float]] = {}
-        evals = 0
-
-        def split(node_id: str) -> dict[str, float]:
-            nonlocal evals
-            if node_id in memo:
-                return memo[node_id]
-            d = va[node_id] - vb[node_id]  # type: ignore[operator]
-            if node_id not in self._exprs:
-                memo[node_id] = {node_id: d} if d != 0 else {}
-                return memo[node_id]
-            e = self._exprs[node_id]
-            players = [n for n in e.names if vb[n] != va[n]]
-            if len(players) > _SHAPLEY_NODE_MAX:
-                raise UsageError(
-                    [Problem(f"the formula of '{node_id}' has {len(players)} changed inputs; "
-                             f"more than {_SHAPLEY_NODE_MAX} is too slow",
-                             fix="split the formula into intermediate metrics",
-                             code="too_many_inputs")]
-                )
-            k = len(players)
-            value = [0.0] * (1 << k)
-            for mask in range(1 << k):
-                point = {n: vb[n] for n in e.names}
-                for j, p in enumerate(players):
-                    if mask >> j & 1:
-                        point[p] = va[p]
-                value[mask] = e.evaluate(point)  # type: ignore[arg-type]
-            evals += 1 << k
-            phi = _shapley_from_values(players, value)
-            out: dict[str, float] = {}
-            for p, part in phi.items():
-                sub = split(p)
-                dp = va[p] - vb[p]  # type: ignore[operator]
-                for leaf, c in sub.items():
-                    out[leaf] = out.get(leaf, 0.0) + part * c / dp
-            memo[node_id] = out
-            return out
-
-        return split(nid), evals
-
     # -- round trip -----------------------------------------------------------------------------
 
     def to_spec(self) -> spec.MetricTree:
@@ -1411,21 +702,4 @@ class Tree:
     def to_dict(self) -> dict:
         """Return the tree's status as a JSON-ready dict (see :meth:`TreeStatus.to_dict`)."""
         return self.status().to_dict()
-
-
-def _shapley_from_values(players: list[str], value: list[float]) -> dict[str, float]:
-    # phi_i = sum over coalitions S without i of |S|!(k-|S|-1)!/k! * (v(S + i) - v(S)).
-    k = len(players)
-    weights = [math.factorial(s) * math.factorial(k - s - 1) / math.factorial(k)
-               for s in range(k)]
-    phi = {}
-    for i, p in enumerate(players):
-        bit = 1 << i
-        terms = []
-        for mask in range(1 << k):
-            if mask & bit:
-                continue
-            terms.append(weights[mask.bit_count()] * (value[mask | bit] - value[mask]))
-        phi[p] = math.fsum(terms)
-    return phi
 
