@@ -51,6 +51,10 @@ EXIT_USAGE = 2
 # What a shell reports for a command stopped by SIGPIPE (128 + 13): the output was cut short,
 # which none of the other exit codes means (1 would read as "a gate failed" for aipo run).
 EXIT_BROKEN_PIPE = 141
+# A fault of the kit itself: the command could not complete, as when a phase notebook raised
+# (aipo run's 3). Never 1, which aipo run uses for "a gate failed": CI must not read a crash
+# as a verdict.
+EXIT_CRASH = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -526,7 +530,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 for an error a person can fix (printed without a traceback), 141
+        0 on success, 1 when ``aipo run`` found a gate failed, 2 for an error a person can fix
+        (printed without a traceback), 3 when the command could not complete (a phase raised,
+        or a fault of the kit), 141
         (as for SIGPIPE) when the reader of stdout stopped reading early.
     """
     parser = build_parser()
@@ -559,6 +565,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # a bug in the kit: no verdict, and a short word on what to do
+        return _crashed(exc)
+
+
+def _crashed(exc: BaseException) -> int:
+    """Report a fault of the kit itself and return :data:`EXIT_CRASH`.
+
+    The traceback is shown only when ``AIPO_DEBUG`` is set; the one line says what happened.
+    """
+    import os
+    import traceback
+
+    if os.environ.get("AIPO_DEBUG"):
+        traceback.print_exception(exc, file=sys.stderr)
+    print(f"internal error: {type(exc).__name__}: {str(exc)[:300]}", file=sys.stderr)
+    print("This is a fault of the kit, not of your workspace's verdict (exit "
+          f"{EXIT_CRASH}). Run again with AIPO_DEBUG=1 for the details and report them with "
+          "the file that caused it.", file=sys.stderr)
+    return EXIT_CRASH
 
 
 def _reader_left() -> int:

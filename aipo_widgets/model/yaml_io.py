@@ -5,12 +5,21 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    MappingStartEvent,
+    NodeEvent,
+    ScalarEvent,
+)
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
@@ -25,6 +34,45 @@ SAFE_TAGS = {
     f"tag:yaml.org,2002:{t}"
     for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 }
+# The non-specific tag '!' (``! text``): a plain string, as the core schema reads it.
+_NON_SPECIFIC = "!"
+
+#: How deep lists and mappings may nest. The deepest example is 6 levels; the loader and the
+#: model recurse per level, so a few hundred levels would exhaust Python's stack.
+MAX_DEPTH = 32
+#: How many values a document may hold with every alias expanded. The examples hold under
+#: 3,000; nine levels of nine aliases each ("billion laughs") would be 387 million.
+MAX_NODES = 100_000
+
+
+@dataclass
+class Budget:
+    r"""The limits of one load and the work it did.
+
+    Parameters
+    ----------
+    max_depth : int
+        The deepest nesting of lists and mappings allowed.
+    max_nodes : int
+        The most values allowed with every alias expanded.
+
+    Attributes
+    ----------
+    visited : int
+        The nodes the checks looked at: bounded by the length of the text, never by the size of
+        the document with its aliases expanded (the tests count it instead of timing a load).
+
+    Examples
+    --------
+    >>> budget = Budget()
+    >>> _, problems = parse("a: &x [1, 2]\nb: [*x, *x, *x]\n", budget=budget)
+    >>> problems, budget.visited < 40
+    ([], True)
+    """
+
+    max_depth: int = MAX_DEPTH
+    max_nodes: int = MAX_NODES
+    visited: int = 0
 
 
 def new_yaml() -> YAML:
@@ -91,10 +139,18 @@ def locate(doc: Any, loc: Path, *, key: bool = False) -> tuple[int | None, int |
 
 
 def _walk(node: Node | None) -> Iterator[tuple[Node, Path]]:
-    """Yield every node of a composed document with its YAML path (keys and list indexes)."""
+    """Yield every node of a composed document once, with its YAML path (keys and indexes).
+
+    An aliased node is one object reached from several places: it is yielded at the first
+    place only, so an alias bomb costs the length of its text, not its expansion.
+    """
     stack: list[tuple[Node, Path]] = [(node, ())] if node is not None else []
+    seen: set[int] = set()
     while stack:
         n, path = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
         yield n, path
         if isinstance(n, MappingNode):
             for k, v in reversed(n.value):
@@ -169,12 +225,29 @@ def _tag_of(value: Any) -> str | None:
     return tag if isinstance(tag, str) else None
 
 
-def unsafe_values(document: Any, file: str) -> list[Problem]:
-    """Return a problem for every explicit non-core tag or non-plain value in the document."""
+def _position(pos: Any) -> tuple[int, int]:
+    # ruamel has no position for some constructed values (the items of an !!omap): (0, 0).
+    if isinstance(pos, (tuple, list)) and len(pos) == 2 and all(isinstance(x, int) for x in pos):
+        return pos[0], pos[1]
+    return 0, 0
+
+
+def unsafe_values(document: Any, file: str, budget: Budget | None = None) -> list[Problem]:
+    """Return a problem for every explicit non-core tag or non-plain value in the document.
+
+    Every list and mapping is looked at once, however many aliases refer to it.
+    """
     problems: list[Problem] = []
     stack: list[tuple[Any, tuple[int, int], Path]] = [(document, (0, 0), ())]
+    seen: set[int] = set()
     while stack:
         value, (line, col), loc = stack.pop()
+        if isinstance(value, (dict, list)):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+        if budget is not None:
+            budget.visited += 1
         tag = _tag_of(value)
         plain = isinstance(value, (CommentedMap, CommentedSeq)) or (
             isinstance(value, _PLAIN) and not hasattr(value, "tag"))
@@ -187,13 +260,110 @@ def unsafe_values(document: Any, file: str) -> list[Problem]:
                 code="unsafe_tag"))
             continue
         if isinstance(value, CommentedMap):
-            stack.extend((v, value.lc.value(k), (*loc, str(k))) for k, v in value.items())
+            stack.extend((v, _position(value.lc.value(k)), (*loc, str(k)))
+                         for k, v in value.items())
         elif isinstance(value, CommentedSeq):
-            stack.extend((v, value.lc.item(i), (*loc, i)) for i, v in enumerate(value))
+            stack.extend((v, _position(value.lc.item(i)), (*loc, i)) for i, v in enumerate(value))
     return problems
 
 
-def parse(text: str, file: str = FILENAME) -> tuple[Any, list[Problem]]:
+def _mark(event: Any, file: str) -> dict[str, Any]:
+    return {"file": file, "line": event.start_mark.line + 1, "column": event.start_mark.column + 1}
+
+
+def check_structure(text: str, file: str = FILENAME, budget: Budget | None = None
+                    ) -> list[Problem]:
+    r"""Return the problems of a document's shape, found before anything is built from it.
+
+    One pass over the parser's events (which never recurses): a tag outside YAML's core types,
+    nesting deeper than ``budget.max_depth`` and more than ``budget.max_nodes`` values with the
+    aliases expanded (each anchor's size is counted once and reused by its aliases). Only such
+    a document can make the loader recurse past Python's stack or run for minutes, so it is
+    refused here, with its line.
+
+    Raises
+    ------
+    ruamel.yaml.error.YAMLError
+        When the text is not valid YAML (:func:`parse` explains it).
+
+    Examples
+    --------
+    >>> [p.code for p in check_structure("a: [[[1]]]\n", budget=Budget(max_depth=3))]
+    ['too_deep']
+    >>> bomb = "a: &a [1, 1]\nb: &b [*a, *a]\nc: [*b, *b]\n"
+    >>> [p.code for p in check_structure(bomb, budget=Budget(max_nodes=12))]
+    ['too_many_values']
+    """
+    budget = budget if budget is not None else Budget()
+    problems: list[Problem] = []
+    sizes: dict[str, int] = {}  # anchor -> values under it, aliases expanded
+    # Each open list or mapping: [values so far, anchor, is a mapping, children seen, last key].
+    open_: list[list[Any]] = []
+    path: list[str | int] = []  # where the deepest open list or mapping is
+    total = 0
+    for event in new_yaml().parse(text):
+        budget.visited += 1
+        if isinstance(event, CollectionEndEvent):
+            size, anchor = open_.pop()[:2]
+            if open_:
+                path.pop()
+        elif isinstance(event, NodeEvent):
+            part: str | int | None = None
+            if open_:
+                frame = open_[-1]
+                if frame[2]:  # a mapping: keys and values alternate
+                    if frame[3] % 2 == 0:
+                        frame[4] = str(event.value) if isinstance(event, ScalarEvent) else "?"
+                    else:
+                        part = frame[4]
+                else:
+                    part = frame[3]
+                frame[3] += 1
+            here = [*path, part] if part is not None else path
+            tag = getattr(event, "tag", None)
+            tag = getattr(tag, "value", tag)
+            if tag is not None and tag != _NON_SPECIFIC and str(tag) not in SAFE_TAGS:
+                problems.append(Problem(
+                    f"the tag '{tag}' is not allowed", path=format_path(tuple(here)),
+                    **_mark(event, file), fix="aipo.yaml holds plain data only: remove the tag",
+                    code="unsafe_tag"))
+            if isinstance(event, CollectionStartEvent):
+                if open_:
+                    path.append(part if part is not None else "?")
+                open_.append([1, event.anchor, isinstance(event, MappingStartEvent), 0, "?"])
+                if len(open_) > budget.max_depth:
+                    problems.append(Problem(
+                        f"lists and mappings are nested more than {budget.max_depth} levels "
+                        "deep", path=format_path(tuple(here[:3])), **_mark(event, file),
+                        fix="an aipo.yaml needs a few levels; remove the extra nesting",
+                        code="too_deep"))
+                    return problems
+                continue
+            if isinstance(event, AliasEvent):
+                size, anchor = sizes.get(event.anchor, 1), None
+            else:
+                size, anchor = 1, event.anchor
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = size
+        if open_:
+            open_[-1][0] += size
+        else:
+            total += size
+        if (open_[-1][0] if open_ else total) > budget.max_nodes:
+            problems.append(Problem(
+                f"holds more than {budget.max_nodes:,} values once its aliases (*name) are "
+                "expanded", path=format_path(tuple(path)), **_mark(event, file),
+                fix="an alias repeats everything under its anchor (&name); write the values "
+                "out, or refer to them by id", code="too_many_values"))
+            return problems
+    return problems
+    return problems
+
+
+def parse(text: str, file: str = FILENAME, budget: Budget | None = None
+          ) -> tuple[Any, list[Problem]]:
     """Parse YAML text safely into a round-trip document.
 
     Parameters
@@ -202,6 +372,9 @@ def parse(text: str, file: str = FILENAME) -> tuple[Any, list[Problem]]:
         The file's content.
     file : str
         The name shown in problems.
+    budget : Budget, optional
+        The limits of nesting and alias expansion (default :class:`Budget`); its ``visited``
+        counts the work done.
 
     Returns
     -------
@@ -212,7 +385,11 @@ def parse(text: str, file: str = FILENAME) -> tuple[Any, list[Problem]]:
     # becomes a tagged map, list or scalar), so the tags are checked on the loaded document.
     # Only when construction fails (an impossible date) is the text composed again, to say
     # where.
+    budget = budget if budget is not None else Budget()
     try:
+        shape = check_structure(text, file, budget)
+        if shape:
+            return None, shape
         document = new_yaml().load(text)
     except MarkedYAMLError as exc:
         return None, yaml_problems(exc, text, file)
@@ -224,13 +401,13 @@ def parse(text: str, file: str = FILENAME) -> tuple[Any, list[Problem]]:
             f"not valid YAML: the character {exc.character!r} is not allowed", file=file,
             line=line, column=col, fix="remove control characters", code="yaml",
         )]
-    except (YAMLError, ValueError, TypeError, OverflowError) as exc:
+    except (YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
         try:
             located = scan_nodes(new_yaml().compose(text), file)
-        except YAMLError:
+        except (YAMLError, RecursionError):
             located = []
         return None, located or [Problem(f"not valid YAML: {exc}", file=file, code="yaml")]
-    problems = unsafe_values(document, file)
+    problems = unsafe_values(document, file, budget)
     if problems:
         return None, problems
     if document is None:
