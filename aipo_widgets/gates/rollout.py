@@ -33,6 +33,7 @@ __all__ = [
     "drift_reference_gate",
     "effect_gates",
     "go_no_go",
+    "pilot_stage_gates",
     "readiness_gates",
     "stage_gates",
 ]
@@ -88,6 +89,72 @@ def stage_gates(ws: Workspace, figures: Mapping[str, float | None]) -> list[Gate
         for g in entry:
             g.name = f"{nxt.id} entry: {g.name}"
         gates += entry
+    return gates
+
+
+def pilot_stage_gates(ws: Workspace, as_of: dt.date) -> list[Gate]:
+    """Every pilot stage has a design and a decide-by date, and no pilot is past it undecided.
+
+    A pilot stage is one that declares ``pilot:`` (its design), or whose id or name says pilot.
+    Without a decide-by date a pilot can run forever ("pilot purgatory"): that warns, as does a
+    pilot still undecided (status neither done nor stopped) after its date. A pilot data source
+    analysed without a declared design warns too: it is analysed as individually randomised
+    with equal shares, which may not be how its arms were formed.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from aipo_widgets.model.schema import Workspace
+    >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"},
+    ...     "rollout": {"stages": [{"id": "pilot", "name": "Pilot", "status": "active",
+    ...         "decide_by": "2026-11-30",
+    ...         "pilot": {"design": "individually_randomised"}}]}})
+    >>> [(g.name, g.verdict) for g in pilot_stage_gates(ws, dt.date(2026, 12, 7))]
+    [('pilot decided by its date: pilot', 'warn')]
+    """
+    gates: list[Gate] = []
+    pilot_sources = [s.id for s in ws.data_map.sources if s.role == "pilot" and s.arm_column]
+    declared = [s for s in ws.rollout.stages if s.pilot is not None]
+    if pilot_sources and not declared:
+        gates.append(Gate(
+            "pilot design declared", "warn", figure="none", threshold="declared",
+            detail=f"no rollout stage declares its pilot design, so {', '.join(pilot_sources)} "
+            "is analysed as individually randomised with equal shares (the old default); add "
+            "pilot: {design: ...} to the pilot stage (individually_randomised, "
+            "cluster_randomised, before_after_control or switchback)",
+            source="rollout.stages[].pilot"))
+    for i, stage in enumerate(ws.rollout.stages):
+        if not stage.is_pilot:
+            continue
+        where = f"rollout.stages[{i}].decide_by"
+        name = f"pilot decided by its date: {stage.id}"
+        decided = stage.status in ("done", "stopped")
+        if stage.decide_by is None:
+            gates.append(Gate(
+                name, "warn", figure="no date", threshold="a decide-by date",
+                detail="a pilot without a decide-by date can run forever; set decide_by: the "
+                "day the go / stop / extend decision is due" + (
+                    " (for the next pilot: this one is decided)" if decided else ""),
+                source=where))
+            continue
+        late = (as_of - stage.decide_by).days
+        if decided:
+            gates.append(Gate(name, "pass", figure=stage.status,
+                              threshold=f"decided by {stage.decide_by.isoformat()}",
+                              detail=f"the pilot is {stage.status}", source=where))
+        elif late > 0:
+            gates.append(Gate(
+                name, "warn", figure=f"{late} days overdue",
+                threshold=f"decided by {stage.decide_by.isoformat()}",
+                detail=f"the pilot is {stage.status} {late} days after its decide-by date "
+                f"{stage.decide_by.isoformat()}: decide go, stop, or extend it (log the "
+                "decision and set a new decide_by)",
+                source=where))
+        else:
+            gates.append(Gate(
+                name, "pass", figure=f"{-late} days left",
+                threshold=f"decided by {stage.decide_by.isoformat()}",
+                detail=f"the decision is due on {stage.decide_by.isoformat()}", source=where))
     return gates
 
 

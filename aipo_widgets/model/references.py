@@ -26,6 +26,7 @@ from aipo_widgets.errors import Path, Problem, format_path
 from aipo_widgets.model.backlog_weights import backlog_weight_problems
 from aipo_widgets.model.correlations import correlation_problems
 from aipo_widgets.model.governance_refs import governance_problems
+from aipo_widgets.model.pilot_design import pilot_design_problems
 from aipo_widgets.model.risk_bands import check_band_map
 from aipo_widgets.model.schema import Workspace
 
@@ -161,6 +162,8 @@ def _reference_problems(ws: Workspace) -> Iterator[tuple[Path, str, str]]:
 
     # Plan, sign-offs, RACI and notification channels.
     yield from governance_problems(ws)
+    # Pilot stages: each design reads a pilot data source with arms.
+    yield from pilot_design_problems(ws)
 
 
 def check_references(ws: Workspace) -> list[Problem]:

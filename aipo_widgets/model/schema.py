@@ -56,6 +56,7 @@ from aipo_widgets.model.monitoring import (
     Retrain,
 )
 from aipo_widgets.model.notifications import EmailChannel, Notifications, Webhook
+from aipo_widgets.model.pilot_design import PilotDesign
 from aipo_widgets.model.plan import Milestone, Plan
 from aipo_widgets.model.signoffs import RaciEntry, SignOff
 
@@ -90,6 +91,7 @@ __all__ = [
     "Monitoring",
     "Notifications",
     "Phase",
+    "PilotDesign",
     "Plan",
     "Price",
     "Product",
@@ -382,6 +384,22 @@ class RolloutStage(StrictModel):
     exit_criteria: list[Condition] = Field(default_factory=list, description="To move on.")
     status: Literal["planned", "active", "done", "stopped"] = Field("planned", description="State.")
     start: dt.date | None = Field(None, description="When the stage started.")
+    pilot: PilotDesign | None = Field(
+        None,
+        description="For a stage that is a controlled pilot: its design (how the arms were "
+        "formed), which decides how it is analysed.",
+    )
+    decide_by: dt.date | None = Field(
+        None,
+        description="The day by which the pilot's go / stop / extend decision is due. Every "
+        "pilot stage needs one; past it without a decision (status done or stopped), the "
+        "rollout gates warn ('pilot purgatory').",
+    )
+
+    @property
+    def is_pilot(self) -> bool:
+        """Whether the stage is a pilot: it declares a design, or its id or name says pilot."""
+        return self.pilot is not None or "pilot" in f"{self.id} {self.name}".lower()
 
 
 class Rollout(StrictModel):

@@ -58,6 +58,7 @@ class Rollout(Phase):
                   f"[{eff.relative_ci[0]:+.1%}, {eff.relative_ci[1]:+.1%}]")
             self.figures[f"pilot_{eff.metric}_relative"] = round(eff.relative, 6)
         self.add(rollout.effect_gates(self.ws, self.effects))
+        self.add(rollout.pilot_stage_gates(self.ws, self.as_of))
 
     def stages(self) -> pd.DataFrame:
         """Gate the active stage's exit and the next stage's entry; show the stages."""

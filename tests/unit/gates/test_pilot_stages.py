@@ -1,0 +1,63 @@
+"""Pilot stages: a decide-by date is required, an overdue pilot warns, a missing design warns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aipo_widgets.gates.rollout import pilot_stage_gates
+from aipo_widgets.model.schema import Workspace
+
+AS_OF = dt.date(2026, 12, 1)
+DESIGN = {"design": "individually_randomised"}
+
+
+def make_ws(stages: list[dict], sources: list[dict] | None = None) -> Workspace:
+    return Workspace.model_validate({"product": {"name": "x", "owner": "y"},
+                                     "data_map": {"sources": sources or []},
+                                     "rollout": {"stages": stages}})
+
+
+def verdicts(ws: Workspace) -> dict[str, str]:
+    return {g.name: g.verdict for g in pilot_stage_gates(ws, AS_OF)}
+
+
+def test_a_pilot_without_decide_by_warns() -> None:
+    ws = make_ws([{"id": "trial", "name": "Trial", "status": "active", "pilot": DESIGN},
+                  {"id": "ga", "name": "All users"}])
+    gates = pilot_stage_gates(ws, AS_OF)
+    assert [(g.name, g.verdict) for g in gates] == [("pilot decided by its date: trial", "warn")]
+    assert "can run forever" in gates[0].detail and gates[0].source.endswith("decide_by")
+
+
+def test_an_overdue_undecided_pilot_warns_and_a_decided_or_timely_one_passes() -> None:
+    late = make_ws([{"id": "pilot", "name": "Pilot", "status": "active",
+                     "decide_by": "2026-11-20", "pilot": DESIGN}])
+    (gate,) = pilot_stage_gates(late, AS_OF)
+    assert gate.verdict == "warn" and gate.figure == "11 days overdue"
+    assert "decide go, stop, or extend" in gate.detail
+    done = make_ws([{"id": "pilot", "name": "Pilot", "status": "done",
+                     "decide_by": "2026-11-20", "pilot": DESIGN}])
+    assert verdicts(done) == {"pilot decided by its date: pilot": "pass"}
+    timely = make_ws([{"id": "pilot", "name": "Pilot", "status": "active",
+                       "decide_by": "2026-12-15", "pilot": DESIGN}])
+    (gate,) = pilot_stage_gates(timely, AS_OF)
+    assert gate.verdict == "pass" and gate.figure == "14 days left"
+    # The day itself is not overdue yet.
+    today = make_ws([{"id": "pilot", "name": "Pilot", "decide_by": "2026-12-01"}])
+    assert verdicts(today) == {"pilot decided by its date: pilot": "pass"}
+
+
+def test_a_stage_named_pilot_counts_without_a_design() -> None:
+    ws = make_ws([{"id": "p2", "name": "Second pilot"}, {"id": "ga", "name": "All"}])
+    assert verdicts(ws) == {"pilot decided by its date: p2": "warn"}
+
+
+def test_pilot_data_without_a_declared_design_warns() -> None:
+    sources = [{"id": "tickets", "name": "T", "role": "pilot", "arm_column": "arm"}]
+    ws = make_ws([{"id": "ga", "name": "All"}], sources)
+    gates = pilot_stage_gates(ws, AS_OF)
+    assert [(g.name, g.verdict) for g in gates] == [("pilot design declared", "warn")]
+    assert "individually randomised with equal shares" in gates[0].detail
+    declared = make_ws([{"id": "pilot", "name": "Pilot", "status": "done",
+                         "decide_by": "2026-11-01", "pilot": DESIGN}], sources)
+    assert verdicts(declared) == {"pilot decided by its date: pilot": "pass"}
