@@ -66,7 +66,8 @@ def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
 # Cycles still to break (issue 12): the core objects' pictures.
 KNOWN_CYCLES = [
     ["aipo_widgets.analysis.backlog", "aipo_widgets.analysis.business_case",
-     "aipo_widgets.analysis.business_case_results", "aipo_widgets.analysis.metric_tree", "aipo_widgets.analysis.risk", "aipo_widgets.figures",
+     "aipo_widgets.analysis.business_case_results", "aipo_widgets.analysis.metric_tree",
+     "aipo_widgets.analysis.risk", "aipo_widgets.figures",
      "aipo_widgets.figures._display", "aipo_widgets.figures.backlog",
      "aipo_widgets.figures.business_case", "aipo_widgets.figures.metric_tree",
      "aipo_widgets.figures.risk_matrix"],
@@ -106,3 +107,35 @@ def test_kit_modules_are_imported_at_the_top(path):
         assert lines, f"{name} has no lazy kit import any more: take it off STILL_LAZY"
     else:
         assert lines == [], f"{name} imports the kit inside a function at lines {lines}"
+
+
+# A module holds one concept; past 800 lines it holds several (issue 12). Each exception says why.
+MAX_LINES = 800
+OVERSIZE_ALLOWED = {
+    # One synthetic data set written as one story (tickets, summaries, labels, drift, incidents);
+    # it is data, read top to bottom, not code that other modules call.
+    "examples/support_summaries/data.py": "the example's data generator",
+    # Being reworked by the thresholds / gold-set piece; split once that lands.
+    "analysis/thresholds.py": "thresholds rework in progress",
+}
+
+
+def _lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(
+    p.relative_to(PACKAGE)))
+def test_modules_stay_under_800_lines(path):
+    name = path.relative_to(PACKAGE).as_posix()
+    n = _lines(path)
+    if name in OVERSIZE_ALLOWED:
+        assert n > MAX_LINES, f"{name} has {n} lines now: take it off OVERSIZE_ALLOWED"
+    else:
+        assert n <= MAX_LINES, (f"{name} has {n} lines (> {MAX_LINES}): split it by what it "
+                                "holds, or add it to OVERSIZE_ALLOWED with the reason")
+
+
+def test_oversize_allowlist_names_existing_modules():
+    missing = [name for name in OVERSIZE_ALLOWED if not (PACKAGE / name).is_file()]
+    assert missing == [], f"OVERSIZE_ALLOWED names modules that are gone: {missing}"
