@@ -22,6 +22,7 @@ from typing import NoReturn
 
 from aipo_widgets import __version__
 from aipo_widgets._text import suggest
+from aipo_widgets.analysis.compliance import check_answers
 from aipo_widgets.analysis.sources import missing_files
 from aipo_widgets.documents.output import completeness_table, write_documents
 from aipo_widgets.documents.render import render_folder
@@ -139,6 +140,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         raise
     ws = wf.workspace
+    # The questionnaire's answers are free-form in the schema: the rulebook checks their ids,
+    # values and contradictions here, with the line of each answer.
+    answer_problems = wf.locate(check_answers(ws.compliance, ws.data_map))
+    if answer_problems:
+        if args.json:
+            print(json.dumps({"valid": False, "file": str(wf.path),
+                              "problems": [p.to_dict() for p in answer_problems]}, indent=2))
+            return EXIT_USAGE
+        raise WorkspaceError(answer_problems)
 
     warnings = wf.locate(missing_files(wf.folder, ws.data_map.sources))
     counts = {

@@ -76,12 +76,12 @@ True
 
 from __future__ import annotations
 
-from aipo_widgets.analysis.compliance.answers import check_answers
 from aipo_widgets.analysis.compliance.classification import (
     classify,
     classify_workspace,
     relevant_questions,
 )
+from aipo_widgets.analysis.compliance.consistency import check_answers
 from aipo_widgets.analysis.compliance.results import (
     Classification,
     GDPRResult,

@@ -9,11 +9,10 @@ ignored; unanswered and "unsure" answers take the question's stricter branch (:c
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from aipo_widgets._text import suggest
-from aipo_widgets.analysis.compliance.rulebook import ART9_PREFIX, Question, Rulebook, load_rulebook
+from aipo_widgets.analysis.compliance.rulebook import ART9_PREFIX, Question, Rulebook
 from aipo_widgets.errors import Problem, UsageError, WorkspaceError
 from aipo_widgets.model import schema as spec
 
@@ -210,20 +209,3 @@ def holds(cond: Any, answers: Answers, facts: Mapping[str, bool]) -> bool:
             v in value for v in cond["includes"])
     msg = f"unknown ask_if condition {cond!r} in the rulebook"
     raise WorkspaceError([Problem(msg, code="rulebook")])
-
-
-def check_answers(
-    compliance: spec.Compliance | Mapping | None = None,
-    data_map: spec.DataMap | Mapping | None = None,
-    *,
-    rulebook: Rulebook | str | Path | None = None,
-) -> list[Problem]:
-    """Return the problems with the answers: unknown ids (with a did-you-mean), bad values.
-
-    Examples
-    --------
-    >>> [p.fix for p in check_answers({"ai_act": {"answers": {"is_ai_sytem": True}}})]
-    ["did you mean 'is_ai_system'?"]
-    """
-    rb = rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook)
-    return list(Answers(rb, as_compliance(compliance), as_data_map(data_map)).problems)

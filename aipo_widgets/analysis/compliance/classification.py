@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from aipo_widgets.analysis.compliance.answers import as_compliance, as_data_map
+from aipo_widgets.analysis.compliance.consistency import contradictions
 from aipo_widgets.analysis.compliance.decision import Decision, relevant
 from aipo_widgets.analysis.compliance.obligations import obligations_for, tier_date
 from aipo_widgets.analysis.compliance.results import Classification, OpenQuestion
@@ -105,7 +106,7 @@ def classify(
         reasons.append("the classification rests on assumed answers (unanswered or unsure)")
     if "provider" in d.roles and c.ai_act.role != "provider":
         reasons.append("Art 25 role shift to provider")
-    problems = list(d.answers.problems) + list(d.gdpr.problems)
+    problems = [*d.answers.problems, *contradictions(d.answers), *d.gdpr.problems]
     return Classification(
         tier=d.tier, tier_label=rb.tiers.get(d.tier, d.tier), provisional=provisional,
         would_be_tier=d.would_be, route=d.route,
