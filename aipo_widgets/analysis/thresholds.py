@@ -2,10 +2,15 @@
 
 The expected total cost of flagging every item with ``score >= t`` is
 
-    C(t) = c_TP·TP(t) + c_FP·FP(t) + c_FN·FN(t) + c_TN·TN(t) + review_cost·(TP(t) + FP(t))
+    C(t) = c_caught·TP(t) + c_FP·FP(t) + c_FN·FN(t) + c_TN·TN(t) + review_cost·(TP(t) + FP(t))
+    c_caught = prevented_share·c_TP + (1 − prevented_share)·c_FN
 
 with negative costs for benefits (e.g. ``c_tp=-40`` when a caught failure saves 40).  The
-review cost is paid for every item flagged positive (a human looks at it).  The candidates are
+review cost is paid for every item flagged positive (a human looks at it).  A caught positive
+is not always a prevented one: an inspection may come too late, a customer may leave anyway.
+``prevented_share`` is the share of caught positives whose outcome is actually prevented (they
+cost ``c_tp``, e.g. a planned repair); the rest still cost what a miss costs (``c_fn``).  With
+the default ``prevented_share=1`` every caught positive costs ``c_tp``.  The candidates are
 every distinct score (flag all items scoring at least that much) and ``+inf`` (flag nothing);
 :func:`optimal_threshold` returns the candidate of least cost, and among equal costs the highest
 threshold (fewest items flagged).  The result is exactly the brute-force optimum over all
@@ -32,6 +37,15 @@ Examples
 (0.3, {'tn': 2, 'fp': 2, 'fn': 0, 'tp': 4}, 2.0)
 >>> round(r.p_star, 4)
 0.1667
+
+A caught positive costs 1 (a planned repair), a false alarm 2.  When only half of the caught
+positives are prevented, catching one saves less, so the optimum flags less:
+
+>>> optimal_threshold(y, s, c_fn=5, c_fp=2, c_tp=1).threshold
+0.3
+>>> r = optimal_threshold(y, s, c_fn=5, c_fp=2, c_tp=1, prevented_share=0.5)
+>>> r.threshold, r.confusion, r.total_cost
+(0.5, {'tn': 3, 'fp': 1, 'fn': 1, 'tp': 3}, 16.0)
 """
 
 from __future__ import annotations
@@ -74,6 +88,14 @@ class Costs:
         Cost of a caught positive and of a correct pass (negative: a benefit).
     review_cost : float, default 0
         Cost of handling each item flagged positive (true or false), e.g. a reviewer's time.
+    prevented_share : float, default 1
+        Share of the caught positives whose outcome is prevented (cost ``c_tp``); the others
+        still cost ``c_fn``, e.g. a failure the inspection came too late for.
+
+    Examples
+    --------
+    >>> Costs(c_fn=40000, c_fp=0, c_tp=8000, review_cost=500, prevented_share=0.75).caught
+    16000.0
     """
 
     c_fn: float
@@ -81,22 +103,38 @@ class Costs:
     c_tp: float = 0.0
     c_tn: float = 0.0
     review_cost: float = 0.0
+    prevented_share: float = 1.0
 
     def __post_init__(self) -> None:
-        for name in ("c_fn", "c_fp", "c_tp", "c_tn", "review_cost"):
+        for name in ("c_fn", "c_fp", "c_tp", "c_tn", "review_cost", "prevented_share"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float, np.number)):
                 msg = f"{name} must be a number (cost per item; negative: a benefit), got {v!r}"
+                if name == "prevented_share":
+                    msg = f"prevented_share must be a share between 0 and 1, got {v!r}"
                 raise UsageError(msg)
             if not math.isfinite(v):
                 msg = f"{name} must be a finite number, got {v!r}"
                 raise UsageError(msg)
             object.__setattr__(self, name, float(v))
+        if not 0 <= self.prevented_share <= 1:
+            msg = (f"prevented_share must be a share between 0 and 1 (of the caught positives, "
+                   f"how many are prevented), got {self.prevented_share!r}")
+            raise UsageError(msg)
+
+    @property
+    def caught(self) -> float:
+        """Expected cost of a caught positive, before review: prevented or not.
+
+        ``prevented_share·c_tp + (1 − prevented_share)·c_fn``.
+        """
+        p = self.prevented_share
+        return p * self.c_tp + (1.0 - p) * self.c_fn
 
     @property
     def flagged_positive(self) -> float:
-        """Cost of flagging a positive (c11: c_tp plus the review cost)."""
-        return self.c_tp + self.review_cost
+        """Cost of flagging a positive (c11: the caught cost plus the review cost)."""
+        return self.caught + self.review_cost
 
     @property
     def flagged_negative(self) -> float:
@@ -106,7 +144,7 @@ class Costs:
     def total(self, tp: Any, fp: Any, fn: Any, tn: Any) -> Any:
         """Return the total cost of the given counts (arrays broadcast)."""
         return (
-            self.c_tp * tp
+            self.caught * tp
             + self.c_fp * fp
             + self.c_fn * fn
             + self.c_tn * tn
@@ -119,17 +157,19 @@ class Costs:
 
 
 def elkan_threshold(
-    c_fn: float, c_fp: float, c_tp: float = 0.0, c_tn: float = 0.0, review_cost: float = 0.0
+    c_fn: float, c_fp: float, c_tp: float = 0.0, c_tn: float = 0.0, review_cost: float = 0.0,
+    prevented_share: float = 1.0,
 ) -> float | None:
     """Return Elkan's cost-optimal probability threshold p* for calibrated scores.
 
     ``p* = (c10 − c00) / (c10 − c00 + c01 − c11)`` where c10 = c_fp + review_cost,
-    c00 = c_tn, c01 = c_fn, c11 = c_tp + review_cost (Elkan 2001, "The Foundations of
-    Cost-Sensitive Learning").  Predict positive when P(positive) >= p*.
+    c00 = c_tn, c01 = c_fn, c11 = the caught cost (:attr:`Costs.caught`) + review_cost
+    (Elkan 2001, "The Foundations of Cost-Sensitive Learning").  Predict positive when
+    P(positive) >= p*.
 
     Parameters
     ----------
-    c_fn, c_fp, c_tp, c_tn, review_cost : float
+    c_fn, c_fp, c_tp, c_tn, review_cost, prevented_share : float
         As in :class:`Costs`.
 
     Returns
@@ -146,7 +186,7 @@ def elkan_threshold(
     >>> round(elkan_threshold(c_fn=10, c_fp=1, c_tp=-2, c_tn=0, review_cost=1), 4)
     0.1538
     """
-    c = Costs(c_fn, c_fp, c_tp, c_tn, review_cost)
+    c = Costs(c_fn, c_fp, c_tp, c_tn, review_cost, prevented_share)
     num = c.flagged_negative - c.c_tn
     other = c.c_fn - c.flagged_positive
     if num <= 0 and other <= 0:
@@ -368,6 +408,7 @@ def optimal_threshold(
     c_tp: float = 0.0,
     c_tn: float = 0.0,
     review_cost: float = 0.0,
+    prevented_share: float = 1.0,
     pos_label: Any = None,
     volume_per_period: float | None = None,
     period: str = "month",
@@ -383,6 +424,8 @@ def optimal_threshold(
         Model scores (higher: more likely positive), or a column of ``data``.
     c_fn, c_fp, c_tp, c_tn, review_cost : float
         Costs per item (see :class:`Costs`); negative values are benefits.
+    prevented_share : float, default 1
+        Share of the caught positives whose outcome is prevented (see :class:`Costs`).
     pos_label : object, optional
         The positive class; guessed for 0/1 and boolean labels.
     volume_per_period : float, optional
@@ -411,7 +454,7 @@ def optimal_threshold(
     >>> r.threshold, r.confusion["fp"], r.cost_per_item, r.cost_per_period
     (0.4, 1, 0.6, 1800.0)
     """
-    costs = Costs(c_fn, c_fp, c_tp, c_tn, review_cost)
+    costs = Costs(c_fn, c_fp, c_tp, c_tn, review_cost, prevented_share)
     volume = _check_volume(volume_per_period)
     y, s, pos_label = _inputs(y_true, scores, pos_label, data, "choosing a threshold")
     srt = _Sorted(y, s)
@@ -430,7 +473,7 @@ def optimal_threshold(
     n = n_pos + n_neg
     conf = _confusion(best_tp, best_fp, n_pos - best_tp, n_neg - best_fp)
     notes = []
-    p_star = elkan_threshold(c_fn, c_fp, c_tp, c_tn, review_cost)
+    p_star = elkan_threshold(c_fn, c_fp, c_tp, c_tn, review_cost, prevented_share)
     at_p: dict[str, Any] | None = None
     if p_star is not None:
         if srt.min < 0 or srt.max > 1:
@@ -450,6 +493,11 @@ def optimal_threshold(
     }
     if math.isinf(best_u):
         notes.append("flagging nothing is cheapest at these costs")
+    if costs.prevented_share < 1:
+        notes.append(
+            f"{costs.prevented_share:.0%} of the caught positives are assumed prevented (cost "
+            f"c_tp); the other {1 - costs.prevented_share:.0%} still cost a miss (c_fn)"
+        )
     per_item = best_cost / n
     if volume is not None:
         notes.append(
@@ -487,6 +535,7 @@ def expected_cost(
     c_tp: float = 0.0,
     c_tn: float = 0.0,
     review_cost: float = 0.0,
+    prevented_share: float = 1.0,
     volume_per_period: float | None = None,
 ) -> dict[str, float]:
     """Return the expected cost per item (and per period) of an operating point's counts.
@@ -495,7 +544,7 @@ def expected_cost(
     ----------
     confusion : dict
         ``tn``, ``fp``, ``fn``, ``tp`` (e.g. from an evaluation or a :class:`ThresholdResult`).
-    c_fn, c_fp, c_tp, c_tn, review_cost : float
+    c_fn, c_fp, c_tp, c_tn, review_cost, prevented_share : float
         As in :class:`Costs`.
     volume_per_period : float, optional
         Items per period.
@@ -511,7 +560,7 @@ def expected_cost(
     ...               volume_per_period=10_000)
     {'total': 150.0, 'per_item': 1.5, 'per_period': 15000.0}
     """
-    costs = Costs(c_fn, c_fp, c_tp, c_tn, review_cost)
+    costs = Costs(c_fn, c_fp, c_tp, c_tn, review_cost, prevented_share)
     try:
         tp, fp, fn, tn = (int(confusion[k]) for k in ("tp", "fp", "fn", "tn"))
     except (KeyError, TypeError, ValueError) as e:
@@ -765,6 +814,7 @@ def cost_curve(
     c_tp: float = 0.0,
     c_tn: float = 0.0,
     review_cost: float = 0.0,
+    prevented_share: float = 1.0,
     k: int | None = None,
     pos_label: Any = None,
     data: pd.DataFrame | None = None,
@@ -774,7 +824,7 @@ def cost_curve(
     Parameters
     ----------
     y_true, scores, pos_label, data : see :func:`optimal_threshold`
-    c_fn, c_fp, c_tp, c_tn, review_cost : float
+    c_fn, c_fp, c_tp, c_tn, review_cost, prevented_share : float
         As in :class:`Costs`.
     k : int, optional
         Keep about ``k`` evenly spaced points (by rank) plus the optimum and both ends.
@@ -789,7 +839,7 @@ def cost_curve(
     >>> cc.thresholds.tolist(), cc.cost.tolist(), cc.optimum
     ([0.2, 0.4, 0.6, 0.8, inf], [2.0, 1.0, 4.0, 3.0, 6.0], 1)
     """
-    costs = Costs(c_fn, c_fp, c_tp, c_tn, review_cost)
+    costs = Costs(c_fn, c_fp, c_tp, c_tn, review_cost, prevented_share)
     if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2):
         msg = f"k must be a whole number >= 2 (points to keep), got {k!r}"
         raise UsageError(msg)

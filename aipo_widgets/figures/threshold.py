@@ -32,7 +32,7 @@ __all__ = ["COST_KEYS", "group_recall", "position_of", "threshold_alt", "thresho
            "threshold_svg"]
 
 #: The cost arguments of :mod:`aipo_widgets.analysis.thresholds`.
-COST_KEYS = ("c_fn", "c_fp", "c_tp", "c_tn", "review_cost")
+COST_KEYS = ("c_fn", "c_fp", "c_tp", "c_tn", "review_cost", "prevented_share")
 
 
 def _num(x: Any) -> float | None:
@@ -50,7 +50,8 @@ def threshold_data(y_true: Any, scores: Any, *, costs: dict, data: Any = None,
     y_true, scores, data, pos_label
         As in :func:`aipo_widgets.analysis.thresholds.optimal_threshold`.
     costs : dict
-        ``c_fn`` and ``c_fp`` (required), ``c_tp``, ``c_tn``, ``review_cost``.
+        ``c_fn`` and ``c_fp`` (required), ``c_tp``, ``c_tn``, ``review_cost``,
+        ``prevented_share``.
     volume_per_period : float, optional
         Items per period, for the cost per period.
     period : str, default "month"
@@ -95,7 +96,9 @@ def threshold_data(y_true: Any, scores: Any, *, costs: dict, data: Any = None,
             "downsampled_from": curve.downsampled_from,
         },
         "optimum": best.to_dict(),
-        "costs": best.costs.to_dict(),
+        # every caught positive prevented is the default: not a cost worth showing or recording
+        "costs": {k: v for k, v in best.costs.to_dict().items()
+                  if k != "prevented_share" or v != 1},
         "n": n,
         "n_pos": best.n_pos,
         "volume_per_period": volume_per_period,

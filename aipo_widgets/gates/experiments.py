@@ -179,6 +179,7 @@ def choose_threshold(ws: Workspace, gold: pd.DataFrame | None,
     s = gold[source.score_column]
     best = optimal_threshold(y, s, c_fn=costs["c_fn"], c_fp=costs["c_fp"], c_tp=costs["c_tp"],
                              c_tn=costs["c_tn"], review_cost=costs["review_cost"],
+                             prevented_share=costs.get("prevented_share", 1.0),
                              volume_per_period=costs.get("volume_per_month"))
     decided = current_threshold(ws)
     return ThresholdChoice(best, decided, threshold_gate(best, decided, y, s, costs), y, s)
@@ -203,7 +204,7 @@ def threshold_gate(result: ThresholdResult, decided: float | None, labels: Any, 
     flagged = np.asarray(scores, dtype=float) >= decided
     confusion = {"tp": int((y & flagged).sum()), "fp": int((~y & flagged).sum()),
                  "fn": int((y & ~flagged).sum()), "tn": int((~y & ~flagged).sum())}
-    keys = ("c_fn", "c_fp", "c_tp", "c_tn", "review_cost")
+    keys = ("c_fn", "c_fp", "c_tp", "c_tn", "review_cost", "prevented_share")
     cost = expected_cost(confusion, **{k: costs[k] for k in keys if k in costs})
     total = float(cost["total"])
     best = float(result.total_cost)

@@ -160,6 +160,20 @@ def _reference_problems(ws: Workspace) -> Iterator[tuple[Path, str, str]]:
 
         yield from correlation_problems(bc)
 
+    # Threshold costs name metrics or business-case drivers (the threshold follows them).
+    tc = ws.settings.threshold_costs
+    if tc is not None:
+        drivers = list(bc.drivers) if bc is not None else []
+        for key, value in tc:
+            if isinstance(value, str) and value not in node_set and value not in drivers:
+                yield (
+                    ("settings", "threshold_costs", key),
+                    f"names '{value}', which is neither a metric in metric_tree.nodes nor a "
+                    "business-case driver",
+                    suggest(value, nodes + drivers, none="give a number, or the id of a "
+                            "metric or a driver that holds it"),
+                )
+
     # Plan, sign-offs, RACI and notification channels.
     yield from governance_problems(ws)
     # Pilot stages: each design reads a pilot data source with arms.

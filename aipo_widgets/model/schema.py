@@ -25,9 +25,11 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    BeforeValidator,
     ConfigDict,
     Field,
 )
+from pydantic_core import PydanticCustomError
 
 from aipo_widgets.model.budgets import Budgets, Price
 from aipo_widgets.model.business_case import Adoption, BusinessCase, Correlation, Driver
@@ -434,18 +436,37 @@ class Decision(StrictModel):
 CostValue = float | Id
 
 
+def _share_or_name(value: Any) -> Any:
+    # A number outside [0, 1] would otherwise read "a value of the wrong kind" (float | Id).
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not 0 <= value <= 1:
+        raise PydanticCustomError(
+            "prevented_share",
+            "must be a share between 0 and 1 (of the caught positives, how many are "
+            "prevented: 0.8 for 80 %), or the id of a metric or driver holding it; got {value}",
+            {"value": value},
+        )
+    return value
+
+
 class ThresholdCosts(StrictModel):
     """The costs of a classifier's decisions, for choosing its threshold.
 
     Each value is a number, or the id of a metric-tree node whose current (or baseline) value
-    is used, so that the threshold follows the business numbers in one place.
+    is used, or of a business-case driver (its measured, else realistic value), so that the
+    threshold follows the business numbers in one place.
     """
 
     c_fn: CostValue = Field(description="Cost of a missed positive (false negative).")
-    c_fp: CostValue = Field(description="Cost of a false alarm (false positive).")
-    c_tp: CostValue = Field(0.0, description="Cost of a true positive (negative: a benefit).")
+    c_fp: CostValue = Field(description="Cost of a false alarm (false positive), beyond the "
+                            "review cost.")
+    c_tp: CostValue = Field(0.0, description="Cost of a caught positive whose outcome is "
+                            "prevented, e.g. a planned repair (negative: a benefit).")
     c_tn: CostValue = Field(0.0, description="Cost of a true negative.")
-    review_cost: CostValue = Field(0.0, description="Cost of handling each flagged item.")
+    review_cost: CostValue = Field(0.0, description="Cost of handling each flagged item, true "
+                                   "or false, e.g. an inspection.")
+    prevented_share: Annotated[float | Id, BeforeValidator(_share_or_name)] = Field(
+        1.0, description="Share of the caught positives whose outcome is actually prevented "
+        "(they cost c_tp); the others still cost c_fn. 1 = every alert prevents the outcome.")
     volume_per_month: CostValue | None = Field(
         None, description="Items scored per month, for the expected cost per month."
     )

@@ -54,8 +54,8 @@ class ThresholdExplorer(AipoWidget):
     groups : str or array-like, optional
         Group column for the per-group recall at the selected threshold.
     costs : dict, optional
-        ``c_fn``, ``c_fp`` and optionally ``c_tp``, ``c_tn``, ``review_cost`` per item
-        (default: ``settings.threshold_costs``).
+        ``c_fn``, ``c_fp`` and optionally ``c_tp``, ``c_tn``, ``review_cost`` per item and
+        ``prevented_share`` (default: ``settings.threshold_costs``).
     volume_per_period : float, optional
         Items per period (default: ``settings.threshold_costs.volume_per_month`` for months).
     period : str, default "month"
@@ -95,7 +95,8 @@ class ThresholdExplorer(AipoWidget):
         if costs is not None:
             unknown = sorted(set(costs) - set(render.threshold.COST_KEYS))
             if unknown or not {"c_fn", "c_fp"} <= set(costs):
-                msg = (f"costs must have c_fn and c_fp and may have c_tp, c_tn, review_cost; "
+                msg = (f"costs must have c_fn and c_fp and may have c_tp, c_tn, review_cost, "
+                       f"prevented_share; "
                        f"got {sorted(costs)}")
                 raise TypeError(msg)
         self._inputs = {"y_true": y_true, "scores": scores, "data": data,
@@ -182,7 +183,8 @@ class ThresholdExplorer(AipoWidget):
         o = c["optimum"]
         opt = (f"{format_number(c['per_period'][o])} per {v['period']}" if c["per_period"]
                else f"{format_number(c['per_item'][o])} per item")
-        costs = {key: float(val) for key, val in v["costs"].items() if val}
+        costs = {key: float(val) for key, val in v["costs"].items()
+                 if val or key in ("c_fn", "c_fp")}
         rationale = (
             f"Chosen on the cost curve of {v['n']:,} labelled items ({v['n_pos']:,} positive): "
             f"recall {format_number(c['recall'][k])}, "

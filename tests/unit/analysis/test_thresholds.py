@@ -246,3 +246,60 @@ def test_bad_floors_and_k():
         expected_cost({"tp": 1}, c_fn=1, c_fp=1)
     with pytest.raises(UsageError):
         Costs(c_fn=True, c_fp=1)
+
+
+# ------------------------------------------------------------------------------------------------
+# caught is not prevented (issue 13, finding 5)
+
+
+def test_a_caught_positive_that_is_not_prevented_still_costs_a_miss():
+    # Hand-computed: 2 positives scoring 0.8 and 0.6, 3 negatives scoring 0.7, 0.5, 0.1.
+    # A miss costs 100, a caught positive 20 when prevented, an inspection 5 per flag.
+    y, s = [1, 0, 1, 0, 0], [0.8, 0.7, 0.6, 0.5, 0.1]
+    # Every catch prevented: flag >= 0.6 (2 tp, 1 fp): 2*20 + 3*5 = 55 < flag 0.8: 20+100+5.
+    full = optimal_threshold(y, s, c_fn=100, c_fp=0, c_tp=20, review_cost=5)
+    assert (full.threshold, full.total_cost) == (0.6, 55.0)
+    # A quarter prevented: a catch costs 0.25*20 + 0.75*100 = 80 plus the inspection, so
+    # catching saves 15 each; flagging 0.6 costs 2*85 + 5 = 175, flagging 0.8: 85 + 100 = 185,
+    # flagging nothing 200.
+    part = optimal_threshold(y, s, c_fn=100, c_fp=0, c_tp=20, review_cost=5,
+                             prevented_share=0.25)
+    assert (part.threshold, part.total_cost) == (0.6, 175.0)
+    assert part.costs.caught == 80.0
+    assert any("25% of the caught positives" in n for n in part.notes)
+    # A tenth prevented and a false alarm costing 10 more: a catch costs 92 + 5 = 97, so
+    # flagging 0.6 costs 2*97 + 15 = 209, flagging 0.8 only 97 + 100 = 197, nothing 200.
+    tenth = optimal_threshold(y, s, c_fn=100, c_fp=10, c_tp=20, review_cost=5,
+                              prevented_share=0.1)
+    assert (tenth.threshold, tenth.total_cost) == (0.8, 197.0)
+    assert expected_cost(part.confusion, c_fn=100, c_fp=0, c_tp=20, review_cost=5,
+                         prevented_share=0.25)["total"] == 175.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    data=st.lists(st.tuples(st.booleans(), st.integers(0, 12)), min_size=2, max_size=60),
+    c_fn=cost_value,
+    c_fp=cost_value,
+    c_tp=cost_value,
+    share=st.sampled_from([0.0, 0.25, 0.5, 0.8, 1.0]),
+)
+def test_prevented_share_is_a_mix_of_catch_and_miss(data, c_fn, c_fp, c_tp, share):
+    y = np.array([d[0] for d in data])
+    s = np.array([d[1] for d in data], dtype=float)
+    assume(y.any() and (~y).any())
+    r = optimal_threshold(y, s, c_fn=c_fn, c_fp=c_fp, c_tp=c_tp, prevented_share=share)
+    caught = share * c_tp + (1 - share) * c_fn
+    cost, _, _ = brute_force(y, s, c_fn, c_fp, caught)
+    assert r.total_cost == pytest.approx(cost, abs=1e-9)
+    curve = cost_curve(y, s, c_fn=c_fn, c_fp=c_fp, c_tp=c_tp, prevented_share=share)
+    assert curve.cost.min() == pytest.approx(cost, abs=1e-9)
+    # Elkan's p* uses the same caught cost
+    assert elkan_threshold(c_fn, c_fp, c_tp, prevented_share=share) == elkan_threshold(
+        c_fn, c_fp, caught)
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.5, "half", True])
+def test_prevented_share_must_be_a_share(share):
+    with pytest.raises(UsageError, match="prevented_share must be a share between 0 and 1"):
+        Costs(c_fn=1, c_fp=1, prevented_share=share)

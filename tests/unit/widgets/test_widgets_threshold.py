@@ -41,10 +41,15 @@ def test_costs_come_from_the_workspace_and_the_optimum_from_the_core(example, go
     w = explorer(example, gold)
     ws = w.workspace
     c_fn = ws.metric("cost_per_failure").current or ws.metric("cost_per_failure").baseline
-    c_fp = ws.metric("inspection_cost").current or ws.metric("inspection_cost").baseline
-    assert w.view["costs"]["c_fn"] == c_fn and w.view["costs"]["c_fp"] == c_fp
+    review = ws.metric("inspection_cost").current or ws.metric("inspection_cost").baseline
+    assert ws.business_case is not None
+    c_tp = ws.business_case.drivers["planned_repair_cost"].realistic
+    # a caught fault costs a planned repair when prevented, a failure when not (issue 13)
+    costs = {"c_fn": c_fn, "c_fp": 0.0, "c_tp": c_tp, "c_tn": 0.0, "review_cost": review,
+             "prevented_share": 0.8}
+    assert w.view["costs"] == costs
     assert w.view["volume_per_period"] == 2513
-    best = optimal_threshold(gold["failure_within_7d"], gold["score"], c_fn=c_fn, c_fp=c_fp)
+    best = optimal_threshold(gold["failure_within_7d"], gold["score"], **costs)
     curve = w.view["curve"]
     assert w.view["optimum"]["threshold"] == best.threshold
     assert curve["threshold"][curve["optimum"]] == best.threshold
@@ -98,7 +103,8 @@ def test_decide_records_the_threshold_and_the_costs(example, gold):
     d = w.workspace.decisions[-1]
     assert len(w.workspace.decisions) == n + 1
     assert d.threshold == w.view["curve"]["threshold"][k] and d.date == dt.date.today()
-    assert d.costs == {"c_fn": w.view["costs"]["c_fn"], "c_fp": w.view["costs"]["c_fp"]}
+    assert d.costs == {k: v for k, v in w.view["costs"].items() if k != "c_tn"}
+    assert d.costs["c_fp"] == 0 and d.costs["prevented_share"] == 0.8
     assert d.by == "Ulrike Hahn" and d.id not in {x.id for x in w.workspace.decisions[:-1]}
     assert "recall" in d.rationale and "per month" in d.rationale
     assert w.view["decided"] == d.threshold

@@ -1,0 +1,34 @@
+"""Fields of aipo.yaml that gates rely on: threshold costs, gold-set prevalence, data rights."""
+
+from __future__ import annotations
+
+from aipo_widgets.model.workspace import validate_text
+
+HEAD = "product: {name: x, owner: y}\n"
+
+
+def problems_of(text: str) -> list[str]:
+    _, problems = validate_text(text, "aipo.yaml")
+    return [str(p) for p in problems]
+
+
+def test_threshold_costs_name_metrics_or_drivers_with_their_line() -> None:
+    text = (HEAD + "metric_tree:\n  root: miss\n  nodes:\n"
+            "    - {id: miss, name: Miss, current: 100}\n"
+            "business_case:\n  drivers:\n"
+            "    planned_repair: {conservative: 9, realistic: 8, optimistic: 7}\n"
+            "settings:\n  threshold_costs:\n    c_fn: miss\n    c_fp: 0\n"
+            "    c_tp: planned_repiar\n    prevented_share: 0.8\n")
+    assert problems_of(text) == [
+        "aipo.yaml:13:11: settings.threshold_costs.c_tp: names 'planned_repiar', which is "
+        "neither a metric in metric_tree.nodes nor a business-case driver (did you mean "
+        "'planned_repair'?)"]
+    assert problems_of(text.replace("planned_repiar", "planned_repair")) == []
+
+
+def test_prevented_share_is_a_share() -> None:
+    text = HEAD + "settings:\n  threshold_costs: {c_fn: 10, c_fp: 1, prevented_share: 1.5}\n"
+    found = problems_of(text)
+    assert found == ["aipo.yaml:3:57: settings.threshold_costs.prevented_share: must be a "
+                     "share between 0 and 1 (of the caught positives, how many are prevented: "
+                     "0.8 for 80 %), or the id of a metric or driver holding it; got 1.5"]
