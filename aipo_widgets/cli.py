@@ -30,6 +30,7 @@ from aipo_widgets.documents.signing import governance, resolve_artefact, signed_
 from aipo_widgets.errors import AipoError, Problem, UsageError, WorkspaceError
 from aipo_widgets.examples import EXAMPLES, write_example
 from aipo_widgets.figures.timeline import timeline_text
+from aipo_widgets.figures.verdict import verdict_text
 from aipo_widgets.model.artefacts import parse_artefact
 from aipo_widgets.model.schema import json_schema
 from aipo_widgets.model.signoffs import ROLE_LABELS, ROLES, SignOff, role_from_text
@@ -221,10 +222,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _print_verdict(folder: Path, *, strict: bool = False) -> None:
     """Print the product's one verdict: the decision due, by whom and when, and why."""
     ws = load(folder).workspace
-    v = product_verdict(folder, ws, strict=strict)
-    due = f" by {v.due.isoformat()}" if v.due else ""
-    print(f"{ws.product.name}, phase {v.phase}: {v.question} ({v.owner}{due})")
-    print(f"  {v.verdict.upper()}: {v.headline}")
+    for line in verdict_text(product_verdict(folder, ws, strict=strict),
+                             product=ws.product.name):
+        print(line)
 
 
 _SIGNOFF_WORDS = {"approved": "approved", "conditions": "CONDITIONS", "rejected": "REJECTED",

@@ -49,6 +49,8 @@ from aipo_widgets.documents.run_evidence import RunView, load_evidence
 from aipo_widgets.documents.specs import DOCUMENTS, applicable_documents
 from aipo_widgets.errors import AipoError, Problem, UsageError
 from aipo_widgets.evidence import Gate
+from aipo_widgets.figures.verdict import verdict_markdown, verdict_word
+from aipo_widgets.gates.verdict import overall_verdict
 from aipo_widgets.model.workspace import load
 
 
@@ -200,7 +202,12 @@ def render_documents(
     docs: dict[str, Document] = {n: Document(n, s.title, applies[n][0], applies[n][1])
                                  for n, s in DOCUMENTS.items()}
     clocks = incident_clocks(ws, c)
+    # The product's one verdict, as the pages, reports and `aipo status` state it: in every
+    # header, and in full at the top of the documents that state a decision.
+    verdict = overall_verdict(ws, run, as_of=as_of)
     base = {
+        "verdict": verdict, "verdict_block": verdict_markdown(verdict),
+        "verdict_word": verdict_word(verdict.verdict),
         "ws": ws, "c": c, "as_of": as_of, "clocks": clocks, "applies": applies,
         "documents": DOCUMENTS, "version": __version__, "dir": dir_hint,
         "trends": dict(trends or {}), "commit": commit, **analyses,

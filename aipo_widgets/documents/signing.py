@@ -74,14 +74,17 @@ __all__ = [
 ]
 
 # Header rows that change with every rendering, not with what the document says.
-_VOLATILE_ROWS = re.compile(r"^\| (As of|Workspace commit|Evidence|Made by) \|.*$\n?",
+_VOLATILE_ROWS = re.compile(r"^\| (As of|Workspace commit|Evidence|Verdict|Made by) \|.*$\n?",
                             re.MULTILINE)
+# The product's verdict at the top of a decision's document: it changes with the evidence and
+# the product's phase, not with what the document says from aipo.yaml.
+_VERDICT_BLOCK = re.compile(r"^> \*\*Verdict: .*$\n?(?:^>.*$\n?)*", re.MULTILINE)
 _RUN_ID = re.compile(r"\b\d{8}T\d{6}Z-[0-9a-f]{4}\b")
 
 
 def signable_text(markdown: str, as_of: dt.date | str) -> str:
     """Return the part of a rendered document a sign-off covers (see the module's docstring)."""
-    text = _VOLATILE_ROWS.sub("", markdown)
+    text = _VERDICT_BLOCK.sub("", _VOLATILE_ROWS.sub("", markdown))
     text = _RUN_ID.sub("<run>", text)
     return text.replace(str(as_of), "<as of>")
 

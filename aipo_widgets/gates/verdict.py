@@ -208,7 +208,8 @@ def overall_verdict(ws: Workspace, run: Mapping[str, Any] | None, *,
     strict : bool
         Whether a warning blocks the decision as a failure does (``aipo run --strict``).
     """
-    phase = str(ws.product.phase)
+    # The phase's name (a default phase is the enum member itself, whose str() is its repr).
+    phase = str(getattr(ws.product.phase, "value", ws.product.phase))
     by_phase = _phase_gates(run)
     owner = ws.product.owner
     due = None

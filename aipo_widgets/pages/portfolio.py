@@ -33,7 +33,7 @@ from aipo_widgets.analysis.risk import Register
 from aipo_widgets.errors import AipoError, UsageError
 from aipo_widgets.model.workspace import load, workspaces_in
 from aipo_widgets.pages.markup import CSS, badge, html_escape_table, masked_workspace, script, shown
-from aipo_widgets.pages.status import show_status_of, verdict_of
+from aipo_widgets.pages.status import page_verdict, show_status_of
 from aipo_widgets.pages.voila import (
     await_visitor,
     expect_visitor,
@@ -58,10 +58,11 @@ def _row(folder: Path, root: Path) -> dict:
     try:
         ws = masked_workspace(load(folder).workspace)
         run = latest_evidence(folder)
-        verdict, label, _ = verdict_of(run)
+        v = page_verdict(ws, run)
         row.update({
             "product": ws.product.name, "owner": ws.product.owner,
-            "phase": str(ws.product.phase), "verdict": verdict, "label": label,
+            "phase": str(ws.product.phase), "verdict": v.verdict, "label": v.headline,
+            "decision": v.decision,
             "failing gates": sum(g["verdict"] == "fail" for ph in (run or {}).get(
                 "phases", []) for g in ph["gates"]),
             "last run": run["started"][:16].replace("T", " ") if run else "never",

@@ -41,6 +41,8 @@ from aipo_widgets.analysis.business_case import analyse
 from aipo_widgets.analysis.compliance import classify_workspace
 from aipo_widgets.analysis.risk import Register
 from aipo_widgets.errors import AipoError
+from aipo_widgets.figures.verdict import verdict_html
+from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict
 from aipo_widgets.model.workspace import load
 from aipo_widgets.pages.documents import documents_html
 from aipo_widgets.pages.markup import (
@@ -52,8 +54,6 @@ from aipo_widgets.pages.markup import (
     script,
     shown,
     sparkline,
-    verdict_label,
-    verdict_style,
 )
 from aipo_widgets.pages.voila import (
     await_visitor,
@@ -99,46 +99,24 @@ def _trends(folder: Path) -> dict[str, list[float]]:
     return out
 
 
-def verdict_of(run: dict | None) -> tuple[str, str, list[str]]:
-    """Return the verdict of a run's evidence, its words and the reasons behind it.
-
-    The go / no-go gate decides where the run has one; otherwise the worst of the run's and
-    its phases' verdicts (phases may come from earlier runs), and "fail" when a gate failed or
-    a notebook raised.
+def page_verdict(ws: Any, run: dict | None) -> OverallVerdict:
+    """Return the product's one verdict for a page (what ``aipo status`` and the reports say).
 
     Parameters
     ----------
+    ws : aipo_widgets.model.schema.Workspace
+        The workspace (its phase decides which decision is due).
     run : dict or None
         The evidence of the last run (:func:`aipo_widgets.runs.results.latest_evidence`).
 
-    Returns
-    -------
-    verdict, label, reasons : str, str, list of str
-
     Examples
     --------
-    >>> verdict_of(None)
-    ('warn', 'no run yet', ["Nobody has run the phase notebooks: run 'aipo run'."])
+    >>> from aipo_widgets.model.schema import Workspace
+    >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "Jana"}})
+    >>> page_verdict(ws, None).headline
+    'No evidence for the discovery decision: no run yet'
     """
-    if run is None:
-        return "warn", "no run yet", ["Nobody has run the phase notebooks: run 'aipo run'."]
-    for ph in run["phases"]:
-        for g in ph["gates"]:
-            if g["name"] == "go / no-go":
-                reasons = [g.get("detail") or ""]
-                return g["verdict"], str(g.get("figure")), reasons
-    failed = [f"{g.get('phase') or ph['phase']}: {g['name']}"
-              for ph in [*run["phases"], {"phase": "run", "gates": run.get("gates", [])}]
-              for g in ph["gates"] if g["verdict"] == "fail"]
-    errors = [f"{ph['phase']}: {ph['error']}" for ph in run["phases"] if ph["status"] == "error"]
-    # The worst of the run's and its phases' verdicts (phases may come from earlier runs).
-    rank = {"pass": 0, "warn": 1, "fail": 2}
-    verdicts = [run["verdict"], *(ph.get("verdict", "pass") for ph in run["phases"]),
-                *(g["verdict"] for g in run.get("gates", []))]
-    worst = max(verdicts, key=lambda v: rank.get(v, 1))
-    verdict = "fail" if failed or errors else worst
-    label = {"pass": "on track", "warn": "on track, with warnings", "fail": "blocked"}[verdict]
-    return verdict, label, errors + failed
+    return overall_verdict(ws, run)
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,7 +165,7 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                                           + shown(served_relative(f"{type(exc).__name__}: {exc}",
                                                             root)))))
 
-    verdict, label, reasons = verdict_of(run)
+    verdict = page_verdict(ws, run)
 
     def header() -> str:
         p = ws.product
@@ -198,10 +176,7 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
             f"{shown(p.phase)} &middot; page as of {as_of} &middot; last run: "
             f"{html.escape(when)}</p>"
             + (f"<p>{shown(p.problem)}</p>" if p.problem else "")
-            + f'<p><span class="aipo-verdict" style="{verdict_style(verdict)}">'
-            f"{verdict_label(verdict)}: "
-            f"{shown(label)}</span></p>"
-            + "".join(note(shown(r)) for r in reasons if r)
+            + verdict_html(verdict, escape=shown)
             + "".join(note(f"{shown(ph['phase'])}: from run {shown(ph['run_id'])} (the last "
                             "run did not run it, or it raised there)")
                       for ph in (run or {}).get("phases", []) if ph.get("run_id"))

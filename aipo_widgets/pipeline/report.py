@@ -18,11 +18,15 @@ True
 from __future__ import annotations
 
 import copy
+import html as _html
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from aipo_widgets._text import format_number
 from aipo_widgets.errors import Problem, UsageError
+from aipo_widgets.figures.verdict import provenance_text, verdict_html, verdict_word
 from aipo_widgets.model.workspace import load
 from aipo_widgets.pipeline.kernels import kernel_options
 from aipo_widgets.pipeline.serve import plan
@@ -44,7 +48,13 @@ DISPLAY_PRIORITY = [
 ]
 
 
-def notebook_to_html(notebook: Any, *, show_code: bool = False, title: str | None = None) -> str:
+#: Where a phase report's lead goes until the run knows the product's verdict (see
+#: :func:`fill_lead`): a phase's report is written while the next phase runs.
+LEAD_PLACEHOLDER = "<!-- aipo:lead -->"
+
+
+def notebook_to_html(notebook: Any, *, show_code: bool = False, title: str | None = None,
+                     lead: str = "") -> str:
     """Convert a notebook (an nbformat node) to one self-contained, offline HTML page.
 
     Parameters
@@ -55,6 +65,10 @@ def notebook_to_html(notebook: Any, *, show_code: bool = False, title: str | Non
         Keep the code cells; by default only their outputs are shown.
     title : str, optional
         Page title (default: the notebook's file name, as nbconvert sets it).
+    lead : str, optional
+        HTML shown first, above the notebook's own cells: the product's verdict and the phase's
+        gates, so a reader sees the decision before the workings (``aipo run`` passes
+        :data:`LEAD_PLACEHOLDER` and fills it in with :func:`fill_lead` when the run is done).
 
     Returns
     -------
@@ -72,6 +86,14 @@ def notebook_to_html(notebook: Any, *, show_code: bool = False, title: str | Non
         if "injected-parameters" in tags or "parameters" in tags:
             # Parameters are recorded in results.json; the page is for people.
             cell.metadata.setdefault("transient", {})["remove_source"] = True
+    if lead:
+        import nbformat
+
+        first = nbformat.v4.new_code_cell("")
+        first.outputs = [nbformat.v4.new_output("display_data", data={
+            "text/html": f'<div class="aipo-lead">{lead}</div>', "text/plain": "verdict"})]
+        first.metadata["transient"] = {"remove_source": True}
+        nb.cells.insert(0, first)
     exporter = HTMLExporter(
         # The filters that pick an output's format read the priority from the configuration
         # (an attribute set on the exporter is read by nothing).
@@ -85,6 +107,67 @@ def notebook_to_html(notebook: Any, *, show_code: bool = False, title: str | Non
     resources = {"metadata": {"name": title}} if title else None
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
+
+
+def phase_lead(verdict: Any, phase: Mapping[str, Any], run: str = "") -> str:
+    """Return what a phase's report shows first: the product's verdict, then the phase's gates.
+
+    Parameters
+    ----------
+    verdict : OverallVerdict or dict
+        The product's one verdict (the same block the pages and documents show).
+    phase : dict
+        The phase as ``results.json`` holds it (``phase``, ``verdict``, ``gates``).
+    run : str
+        The run the phase was recorded in (named by each measured figure).
+
+    Examples
+    --------
+    >>> v = {"verdict": "pass", "phase": "rollout", "decision": "go", "question": "Go?",
+    ...      "headline": "Go to the next stage", "owner": "Jana", "due": None, "run": "r1",
+    ...      "blocking": [], "housekeeping": []}
+    >>> lead = phase_lead(v, {"phase": "rollout", "verdict": "warn", "gates": [
+    ...     {"name": "alerts", "verdict": "warn", "figure": 2, "detail": "one missing"}]})
+    >>> "Go to the next stage" in lead and "1 warning" in lead
+    True
+    """
+    gates = list(phase.get("gates") or [])
+    counts = {v: sum(g.get("verdict") == v for g in gates) for v in ("pass", "warn", "fail")}
+    said = (f"{counts['pass']} passed, {counts['warn']} warning"
+            f"{'' if counts['warn'] == 1 else 's'}, {counts['fail']} failed")
+    rows = []
+    for g in gates:
+        if g.get("verdict") == "pass":
+            continue
+        rows.append(
+            f"<tr><td><b>{verdict_word(str(g.get('verdict')))}</b></td>"
+            f"<td>{_html.escape(str(g.get('name', '')))}</td>"
+            f"<td>{_html.escape(format_number(g.get('figure')))}</td>"
+            f"<td>{_html.escape(format_number(g.get('threshold')))}</td>"
+            f"<td>{_html.escape(str(g.get('detail') or ''))}</td>"
+            f"<td>{_html.escape(provenance_text(g.get('provenance'), run))}</td></tr>")
+    table = ("<table class='aipo-lead-gates'><thead><tr><th>verdict</th><th>gate</th>"
+             "<th>figure</th><th>threshold</th><th>why</th><th>evidence</th></tr></thead>"
+             "<tbody>" + "".join(rows) + "</tbody></table>") if rows else ""
+    name = _html.escape(str(phase.get("phase", "")))
+    return (verdict_html(verdict, heading="The product's verdict")
+            + f"<p><b>Gates of the {name} phase: "
+            f"{verdict_word(str(phase.get('verdict', 'pass')))}</b> ({said}; the full table is "
+            "at the end of this report)</p>" + table)
+
+
+def fill_lead(path: str | os.PathLike, lead: str) -> int:
+    """Put ``lead`` where :data:`LEAD_PLACEHOLDER` is in the HTML file at ``path``.
+
+    Returns
+    -------
+    int
+        The file's size in bytes afterwards.
+    """
+    file = Path(path)
+    text = file.read_text(encoding="utf-8").replace(LEAD_PLACEHOLDER, lead, 1)
+    file.write_text(text, encoding="utf-8")
+    return len(text.encode("utf-8"))
 
 
 def export_page(path: str | os.PathLike, out: str | os.PathLike) -> Path:

@@ -43,12 +43,13 @@ from typing import Any
 from aipo_widgets._text import format_number, git_commit, suggest
 from aipo_widgets.errors import Problem, UsageError
 from aipo_widgets.evidence import VERDICTS
+from aipo_widgets.gates.verdict import overall_verdict
 from aipo_widgets.model.workspace import load
 from aipo_widgets.pipeline.kernels import kernel_options
-from aipo_widgets.pipeline.report import notebook_to_html
+from aipo_widgets.pipeline.report import LEAD_PLACEHOLDER, fill_lead, notebook_to_html, phase_lead
 from aipo_widgets.resources import notebook_templates
 from aipo_widgets.runs.ledger import Ledger
-from aipo_widgets.runs.results import latest_run, read_results
+from aipo_widgets.runs.results import latest_run, read_results, with_earlier_phases
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE, EXIT_NOTEBOOK_RAISED = 0, 1, 2, 3
 
@@ -89,6 +90,9 @@ class RunResult:
     # Gates about the run itself rather than one phase (a kit phase notebook that is missing);
     # their "phase" is "workspace".
     gates: list[dict] = field(default_factory=list)
+    # The product's one verdict after this run (gates.verdict.overall_verdict over this run and
+    # the phases it did not run, from earlier runs), as every surface shows it.
+    product_verdict: dict[str, Any] | None = None
 
     def to_dict(self) -> dict:
         """Return the ``results.json`` payload."""
@@ -369,7 +373,8 @@ def _run_phase(name: str, source: Path, out_dir: Path,
 def _export_html(result: PhaseResult, nb: Any, source: Path, out_dir: Path,
                  show_code: bool) -> None:
     """Write the phase's offline HTML page beside its executed notebook."""
-    html = notebook_to_html(nb, show_code=show_code, title=f"{result.phase} — {source.stem}")
+    html = notebook_to_html(nb, show_code=show_code, title=f"{result.phase} — {source.stem}",
+                            lead=LEAD_PLACEHOLDER)
     html_path = out_dir / (source.stem + ".html")
     html_path.write_text(html, encoding="utf-8")
     result.html = html_path.name
@@ -505,6 +510,14 @@ def run_workspace(
     else:
         run.exit_code = EXIT_OK
 
+    verdict = overall_verdict(wf.workspace, with_earlier_phases(root, run.to_dict()),
+                              strict=strict)
+    run.product_verdict = verdict.to_dict()
+    for ph in run.phases:
+        # Each phase's report opens with the product's verdict and the phase's gates.
+        if ph.html and (out_dir / ph.html).exists():
+            ph.html_bytes = fill_lead(out_dir / ph.html, phase_lead(verdict, asdict(ph),
+                                                                    run.id))
     (out_dir / "results.json").write_text(json.dumps(run.to_dict(), indent=2) + "\n",
                                           encoding="utf-8")
     (out_dir / "summary.md").write_text(summary_markdown(run), encoding="utf-8")

@@ -202,6 +202,15 @@ def latest_evidence(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
     return None if run is None else _with_earlier_phases(Path(folder) / "reports", run)
 
 
+def with_earlier_phases(folder: str | os.PathLike[str], run: dict[str, Any]) -> dict[str, Any]:
+    """Return ``run`` with the phases it did not run (or that raised in it) from earlier runs.
+
+    What :func:`latest_evidence` does for the newest run, for a run not yet written (``aipo
+    run`` computes the product's verdict before it writes ``results.json``).
+    """
+    return _with_earlier_phases(Path(folder) / "reports", run)
+
+
 def _with_earlier_phases(reports: Path, run: dict[str, Any]) -> dict[str, Any]:
     """Fill the phases a run left out or that raised in it from the newest earlier runs."""
     done = {ph.get("phase") for ph in run.get("phases", []) if ph.get("status") != "error"}
