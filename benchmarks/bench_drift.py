@@ -35,6 +35,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _machine import check_one_core, describe, wall_and_cpu  # noqa: E402
+
 from aipo_widgets.analysis.drift import drift  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / ".cache"
@@ -176,11 +178,7 @@ def main() -> None:
     rows, cols = args.rows, args.cols
 
     print(f"drift benchmark: {rows:,} rows x {cols} numeric columns, reference and current")
-    print(
-        f"python {sys.version.split()[0]}, numpy {np.__version__}, pandas {pd.__version__}, "
-        f"{os.cpu_count()} cores"
-    )
-    print(f"load average (1, 5, 15 min) at start: {os.getloadavg()}")
+    print(describe())
     ref_a, cur_a = make_data(rows, cols)
     names = [f"x{i}" for i in range(cols)]
     ref = pd.DataFrame(ref_a, columns=names)
@@ -203,6 +201,9 @@ def main() -> None:
     mem1 = peak_traced(lambda: drift(ref, cur))
     mem2 = peak_traced(lambda: drift(ref, cur, n_jobs=2))
     report = drift(ref, cur)
+    # n_jobs=1 must cost one core: native thread pools spinning beside the call would not show
+    # in wall time, only in CPU time.
+    one_core = check_one_core("kit drift(), n_jobs=1", *wall_and_cpu(lambda: drift(ref, cur)))
 
     print(f"\ninput (both frames): {input_mb:,.0f} MiB")
     print(f"numpy floor, quantile + searchsorted + bincount on ref and cur: {t_floor:7.3f} s")
@@ -222,6 +223,8 @@ def main() -> None:
         f"data-set verdict {report.verdict!r}"
     )
 
+    if not one_core:
+        raise SystemExit("drift(n_jobs=1) used more than one core")
     if args.skip_peer:
         print(f"load average at end: {os.getloadavg()}")
         return

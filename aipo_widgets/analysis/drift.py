@@ -75,6 +75,7 @@ from aipo_widgets.analysis._drift_columns import (
     plan_columns,
     sorted_finite,
 )
+from aipo_widgets.analysis._threads import native_threads
 from aipo_widgets.analysis.drift_reference import (
     UNSEEN,
     CategoricalReference,
@@ -602,7 +603,9 @@ def drift(
     max_categories : int, default 100
         Most categories kept per categorical reference column.
     n_jobs : int, default 1
-        Columns compared in parallel threads (numpy releases the GIL while sorting).
+        Cores the call may use: columns are compared in that many threads (numpy releases
+        the GIL while sorting) and native thread pools (BLAS) are limited to one thread each
+        for the length of the call.
 
     Returns
     -------
@@ -682,11 +685,13 @@ def drift(
             cref = categorical_reference(reference, col, max_categories)
             return _compare_categorical(cref, current, float(smoothing), th)
 
-    if n_jobs > 1 and len(names) > 1:
-        with ThreadPoolExecutor(max_workers=min(n_jobs, len(names))) as pool:
-            results = list(pool.map(task, names))
-    else:
-        results = [task(c) for c in names]
+    # One native thread per kit thread: n_jobs is the number of cores the call may use.
+    with native_threads(1):
+        if n_jobs > 1 and len(names) > 1:
+            with ThreadPoolExecutor(max_workers=min(n_jobs, len(names))) as pool:
+                results = list(pool.map(task, names))
+        else:
+            results = [task(c) for c in names]
     return _report(results, th, skipped)
 
 
