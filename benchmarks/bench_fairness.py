@@ -24,6 +24,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from _machine import describe
 
 
 def best_of(fn, repeat):
@@ -65,6 +66,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--peer-boot", type=int, default=20)
     args = ap.parse_args()
+    print(describe())
 
     from fairlearn.metrics import MetricFrame, selection_rate
     from sklearn import metrics as skm
@@ -165,6 +167,58 @@ def main():
           f"(different random resamples; MetricFrame with only {pb})")
     print(f"peak memory (scores+AUC)  {mem_b:8.1f} MB for {inp_b:.1f} MB of input "
           f"= {mem_b / inp_b:.2f}x   (target < 3x)")
+    if memory_matrix(args.quick) >= 3:
+        raise SystemExit("a dtype mix of group metrics needs 3x its input or more")
+
+
+LABEL_DTYPES = ("bool", "int8", "int64", "float")
+GROUP_DTYPES = ("category", "string", "object", "int")
+
+
+def dtype_frame(n, label_kind, group_kind, seed=2):
+    """Labels, predictions and scores in one label dtype; 50 groups in one group dtype."""
+    rng = np.random.default_rng(seed)
+    y, p = rng.random(n) < 0.3, rng.random(n) < 0.4
+    codes = rng.integers(0, 50, n)
+    cast = {"bool": bool, "int8": np.int8, "int64": np.int64, "float": float}[label_kind]
+    names = np.array([f"g{i}" for i in range(50)], dtype=object)[codes]
+    groups = {"category": lambda: pd.Categorical(names),
+              "string": lambda: pd.array(names, dtype="string"),
+              "object": lambda: names, "int": lambda: codes}[group_kind]()
+    return pd.DataFrame({"y": y.astype(cast), "p": p.astype(cast), "g": groups,
+                         "s": rng.random(n)})
+
+
+def memory_matrix(quick):
+    """Peak memory over input for every label dtype x group dtype (target: under 3x each)."""
+    n1 = 100_000 if quick else 1_000_000
+    n2 = 20_000 if quick else 100_000
+    print(f"\n== peak memory / input by dtype: group metrics on {n1:,} rows (hard predictions, "
+          f"5 metrics), bootstrap on {n2:,} rows (scores + ROC AUC, 200 resamples) ==")
+    from aipo_widgets.analysis.fairness import group_metrics
+
+    print(f"{'labels':8s}" + "".join(f"{g:>22s}" for g in GROUP_DTYPES))
+    worst = worst_boot = 0.0
+    for lk in LABEL_DTYPES:
+        row = []
+        for gk in GROUP_DTYPES:
+            df = dtype_frame(n1, lk, gk)
+            gm = peak_mb(lambda df=df: group_metrics(
+                df, label="y", prediction="p", groups="g", min_group_size=1,
+                metrics=["recall", "precision", "accuracy", "f1", "selection_rate"]))
+            r1 = gm / input_mb(df, ["y", "p", "g"])
+            df = dtype_frame(n2, lk, gk)
+            bt = peak_mb(lambda df=df: group_metrics(
+                df, label="y", score="s", groups="g", min_group_size=1, n_boot=200, seed=0,
+                metrics=["recall", "precision", "accuracy", "roc_auc"]))
+            r2 = bt / input_mb(df, ["y", "s", "g"])
+            worst, worst_boot = max(worst, r1), max(worst_boot, r2)
+            row.append(f"{r1:6.2f}x / {r2:5.2f}x")
+        print(f"{lk:8s}" + "".join(f"{c:>22s}" for c in row))
+    boot = "met" if worst_boot < 3 else "NOT MET: open in issue 19"
+    print(f"(group metrics / bootstrap)   worst {worst:.2f}x / {worst_boot:.2f}x   (target < 3x; "
+          f"the bootstrap with scores keeps counts per score block: {boot})")
+    return worst
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from typing import Any, overload
 import numpy as np
 import pandas as pd
 
-from aipo_widgets.analysis._checks import Groups
+from aipo_widgets.analysis._checks import Groups, bincount, smallest_int
 from aipo_widgets.analysis.metric_names import SCORE_METRICS, SHARE_PREFIX
 
 __all__ = [
@@ -137,8 +137,8 @@ class Cells:
             keys = cells_sorted[rows]
             del rows
             if b > 1:
-                keys += (np.arange(b, dtype=np.int64) * self.ncell)[:, None]
-            yield np.bincount(keys.ravel(), minlength=b * self.ncell).reshape(b, self.ncell)
+                keys = keys.astype(np.intp) + (np.arange(b, dtype=np.intp) * self.ncell)[:, None]
+            yield bincount(keys.ravel(), b * self.ncell).reshape(b, self.ncell)
 
 
 class Binary(Cells):
@@ -195,7 +195,9 @@ class Binary(Cells):
             block_pred = pred[order[first]]
             del order, ss, first
         else:
-            # two blocks per group: predicted positive first (the "higher score" block)
+            # two blocks per group: predicted positive first (the "higher score" block); the
+            # cell ids (4 per group) fit in one or two bytes a row
+            idt = smallest_int(4 * G)
             blk = 2 * g.astype(idt) + (~pred)
             self.K = 2 * G
             self.block_group = np.repeat(np.arange(G), 2)
@@ -221,7 +223,7 @@ class Binary(Cells):
         np.add(blk, K, out=blk, where=y)  # positives in the second half of the cells
         self.cells = blk
         self.ncell = 2 * K
-        self.counts = np.bincount(self.cells, minlength=self.ncell)
+        self.counts = bincount(self.cells, self.ncell)
 
     def strata(self, how: str) -> np.ndarray | None:
         """Stratum of each cell: by class, by group, by group and class, or None."""
@@ -355,9 +357,10 @@ class Shares(Cells):
             first = np.unique(pat, return_index=True)[1]
             self.patterns = flags[first].astype(float)
         self.P = len(self.patterns)
-        self.cells = groups.codes * self.P + pat
         self.ncell = self.G * self.P
-        self.counts = np.bincount(self.cells, minlength=self.ncell)
+        cdt = smallest_int(self.ncell)
+        self.cells = groups.codes.astype(cdt) * cdt(self.P) + pat.astype(cdt)
+        self.counts = bincount(self.cells, self.ncell)
         self.cell_group = np.repeat(np.arange(self.G), self.P)
 
     def strata(self, how: str) -> np.ndarray | None:

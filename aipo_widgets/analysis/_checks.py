@@ -37,6 +37,7 @@ __all__ = [
     "as_binary",
     "as_numeric",
     "as_prediction",
+    "bincount",
     "check_alpha",
     "check_frame",
     "check_settings",
@@ -48,6 +49,7 @@ __all__ = [
     "review_flags",
     "row_examples",
     "same_length",
+    "smallest_int",
 ]
 
 
@@ -220,20 +222,22 @@ def as_binary(
     class, and UsageError when the positive class cannot be guessed.
     """
     classes: list[object]  # the labels as they are: booleans, numbers, texts
-    if isinstance(s, np.ndarray) and s.dtype.kind in "biu" and s.ndim == 1:
-        # fast path for plain 0/1 and boolean arrays (10 million labels in a few ms)
-        if s.dtype.kind == "b":
-            y = s
+    # a column of plain numpy bools or integers has no missing values: its array will do
+    arr = s.to_numpy() if isinstance(s, pd.Series) and isinstance(s.dtype, np.dtype) else s
+    if isinstance(arr, np.ndarray) and arr.dtype.kind in "biu" and arr.ndim == 1:
+        # fast path for plain 0/1 and boolean arrays (10 million labels in a few ms, and no
+        # hashing: hashing one-byte labels costs 8 bytes a row)
+        if arr.dtype.kind == "b":
+            y = arr
             classes = [c for c, present in ((False, (~y).any()), (True, y.any())) if present]
             if pos_label is None or pos_label in (True, 1):
                 return _binary_done(y, name, classes, True, False, need_both, purpose)
-        elif len(s) and s.min() >= 0 and s.max() <= 1:
-            y = s == 1
+        elif len(arr) and arr.min() >= 0 and arr.max() <= 1:
+            y = arr == 1
             classes = [c for c, present in ((0, (~y).any()), (1, y.any())) if present]
             if pos_label is None or pos_label == 1:
                 return _binary_done(y, name, classes, 1, 0, need_both, purpose)
-        s = pd.Series(s, copy=False)
-    elif isinstance(s, np.ndarray):
+    if isinstance(s, np.ndarray):
         s = pd.Series(s, copy=False)
     no_missing(s, name)
     uniq = pd.unique(s)
@@ -291,7 +295,11 @@ def as_prediction(s: pd.Series, name: str, pos_label: Any, neg_label: Any) -> np
     no_missing(s, name)
     if pd.api.types.is_bool_dtype(s.dtype):
         return s.to_numpy(dtype=bool)
-    values = pd.unique(s).tolist()
+    counted = _int_counts(s)
+    if counted is not None:
+        values = (np.flatnonzero(counted[1]) + counted[0]).tolist()
+    else:
+        values = pd.unique(s).tolist()
     label_space = {pos_label, neg_label}
     if all(v in label_space for v in values):
         return (s == pos_label).to_numpy(dtype=bool)
@@ -395,7 +403,8 @@ class Groups:
     Parameters
     ----------
     codes : numpy.ndarray
-        The group code of each row.
+        The group code of each row, in the smallest signed integer type that holds them (one
+        byte per row for up to 127 groups: the codes are the largest array the kernels keep).
     index : pandas.Index
         The group keys (a MultiIndex for intersections of several columns).
     names : list of str
@@ -412,9 +421,99 @@ class Groups:
         return len(self.index)
 
 
+# numpy's bincount converts its input to the platform integer first: 8 bytes a row for codes
+# kept in one. Counting a slice at a time keeps that copy small.
+_BINCOUNT_SLICE = 1 << 16
+
+
+def bincount(keys: np.ndarray, minlength: int) -> np.ndarray:
+    """Return :func:`numpy.bincount` of small integer keys without an 8-byte copy of them all.
+
+    Examples
+    --------
+    >>> bincount(np.array([0, 2, 2], dtype=np.int8), 4).tolist()
+    [1, 0, 2, 0]
+    """
+    if keys.dtype == np.intp or len(keys) <= _BINCOUNT_SLICE:
+        return np.bincount(keys, minlength=minlength)
+    out = np.zeros(minlength, dtype=np.intp)
+    for start in range(0, len(keys), _BINCOUNT_SLICE):
+        out += np.bincount(keys[start : start + _BINCOUNT_SLICE], minlength=minlength)
+    return out
+
+
+def _int_counts(s: pd.Series | np.ndarray, span: int = 1 << 16) -> tuple[int, np.ndarray] | None:
+    # Counts of each value of a numpy integer column whose values span at most ``span``: the
+    # lowest value and the counts from it. None for other columns. Counting a slice at a time
+    # needs no hash table (8 bytes a row or more for a column of one-byte values).
+    arr = s.to_numpy() if isinstance(s, pd.Series) else s
+    if not isinstance(arr.dtype, np.dtype) or arr.dtype.kind not in "iu" or not len(arr):
+        return None
+    lo, hi = int(arr.min()), int(arr.max())
+    if hi - lo >= span:
+        return None
+    out = np.zeros(hi - lo + 1, dtype=np.intp)
+    for start in range(0, len(arr), _BINCOUNT_SLICE):
+        part = arr[start : start + _BINCOUNT_SLICE].astype(np.intp) - lo
+        out += np.bincount(part, minlength=len(out))
+    return lo, out
+
+
+def _int_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
+    """Codes and sorted keys of an integer column of few distinct values, without hashing."""
+    counted = _int_counts(s, span=4 * len(s) + 1024)
+    if counted is None:
+        return None
+    lo, counts = counted
+    used = np.flatnonzero(counts)
+    remap = np.full(len(counts), -1, dtype=smallest_int(max(len(used), 1)))
+    remap[used] = np.arange(len(used))
+    arr = s.to_numpy()
+    codes = np.empty(len(arr), dtype=remap.dtype)
+    for start in range(0, len(arr), _BINCOUNT_SLICE):
+        part = arr[start : start + _BINCOUNT_SLICE].astype(np.intp) - lo
+        codes[start : start + _BINCOUNT_SLICE] = remap[part]
+    return codes, pd.Index((used + lo).astype(s.dtype))
+
+
+def smallest_int(largest: int) -> type[np.signedinteger[Any]]:
+    """Return the smallest signed integer type that holds ``0..largest``.
+
+    Examples
+    --------
+    >>> smallest_int(50).__name__, smallest_int(200).__name__, smallest_int(2**40).__name__
+    ('int8', 'int16', 'int64')
+    """
+    for t in (np.int8, np.int16, np.int32):
+        if largest <= np.iinfo(t).max:
+            return t
+    return np.int64
+
+
 def one_group(n: int) -> Groups:
     """Return ``n`` rows in one group named "all" (the overall figures)."""
-    return Groups(np.zeros(n, dtype=np.intp), pd.Index(["all"]), [])
+    return Groups(np.zeros(n, dtype=np.int8), pd.Index(["all"]), [])
+
+
+def _categorical_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes and sorted keys of a categorical column from its own codes (no hashing).
+
+    The categories in use, sorted as ``pd.factorize(sort=True)`` would sort them; the row codes
+    stay in the column's own small integer type.
+    """
+    cat = s.array
+    assert isinstance(cat, pd.Categorical)
+    raw = cat.codes  # -1 for missing: refused before this is called
+    k = len(cat.categories)
+    used = np.flatnonzero(bincount(raw, k))
+    keys = cat.categories[used]
+    try:
+        order = np.argsort(keys.to_numpy(), kind="stable")
+    except TypeError:
+        order = np.argsort(keys.astype(str).to_numpy(), kind="stable")
+    remap = np.full(k, -1, dtype=smallest_int(max(len(used), 1)))
+    remap[used[order]] = np.arange(len(used))
+    return remap[raw], keys[order]
 
 
 def factorize_groups(data: pd.DataFrame | None, groups: Any, n: int) -> Groups:
@@ -446,17 +545,23 @@ def factorize_groups(data: pd.DataFrame | None, groups: Any, n: int) -> Groups:
                 f"df[{name!r}].fillna('unknown')"
             )
             raise DataError(msg)
-        try:
-            codes, uniques = pd.factorize(s, sort=True)
-        except TypeError:
-            codes, uniques = pd.factorize(s.astype(str), sort=True)
-        code_list.append(codes.astype(np.intp))
+        as_ints = _int_codes(s) if isinstance(s.dtype, np.dtype) else None
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            codes, uniques = _categorical_codes(s)
+        elif as_ints is not None:
+            codes, uniques = as_ints
+        else:
+            try:
+                codes, uniques = pd.factorize(s, sort=True)
+            except TypeError:
+                codes, uniques = pd.factorize(s.astype(str), sort=True)
+        code_list.append(codes.astype(smallest_int(len(uniques)), copy=False))
         uniques_list.append(uniques)
         names.append(name)
     if len(code_list) == 1:
         return Groups(code_list[0], pd.Index(uniques_list[0], name=names[0]), names)
     dims = tuple(len(u) for u in uniques_list)
-    flat = np.ravel_multi_index(tuple(code_list), dims)
+    flat = np.ravel_multi_index(tuple(c.astype(np.intp) for c in code_list), dims)
     del code_list
     if math.prod(dims) <= 4 * n + 1024:
         # few combinations: number the observed ones in order with a bincount (no hashing)
@@ -468,7 +573,7 @@ def factorize_groups(data: pd.DataFrame | None, groups: Any, n: int) -> Groups:
         codes, observed = pd.factorize(flat, sort=True)
     parts = np.unravel_index(np.asarray(observed), dims)
     index = pd.MultiIndex(levels=uniques_list, codes=list(parts), names=names)
-    return Groups(codes.astype(np.intp), index, names)
+    return Groups(codes.astype(smallest_int(len(observed)), copy=False), index, names)
 
 
 # ------------------------------------------------------------------------------------------------

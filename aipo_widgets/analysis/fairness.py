@@ -61,6 +61,7 @@ from aipo_widgets.analysis._checks import (
     as_binary,
     as_numeric,
     as_prediction,
+    bincount,
     check_frame,
     check_settings,
     column_values,
@@ -307,6 +308,18 @@ class GroupMetrics:
         }
 
 
+def _at_most_two_values(s: pd.Series) -> bool:
+    # Booleans need no look; small integers are checked by range (counting distinct values
+    # hashes every row at 8 bytes each, many times the size of a one-byte label column).
+    if s.dtype == bool:
+        return True
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iu" and len(s):
+        lo, hi = s.min(), s.max()
+        if hi - lo <= 1:
+            return True
+    return bool(s.nunique(dropna=True) <= 2)
+
+
 def group_metrics(
     data: pd.DataFrame | None = None,
     *,
@@ -402,7 +415,7 @@ def group_metrics(
             task = "classification"
         else:
             ys, _ = column_values(data, label, "label")
-            task = "classification" if ys.nunique(dropna=True) <= 2 else "regression"
+            task = "classification" if _at_most_two_values(ys) else "regression"
 
     if task == "review":
         if interval not in ("wilson", "bootstrap"):
@@ -482,7 +495,7 @@ def group_metrics(
 
     index = grp.index
     G = grp.size
-    sizes = pd.Series(np.bincount(grp.codes, minlength=G), index=index, name="n")
+    sizes = pd.Series(bincount(grp.codes, G), index=index, name="n")
     grp.codes = np.empty(0, dtype=np.intp)  # not needed any more; free it for the bootstrap
     point = kernel.point()
     ns = kernel.ns()
