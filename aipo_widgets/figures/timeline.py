@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aipo_widgets.figures._svg import Svg, clip
+from aipo_widgets.figures.tokens import PALETTE
 
 __all__ = ["STATE_WORDS", "timeline_alt", "timeline_svg", "timeline_text"]
 
@@ -42,8 +43,9 @@ STATE_WORDS = {"done": "done", "overdue": "LATE", "due": "due", "open": "open",
                "dropped": "dropped"}
 _MARKS = {"done": "*", "overdue": "!", "due": "o", "open": "o", "dropped": "x"}
 # Okabe-Ito, colour-blind safe.
-_COLOURS = {"done": "#009E73", "overdue": "#D55E00", "due": "#E69F00", "open": "#0072B2",
-            "dropped": "#999999"}
+# a milestone's state -> its colour; the state is always written beside it
+_COLOURS = {"done": PALETTE["bluish_green"], "overdue": PALETTE["vermillion"],
+            "due": PALETTE["orange"], "open": PALETTE["blue"], "dropped": PALETTE["grey"]}
 _PHASE_FILL = {"discovery": "#e8f1f8", "experiments": "#eef5ea", "rollout": "#fbf1e1",
                "operate": "#f1eef6"}
 
@@ -161,12 +163,12 @@ def timeline_svg(view: Mapping[str, Any], *, width: int = 720) -> str:
                  weight="bold" if ph.get("current") else "normal")
     for s in view.get("stages", []):
         a, b = x(_d(s["start"]) or first), x(_d(s["end"]) or first)
-        doc.rect(a, 58, max(b - a, 2), 5, fill="#56B4E9",
+        doc.rect(a, 58, max(b - a, 2), 5, fill=PALETTE["sky_blue"],
                  title=f"stage {s['name']} ({s['status']}): from {s['start']}, at least "
                        f"until {s['end']}")
     for i, m in enumerate(milestones):
         cx, cy = x(_d(m["due"]) or first), 80 + 18 * i
-        colour = _COLOURS.get(m["state"], "#0072B2")
+        colour = _COLOURS.get(m["state"], PALETTE["blue"])
         doc.line(cx, 56, cx, cy - 5, stroke="#bbbbbb", dash="2 2")
         doc.add(f'<path d="M{cx:.1f} {cy - 6:.1f} l6 6 l-6 6 l-6 -6 z" fill="{colour}">'
                 f"<title>{m['id']}: {STATE_WORDS.get(m['state'], m['state'])}</title></path>")
@@ -175,7 +177,7 @@ def timeline_svg(view: Mapping[str, Any], *, width: int = 720) -> str:
         doc.text(cx - 10 if anchor == "end" else cx + 10, cy + 4, clip(label, 60), size=11,
                  anchor=anchor, fill="#1a1a1a")
     tx = x(_d(view["as_of"]) or first)
-    doc.line(tx, 26, tx, height - 4, stroke="#D55E00", width=2)
+    doc.line(tx, 26, tx, height - 4, stroke=PALETTE["vermillion"], width=2)
     doc.text(min(tx + 4, right - 80), height - 6, f"today, {view['day_label']}", size=11,
-             fill="#D55E00", weight="bold")
+             fill=PALETTE["vermillion"], weight="bold")
     return doc.to_string()
