@@ -67,7 +67,9 @@ class Effect:
     metric : str
         The metric compared.
     design : str
-        ``"controlled"`` (randomised pilot vs control) or ``"baseline period"``.
+        ``"controlled"`` (randomised pilot vs control), ``"baseline period"``, or a design of
+        :mod:`aipo_widgets.analysis.pilot_designs` (``"cluster-randomised"``, ``"switchback"``,
+        ``"difference in differences"``).
     n_treatment, n_control : int
         Rows per arm.
     mean_treatment, mean_control : float
@@ -94,6 +96,15 @@ class Effect:
         means and difference, and the covariate's name.
     notes : list of str
         What a reviewer should know.
+    inference : bool
+        Whether the design allows an interval and a test (False with one cluster per arm:
+        then ``ci``, ``relative_ci`` and ``p_value`` are NaN).
+    clusters : dict or None
+        Clusters per arm (``treatment``, ``control``) for designs analysed by cluster.
+    method : str
+        How the intervals were computed, in words.
+    cells : dict or None
+        A difference in differences' four means (``treatment_before`` ...).
     """
 
     metric: str
@@ -115,10 +126,14 @@ class Effect:
     bootstrap: dict[str, Any] | None = None
     cuped: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    inference: bool = True
+    clusters: dict[str, int] | None = None
+    method: str = ""
+    cells: dict[str, float] | None = None
 
     @property
     def significant(self) -> bool:
-        """Whether Welch's interval excludes 0."""
+        """Whether the interval excludes 0 (never without inference)."""
         return self.ci[0] > 0 or self.ci[1] < 0
 
     def to_dict(self) -> dict:

@@ -49,6 +49,12 @@ class SRMResult:
         The p-value below which the split counts as a mismatch.
     mismatch : bool
         ``p_value < alpha``.
+    unit : str
+        What was counted (``units``; ``clusters`` or ``periods`` when whole groups were
+        assigned).
+    method : str
+        ``chi-square`` or, for two arms with fewer than 5 expected in one,
+        ``exact binomial``.
     """
 
     counts: dict[str, int]
@@ -58,6 +64,8 @@ class SRMResult:
     p_value: float
     alpha: float
     mismatch: bool
+    unit: str = "units"
+    method: str = "chi-square"
 
     def gate(self) -> Gate:
         """Return the check as a gate (fail on a mismatch)."""
@@ -65,6 +73,8 @@ class SRMResult:
             f"{k} {v} ({v / sum(self.counts.values()):.1%} vs {self.planned[k]:.1%})"
             for k, v in self.counts.items()
         )
+        if self.unit != "units":
+            shares = f"{self.unit}: {shares}"
         return Gate(
             "sample ratio mismatch",
             "fail" if self.mismatch else "pass",
@@ -89,6 +99,7 @@ def srm_check(
     planned: Mapping[str, float] | Sequence[float] | None = None,
     *,
     alpha: float = 0.001,
+    unit: str = "units",
 ) -> SRMResult:
     """Test the assignment counts against the planned split (chi-square goodness of fit).
 
@@ -101,6 +112,9 @@ def srm_check(
     alpha : float, default 0.001
         A p-value below this is a mismatch (0.001 is the usual SRM threshold: the check runs on
         every experiment, so it must rarely fire by chance).
+    unit : str, default "units"
+        What was counted, for the report: ``clusters`` (or ``periods``) when whole groups
+        were assigned, so that the check counts what was randomised.
 
     Returns
     -------
@@ -113,6 +127,13 @@ def srm_check(
     (0.0455, False)
     >>> srm_check({"pilot": 5300, "control": 4700}).mismatch
     True
+
+    Few clusters: the exact binomial test.
+
+    >>> r = srm_check({"pilot": 2, "control": 6}, {"pilot": 0.5, "control": 0.5},
+    ...               unit="clusters")
+    >>> r.method, round(r.p_value, 3)
+    ('exact binomial', 0.289)
     """
     from scipy.stats import chisquare
 
@@ -157,6 +178,13 @@ def srm_check(
     exp = [s * total for s in shares]
     res = chisquare(obs, f_exp=exp)
     p = float(res.pvalue)
+    method = "chi-square"
+    if len(obs) == 2 and min(exp) < 5:
+        # The chi-square approximation is poor with few expected (few clusters or periods).
+        from scipy.stats import binomtest
+
+        p = float(binomtest(int(obs[0]), int(total), shares[0]).pvalue)
+        method = "exact binomial"
     return SRMResult(
         counts={k: int(v) for k, v in zip(names, obs, strict=True)},
         expected=dict(zip(names, exp, strict=True)),
@@ -165,4 +193,6 @@ def srm_check(
         p_value=p,
         alpha=a,
         mismatch=p < a,
+        unit=unit,
+        method=method,
     )

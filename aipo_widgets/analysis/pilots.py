@@ -39,10 +39,12 @@ import pandas as pd
 
 from aipo_widgets.analysis._checks import check_frame, column_values
 from aipo_widgets.analysis._json import plain
+from aipo_widgets.analysis.pilot_designs import cluster_effect, did_effect
 from aipo_widgets.analysis.pilot_effects import Effect, compare_arms
 from aipo_widgets.analysis.pilot_srm import SRMResult, srm_check
 from aipo_widgets.errors import DataError, UsageError
-from aipo_widgets.evidence import Gate
+from aipo_widgets.evidence import Gate, Provenance
+from aipo_widgets.model.pilot_design import PilotDesign
 
 __all__ = [
     "GuardrailResult",
@@ -74,7 +76,8 @@ class GuardrailResult:
     degradation_ci : tuple of float
         Its interval (Welch's for absolute, delta method for relative).
     verdict : {"pass", "warn", "fail"}
-        See :mod:`aipo_widgets.analysis.pilots`.
+        See :mod:`aipo_widgets.analysis.pilots`; always 'warn' when the design allows no
+        inference (one cluster per arm).
     non_inferiority : bool
         Whether the interval rules out a degradation beyond the margin.
     """
@@ -95,7 +98,10 @@ class GuardrailResult:
         d = self.degradation * scale
         lo, hi = (v * scale for v in self.degradation_ci)
         what = f"{self.effect.metric} ({self.better} is better)"
-        if self.verdict == "fail":
+        if not self.effect.inference:
+            detail = (f"{what} looks {d:.3g}{unit} worse (negative: better), but this design "
+                      "allows no inference (one cluster per arm); judge it from the cells")
+        elif self.verdict == "fail":
             detail = (
                 f"significant degradation of {what}: {d:.3g}{unit} worse "
                 f"({lo:.3g}{unit} to {hi:.3g}{unit}); do not scale until it is understood"
@@ -141,7 +147,9 @@ def _guardrail(effect: Effect, better: str, margin: float, relative: bool) -> Gu
         est, (lo, hi) = effect.difference, effect.ci
     deg = sign * est
     dlo, dhi = sorted((sign * lo, sign * hi))
-    if dlo > margin:
+    if not effect.inference:
+        verdict = "warn"  # nothing can be ruled out without inference
+    elif dlo > margin:
         verdict = "fail"  # significantly worse than tolerated
     elif dlo > 0 or (margin > 0 and deg > margin):
         # a real degradation within the tolerance, or one beyond it that is not yet significant
@@ -195,13 +203,21 @@ class PilotReport:
     primary : Effect
         The effect on the primary metric.
     srm : SRMResult or None
-        The sample-ratio-mismatch check (None when switched off).
+        The sample-ratio-mismatch check (None when switched off, or when assignment was not
+        random: a before/after design).
     guardrails : list of GuardrailResult
         One per guardrail metric.
     gates : list of Gate
-        SRM, the primary target (when given) and the guardrails.
+        SRM, the design (when declared), the primary target (when given) and the guardrails.
     arms : dict
         The arm labels used (``treatment``, ``control``).
+    design : str
+        The design analysed, in words; ends in "(assumed: no design declared)" when the old
+        default of an individually randomised 50/50 split was used.
+    declared : bool
+        Whether the design was declared (``rollout.stages[].pilot``).
+    provenance : Provenance or None
+        Where the rows came from: source, window, rows (and clusters in its note).
     """
 
     primary: Effect
@@ -209,6 +225,9 @@ class PilotReport:
     guardrails: list[GuardrailResult]
     gates: list[Gate]
     arms: dict[str, str]
+    design: str = "individually randomised"
+    declared: bool = False
+    provenance: Provenance | None = None
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
@@ -218,6 +237,9 @@ class PilotReport:
             "guardrails": [g.to_dict() for g in self.guardrails],
             "gates": [g.to_dict() for g in self.gates],
             "arms": dict(self.arms),
+            "design": self.design,
+            "declared": self.declared,
+            "provenance": None if self.provenance is None else self.provenance.to_dict(),
         }
 
 
@@ -228,7 +250,12 @@ def _target_gate(effect: Effect, target: float) -> Gate:
     lo = min(good * v for v in effect.relative_ci)
     meets = est >= abs(target)
     significant = lo > 0
-    if meets and significant:
+    if not effect.inference:
+        verdict = "warn"
+        detail = (f"no inference possible ({effect.design}, one cluster per arm): the estimate "
+                  f"{'meets' if meets else 'misses'} the target, but nothing tells it from "
+                  "chance or from other differences between the clusters")
+    elif meets and significant:
         verdict = "pass"
         detail = "the effect meets the target and is significant"
     elif significant:
@@ -240,7 +267,7 @@ def _target_gate(effect: Effect, target: float) -> Gate:
     else:
         verdict = "fail"
         detail = "no significant improvement of the size targeted"
-    if lo >= abs(target):
+    if effect.inference and lo >= abs(target):
         detail += "; even the conservative end of the interval meets the target"
     return Gate(
         f"pilot effect on {effect.metric}",
@@ -248,9 +275,64 @@ def _target_gate(effect: Effect, target: float) -> Gate:
         figure=round(effect.relative, 10),
         threshold=f"{'<=' if target < 0 else '>='} {target:g} (relative)",
         detail=detail,
-        ci=effect.relative_ci,
+        ci=effect.relative_ci if effect.inference else None,
         extra={"difference": effect.difference, "p_value": effect.p_value},
     )
+
+
+def _design_gate(effect: Effect, design: PilotDesign) -> Gate:
+    """Say how the pilot was analysed; warn when the design allows no inference."""
+    counts = effect.clusters or {}
+    what = {"cluster_randomised": "clusters", "switchback": "periods",
+            "before_after_control": "groups"}.get(design.design, "units")
+    figure = (f"{counts.get('treatment', 0)} and {counts.get('control', 0)} {what}"
+              if counts else f"{effect.n_treatment} and {effect.n_control} units")
+    if not effect.inference:
+        return Gate(f"pilot design: {design.name}", "warn", figure=figure,
+                    threshold=">= 2 per arm", detail=effect.notes[0] if effect.notes else "")
+    detail = effect.method or "Welch's t and delta-method intervals over units"
+    return Gate(f"pilot design: {design.name}", "pass", figure=figure,
+                threshold=">= 2 per arm" if counts else "", detail=detail)
+
+
+def _window(data: pd.DataFrame, column: str | None) -> tuple[Any, Any]:
+    if not column or column not in data.columns:
+        return None, None
+    when = pd.to_datetime(data[column].astype(str), errors="coerce").dropna()
+    if when.empty:
+        return None, None
+    return when.min().date(), when.max().date()
+
+
+def _post(data: pd.DataFrame, design: PilotDesign) -> Any:
+    col = design.period_column
+    assert col is not None and design.change_date is not None
+    when = pd.to_datetime(data[col].astype(str), errors="coerce")
+    if when.isna().any():
+        bad = data.loc[when.isna(), col].astype(str).unique()[:3]
+        msg = (
+            f"period_column {col!r} must hold dates or months (2026-06 or 2026-06-15); "
+            f"found {', '.join(map(repr, bad))}"
+        )
+        raise DataError(msg)
+    return (when >= pd.Timestamp(design.change_date)).to_numpy()
+
+
+def _designed_effect(
+    data: pd.DataFrame, column: str, is_t: Any, design: PilotDesign, alpha: float
+) -> Effect:
+    """Estimate the effect on one column as the design says (not individually randomised)."""
+    if design.design == "before_after_control":
+        assert design.cluster_column is not None
+        return did_effect(data[column], is_t, _post(data, design), data[design.cluster_column],
+                          metric=column, alpha=alpha, what=design.cluster_column)
+    if design.design == "switchback":
+        assert design.period_column is not None
+        return cluster_effect(data[column], is_t, data[design.period_column], metric=column,
+                              alpha=alpha, what="period", design="switchback")
+    assert design.cluster_column is not None
+    return cluster_effect(data[column], is_t, data[design.cluster_column], metric=column,
+                          alpha=alpha, what=design.cluster_column, design="cluster-randomised")
 
 
 def analyse_pilot(
@@ -268,13 +350,17 @@ def analyse_pilot(
     alpha: float = 0.05,
     n_boot: int = 2000,
     seed: int | None = 0,
+    design: PilotDesign | None = None,
+    source: str = "",
+    time_column: str | None = None,
 ) -> PilotReport:
-    """Analyse a controlled pilot from one row per unit (e.g. per ticket).
+    """Analyse a controlled pilot as it was designed.
 
     Parameters
     ----------
     data : DataFrame
-        One row per unit, with the arm, the metric and any guardrail metrics.
+        One row per unit (ticket, machine-month), with the arm, the metric and any guardrail
+        metrics (and the cluster or period columns the design names).
     metric : str
         The primary metric's column (e.g. ``handling_time_min``).
     arm : str, default "arm"
@@ -282,19 +368,32 @@ def analyse_pilot(
     treatment, control : default "pilot", "control"
         The values of ``arm`` for the two arms.
     covariate : str, optional
-        A pre-period covariate column for CUPED (applied to the primary metric).
+        A pre-period covariate column for CUPED (applied to the primary metric; individually
+        randomised pilots only).
     guardrails : dict, optional
         Guardrail columns: ``{"csat": "higher", "reopen_rate": {"better": "lower",
         "margin": 0.05}}`` (margins relative unless ``"relative": False``).
     planned_split : dict or False, optional
-        Planned share per arm for the SRM check (``{"pilot": 0.2, "control": 0.8}``); equal
-        shares by default; ``False`` skips the check.
+        Without a design: planned share per arm for the SRM check (``{"pilot": 0.2,
+        "control": 0.8}``); equal shares by default; ``False`` skips the check. With a design,
+        its allocation is the planned split.
     srm_alpha : float, default 0.001
         Threshold of the SRM check.
     target_relative : float, optional
         The effect the pilot must show, relative (e.g. ``-0.25`` for 25 % less handling time);
         adds a gate on the primary effect.
     alpha, n_boot, seed : see :func:`compare_arms`
+        (the bootstrap applies to individually randomised pilots).
+    design : PilotDesign, optional
+        How the arms were formed (:mod:`aipo_widgets.model.pilot_design`). None: analysed as
+        individually randomised with equal shares (the old default), and the report says so.
+        Cluster-randomised and switchback pilots are analysed by cluster (period), with the
+        SRM check on cluster counts; a before/after pilot with a control by difference in
+        differences, without an SRM check (its assignment was not random).
+    source : str
+        The data source's id, for the provenance of the gates.
+    time_column : str, optional
+        A date column giving the window the rows cover (default: the design's period column).
 
     Returns
     -------
@@ -312,6 +411,17 @@ def analyse_pilot(
     >>> [(g.name, g.verdict) for g in rep.gates]
     [('sample ratio mismatch', 'pass'), ('pilot effect on minutes', 'pass'), \
 ('guardrail: csat', 'pass')]
+    >>> rep.design
+    'individually randomised, equal shares (assumed: no design declared)'
+
+    The same rows, but the arms were two teams: one cluster per arm, no inference.
+
+    >>> team = PilotDesign(design="cluster_randomised", cluster_column="team")
+    >>> rep = analyse_pilot(df.assign(team=df.arm), metric="minutes", target_relative=-0.2,
+    ...                     design=team)
+    >>> [(g.name, g.verdict) for g in rep.gates]
+    [('sample ratio mismatch', 'pass'), ('pilot design: cluster-randomised', 'warn'), \
+('pilot effect on minutes', 'warn')]
     """
     data = check_frame(data)
     assert data is not None
@@ -319,6 +429,11 @@ def analyse_pilot(
     column_values(data, metric, "metric")
     if covariate is not None:
         column_values(data, covariate, "covariate")
+    if design is not None:
+        for field_name in ("cluster_column", "period_column"):
+            col = getattr(design, field_name)
+            if col is not None:
+                column_values(data, col, f"design {field_name}")
     specs = {}
     for g, spec in (guardrails or {}).items():
         column_values(data, g, f"guardrails[{g!r}]")
@@ -336,29 +451,72 @@ def analyse_pilot(
             raise DataError(msg)
     is_t = (a_col == treatment).to_numpy()
     is_c = (a_col == control).to_numpy()
-    effect = compare_arms(
-        data.loc[is_t, metric].reset_index(drop=True),
-        data.loc[is_c, metric].reset_index(drop=True),
-        metric=metric,
-        covariate_treatment=None if covariate is None else data.loc[is_t, covariate],
-        covariate_control=None if covariate is None else data.loc[is_c, covariate],
-        covariate=covariate or "pre-period",
-        alpha=alpha,
-        n_boot=n_boot,
-        seed=seed,
-    )
+    individual = design is None or design.design == "individually_randomised"
+    if design is not None and not individual:
+        # Rows of other arms take no part; the designed estimators compare the two arms.
+        data = data.loc[is_t | is_c].reset_index(drop=True)
+        is_t, is_c = is_t[is_t | is_c], is_c[is_t | is_c]
+    notes: list[str] = []
+    if individual:
+        effect = compare_arms(
+            data.loc[is_t, metric].reset_index(drop=True),
+            data.loc[is_c, metric].reset_index(drop=True),
+            metric=metric,
+            covariate_treatment=None if covariate is None else data.loc[is_t, covariate],
+            covariate_control=None if covariate is None else data.loc[is_c, covariate],
+            covariate=covariate or "pre-period",
+            alpha=alpha,
+            n_boot=n_boot,
+            seed=seed,
+        )
+    else:
+        assert design is not None
+        effect = _designed_effect(data, metric, is_t, design, alpha)
+        if covariate is not None:
+            notes.append(f"the covariate {covariate!r} is not used: CUPED applies to "
+                         "individually randomised pilots")
     gates: list[Gate] = []
     srm = None
-    if planned_split is not False:
-        counts = {str(treatment): int(is_t.sum()), str(control): int(is_c.sum())}
+    arms = {str(treatment): int(is_t.sum()), str(control): int(is_c.sum())}
+    if design is None:
+        described = "individually randomised, equal shares (assumed: no design declared)"
+        if isinstance(planned_split, Mapping):
+            described = "individually randomised (assumed: no design declared)"
+        effect.notes.insert(0, f"analysed as {described}; declare the pilot stage's design "
+                            "(rollout.stages[].pilot) if its arms were formed otherwise")
+    else:
+        described = design.name
+        if design.allocation is not None:
+            missing = [a for a in arms if a not in design.allocation]
+            if missing:
+                msg = (
+                    f"the design's allocation names the arms {sorted(design.allocation)}, but "
+                    f"the data's arms are {sorted(arms)}; use the arm labels of column "
+                    f"{a_name!r}"
+                )
+                raise DataError(msg)
+    effect.notes.extend(notes)
+    if design is not None and design.randomised:
+        shares = design.shares(list(arms))
+        if individual:
+            srm = srm_check(arms, shares, alpha=srm_alpha)
+        else:
+            counts = {str(treatment): (effect.clusters or {}).get("treatment", 0),
+                      str(control): (effect.clusters or {}).get("control", 0)}
+            unit = "periods" if design.design == "switchback" else "clusters"
+            srm = srm_check(counts, shares, alpha=srm_alpha, unit=unit)
+        gates.append(srm.gate())
+    elif design is None and planned_split is not False:
         planned = None
         if isinstance(planned_split, Mapping):
             planned = {str(k): v for k, v in planned_split.items()}
         elif planned_split not in (None, True):
             msg = f"planned_split must be a dict of arm to share, or False, got {planned_split!r}"
             raise UsageError(msg)
-        srm = srm_check(counts, planned, alpha=srm_alpha)
+        srm = srm_check(arms, planned, alpha=srm_alpha)
         gates.append(srm.gate())
+    if design is not None:
+        gates.append(_design_gate(effect, design))
     if target_relative is not None:
         if isinstance(target_relative, bool) or not isinstance(target_relative, (int, float)):
             msg = f"target_relative must be a number such as -0.25, got {target_relative!r}"
@@ -372,21 +530,38 @@ def analyse_pilot(
         gates.append(_target_gate(effect, float(target_relative)))
     results = []
     for g, (better, margin, relative) in specs.items():
-        e = compare_arms(
-            data.loc[is_t, g].reset_index(drop=True),
-            data.loc[is_c, g].reset_index(drop=True),
-            metric=g,
-            alpha=alpha,
-            n_boot=n_boot,
-            seed=seed,
-        )
+        if individual:
+            e = compare_arms(
+                data.loc[is_t, g].reset_index(drop=True),
+                data.loc[is_c, g].reset_index(drop=True),
+                metric=g,
+                alpha=alpha,
+                n_boot=n_boot,
+                seed=seed,
+            )
+        else:
+            assert design is not None
+            e = _designed_effect(data, g, is_t, design, alpha)
         r = _guardrail(e, better, margin, relative)
         results.append(r)
         gates.append(r.gate())
+    provenance = None
+    if source:
+        start, end = _window(data, time_column or (design.period_column if design else None))
+        clusters = effect.clusters
+        note = described + (
+            f"; {clusters['treatment']} and {clusters['control']} clusters" if clusters else "")
+        provenance = Provenance.measured(source, start=start, end=end, rows=len(data),
+                                         note=note)
+        for gate in gates:
+            gate.provenance = provenance
     return PilotReport(
         primary=effect,
         srm=srm,
         guardrails=results,
         gates=gates,
         arms={"treatment": str(treatment), "control": str(control)},
+        design=described,
+        declared=design is not None,
+        provenance=provenance,
     )
