@@ -498,6 +498,12 @@ class Settings(StrictModel):
     documentation_completeness_min: Share = Field(
         0.8, description="Minimum share of documentation fields filled for go-live."
     )
+    as_of: dt.date | None = Field(
+        None,
+        description="The assessment date of runs that give none (aipo run -p as_of=...); empty: "
+        "the day of the run. Set it only to replay an assessment or to freeze an example whose "
+        "data ends on a known day: every window then ends on this date.",
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -105,7 +105,8 @@ class Phase:
             The workspace folder or its ``aipo.yaml``; empty: the folder above the notebook
             that holds an ``aipo.yaml`` (see :func:`aipo_widgets.model.workspace.find`).
         as_of : str or datetime.date, optional
-            The assessment date (``YYYY-MM-DD``); empty: today.
+            The assessment date (``YYYY-MM-DD``); empty: ``settings.as_of`` of ``aipo.yaml``,
+            else today.
         strict : bool, default False
             Warnings count as failures.
 
@@ -117,11 +118,14 @@ class Phase:
         import pandas as pd
 
         pd.set_option("display.max_colwidth", 80)
+        wf = load(find(workspace))
         if isinstance(as_of, dt.date):
             day = as_of
+        elif as_of:
+            day = dt.date.fromisoformat(as_of)
         else:
-            day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-        phase = cls(load(find(workspace)), day, strict)
+            day = wf.workspace.settings.as_of or dt.date.today()
+        phase = cls(wf, day, strict)
         frames, unreadable = measure.load_frames(phase.folder, phase.ws, roles=cls.roles)
         phase.frames = frames
         phase.add(unreadable)

@@ -7,20 +7,32 @@ Examples
 >>> folder = pathlib.Path(tempfile.mkdtemp()) / "blank"
 >>> _ = write_example("blank", folder)
 >>> phase = Operate.open(folder, as_of="2026-12-01")
->>> phase.drift() is None, [(g.name, g.verdict) for g in phase.gates]
-(True, [('production window available', 'fail')])
+>>> phase.drift() is None
+True
+>>> [(g.name, g.verdict) for g in phase.gates]  # doctest: +NORMALIZE_WHITESPACE
+[('production window available', 'fail'),
+ ('data drift against the frozen reference', 'warn')]
+>>> phase.retrain()
+Retrain: not measured. not measured: drift (no drift measured in the drift window)
+>>> phase.impact()
+No metric-tree root: add metric_tree.root (the North Star) to aipo.yaml.
+>>> phase.gates[-1].detail
+'no metric-tree root: name the North Star node in metric_tree.root of aipo.yaml'
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
-from aipo_widgets.analysis import measure
-from aipo_widgets.analysis.drift import DriftReport, drift
+from aipo_widgets.analysis import measure, monitored
+from aipo_widgets.analysis.drift import DriftReport
 from aipo_widgets.analysis.drift_reference import Reference
 from aipo_widgets.analysis.metric_tree import Tree
+from aipo_widgets.analysis.monitored import Windows
+from aipo_widgets.analysis.operations import Measurement
+from aipo_widgets.errors import DataError
+from aipo_widgets.evidence import Gate, Provenance
 from aipo_widgets.gates import operate
 from aipo_widgets.gates.common import data_available_gates, gates_frame
 from aipo_widgets.notebook._phase import Phase, scenarios, show
@@ -28,6 +40,7 @@ from aipo_widgets.notebook._phase import Phase, scenarios, show
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from aipo_widgets.analysis.sources import Window
     from aipo_widgets.model.schema import DataSource
 
 __all__ = ["Operate"]
@@ -35,92 +48,166 @@ __all__ = ["Operate"]
 
 @dataclass
 class Operate(Phase):
-    """Operation (after go-live): drift, the latest window, alerts, retraining, impact."""
+    """Operation (after go-live): drift, the latest window, alerts, retraining, impact.
+
+    Every figure is measured on its own window of the production log ending at ``as_of``
+    (:mod:`aipo_widgets.analysis.monitored`); nothing falls back to a value typed in
+    ``aipo.yaml``.
+    """
 
     name: ClassVar[str] = "operate"
     roles: ClassVar[tuple[str, ...] | None] = ("production", "reference")
 
     production_source: DataSource | None = None
     drift_report: DriftReport | None = None
+    drift_window: Window | None = None
+    reference: Reference | None = None
+    windows: Windows | None = None
     window: dict[str, float] = field(default_factory=dict)
     current: dict[str, float] = field(default_factory=dict)
+    measured: dict[tuple[str, int], Measurement] = field(default_factory=dict)
 
     def prepare(self) -> None:
-        """Pick the production window; fail when there is none."""
-        self.production_source = measure.first_source(self.ws, "production")
+        """Pick the production log; fail when there is none."""
+        self.production_source = monitored.production_source(self.ws)
+        self.windows = Windows(self.folder, self.as_of)
         self.add(data_available_gates(self.production, name="production window available",
                                       role="production"))
 
     @property
     def production(self) -> pd.DataFrame | None:
-        """The production window, None when there is none."""
+        """The whole production log as read, None when there is none."""
         return self.frame(self.production_source)
 
+    def measure(self, metric: str, days: int) -> Measurement:
+        """Measure ``metric`` on the ``days``-day window ending at ``as_of`` (once)."""
+        key = (metric, days)
+        if key not in self.measured:
+            assert self.windows is not None
+            self.measured[key] = monitored.measure_metric(
+                self.ws, self.windows, metric, days=days, source=self.production_source,
+                reference=self._reference())
+        return self.measured[key]
+
+    def _reference(self) -> Reference | None:
+        if self.reference is None:
+            frozen = self.folder / "reports" / "drift_reference.json"
+            ref_id = self.ws.monitoring.drift.reference
+            if frozen.exists():
+                self.reference = Reference.load(frozen)
+            elif ref_id and ref_id in self.frames:
+                self.reference = measure.drift_reference(self.ws, self.frames[str(ref_id)])
+        return self.reference
+
     def drift(self) -> pd.DataFrame | None:
-        """Compare the production window with the frozen reference; return the columns."""
-        frozen = self.folder / "reports" / "drift_reference.json"
-        ref_id = self.ws.monitoring.drift.reference
-        production = self.production
-        if production is None or not (frozen.exists() or ref_id in self.frames):
+        """Compare the drift window with the frozen reference; return the columns."""
+        reference = self._reference()
+        assert self.windows is not None
+        min_rows = self.ws.monitoring.min_rows
+        if reference is None:
+            gap = monitored.missing("drift", "a frozen drift reference: run the rollout notebook, "
+                                    "or name a reference source in monitoring.drift.reference")
+            self.add(operate.drift_gate(None, missing=gap, min_rows=min_rows))
             return None
-        reference = (Reference.load(frozen) if frozen.exists()
-                     else measure.drift_reference(self.ws, self.frames[str(ref_id)]))
-        report = self.drift_report = drift(reference, production,
-                                           thresholds=measure.drift_thresholds(self.ws))
-        self.add(operate.drift_gate(report))
+        report, window, gap = monitored.drift_on_window(self.ws, self.windows, reference,
+                                                        source=self.production_source)
+        self.drift_window = window
+        if report is not None and window is not None and window.rows < min_rows:
+            report = None  # too few rows for a verdict: the gate says so
+        self.drift_report = report
+        self.add(operate.drift_gate(report, window, min_rows=min_rows, missing=gap))
+        if report is None:
+            return None
         self.figures["drift_share"] = report.share_drifted
         self.figures["psi_max"] = max((c.psi for c in report.columns), default=0.0)
         return report.to_frame()
 
     def latest_window(self, *, n_boot: int = 1000) -> pd.DataFrame:
-        """Measure the window: metrics, performance where labels arrived, cost and latency."""
+        """Measure the default window: metrics, performance where labels arrived, cost, latency."""
         import pandas as pd
 
-        production, source = self.production, self.production_source
+        source, windows = self.production_source, self.windows
+        days = self.ws.monitoring.window_days
         window: dict[str, float] = {}
-        if production is not None and source is not None:
-            measured = measure.measure_nodes(self.ws, {source.id: production}, "production",
+        frame, win = self._read(days)
+        if frame is not None and source is not None and win is not None:
+            self.figures["window"] = operate.window_info(win.provenance())
+            measured = measure.measure_nodes(self.ws, {source.id: frame}, "production",
                                              n_boot=0)
             window.update({r.metric: r.value for r in measured.itertuples()})
-            labelled = operate.labelled_rows(production, source.label_column)
+            label = source.label_column
+            have = int(frame[label].notna().sum()) if label and label in frame else 0
+            labels = Measurement("labelled rows", float(have), have, "rows with a label",
+                                 win.provenance(have, "rows with a label"))
+            if not label or label not in frame:
+                labels = monitored.missing(
+                    "labelled rows", f"data_map.sources[{source.id}].label_column")
+            self.add(operate.performance_gate(self.ws, labels))
+            labelled = operate.labelled_rows(frame, label, minimum=self.ws.monitoring.min_rows)
             if labelled is not None:
                 evaluation = measure.evaluate_gold(self.ws, labelled, source, n_boot=n_boot)
                 window.update(measure.eval_figures(self.ws, evaluation))
                 self.figures["labelled_rows"] = len(labelled)
                 show(evaluation.table())
-            if self.drift_report is not None:
-                window["psi_max"] = self.figures["psi_max"]
-            self.add(operate.cost_gates(self.ws, production, source))
+        if windows is not None:
+            self.add(operate.cost_gates(self.ws, self.measure))
         self.window = window
         self.figures.update({f"window_{k}": round(v, 6) for k, v in window.items()})
-        return pd.Series(window, name="latest window").to_frame()
+        return pd.Series(window, name="latest window", dtype=float).to_frame()
+
+    def _read(self, days: int) -> tuple[pd.DataFrame | None, Window | None]:
+        source = self.production_source
+        if source is None or self.windows is None or not source.location:
+            return None, None
+        if not source.time_column:
+            self.add(Gate("production window available", "warn",
+                          detail=f"no window can be cut: add data_map.sources[{source.id}]"
+                                 ".time_column", provenance=Provenance.missing(
+                                     f"data_map.sources[{source.id}].time_column")))
+            return None, None
+        try:
+            return self.windows.read(source, days)
+        except DataError:
+            return None, None  # the source's readability is its own gate
 
     def alerts(self) -> pd.DataFrame:
-        """Check the alert rules and the kill-switch conditions; return their gates."""
-        self.current = measure.figures_from(self.ws, extra=self.window)
-        found = self.add(operate.alert_gates(self.ws, self.current)
-                         + operate.kill_switch_gates(self.ws, self.current))
+        """Check the alert rules and the kill-switch conditions, each on its window."""
+        found = self.add(operate.alert_gates(self.ws, self.measure)
+                         + operate.kill_switch_gates(self.ws, self.measure))
+        # The business case reads only what was measured here (no typed value).
+        self.current = measure.figures_from(
+            self.ws, extra={**self.window, **{
+                m: g.figure for g in found if g.measured and isinstance(g.figure, float)
+                for m in [g.extra.get("metric")] if m}}, fallback=None)
         return gates_frame(found)
 
-    def retrain(self, *, last_trained: str | dt.date | None = "") -> None:
-        """Recommend a retrain or not, from drift, the model's age and the labels."""
-        if isinstance(last_trained, str):
-            trained = dt.date.fromisoformat(last_trained) if last_trained else None
-        else:
-            trained = last_trained
+    def retrain(self) -> None:
+        """Recommend a retrain or not: drift, the data cut-off against the interval, new labels."""
+        assert self.windows is not None
+        labels = monitored.new_labels_since(self.ws, self.windows,
+                                            source=self.production_source)
         (gate,) = self.add(operate.retrain_recommendation(
-            self.ws, self.drift_report, last_trained=trained, as_of=self.as_of,
-            new_labels=int(self.figures.get("labelled_rows", 0))))
+            self.ws, self.drift_report, as_of=self.as_of, new_labels=labels))
+        if labels.measured:
+            self.figures["new_labels"] = labels.value
         print(f"Retrain: {gate.figure}. {gate.detail}")
 
     def impact(self) -> pd.DataFrame | None:
         """Show the metric tree's root now, and the business case with what was measured."""
         tree = Tree(self.ws.metric_tree)
-        # A tree without a root raises KeyError here (issue 13 gives the blank start a gate).
-        root = tree.status().node(cast(str, tree.root))
-        self.figures["root_value"] = root.value
-        print(f"{root.name}: {root.value:.4g} {root.unit} (baseline {root.baseline}, "
-              f"target {root.target}): {root.status}")
+        if tree.root is None:
+            self.add(Gate("impact on the North Star", "warn",
+                          detail="no metric-tree root: name the North Star node in "
+                                 "metric_tree.root of aipo.yaml",
+                          provenance=Provenance.missing("metric_tree.root"),
+                          source="metric_tree.root"))
+            print("No metric-tree root: add metric_tree.root (the North Star) to aipo.yaml.")
+        else:
+            root = tree.status().node(tree.root)
+            self.figures["root_value"] = root.value
+            value = "not known" if root.value is None else f"{root.value:.4g} {root.unit}"
+            print(f"{root.name}: {value} (baseline {root.baseline}, "
+                  f"target {root.target}): {root.status}")
         case = self.analyse_business_case(measured=self.current)
         if case is None:
             return None

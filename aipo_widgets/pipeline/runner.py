@@ -189,8 +189,8 @@ def parse_parameters(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
-# A parameter holds a date when its help or its name says so (the templates' as_of and
-# last_trained: ``as_of: str = ""  # the assessment date, YYYY-MM-DD; empty: today``).
+# A parameter holds a date when its help or its name says so (the templates' as_of:
+# ``as_of: str = ""  # the assessment date, YYYY-MM-DD; empty: today``).
 _DATE_HELP = re.compile(r"\bdates?\b|YYYY-MM-DD", re.IGNORECASE)
 _TRUTH = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 _EXPECTED = {"int": "a whole number (int)", "float": "a number (float)",

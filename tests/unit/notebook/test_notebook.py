@@ -130,11 +130,12 @@ def test_every_step_of_every_phase_runs_on_an_example(tmp_path: Path) -> None:
     r.monitoring()
     assert (folder / "reports" / "drift_reference.json").is_file()
     r.go_no_go()
-    o = Operate.open(folder, as_of="2026-12-01")
+    o = Operate.open(folder)  # as of settings.as_of: the day the example's data ends
+    assert o.as_of == dt.date(2026, 11, 22)
     assert o.drift() is not None and o.drift_report is not None
     o.latest_window(n_boot=0)
     o.alerts()
-    o.retrain(last_trained="2026-02-02")
+    o.retrain()
     assert o.gates[-1].name == "retrain" and o.gates[-1].figure == "retrain now"
     o.impact()
     assert {"drift_share", "labelled_rows", "root_value"} <= set(o.figures)

@@ -250,16 +250,18 @@ def test_parameters_get_the_types_the_kit_notebooks_declare() -> None:
     from aipo_widgets.resources import notebook_templates
 
     given = parse_parameters(["n_boot=2000", "fairness_max_difference=0.2", "strict=yes",
-                              "as_of=2026-11-26", "last_trained="])
+                              "as_of=2026-11-26"])
     assert check_parameters(notebook_templates(), given) == {
         "n_boot": 2000, "fairness_max_difference": 0.2, "strict": True,
-        "as_of": "2026-11-26", "last_trained": ""}
+        "as_of": "2026-11-26"}
+    # an empty date is the notebooks' default (settings.as_of, else today)
+    assert check_parameters(notebook_templates(), parse_parameters(["as_of="])) == {"as_of": ""}
     # from Python, values of the declared type pass as they are
     assert check_parameters(notebook_templates(), {"n_boot": 200}) == {"n_boot": 200}
     with pytest.raises(UsageError) as err:
-        check_parameters(notebook_templates(), {"last_trained": "2026-13-01", "n_boot": 2.5,
+        check_parameters(notebook_templates(), {"as_of": "2026-13-01", "n_boot": 2.5,
                                                 "pii_sampel": "10"})
-    assert [p.path for p in err.value.problems] == ["-p last_trained", "-p n_boot",
+    assert [p.path for p in err.value.problems] == ["-p as_of", "-p n_boot",
                                                     "-p pii_sampel"]
     assert "did you mean 'pii_sample'?" in str(err.value.problems[2])
 

@@ -1,0 +1,101 @@
+"""The operate gates on the shipped examples and a blank workspace (issue 13, findings 1, 2, 3
+and the blank start of 10): every figure measured in its window, or said not to be."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from aipo_widgets.examples import write_example
+from aipo_widgets.notebook import _phase
+from aipo_widgets.notebook import operate as operate_facade
+from aipo_widgets.notebook.operate import Operate
+
+
+@pytest.fixture(autouse=True)
+def quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_phase, "show", lambda value: None)
+    monkeypatch.setattr(operate_facade, "show", lambda value: None)
+
+
+def run(folder: Path) -> dict[str, object]:
+    phase = Operate.open(folder)
+    phase.drift()
+    phase.latest_window(n_boot=0)
+    phase.alerts()
+    phase.retrain()
+    phase.impact()
+    return {g.name.split(":")[0]: g for g in phase.gates} | {"_phase": phase}
+
+
+@pytest.fixture(scope="module")
+def maintenance(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("ops") / "pm"
+    write_example("predictive-maintenance", folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def support(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("ops") / "ss"
+    write_example("support-summaries", folder)
+    return folder
+
+
+def test_maintenance_alarm_fatigue_and_precision_floor_fire_on_its_own_data(
+        maintenance: Path) -> None:
+    gates = run(maintenance)
+    assert gates["_phase"].as_of == dt.date(2026, 11, 22)  # settings.as_of
+    fatigue = gates["alert A2"]
+    # Finding 2: measured from the log's four weeks, not current: 148 typed in aipo.yaml.
+    assert fatigue.verdict == "warn" and fatigue.figure > 600
+    assert fatigue.provenance.kind == "measured"
+    assert fatigue.extra["window"]["start"] == "2026-10-26"
+    assert fatigue.extra["window"]["end"] == "2026-11-22"
+    precision = gates["alert A5"]
+    assert precision.verdict == "warn" and precision.figure < 0.1
+    # the drift window is the latest week
+    assert gates["data drift against the frozen reference"].extra["window"]["days"] == 7
+
+
+def test_maintenance_retrain_is_due_from_the_dates_in_aipo_yaml(maintenance: Path) -> None:
+    # Finding 3: the data cut-off 2026-02-08 with a 90-day interval, new failures counted.
+    gate = run(maintenance)["retrain"]
+    assert (gate.verdict, gate.figure) == ("warn", "retrain now")
+    assert "data cut-off 2026-02-08 is 287 days before 2026-11-22" in gate.detail
+    labelled = 7 * 580  # the windows of the production log whose label has arrived
+    assert 60 <= gate.extra["new_labels"] < labelled / 10  # failures, not labelled rows
+
+
+def test_support_kill_switch_reads_a_week_of_reviews(support: Path) -> None:
+    # Finding 1: "a week's sampled reviews" was computed over 19 days and 210 reviews.
+    gate = run(support)["kill switch K1"]
+    window = gate.extra["window"]
+    assert (window["start"], window["end"], window["days"]) == ("2026-11-14", "2026-11-20", 7)
+    assert 30 <= window["rows"] < 100
+    assert gate.verdict == "pass" and gate.provenance.kind == "measured"
+
+
+def test_no_operate_gate_passes_on_a_figure_it_did_not_measure(maintenance: Path,
+                                                               support: Path) -> None:
+    for folder in (maintenance, support):
+        phase = run(folder)["_phase"]
+        for gate in phase.gates:
+            if gate.verdict == "pass" and gate.provenance is not None:
+                assert gate.provenance.kind in ("measured", "config"), gate
+
+
+def test_a_blank_workspace_runs_operate_and_says_what_is_missing(tmp_path: Path) -> None:
+    # Finding 10: KeyError: None (no metric-tree root) on an untouched blank workspace.
+    folder = tmp_path / "blank"
+    write_example("blank", folder)
+    gates = run(folder)
+    assert gates["production window available"].detail == (
+        "add a data source with role: production")
+    assert "monitoring.drift.reference" in gates[
+        "data drift against the frozen reference"].detail
+    root = gates["impact on the North Star"]
+    assert root.verdict == "warn" and "metric_tree.root" in root.detail
+    assert gates["retrain"].verdict == "warn"
