@@ -48,7 +48,7 @@ from aipo_widgets.analysis.evaluation import Evaluation, MetricValue
 from aipo_widgets.errors import AipoError, Problem, UsageError
 from aipo_widgets.evidence import Gate, Verdict
 
-__all__ = ["OPERATORS", "Criterion", "check_acceptance", "criterion_from"]
+__all__ = ["OPERATORS", "Criterion", "check_acceptance", "criteria_defined_gate", "criterion_from"]
 
 _BOUNDS = ("estimate", "ci_low", "ci_high")
 
@@ -393,6 +393,34 @@ def check_acceptance(
         else:
             gates.append(_group_gate(c, name, ev, canon, src))
     return gates
+
+
+def criteria_defined_gate(criteria: Sequence[Any], *,
+                          source: str = "acceptance_criteria") -> Gate:
+    """Fail when no acceptance criterion is defined: without one nothing says "good enough".
+
+    A phase that checks no criterion must not pass as if every criterion had passed; the
+    reason says where to add them (AI Act Art 9(8): testing against prior defined metrics).
+
+    Examples
+    --------
+    >>> g = criteria_defined_gate([])
+    >>> g.verdict, g.source
+    ('fail', 'acceptance_criteria')
+    >>> criteria_defined_gate([{"id": "AC1"}]).verdict
+    'pass'
+    """
+    n = len(criteria)
+    if n:
+        return Gate("acceptance criteria defined", "pass", figure=n, threshold=">= 1",
+                    source=source)
+    return Gate(
+        "acceptance criteria defined", "fail", figure=0, threshold=">= 1",
+        detail="no acceptance criteria: nothing says what is good enough. Add "
+        "acceptance_criteria to aipo.yaml, each a metric of the tree with an operator and a "
+        "value, e.g. '- {id: AC1, metric: recall, operator: \">=\", value: 0.8, bound: "
+        "ci_low}', decided before the evaluation",
+        source=source)
 
 
 def _group_gate(c: Criterion, name: str, ev: Evaluation, canon: str, src: str) -> Gate:

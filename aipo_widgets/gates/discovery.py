@@ -1,9 +1,11 @@
 """The gates of discovery (days 1-30): a problem worth solving, with data we may use.
 
 Every hypothesis has a metric, baseline and target; baselines are measured from data with
-intervals; every personal-data source has a lawful basis and personal data is where the data map
-says; no prohibited practice; the DPIA decision is recorded; no open critical risk; the business
-case is drafted and its expected NPV positive. The data-quality checks are gated by
+intervals; every data source has a clear right to use it (licence or terms, origin, who
+confirmed it: "unclear data rights" is a classic reason AI products stall); every personal-data
+source has a lawful basis and personal data is where the data map says; no prohibited practice;
+the DPIA decision is recorded; no open critical risk; the business case is drafted and its
+expected NPV positive. The data-quality checks are gated by
 :func:`aipo_widgets.analysis.sources.quality_gates`.
 
 Examples
@@ -38,6 +40,7 @@ __all__ = [
     "baseline_gates",
     "business_case_gates",
     "compliance_gates",
+    "data_rights_gates",
     "hypothesis_gates",
     "lawful_basis_gates",
     "pii_scan",
@@ -146,6 +149,57 @@ def lawful_basis_gates(ws: Workspace) -> list[Gate]:
         gates.append(Gate(f"lawful basis for {src.id}", "pass" if ok else "fail",
                           figure=src.lawful_basis or "none", threshold="GDPR Art 6(1)",
                           detail=detail, source=f"data_map.sources[{src.id}].lawful_basis"))
+    return gates
+
+
+def data_rights_gates(ws: Workspace) -> list[Gate]:
+    """Every data source says under what licence or terms, from where, and who confirmed it.
+
+    Per source: ``usage_rights`` restricted or unknown fails (the product may not use it as
+    planned); a missing licence, origin, ``usage_rights`` or ``rights_confirmed_by`` warns
+    "unclear data rights", naming the fields to add; all four given and confirmed passes.
+
+    Examples
+    --------
+    >>> from aipo_widgets.model.schema import Workspace
+    >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"},
+    ...     "data_map": {"sources": [
+    ...         {"id": "tickets", "name": "Tickets", "licence": "internal data",
+    ...          "origin": "our helpdesk", "usage_rights": "confirmed",
+    ...          "rights_confirmed_by": "Legal, 2026-03-02"},
+    ...         {"id": "crawl", "name": "Web crawl", "usage_rights": "unknown"},
+    ...         {"id": "vendor", "name": "Vendor list", "licence": "contract 17"}]}})
+    >>> [(g.name, g.verdict) for g in data_rights_gates(ws)]  # doctest: +NORMALIZE_WHITESPACE
+    [('data rights for tickets', 'pass'), ('data rights for crawl', 'fail'),
+     ('data rights for vendor', 'warn')]
+    """
+    gates = []
+    for src in ws.data_map.sources:
+        where = f"data_map.sources[{src.id}]"
+        missing = [k for k in ("licence", "origin", "usage_rights", "rights_confirmed_by")
+                   if not getattr(src, k)]
+        if src.usage_rights in ("restricted", "unknown"):
+            why = ("the licence or terms do not allow this use (restricted)"
+                   if src.usage_rights == "restricted" else "nobody knows whether the licence or "
+                   "terms allow this use (unknown)")
+            gates.append(Gate(
+                f"data rights for {src.id}", "fail", figure=src.usage_rights,
+                threshold="confirmed", detail=f"{why}: get written permission, a licence or a "
+                "legal basis for this purpose, or drop the source; then set usage_rights: "
+                "confirmed with rights_confirmed_by", source=f"{where}.usage_rights"))
+        elif missing:
+            gates.append(Gate(
+                f"data rights for {src.id}", "warn", figure="unclear data rights",
+                threshold="licence, origin, confirmed by whom",
+                detail=f"add {', '.join(missing)} to {where} in aipo.yaml: under what licence "
+                "or terms the data may be used, where it comes from, and who confirmed the "
+                "right to use it for this product", source=where))
+        else:
+            gates.append(Gate(
+                f"data rights for {src.id}", "pass", figure=src.licence,
+                threshold="licence, origin, confirmed by whom",
+                detail=f"from {src.origin}; confirmed by {src.rights_confirmed_by}",
+                source=where))
     return gates
 
 

@@ -26,7 +26,7 @@ from aipo_widgets.analysis.evaluation import Evaluation
 from aipo_widgets.analysis.fairness import GroupMetrics
 from aipo_widgets.analysis.thresholds import ThresholdResult, expected_cost, optimal_threshold
 from aipo_widgets.evidence import Gate, worst
-from aipo_widgets.gates.acceptance import check_acceptance
+from aipo_widgets.gates.acceptance import check_acceptance, criteria_defined_gate
 from aipo_widgets.gates.conditions import condition_gate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -118,11 +118,12 @@ def acceptance_gates(ws: Workspace, evaluation: Evaluation | None,
     Returns
     -------
     list of Gate
-        The gold-set criteria's gates, then the operational ones'.
+        Whether any criterion is defined (none fails: the phase cannot pass without them),
+        then the gold-set criteria's gates, then the operational ones'.
     """
+    gates: list[Gate] = [criteria_defined_gate(ws.acceptance_criteria)]
     on_gold = [c for c in ws.acceptance_criteria if ws.metric(c.metric).eval_metric]
     operational = [c for c in ws.acceptance_criteria if not ws.metric(c.metric).eval_metric]
-    gates: list[Gate] = []
     if evaluation is not None and on_gold:
         gates += check_acceptance(evaluation, on_gold, metric_map=ws.metric_tree.nodes)
     for c in operational:

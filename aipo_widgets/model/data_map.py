@@ -88,7 +88,23 @@ class DataSource(StrictModel):
         None, description="GDPR Art 6(1) basis for processing it (required for personal data)."
     )
     purpose: str = Field("", description="Purpose of processing; the original one if reused.")
-    licence: str = Field("", description="Licence or contract under which it may be used.")
+    licence: str = Field(
+        "", description="Licence, contract or terms under which it may be used, e.g. 'internal "
+        "data', 'CC BY 4.0', 'vendor contract 2025-114 (analytics allowed)'."
+    )
+    origin: str = Field(
+        "", description="Where the data comes from: the system, vendor, public dataset or "
+        "people who produced it (provenance)."
+    )
+    usage_rights: Literal["confirmed", "restricted", "unknown"] | None = Field(
+        None, description="Whether the licence, terms or legal basis allow this product's use: "
+        "confirmed (say by whom in rights_confirmed_by), restricted (they do not, or only in "
+        "part) or unknown. Discovery fails on restricted or unknown and warns while unset."
+    )
+    rights_confirmed_by: str = Field(
+        "", description="Who confirmed the right to use the data for this purpose, and when, "
+        "e.g. 'Legal (M. Keil), 2026-03-20'."
+    )
     retention: str = Field("", description="How long it is kept, e.g. '24 months'.")
     pseudonymised: bool = Field(False, description="Whether identifiers are replaced.")
     text_columns: list[str] = Field(
@@ -143,6 +159,18 @@ class DataSource(StrictModel):
     tokens_out_column: str | None = Field(
         None, description="Output (completion) tokens of the call."
     )
+
+    @model_validator(mode="after")
+    def _confirmed_by_someone(self) -> DataSource:
+        if self.usage_rights == "confirmed" and not self.rights_confirmed_by.strip():
+            raise PydanticCustomError(
+                "rights_confirmed_by",
+                "usage_rights: confirmed needs rights_confirmed_by: who confirmed the right to "
+                "use this data for the product, and when (e.g. 'Legal (M. Keil), 2026-03-20'); "
+                "if nobody has, write usage_rights: unknown",
+                {},
+            )
+        return self
 
 
 class DataMap(StrictModel):

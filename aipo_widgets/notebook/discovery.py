@@ -66,13 +66,15 @@ class Discovery(Phase):
         return MetricTreeWidget(self.wf)
 
     def data_map(self, *, pii_sample: int | None = 2000) -> pd.DataFrame:
-        """Scan the sources for personal data, gate the data map; return the sources."""
+        """Scan the sources for personal data, gate data rights and lawful bases; return them."""
         import pandas as pd
 
-        keep = {"id", "name", "role", "owner", "personal_data", "lawful_basis", "retention"}
+        keep = {"id", "name", "role", "owner", "personal_data", "lawful_basis", "licence",
+                "origin", "usage_rights", "retention"}
         sources = pd.DataFrame([s.model_dump(include=keep) for s in self.ws.data_map.sources])
         self.pii, found = discovery.pii_scan(self.ws, self.frames, sample=pii_sample or None)
-        self.add(found + discovery.lawful_basis_gates(self.ws))
+        self.add(found + discovery.data_rights_gates(self.ws)
+                 + discovery.lawful_basis_gates(self.ws))
         return sources
 
     def personal_data(self) -> pd.DataFrame | str:

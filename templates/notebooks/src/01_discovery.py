@@ -54,11 +54,14 @@ phase.baseline(n_boot=n_boot)
 phase.metric_tree()
 
 # %% [markdown]
-# ## 4. The data map: sources, personal data, legal basis, quality
+# ## 4. The data map: sources, data rights, personal data, legal basis, quality
 #
-# Every source is scanned for personal data (e-mail, phone numbers, IBANs, card numbers, IP
-# addresses; names and addresses need an NER model, which the kit does not download: check free
-# text for them by hand). A source where personal data is found must say so in the data map.
+# Every source says under what licence or terms it may be used, where it comes from and who
+# confirmed the right to use it for this product (`licence`, `origin`, `usage_rights`,
+# `rights_confirmed_by`): unclear data rights warn, restricted or unknown rights fail. Every source
+# is scanned for personal data (e-mail, phone numbers, IBANs, card numbers, IP addresses; names
+# and addresses need an NER model, which the kit does not download: check free text for them by
+# hand). A source where personal data is found must say so in the data map.
 
 # %%
 phase.data_map(pii_sample=pii_sample)

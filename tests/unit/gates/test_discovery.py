@@ -18,6 +18,7 @@ from aipo_widgets.gates.discovery import (
     baseline_gates,
     business_case_gates,
     compliance_gates,
+    data_rights_gates,
     hypothesis_gates,
     lawful_basis_gates,
     pii_scan,
@@ -200,3 +201,35 @@ def test_a_negative_business_case_fails() -> None:
                 "one_off_cost": "100000", "monthly_benefit": "x", "monthly_cost": "0"}
     case = analyse(make_ws(business_case=negative).business_case, n=100)
     assert business_case_gates(case)[0].verdict == "fail"
+
+
+# --------------------------------------------------------------------------------------------
+# data rights (issue 13, finding 7: "unclear data rights" was never gated)
+
+
+def test_data_rights_missing_warn_and_restricted_or_unknown_fail() -> None:
+    full = {"licence": "CC BY 4.0", "origin": "a public register", "usage_rights": "confirmed",
+            "rights_confirmed_by": "Legal, 2026-03-20"}
+    ws = make_ws(data_map={"sources": [
+        {"id": "ok", "name": "Ok", **full},
+        {"id": "bare", "name": "Bare"},
+        {"id": "no_origin", "name": "No origin", **{**full, "origin": ""}},
+        {"id": "restricted", "name": "Restricted", **{**full, "usage_rights": "restricted"}},
+        {"id": "unknown", "name": "Unknown", "usage_rights": "unknown"}]})
+    gates = {g.name.removeprefix("data rights for "): g for g in data_rights_gates(ws)}
+    assert {k: g.verdict for k, g in gates.items()} == {
+        "ok": "pass", "bare": "warn", "no_origin": "warn", "restricted": "fail",
+        "unknown": "fail"}
+    assert gates["bare"].figure == "unclear data rights"
+    assert gates["bare"].detail.startswith(
+        "add licence, origin, usage_rights, rights_confirmed_by to data_map.sources[bare]")
+    assert "add origin to data_map.sources[no_origin]" in gates["no_origin"].detail
+    assert gates["restricted"].source == "data_map.sources[restricted].usage_rights"
+    assert "do not allow this use" in gates["restricted"].detail
+
+
+@pytest.mark.parametrize("name", ["support_summaries", "predictive_maintenance"])
+def test_the_examples_declare_their_data_rights(name: str) -> None:
+    gates = data_rights_gates(example(name))
+    assert gates and all(g.verdict == "pass" for g in gates), [
+        (g.name, g.detail) for g in gates if g.verdict != "pass"]

@@ -83,7 +83,9 @@ CRITERIA = [{"id": "AC1", "metric": "rec", "operator": ">=", "value": 0.7},
 def test_criteria_on_the_gold_set_and_on_the_variant_under_test() -> None:
     ws = make_ws(metric_tree=TREE, acceptance_criteria=CRITERIA)
     evaluation = evaluate_classification(label=LABELS, score=SCORES, threshold=0.4, n_boot=0)
-    gates = acceptance_gates(ws, evaluation, {"lat": 120.0})
+    defined, *gates = acceptance_gates(ws, evaluation, {"lat": 120.0})
+    assert (defined.name, defined.verdict, defined.figure) == (
+        "acceptance criteria defined", "pass", 2)
     assert [(g.verdict, g.figure) for g in gates] == [("pass", 1.0), ("fail", 120.0)]
     assert gates[1].source == "acceptance_criteria[AC2]"
     assert gates[1].detail == "lat is 120, needs lat <= 100"
@@ -91,9 +93,21 @@ def test_criteria_on_the_gold_set_and_on_the_variant_under_test() -> None:
 
 def test_without_a_gold_set_only_the_operational_criteria_are_checked() -> None:
     ws = make_ws(metric_tree=TREE, acceptance_criteria=CRITERIA)
-    (gate,) = acceptance_gates(ws, None, {})
+    _, gate = acceptance_gates(ws, None, {})
     assert (gate.source, gate.verdict, gate.detail) == (
         "acceptance_criteria[AC2]", "fail", "lat was not measured")
+
+
+def test_no_acceptance_criteria_fails_the_experiments_and_says_where_to_add_them() -> None:
+    # Before issue 13 a workspace without criteria checked nothing, and nothing failed.
+    ws = make_ws(metric_tree=TREE)
+    evaluation = evaluate_classification(label=LABELS, score=SCORES, threshold=0.4, n_boot=0)
+    (gate,) = acceptance_gates(ws, evaluation, {})
+    assert (gate.name, gate.verdict, gate.source) == (
+        "acceptance criteria defined", "fail", "acceptance_criteria")
+    assert "Add acceptance_criteria to aipo.yaml" in gate.detail
+    decision = continue_or_stop([Gate("gold set available", "pass"), gate])
+    assert (decision.verdict, decision.figure) == ("fail", "stop or rework")
 
 
 # --------------------------------------------------------------------------------------------

@@ -32,3 +32,15 @@ def test_prevented_share_is_a_share() -> None:
     assert found == ["aipo.yaml:3:57: settings.threshold_costs.prevented_share: must be a "
                      "share between 0 and 1 (of the caught positives, how many are prevented: "
                      "0.8 for 80 %), or the id of a metric or driver holding it; got 1.5"]
+
+
+def test_confirmed_data_rights_name_who_confirmed_them() -> None:
+    text = (HEAD + "data_map:\n  sources:\n    - id: crawl\n      name: Web crawl\n"
+            "      licence: unknown terms\n      usage_rights: confirmed\n")
+    (found,) = problems_of(text)
+    assert found.startswith("aipo.yaml:4:7: data_map.sources[0]: usage_rights: confirmed needs "
+                            "rights_confirmed_by")
+    assert problems_of(text + "      rights_confirmed_by: Legal, 2026-03-20\n") == []
+    bad = text.replace("usage_rights: confirmed", "usage_rights: maybe")
+    (found,) = problems_of(bad)
+    assert "data_map.sources[0].usage_rights: must be one of" in found
