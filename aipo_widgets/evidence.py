@@ -31,6 +31,8 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
@@ -38,6 +40,19 @@ from typing import Any, Literal
 Verdict = Literal["pass", "warn", "fail"]
 VERDICTS: tuple[Verdict, ...] = ("pass", "warn", "fail")
 _RANK: dict[str, int] = {v: i for i, v in enumerate(VERDICTS)}
+# "nan", "inf", "-inf" as a number in a threshold's text (">= -inf"), not inside a word.
+_NON_FINITE_TEXT = re.compile(r"(?<![A-Za-z])[-+]?(nan|inf|infinity)(?![A-Za-z])", re.I)
+
+
+def _not_finite(x: Any) -> bool:
+    """Return True for a figure or threshold that is NaN or infinite (as a number or in text)."""
+    if isinstance(x, bool):
+        return False
+    if isinstance(x, (int, float)):
+        return not math.isfinite(x)
+    if isinstance(x, str):
+        return bool(_NON_FINITE_TEXT.search(x))
+    return False
 
 Kind = Literal["measured", "typed", "carried", "missing", "config"]
 #: The kinds of provenance; only the first and the last may back a passing gate.
@@ -188,7 +203,8 @@ class Gate:
         What was checked, in words a stakeholder understands.
     verdict : {"pass", "warn", "fail"}
         The outcome. A ``"pass"`` on a figure whose provenance is typed, carried or missing
-        becomes a ``"warn"`` saying so (see the module's docstring).
+        becomes a ``"warn"`` saying so (see the module's docstring). A gate whose figure or
+        threshold is NaN or infinite cannot be evaluated: it becomes a ``"fail"`` saying so.
     figure : float, str or None
         The value the check saw (e.g. the recall on the gold set).
     threshold : float, str or None
@@ -229,6 +245,13 @@ class Gate:
             if not said.startswith("not measured"):
                 said = f"not measured: {said}"
             self.verdict = "warn"
+            self.detail = f"{said}; {self.detail}" if self.detail else said
+        if self.verdict != "fail" and (_not_finite(self.figure) or _not_finite(self.threshold)):
+            # The one place that keeps NaN or infinity from passing: a comparison with them
+            # cannot be evaluated (NaN >= x is False, x >= -inf always True).
+            said = ("cannot be evaluated: the figure or the threshold is not a finite number "
+                    f"(figure {self.figure}, threshold {self.threshold})")
+            self.verdict = "fail"
             self.detail = f"{said}; {self.detail}" if self.detail else said
 
     @property

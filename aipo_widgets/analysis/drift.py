@@ -224,6 +224,9 @@ class DriftThresholds:
 
     def verdict(self, value: float) -> tuple[ColumnVerdict, str]:
         """Return the verdict for one column's metric value and the rule that fired."""
+        if not math.isfinite(value):
+            # NaN compares False with every threshold and would read as "ok".
+            return "warn", f"{self.metric} is {value}: cannot be evaluated, check the column"
         if value >= self.drift:
             return "drift", f"{self.metric} {value:.4g} >= drift threshold {self.drift:g}"
         if value >= self.warn:

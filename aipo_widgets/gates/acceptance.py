@@ -43,7 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from aipo_widgets._text import OPERATORS, format_number
+from aipo_widgets._text import OPERATORS, compare, format_number
 from aipo_widgets.analysis.evaluation import Evaluation, MetricValue
 from aipo_widgets.errors import AipoError, Problem, UsageError
 from aipo_widgets.evidence import Gate, Verdict
@@ -221,7 +221,9 @@ def _merge(evaluation: Evaluation | Sequence[Evaluation]) -> list[Evaluation]:
 def _verdict(figure: float, op: str, value: float, margin: float | None
              ) -> tuple[Verdict, float]:
     """Return the verdict and the distance to failing (positive: passing by that much)."""
-    ok = OPERATORS[op](figure, value)
+    ok = compare(figure, op, value)
+    if ok is None:  # NaN or infinity: cannot be evaluated, never a pass
+        return "fail", math.nan
     dist = figure - value if op in (">=", ">") else value - figure
     if op == "==":
         dist = -abs(figure - value)
@@ -244,6 +246,10 @@ def _one_gate(c: Criterion, name: str, mv: MetricValue, resolved: str, src: str)
         "estimate": mv.value,
         "n": mv.n,
     }
+    if not math.isfinite(c.value):
+        return Gate(name, "fail", figure=None, threshold=rule + on, source=src, extra=extra,
+                    detail=f"the threshold {c.value:g} is not a finite number; the rule cannot "
+                    "be evaluated, write a number")
     if figure is None or (isinstance(figure, float) and math.isnan(figure)):
         detail = (
             f"{resolved} is undefined on this gold set (n = {mv.n})"

@@ -71,8 +71,12 @@ def condition_gate(
     if fired is None or figure is None:
         # Not measured, or a figure or threshold that is not a finite number: it cannot be
         # evaluated, and a condition that cannot be evaluated never passes.
-        return Gate(label, missing, figure=None, threshold=rule, source=source,
-                    detail=f"{condition.metric} was not measured")
+        if figure is None:
+            return Gate(label, missing, figure=None, threshold=rule, source=source,
+                        detail=f"{condition.metric} was not measured")
+        return Gate(label, "fail", figure=None, threshold=rule, source=source,
+                    detail=f"cannot be evaluated: {condition.metric} is {figure} and the "
+                    f"threshold {condition.value}; NaN and infinity cannot be compared")
     verdict: Verdict
     if meaning == "requirement":
         verdict = "pass" if fired else "fail"

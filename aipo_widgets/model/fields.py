@@ -64,8 +64,11 @@ class StrictModel(BaseModel):
     """The base of every section: unknown keys refused, assignments validated."""
 
     # Unknown keys are typos far more often than intent: reject them, with a suggestion.
+    # NaN and infinity are refused in every number: a threshold of .nan never triggers and one
+    # of -.inf always passes, so a safety check would fail open.
     model_config = ConfigDict(
         extra="forbid",
+        allow_inf_nan=False,
         validate_assignment=True,
         use_enum_values=True,
         populate_by_name=True,

@@ -74,7 +74,10 @@ def _friendly(err: ErrorDetails) -> tuple[str, str]:
         return f"must be one of {ctx.get('expected', '?')}{got}", ""
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"must be a whole number{got}", ""
-    if kind in ("float_parsing", "float_type", "finite_number"):
+    if kind == "finite_number":
+        return (f"must be a finite number{got}",
+                "NaN and infinity cannot be compared with a figure: write a number")
+    if kind in ("float_parsing", "float_type"):
         return f"must be a number{got}", ""
     if kind in ("bool_parsing", "bool_type"):
         return f"must be true or false{got}", ""
