@@ -212,7 +212,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _print_verdict(Path(run.folder), strict=args.strict)
     # The run's own warnings (a kit phase notebook missing) show even when they do not fail it.
     for g in run.failed_gates + [g for g in run.gates if g not in run.failed_gates]:
-        print(f"  {g['verdict'].upper()} {g['phase']}: {gate_line(g)}")
+        print(f"  {g['verdict'].upper()} {g['phase']}: {gate_line(g, run.id)}")
     for ph in run.phases:
         if ph.status == "error":
             print(f"  ERROR {ph.phase}: {_raised(ph.error, ph.error_cell, reports / ph.notebook)}")
@@ -297,14 +297,14 @@ def _cmd_status(args: argparse.Namespace) -> int:
           f"exit {run['exit_code']}")
     reports = folder / "reports" / run["id"]
     for g in run.get("gates", []):  # about the run itself (older results.json have none)
-        print(f"  {g['phase']}: [{g['verdict'].upper()}] {gate_line(g)}")
+        print(f"  {g['phase']}: [{g['verdict'].upper()}] {gate_line(g, run['id'])}")
     for ph in run["phases"]:
         state = "ERROR" if ph["status"] == "error" else ph["verdict"].upper()
         print(f"  {ph['phase']}: {state} ({ph['seconds']} s)")
         if ph["status"] == "error":
             print(f"    {_raised(ph['error'], ph.get('error_cell'), reports / ph['notebook'])}")
         for g in ph["gates"]:
-            print(f"    [{g['verdict'].upper():4}] {gate_line(g)}")
+            print(f"    [{g['verdict'].upper():4}] {gate_line(g, run['id'])}")
     # A run of some phases only: say where the others stand, so a green partial run does not
     # read as the product's state.
     merged = latest_evidence(folder) or {}

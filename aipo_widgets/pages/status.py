@@ -41,7 +41,7 @@ from aipo_widgets.analysis.business_case import analyse
 from aipo_widgets.analysis.compliance import classify_workspace
 from aipo_widgets.analysis.risk import Register
 from aipo_widgets.errors import AipoError
-from aipo_widgets.figures.verdict import verdict_html
+from aipo_widgets.figures.verdict import provenance_text, verdict_html
 from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict
 from aipo_widgets.model.workspace import load
 from aipo_widgets.pages.documents import documents_html
@@ -206,6 +206,8 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
             for g in ph["gates"]:
                 row = {"phase": ph["phase"], "verdict": badge(g["verdict"]),
                        "gate": g["name"], "figure": g.get("figure"),
+                       "evidence": provenance_text(g.get("provenance"),
+                                                   ph.get("run_id") or run["id"]),
                        "threshold": g.get("threshold"), "why": g.get("detail"),
                        "trend": sparkline(trends.get(g["name"], []))}
                 everything.append(row)
@@ -215,11 +217,12 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
         for g in run.get("gates", []):
             row = {"phase": g.get("phase") or "run", "verdict": badge(g["verdict"]),
                    "gate": g["name"], "figure": g.get("figure"),
+                   "evidence": provenance_text(g.get("provenance"), run["id"]),
                    "threshold": g.get("threshold"), "why": g.get("detail"), "trend": ""}
             everything.append(row)
             if g["verdict"] != "pass":
                 attention.append(row)
-        cols = ["phase", "verdict", "gate", "figure", "threshold", "why", "trend"]
+        cols = ["phase", "verdict", "gate", "figure", "evidence", "threshold", "why", "trend"]
         return (html_escape_table(summary, raw={"verdict"})
                 + "<h3>What needs attention</h3>"
                 + html_escape_table(attention, cols, raw={"verdict", "trend"})
@@ -302,6 +305,8 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
         if operate is None:
             return note("Not in operation yet (04_operate has not run).")
         rows = [{"verdict": badge(g["verdict"]), "check": g["name"], "figure": g.get("figure"),
+                 "evidence": provenance_text(g.get("provenance"),
+                                             operate.get("run_id") or run["id"]),
                  "threshold": g.get("threshold"), "why": g.get("detail")}
                 for g in operate["gates"]]
         return html_escape_table(rows, raw={"verdict"})

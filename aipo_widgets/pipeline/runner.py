@@ -43,6 +43,7 @@ from typing import Any
 from aipo_widgets._text import format_number, git_commit, suggest
 from aipo_widgets.errors import Problem, UsageError
 from aipo_widgets.evidence import VERDICTS
+from aipo_widgets.figures.verdict import provenance_text
 from aipo_widgets.gates.verdict import overall_verdict
 from aipo_widgets.model.workspace import load
 from aipo_widgets.pipeline.kernels import kernel_options
@@ -568,12 +569,12 @@ def summary_markdown(run: RunResult) -> str:
     if failed:
         lines += ["## Gates that failed" + (" or warned (strict)" if run.strict else ""), ""]
         for g in failed:
-            lines.append(f"- {g['phase']}, {g['verdict']}: {gate_line(g)}")
+            lines.append(f"- {g['phase']}, {g['verdict']}: {gate_line(g, run.id)}")
         lines.append("")
     warned = [g for g in run.gates if g not in failed]
     if warned:
         lines += ["## Warnings about the run", ""]
-        lines += [f"- {g['phase']}, {g['verdict']}: {gate_line(g)}" for g in warned]
+        lines += [f"- {g['phase']}, {g['verdict']}: {gate_line(g, run.id)}" for g in warned]
         lines.append("")
     lines += ["## Phases", "", "| phase | verdict | gates | seconds | report |",
               "| --- | --- | --- | --- | --- |"]
@@ -583,11 +584,20 @@ def summary_markdown(run: RunResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def gate_line(gate: dict) -> str:
+def gate_line(gate: dict, run: str = "") -> str:
     """Return a gate as one line for people: its name, figure and threshold, and why.
 
     The figure and threshold are left out when the gate has none (a file that could not be
-    read has no figure), and the detail, which says what to fix, comes last.
+    read has no figure); where the figure came from follows it (measured where, over which
+    window and rows, in which run; typed in ``aipo.yaml``; carried from a run; missing), and
+    the detail, which says what to fix, comes last.
+
+    Parameters
+    ----------
+    gate : dict
+        The gate as ``results.json`` holds it.
+    run : str
+        The run the gate was recorded in (a measured figure names it).
 
     Examples
     --------
@@ -597,10 +607,18 @@ def gate_line(gate: dict) -> str:
     >>> gate_line({"name": "data source tickets readable", "verdict": "fail", "figure": None,
     ...            "threshold": None, "detail": "data/ticket.csv does not exist"})
     'data source tickets readable: data/ticket.csv does not exist'
+    >>> gate_line({"name": "drift", "verdict": "pass", "figure": 0.02, "provenance": {
+    ...     "kind": "measured", "source": "sensor_log", "start": "2026-11-01",
+    ...     "end": "2026-11-30", "rows": 17400}}, "r7")
+    'drift (figure 0.02; measured: sensor_log, 2026-11-01 to 2026-11-30, 17,400 rows, run r7)'
     """
     measured = [f"{label} {format_number(gate.get(label))}" for label in ("figure", "threshold")
                 if gate.get(label) is not None]
-    text = gate["name"] + (f" ({', '.join(measured)})" if measured else "")
+    said = ", ".join(measured)
+    where = provenance_text(gate.get("provenance"), run)
+    if where:
+        said = f"{said}; {where}" if said else where
+    text = gate["name"] + (f" ({said})" if said else "")
     return text + (f": {gate['detail']}" if gate.get("detail") else "")
 
 

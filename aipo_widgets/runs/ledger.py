@@ -2,7 +2,9 @@
 
 ``reports/ledger.sqlite`` (standard library ``sqlite3``, WAL mode so that a reader, such as the
 stakeholder page, never blocks a run) keeps one row per run and per gate and figure, so that
-``aipo status --trend NAME`` and the pages can show how a figure moved across runs.
+``aipo status --trend NAME`` and the pages can show how a figure moved across runs. A gate keeps
+where its figure came from (its provenance: measured, typed, carried or missing) and a run the
+product's verdict after it, as ``results.json`` holds them.
 
 Examples
 --------
@@ -30,7 +32,7 @@ from typing import Any
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
   id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT, exit_code INTEGER,
-  git_commit TEXT, parameters TEXT, strict INTEGER, verdict TEXT
+  git_commit TEXT, parameters TEXT, strict INTEGER, verdict TEXT, product_verdict TEXT
 );
 CREATE TABLE IF NOT EXISTS phases (
   run_id TEXT NOT NULL REFERENCES runs(id), phase TEXT NOT NULL, status TEXT, verdict TEXT,
@@ -38,7 +40,7 @@ CREATE TABLE IF NOT EXISTS phases (
 );
 CREATE TABLE IF NOT EXISTS gates (
   run_id TEXT NOT NULL REFERENCES runs(id), phase TEXT NOT NULL, name TEXT NOT NULL,
-  verdict TEXT NOT NULL, figure TEXT, threshold TEXT, detail TEXT
+  verdict TEXT NOT NULL, figure TEXT, threshold TEXT, detail TEXT, provenance TEXT
 );
 CREATE TABLE IF NOT EXISTS figures (
   run_id TEXT NOT NULL REFERENCES runs(id), phase TEXT NOT NULL, name TEXT NOT NULL,
@@ -47,6 +49,10 @@ CREATE TABLE IF NOT EXISTS figures (
 CREATE INDEX IF NOT EXISTS figures_by_name ON figures(name);
 CREATE INDEX IF NOT EXISTS gates_by_name ON gates(name);
 """
+
+# Columns added since the first ledgers were written: (table, column). A ledger without them
+# gets them on opening; their rows from before read as None.
+_ADDED = (("runs", "product_verdict"), ("gates", "provenance"))
 
 
 def _encode(value: Any) -> str | None:
@@ -72,6 +78,11 @@ class Ledger:
         self._db = sqlite3.connect(self.path, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        for table, column in _ADDED:
+            have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                with self._db:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
     def close(self) -> None:
         """Close the database."""
@@ -87,10 +98,12 @@ class Ledger:
         """Record one run (the ``results.json`` payload of :mod:`aipo_widgets.pipeline.runner`)."""
         with self._db:
             self._db.execute(
-                "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO runs (id, started, finished, exit_code, git_commit, "
+                "parameters, strict, verdict, product_verdict) VALUES (?,?,?,?,?,?,?,?,?)",
                 (run["id"], run["started"], run.get("finished"), run.get("exit_code"),
                  run.get("git_commit"), json.dumps(run.get("parameters") or {}),
-                 int(bool(run.get("strict"))), run.get("verdict")),
+                 int(bool(run.get("strict"))), run.get("verdict"),
+                 _encode(run.get("product_verdict"))),
             )
             for ph in run.get("phases", []):
                 self._db.execute(
@@ -100,9 +113,11 @@ class Ledger:
                 )
                 for g in ph.get("gates", []):
                     self._db.execute(
-                        "INSERT INTO gates VALUES (?,?,?,?,?,?,?)",
+                        "INSERT INTO gates (run_id, phase, name, verdict, figure, threshold, "
+                        "detail, provenance) VALUES (?,?,?,?,?,?,?,?)",
                         (run["id"], ph["phase"], g["name"], g["verdict"], _encode(g.get("figure")),
-                         _encode(g.get("threshold")), g.get("detail", "")),
+                         _encode(g.get("threshold")), g.get("detail", ""),
+                         _encode(g.get("provenance"))),
                     )
                 for name, value in (ph.get("figures") or {}).items():
                     self._db.execute("INSERT INTO figures VALUES (?,?,?,?)",
@@ -111,25 +126,27 @@ class Ledger:
     def runs(self) -> list[dict[str, Any]]:
         """Return every run, oldest first."""
         cur = self._db.execute(
-            "SELECT id, started, finished, exit_code, git_commit, parameters, strict, verdict "
-            "FROM runs ORDER BY started, id")
+            "SELECT id, started, finished, exit_code, git_commit, parameters, strict, verdict, "
+            "product_verdict FROM runs ORDER BY started, id")
         keys = ["id", "started", "finished", "exit_code", "git_commit", "parameters", "strict",
-                "verdict"]
+                "verdict", "product_verdict"]
         out = []
         for row in cur.fetchall():
             d = dict(zip(keys, row, strict=True))
             d["parameters"] = json.loads(d["parameters"] or "{}")
             d["strict"] = bool(d["strict"])
+            d["product_verdict"] = _decode(d["product_verdict"])
             out.append(d)
         return out
 
     def gates(self, run_id: str) -> list[dict[str, Any]]:
         """Return the gates of one run."""
         cur = self._db.execute(
-            "SELECT phase, name, verdict, figure, threshold, detail FROM gates WHERE run_id=? "
-            "ORDER BY rowid", (run_id,))
+            "SELECT phase, name, verdict, figure, threshold, detail, provenance FROM gates "
+            "WHERE run_id=? ORDER BY rowid", (run_id,))
         return [{"phase": p, "name": n, "verdict": v, "figure": _decode(f),
-                 "threshold": _decode(t), "detail": d} for p, n, v, f, t, d in cur.fetchall()]
+                 "threshold": _decode(t), "detail": d, "provenance": _decode(pr)}
+                for p, n, v, f, t, d, pr in cur.fetchall()]
 
     def trend(self, name: str) -> list[tuple[str, str, str, Any]]:
         """Return ``(run_id, started, phase, value)`` of a figure or gate figure across runs.

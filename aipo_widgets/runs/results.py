@@ -31,6 +31,7 @@ from typing import Any
 from aipo_widgets._text import format_number
 from aipo_widgets.evidence import Gate, worst
 from aipo_widgets.figures.tokens import VERDICT
+from aipo_widgets.figures.verdict import provenance_text
 from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict
 from aipo_widgets.model.schema import Workspace
 
@@ -52,6 +53,11 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
+
+
+def _where(gate: Gate) -> str:
+    """Say where a gate's figure came from (its provenance, in the words every surface uses)."""
+    return provenance_text(gate.provenance.to_dict() if gate.provenance else None)
 
 
 @dataclass
@@ -92,9 +98,10 @@ class Results:
     def _text(self) -> str:
         lines = [f"{self.phase}: {worst(self.gates).upper()}"]
         for g in self.gates:
+            where = _where(g)
             lines.append(f"  [{g.verdict.upper()}] {g.name}: {format_number(g.figure)}"
                          + (f" (threshold {format_number(g.threshold)})" if g.threshold is not None
-                         else ""))
+                         else "") + (f" [{where}]" if where else ""))
         return "\n".join(lines)
 
     def _html(self) -> str:
@@ -108,6 +115,7 @@ class Results:
                 f"border-radius:3px;font-weight:600'>{label}</span></td>"
                 f"<td>{html.escape(g.name)}</td>"
                 f"<td>{html.escape(format_number(g.figure))}{html.escape(ci)}</td>"
+                f"<td>{html.escape(_where(g))}</td>"
                 f"<td>{html.escape(format_number(g.threshold))}</td>"
                 f"<td>{html.escape(g.detail)}</td></tr>"
             )
@@ -115,7 +123,8 @@ class Results:
         return (
             f"<div class='aipo-results'><p><b>Gates of {html.escape(self.phase)}:</b> "
             f"<span style='color:{colour};font-weight:700'>{label}</span></p>"
-            "<table><thead><tr><th>verdict</th><th>gate</th><th>figure</th><th>threshold</th>"
+            "<table><thead><tr><th>verdict</th><th>gate</th><th>figure</th><th>evidence</th>"
+            "<th>threshold</th>"
             "<th>why</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
         )
 

@@ -120,3 +120,15 @@ def test_an_operating_product_whose_drift_says_retrain_does_not_read_go(tmp_path
     header = dict(status.status_sections(tmp_path))[""]
     assert "Retrain needed" in header
     assert ">WARN</span>" in header and "WARN: go" not in header and ": go<" not in header
+
+
+def test_each_gate_shows_where_its_figure_came_from(tmp_path, capsys):
+    write_example("predictive-maintenance", tmp_path)
+    _with_run(tmp_path, "predictive-maintenance")
+    measured = f"measured: sensor_log, 2026-11-01 to 2026-11-30, 17,400 rows, run {RUN_ID}"
+    sections = dict(status.status_sections(tmp_path))
+    assert measured in sections["Gates of the last run"]
+    assert measured in sections["Monitoring: drift, costs, alerts"]
+    assert main(["status", str(tmp_path)]) == 0
+    assert f"drift against the frozen reference (figure 0.33; {measured}): 2 of 6" in (
+        capsys.readouterr().out)
