@@ -91,7 +91,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from aipo_widgets.analysis.backlog_view import backlog_view
+from aipo_widgets.analysis.compliance import classify_workspace
+from aipo_widgets.analysis.risk import BandMap, Register
 from aipo_widgets.errors import Problem, UsageError, WorkspaceError
+from aipo_widgets.figures import mimebundle
+from aipo_widgets.figures.backlog import backlog_alt, backlog_svg
 from aipo_widgets.model import schema as spec
 from aipo_widgets.model.backlog_weights import (
     DEFAULT_WEIGHTS,
@@ -236,9 +241,15 @@ class BacklogResult:
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
         # A picture wherever it is displayed (notebook, nbconvert HTML, Voila), without widgets.
-        from aipo_widgets.figures import display_bundle
+        view = self.to_view()
+        return mimebundle(backlog_svg(view), alt=backlog_alt(view))
 
-        return display_bundle(self)
+    def to_view(self, workspace: spec.Workspace | None = None) -> dict:
+        """Return the scored backlog as column-oriented plain data (see :func:`backlog_view`).
+
+        ``workspace`` (the one scored) puts the items in workspace order with their links.
+        """
+        return backlog_view(self, workspace=workspace)
 
     def item(self, item_id: str) -> ItemScore:
         """Return one item's score (KeyError if there is none)."""
@@ -381,8 +392,6 @@ def _risk_bands(risks: Any, band_map: Any) -> dict[str, tuple[str, str]]:
     """Risk id -> (residual band, status)."""
     if risks is None:
         return {}
-    from aipo_widgets.analysis.risk import Register
-
     reg = risks if isinstance(risks, Register) else Register(
         risks, band_map, as_of=None)
     return {r.id: (r.residual.band, r.status) for r in reg.results}
@@ -661,11 +670,7 @@ def score_workspace(
     >>> r.method, r.items[0].score
     ('vrf', 3.6)
     """
-    from aipo_widgets.analysis.risk import BandMap, Register
-
     if classification is None:
-        from aipo_widgets.analysis.compliance import classify_workspace
-
         classification = classify_workspace(ws)
     register = Register(ws.risks, BandMap.from_settings(ws.settings), ws.compliance.as_of)
     return score(

@@ -143,6 +143,7 @@ from aipo_widgets.analysis.business_case_results import (
     ScenarioResult,
     TornadoBar,
 )
+from aipo_widgets.analysis.business_case_view import result_view
 from aipo_widgets.analysis.formulas import Expression, FormulaError
 from aipo_widgets.errors import Problem, UsageError, WorkspaceError, format_path
 from aipo_widgets.evidence import Gate
@@ -158,6 +159,7 @@ __all__ = [
     "ScenarioResult",
     "TornadoBar",
     "analyse",
+    "analyse_view",
     "evpi",
     "evppi",
     "irr",
@@ -610,3 +612,34 @@ def analyse(
         exit_gates=model.exit_gates(measured), notes=list(model.notes),
     )
 
+
+def analyse_view(
+    bc: spec.BusinessCase,
+    *,
+    monte_carlo: bool | dict = True,
+    n: int = 10_000,
+    seed: int = 0,
+    measured: Mapping[str, float] | None = None,
+) -> dict:
+    """Analyse a business case and return the result as plain data (for the widget, the figure).
+
+    Parameters
+    ----------
+    bc : aipo_widgets.model.schema.BusinessCase
+        The workspace's ``business_case`` section.
+    monte_carlo : bool or dict, default True
+        Run the simulation, leave it out (``monte_carlo: None``), or use a summary computed
+        before (:func:`aipo_widgets.analysis.business_case_view.monte_carlo_view`); the
+        simulation runs only when True.
+    n, seed : int
+        Samples and seed of the simulation.
+    measured : mapping, optional
+        Measured values for the exit criteria.
+
+    Returns
+    -------
+    dict
+        See :func:`aipo_widgets.analysis.business_case_view.result_view`.
+    """
+    result = analyse(bc, measured=measured, monte_carlo=monte_carlo is True, n=n, seed=seed)
+    return result_view(result, bc, monte_carlo=monte_carlo)

@@ -14,8 +14,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from aipo_widgets.analysis.business_case_view import result_view
 from aipo_widgets.errors import Problem, UsageError
 from aipo_widgets.evidence import Gate
+from aipo_widgets.figures import mimebundle
+from aipo_widgets.figures.business_case import business_case_alt, business_case_svg
 
 __all__ = ["BusinessCaseResult", "MonteCarloResult", "ScenarioResult", "TornadoBar"]
 
@@ -214,9 +217,12 @@ class BusinessCaseResult:
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
         # A picture wherever it is displayed (notebook, nbconvert HTML, Voila), without widgets.
-        from aipo_widgets.figures import display_bundle
+        view = self.to_view()
+        return mimebundle(business_case_svg(view), alt=business_case_alt(view))
 
-        return display_bundle(self)
+    def to_view(self, bc: Any = None, *, monte_carlo: bool | dict = True) -> dict:
+        """Return the result as plain data (:func:`result_view`); ``bc``: the case analysed."""
+        return result_view(self, bc, monte_carlo=monte_carlo)
 
     def gates(self) -> list[Gate]:
         """Return the exit-criteria gates and the NPV gate (expected NPV > 0, else fail)."""

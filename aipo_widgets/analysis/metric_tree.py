@@ -114,7 +114,9 @@ from aipo_widgets.analysis.metric_tree_results import (
 )
 from aipo_widgets.analysis.metric_tree_status import guardrail_warnings, node_result
 from aipo_widgets.analysis.metric_tree_structure import build
-from aipo_widgets.errors import Problem, UsageError, WorkspaceError
+from aipo_widgets.errors import AipoError, Problem, UsageError, WorkspaceError
+from aipo_widgets.figures import mimebundle
+from aipo_widgets.figures.metric_tree import metric_tree_alt, metric_tree_svg
 from aipo_widgets.model import schema as spec
 
 __all__ = [
@@ -174,9 +176,8 @@ class Tree:
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
         # A picture wherever it is displayed (notebook, nbconvert HTML, Voila), without widgets.
-        from aipo_widgets.figures import display_bundle
-
-        return display_bundle(self)
+        view = self.to_view(sensitivity=False)
+        return mimebundle(metric_tree_svg(view), alt=metric_tree_alt(view))
 
     def __init__(
         self,
@@ -703,3 +704,56 @@ class Tree:
         """Return the tree's status as a JSON-ready dict (see :meth:`TreeStatus.to_dict`)."""
         return self.status().to_dict()
 
+    def to_view(self, sensitivity: bool | dict = True) -> dict:
+        """Return the tree's status, levers and warnings as plain data.
+
+        What the widget syncs to the browser and :func:`aipo_widgets.figures.metric_tree_svg`
+        draws.
+
+        Parameters
+        ----------
+        sensitivity : bool or dict, default True
+            Compute the sensitivity ranking (the costly part: three evaluations per input),
+            leave it out (False: ``{"items": [], "stale": True}``) or use one computed before
+            (:meth:`sensitivity_view`).
+
+        Returns
+        -------
+        dict
+            ``nodes`` (depth-first, each with ``measured``, ``has_children``, ``current`` as
+            declared, and its :class:`NodeResult`), ``root``, ``counts``, ``sensitivity``
+            (``items`` or ``error``) and ``warnings`` (strings).
+
+        Examples
+        --------
+        >>> t = Tree({"nodes": [{"id": "a", "name": "A", "formula": "b * 2", "target": 4},
+        ...                     {"id": "b", "name": "B", "parent": "a", "current": 1}]})
+        >>> view = t.to_view()
+        >>> [(n["id"], n["value"], n["measured"]) for n in view["nodes"]]
+        [('a', 2.0, False), ('b', 1.0, True)]
+        >>> [i["input"] for i in view["sensitivity"]["items"]]
+        ['b']
+        """
+        if sensitivity is True:
+            sensitivity = self.sensitivity_view()
+        elif sensitivity is False:
+            sensitivity = {"node": self.root, "items": [], "error": "", "stale": True}
+        return self.status().to_view(self.nodes, self._children, sensitivity)
+
+    def sensitivity_view(self) -> dict:
+        """Return the sensitivity ranking of the root as plain data.
+
+        ``{"node", "value", "items", "error"}``; ``error`` says why there is no ranking (no root
+        formula, missing inputs) instead of raising.
+        """
+        out: dict[str, Any] = {"node": self.root, "items": [], "error": ""}
+        if self.root is None:
+            out["error"] = "the tree has no root"
+            return out
+        try:
+            sens = self.sensitivity()
+        except AipoError as exc:
+            out["error"] = exc.problems[0].message if exc.problems else str(exc)
+            return out
+        out.update(value=sens.value, items=[dict(vars(i)) for i in sens.items])
+        return out

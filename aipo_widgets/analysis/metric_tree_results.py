@@ -12,8 +12,9 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from aipo_widgets.errors import Problem
 
@@ -149,6 +150,34 @@ class TreeStatus:
 
         rows = [{k: v for k, v in n.to_dict().items() if k != "inputs"} for n in self.nodes]
         return pd.DataFrame(rows)
+
+    def to_view(self, models: Mapping[str, Any], children: Mapping[str, list[str]],
+                sensitivity: dict) -> dict:
+        """Return the status as plain data, as :meth:`Tree.to_view` describes it.
+
+        ``models`` are the workspace's nodes by id (their declared fields are added to each
+        node's result), ``children`` each node's children, ``sensitivity`` the ranking's view.
+        """
+        nodes = []
+        for res in self.nodes:
+            model = models[res.id]
+            d = dict(vars(res))  # dataclasses.asdict deep-copies: too slow for 300 nodes
+            d.update(
+                measured=res.formula is None, has_children=bool(children[res.id]),
+                current=model.current, declared_baseline=model.baseline,
+                declared_target=model.target, owner=model.owner, description=model.description,
+                source=model.source, cadence=model.cadence,
+            )
+            nodes.append(d)
+        return {
+            "root": self.root,
+            "nodes": nodes,
+            "counts": self.counts(),
+            "expected_progress": self.expected_progress,
+            "guardrail_margin": self.guardrail_margin,
+            "sensitivity": sensitivity,
+            "warnings": [str(w) for w in self.warnings],
+        }
 
     def to_dict(self) -> dict:
         """Return the status as a JSON-ready dict."""

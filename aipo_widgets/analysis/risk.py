@@ -67,6 +67,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from aipo_widgets.errors import Problem, UsageError, WorkspaceError
+from aipo_widgets.figures import mimebundle
+from aipo_widgets.figures.risk_matrix import risk_matrix_alt, risk_matrix_svg
 from aipo_widgets.model import schema as spec
 from aipo_widgets.model.risk_bands import BANDS, check_band_map, default_band_map
 
@@ -301,9 +303,8 @@ class Register:
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
         # A picture wherever it is displayed (notebook, nbconvert HTML, Voila), without widgets.
-        from aipo_widgets.figures import display_bundle
-
-        return display_bundle(self)
+        view = self.to_view()
+        return mimebundle(risk_matrix_svg(view), alt=risk_matrix_alt(view))
 
     def __init__(
         self,
@@ -586,3 +587,65 @@ class Register:
             "range_compression": [f.to_dict() for f in self._flags],
             "warnings": [w.to_dict() for w in self.warnings()],
         }
+
+    def to_view(self) -> dict:
+        """Return the register as plain data for the widget and the picture.
+
+        Returns
+        -------
+        dict
+            ``risks`` (workspace order; each with its rank, both ratings, flags and the details a
+            person edits), ``band_map``, axis labels, ``categories``, ``band_counts``,
+            ``flags`` (range compression, in words), ``overdue`` and ``as_of``; what
+            :func:`aipo_widgets.figures.risk_matrix_svg` draws.
+
+        Examples
+        --------
+        >>> reg = Register([{"id": "R1", "title": "t", "category": "model", "likelihood": 3,
+        ...                  "impact": 4}], as_of=dt.date(2026, 11, 1))
+        >>> view = reg.to_view()
+        >>> view["risks"][0]["residual"]["band"], view["band_map"][2][3]
+        ('high', 'high')
+        """
+        by_id = {r.id: r for r in self.risks}
+        risks = []
+        # Workspace order, not rank order: an edit then changes a few entries, not the list's
+        # order (the widget receives changes as patches). ``rank`` says the order of urgency.
+        for res in self.results:
+            model = by_id[res.id]
+            risks.append({
+                "id": res.id, "title": res.title, "category": res.category, "harm": res.harm,
+                "treatment": res.treatment, "owner": res.owner, "status": res.status,
+                "mitigation": model.mitigation,
+                "review_date": res.review_date.isoformat() if res.review_date else None,
+                "rank": res.rank, "overdue": res.overdue, "days_overdue": res.days_overdue,
+                "range_compression": res.range_compression, "tie_broken_by": res.tie_broken_by,
+                "notes": list(res.notes), "articles": list(model.articles),
+                "residual_rated": (model.residual_likelihood is not None
+                                   or model.residual_impact is not None),
+                "inherent": _rating_view(res.inherent), "residual": _rating_view(res.residual),
+            })
+        return {
+            "as_of": self.as_of.isoformat(),
+            "band_map": self.band_map.to_list(),
+            "bands": list(BANDS),
+            "likelihood_labels": list(LIKELIHOOD_LABELS),
+            "impact_labels": list(IMPACT_LABELS),
+            "categories": sorted({r["category"] for r in risks}),
+            "risks": risks,
+            "band_counts": {"inherent": self.band_counts("inherent"),
+                            "residual": self.band_counts("residual")},
+            "flags": [f.message for f in self.range_compression()],
+            "overdue": [r.id for r in self.overdue()],
+            "treatments": [t.value for t in spec.Treatment],
+            "statuses": ["open", "mitigating", "accepted", "closed"],
+        }
+
+
+def _rating_view(r: Rating) -> dict:
+    # The words of the ratings are in the view once (likelihood_labels, impact_labels).
+    return {
+        "likelihood": r.likelihood, "impact": r.impact, "score": r.score, "band": r.band,
+        "expected_loss": r.expected_loss, "probability_per_year": r.probability_per_year,
+        "impact_eur": r.impact_eur, "note": r.note,
+    }

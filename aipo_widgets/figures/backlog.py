@@ -1,36 +1,34 @@
-"""The scored backlog: the data the widget renders, and a static SVG table of it.
+"""The scored backlog as a static SVG table, drawn from its plain, column-oriented data.
 
-:func:`backlog_data` turns the core's :class:`aipo_widgets.analysis.backlog.BacklogResult` into
-compact, column-oriented data (one list per field, so 2,000 items stay a few hundred kilobytes); it
-is what :class:`~aipo_widgets.widgets.BacklogWidget` syncs to the browser. :func:`backlog_svg`
-draws the ranked items as a table: rank, id, title, type, the method's raw factors, score,
-rank stability and the gate (blocked, excluded, incomplete) with its reason.
+:func:`backlog_svg` draws the view of a scored backlog (the dict
+:meth:`aipo_widgets.analysis.backlog.BacklogResult.to_view` returns, the same one the
+:class:`~aipo_widgets.widgets.BacklogWidget` syncs to the browser) as a table: rank, id, title,
+type, the method's raw factors, score, rank stability and the gate (blocked, excluded,
+incomplete) with its reason.
 
 Examples
 --------
->>> from aipo_widgets.analysis.backlog import score
->>> from aipo_widgets.model.schema import BacklogItem
->>> result = score([BacklogItem(id="B1", title="PII filter", type="risk", value=9, risk=5,
-...                             feasibility=7, confidence=0.8, effort=2)])
->>> data = backlog_data(result)
->>> data["columns"]["id"], data["columns"]["rank"], data["factor_columns"]
-(['B1'], [1], ['value', 'risk', 'feasibility', 'confidence', 'effort'])
->>> backlog_svg(data).startswith("<svg")
+>>> cols = {"id": ["B1"], "title": ["PII filter"], "type": ["risk"], "rank": [1],
+...         "gate": ["ok"], "score": [3.2], "stability": ["robust"], "shift": [0],
+...         "reasons": [[]]}
+>>> view = {"method": "vrf", "formula": "value / effort", "columns": cols,
+...         "factor_columns": ["value"], "factors": {"value": [9]}, "counts": {"ok": 1},
+...         "weights": {"value": 1.0}, "tier": None}
+>>> backlog_svg(view).startswith("<svg")
 True
+>>> backlog_alt(view)
+'Backlog ranked by Value, risk, feasibility: 1 ranked items; first: B1 PII filter'
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from aipo_widgets._text import format_number
 from aipo_widgets.figures._svg import Svg, clip
 from aipo_widgets.figures.tokens import PALETTE, TEXT
-from aipo_widgets.model import schema as spec
 
-__all__ = ["METHOD_LABELS", "backlog_alt", "backlog_data", "backlog_svg", "display_order",
-           "factor_meta"]
+__all__ = ["METHOD_LABELS", "SHORT", "backlog_alt", "backlog_svg", "display_order"]
 
 METHOD_LABELS = {
     "vrf": "Value, risk, feasibility",
@@ -39,141 +37,15 @@ METHOD_LABELS = {
     "wsjf_economic": "WSJF, economic (CD3)",
     "ice": "ICE",
 }
-# The raw factors each method shows (what it needs, plus confidence where it has a default).
-_SHOWN = {
-    "vrf": ("value", "risk", "feasibility", "confidence", "effort"),
-    "rice": ("reach", "impact", "confidence", "effort"),
-    "wsjf": ("business_value", "time_criticality", "risk_reduction", "job_size"),
-    "wsjf_economic": ("cost_of_delay_per_week", "duration_weeks"),
-    "ice": ("value", "confidence", "ease"),
-}
 #: Rows drawn in the static picture before "... and n more".
 MAX_ROWS = 30
-#: Short column headings of the raw factors.
+#: Short column headings of the raw factors (one per factor a backlog item can have).
 SHORT = {
     "value": "value", "risk": "risk", "feasibility": "feas.", "confidence": "conf.",
     "effort": "effort", "reach": "reach", "impact": "impact", "ease": "ease",
     "business_value": "BV", "time_criticality": "TC", "risk_reduction": "RR|OE",
     "job_size": "size", "cost_of_delay_per_week": "CoD/wk", "duration_weeks": "weeks",
 }
-
-
-@lru_cache(maxsize=1)
-def factor_meta() -> dict[str, dict[str, Any]]:
-    """Return each raw factor's bounds and description, from the workspace schema.
-
-    Examples
-    --------
-    >>> factor_meta()["value"]["min"], factor_meta()["value"]["max"]
-    (0, 10)
-    """
-    from aipo_widgets.analysis.backlog import RAW_FACTORS
-
-    props = spec.BacklogItem.model_json_schema()["properties"]
-    out = {}
-    for name in RAW_FACTORS:
-        p = props[name]
-        num = next((a for a in p.get("anyOf", [p]) if a.get("type") == "number"), {})
-        out[name] = {
-            "min": num.get("minimum", num.get("exclusiveMinimum")),
-            "max": num.get("maximum"),
-            "exclusive_min": "exclusiveMinimum" in num,
-            "description": p.get("description", ""),
-            "label": name.replace("_", " "),
-            "short": SHORT[name],
-        }
-    return out
-
-
-def _result(source: Any, method: str | None, classification: Any, excluded_ids: Any,
-            tolerance: int, stability: bool):
-    from aipo_widgets.analysis.backlog import BacklogResult, score_workspace
-    from aipo_widgets.model.workspace import WorkspaceFile
-
-    if isinstance(source, BacklogResult):
-        return source, None
-    if isinstance(source, WorkspaceFile):
-        source = source.workspace
-    if isinstance(source, spec.Workspace):
-        return score_workspace(source, method, classification=classification,
-                               excluded_ids=tuple(excluded_ids), tolerance=tolerance,
-                               stability=stability), source
-    msg = (f"expected a BacklogResult, a Workspace or a WorkspaceFile, got "
-           f"{type(source).__name__}")
-    raise TypeError(msg)
-
-
-def backlog_data(source: Any, *, method: str | None = None, classification: Any = None,
-                 excluded_ids: Any = (), tolerance: int = 0, stability: bool = True) -> dict:
-    """Return the scored backlog as column-oriented plain data.
-
-    Parameters
-    ----------
-    source : BacklogResult, Workspace or WorkspaceFile
-        A scored backlog, or a workspace to score (with its settings, risks and AI Act tier).
-    method, classification, excluded_ids, tolerance, stability
-        Passed to :func:`aipo_widgets.analysis.backlog.score_workspace` when scoring here.
-
-    Returns
-    -------
-    dict
-        ``method``, ``methods``, ``formula``, ``weights``, ``tier``, ``factor_columns`` and
-        ``factor_meta``; ``columns`` (one list per field, items in workspace order, or the
-        core's order for a bare result; see :func:`display_order`); ``intermediates``;
-        ``problems`` and ``notes`` (strings); ``counts`` per gate; ``types``.
-    """
-    from aipo_widgets.analysis.backlog import METHODS
-
-    result, ws = _result(source, method, classification, excluded_ids, tolerance, stability)
-    shown = _SHOWN[result.method]
-    items = result.items
-    by_id = {it.id: it for it in ws.backlog} if ws is not None else {}
-    if ws is not None:
-        # Workspace order, not rank order: an edit then changes a few entries, not the order of
-        # every column (the widget receives changes as patches). ``rank`` gives the order.
-        position = {it.id: k for k, it in enumerate(ws.backlog)}
-        items = sorted(items, key=lambda i: position.get(i.id, len(position)))
-    names = ("id", "title", "type", "status", "gate", "score", "rank", "shift", "stability",
-             "sensitive_to", "quadrant", "reasons", "mitigates", "blocked_by")
-    columns: dict[str, list] = {k: [] for k in names}
-    factors: dict[str, list] = {f: [] for f in shown}
-    # One pass over the items: the widget rebuilds this after every edit of 2,000 items.
-    for i in items:
-        model = by_id.get(i.id)
-        for k, v in (("id", i.id), ("title", i.title), ("type", i.type), ("status", i.status),
-                     ("gate", i.gate), ("score", i.score), ("rank", i.rank),
-                     ("shift", i.max_rank_shift), ("stability", i.stability),
-                     ("sensitive_to", i.most_sensitive_to), ("quadrant", i.quadrant),
-                     ("reasons", i.reasons),
-                     ("mitigates", list(model.mitigates) if model is not None else []),
-                     ("blocked_by", list(model.blocked_by) if model is not None else [])):
-            columns[k].append(v)
-        for f in shown:
-            factors[f].append(i.factors.get(f))
-    inter_keys = sorted({k for i in items for k in i.intermediates})
-    intermediates = {k: [i.intermediates.get(k) for i in items] for k in inter_keys}
-    counts: dict[str, int] = {}
-    for g in columns["gate"]:
-        counts[g] = counts.get(g, 0) + 1
-    meta = factor_meta()
-    return {
-        "method": result.method,
-        "methods": [[m, METHOD_LABELS[m]] for m in METHODS],
-        "formula": result.formula,
-        "weights": dict(result.weights),
-        "tier": result.tier,
-        "tolerance": result.tolerance,
-        "factor_columns": list(shown),
-        "factor_meta": {f: meta[f] for f in shown},
-        "columns": columns,
-        "factors": factors,
-        "intermediates": intermediates,
-        "problems": [str(p) for p in result.problems],
-        "notes": list(result.notes),
-        "counts": counts,
-        "types": [t.value for t in spec.BacklogType],
-        "statuses": ["todo", "doing", "done", "dropped"],
-    }
 
 
 _GATE_ORDER = {"ok": 0, "blocked": 1, "incomplete": 2, "done": 3, "excluded": 4}
@@ -205,13 +77,13 @@ def backlog_alt(data: dict) -> str:
             f"{' (' + gates + ')' if gates else ''}{lead}")
 
 
-def backlog_svg(source: Any, *, title: str = "") -> str:
+def backlog_svg(data: dict[str, Any], *, title: str = "") -> str:
     """Draw the ranked backlog as a table.
 
     Parameters
     ----------
-    source : BacklogResult, Workspace, WorkspaceFile or dict
-        What to draw; a dict is the output of :func:`backlog_data`.
+    data : dict
+        What to draw: :meth:`aipo_widgets.analysis.backlog.BacklogResult.to_view`.
     title : str, optional
         Heading (default: "Backlog by <method>").
 
@@ -219,16 +91,7 @@ def backlog_svg(source: Any, *, title: str = "") -> str:
     -------
     str
         A complete SVG document, 900 pixels wide, 22 pixels per item (at most 30 items).
-
-    Examples
-    --------
-    >>> ws = spec.Workspace.model_validate({"product": {"name": "x", "owner": "y"},
-    ...     "backlog": [{"id": "B1", "title": "Eval set", "type": "evaluation", "value": 5,
-    ...                  "risk": 2, "feasibility": 8, "effort": 1, "confidence": 1}]})
-    >>> "Eval set" in backlog_svg(backlog_data(ws, classification="minimal"))
-    True
     """
-    data = source if isinstance(source, dict) else backlog_data(source)
     cols, factors = data["columns"], data["factors"]
     n = len(cols["id"])
     rows = display_order(data)[:MAX_ROWS]

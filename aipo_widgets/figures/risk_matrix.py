@@ -1,128 +1,49 @@
-"""The risk matrix: the data the widget renders, and a static SVG picture of it.
+"""The risk matrix as a static SVG picture, drawn from the register's plain data.
 
-:func:`risk_matrix_data` turns the core's :class:`aipo_widgets.analysis.risk.Register` into plain,
-JSON-ready data (the same dict the :class:`~aipo_widgets.widgets.RiskMatrixWidget` syncs to the
-browser); :func:`risk_matrix_svg` draws it: a 5x5 grid, likelihood up, impact right, each cell
-coloured by its band (sequential colours, band name and score written in the cell), the risk
-ids in their cells and a count where a cell is crowded.
+:func:`risk_matrix_svg` draws the view of a risk register (the dict
+:meth:`aipo_widgets.analysis.risk.Register.to_view` returns, the same one the
+:class:`~aipo_widgets.widgets.RiskMatrixWidget` syncs to the browser): a 5x5 grid, likelihood up,
+impact right, each cell coloured by its band (sequential colours, band name and score written in
+the cell), the risk ids in their cells and a count where a cell is crowded.
 
 Examples
 --------
->>> from aipo_widgets.model.schema import Risk
->>> from aipo_widgets.analysis.risk import Register
->>> import datetime as dt
->>> reg = Register([Risk(id="R1", title="Summary invents facts", category="model",
-...                      likelihood=3, impact=4)], as_of=dt.date(2026, 11, 1))
->>> data = risk_matrix_data(reg)
->>> data["risks"][0]["residual"]["band"], data["band_map"][2][3]
-('high', 'high')
->>> svg = risk_matrix_svg(reg)
+>>> view = {"as_of": "2026-11-01", "bands": ["low", "high"],
+...         "band_map": [["low"] * 5] * 2 + [["high"] * 5] * 3,
+...         "likelihood_labels": list("12345"), "impact_labels": list("12345"),
+...         "risks": [{"id": "R1", "title": "Summary invents facts", "category": "model",
+...                    "status": "open", "rank": 1,
+...                    "residual": {"likelihood": 3, "impact": 4, "band": "high", "score": 12}}],
+...         "overdue": [], "flags": []}
+>>> svg = risk_matrix_svg(view)
 >>> svg.startswith("<svg") and "R1" in svg
 True
+>>> risk_matrix_alt(view)[:46]
+'Risk matrix (residual): 1 open risks (1 high);'
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from aipo_widgets.figures._svg import Svg, clip
 from aipo_widgets.figures.tokens import BAND_COLOURS, TEXT
-from aipo_widgets.model import schema as spec
 
-__all__ = ["BAND_COLOURS", "risk_matrix_alt", "risk_matrix_data", "risk_matrix_svg"]
+__all__ = ["BAND_COLOURS", "risk_matrix_alt", "risk_matrix_svg"]
 
 #: How many risk ids a cell of the picture lists before it shows "+n".
 MAX_IDS_IN_CELL = 4
 
 
-def _register(source: Any, as_of: dt.date | None = None):
-    from aipo_widgets.analysis.risk import Register
-    from aipo_widgets.model.workspace import WorkspaceFile
-
-    if isinstance(source, Register):
-        return source
-    if isinstance(source, WorkspaceFile):
-        source = source.workspace
-    if isinstance(source, spec.Workspace):
-        return Register.from_workspace(source, as_of=as_of)
-    msg = f"expected a risk Register, a Workspace or a WorkspaceFile, got {type(source).__name__}"
-    raise TypeError(msg)
-
-
-def _rating(r: Any) -> dict:
-    # The words of the ratings are in the data once (likelihood_labels, impact_labels).
-    return {
-        "likelihood": r.likelihood, "impact": r.impact, "score": r.score, "band": r.band,
-        "expected_loss": r.expected_loss, "probability_per_year": r.probability_per_year,
-        "impact_eur": r.impact_eur, "note": r.note,
-    }
-
-
-def risk_matrix_data(source: Any, *, as_of: dt.date | None = None) -> dict:
-    """Return the register as plain data for the widget and the picture.
-
-    Parameters
-    ----------
-    source : Register, Workspace or WorkspaceFile
-        The register, or a workspace to build it from (with its band map).
-    as_of : date, optional
-        Date the reviews are checked against when a register is built here (default: the
-        workspace's ``compliance.as_of``, else today).
-
-    Returns
-    -------
-    dict
-        ``risks`` (workspace order; each with its rank, both ratings, flags and the details a
-        person edits), ``band_map``, axis labels, ``categories``, ``band_counts``,
-        ``flags`` (range compression, in words), ``overdue`` and ``as_of``.
-    """
-    from aipo_widgets.analysis.risk import BANDS, IMPACT_LABELS, LIKELIHOOD_LABELS
-
-    reg = _register(source, as_of)
-    by_id = {r.id: r for r in reg.risks}
-    risks = []
-    # Workspace order, not rank order: an edit then changes a few entries, not the list's order
-    # (the widget receives changes as patches). ``rank`` says the order of urgency.
-    for res in reg.results:
-        model = by_id[res.id]
-        risks.append({
-            "id": res.id, "title": res.title, "category": res.category, "harm": res.harm,
-            "treatment": res.treatment, "owner": res.owner, "status": res.status,
-            "mitigation": model.mitigation,
-            "review_date": res.review_date.isoformat() if res.review_date else None,
-            "rank": res.rank, "overdue": res.overdue, "days_overdue": res.days_overdue,
-            "range_compression": res.range_compression, "tie_broken_by": res.tie_broken_by,
-            "notes": list(res.notes), "articles": list(model.articles),
-            "residual_rated": (model.residual_likelihood is not None
-                               or model.residual_impact is not None),
-            "inherent": _rating(res.inherent), "residual": _rating(res.residual),
-        })
-    return {
-        "as_of": reg.as_of.isoformat(),
-        "band_map": reg.band_map.to_list(),
-        "bands": list(BANDS),
-        "likelihood_labels": list(LIKELIHOOD_LABELS),
-        "impact_labels": list(IMPACT_LABELS),
-        "categories": sorted({r["category"] for r in risks}),
-        "risks": risks,
-        "band_counts": {"inherent": reg.band_counts("inherent"),
-                        "residual": reg.band_counts("residual")},
-        "flags": [f.message for f in reg.range_compression()],
-        "overdue": [r.id for r in reg.overdue()],
-        "treatments": [t.value for t in spec.Treatment],
-        "statuses": ["open", "mitigating", "accepted", "closed"],
-    }
-
-
-def risk_matrix_svg(source: Any, *, which: str = "residual", category: str | None = None,
-                    include_closed: bool = False, title: str = "") -> str:
+def risk_matrix_svg(data: dict[str, Any], *, which: str = "residual",
+                    category: str | None = None, include_closed: bool = False,
+                    title: str = "") -> str:
     """Draw the risk matrix as SVG.
 
     Parameters
     ----------
-    source : Register, Workspace, WorkspaceFile or dict
-        What to draw; a dict is the output of :func:`risk_matrix_data`.
+    data : dict
+        What to draw: :meth:`aipo_widgets.analysis.risk.Register.to_view`.
     which : {"residual", "inherent"}, default "residual"
         The rating placed in the grid.
     category : str, optional
@@ -136,19 +57,10 @@ def risk_matrix_svg(source: Any, *, which: str = "residual", category: str | Non
     -------
     str
         A complete SVG document (about 640 x 470 pixels).
-
-    Examples
-    --------
-    >>> from aipo_widgets.model.schema import Workspace
-    >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"}, "risks": [
-    ...     {"id": "R1", "title": "t", "category": "model", "likelihood": 5, "impact": 5}]})
-    >>> "critical" in risk_matrix_svg(ws, which="inherent")
-    True
     """
     if which not in ("residual", "inherent"):
         msg = f"which must be 'residual' or 'inherent', got {which!r}"
         raise ValueError(msg)
-    data = source if isinstance(source, dict) else risk_matrix_data(source)
     risks = [
         r for r in data["risks"]
         if (include_closed or r["status"] != "closed")

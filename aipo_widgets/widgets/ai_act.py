@@ -27,6 +27,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from aipo_widgets import figures as render
+from aipo_widgets.analysis.ai_act_view import ai_act_view
 from aipo_widgets.analysis.compliance import load_rulebook
 from aipo_widgets.errors import UsageError
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
@@ -62,7 +63,7 @@ class AIActQuestionnaire(AipoWidget):
         self._as_of = as_of
 
     def _compute_view(self) -> dict:
-        return render.ai_act_data(self.workspace, as_of=self._as_of)
+        return ai_act_view(self.workspace, as_of=self._as_of)
 
     @operation("answer")
     def _op_answer(self, msg: dict) -> None:

@@ -34,7 +34,13 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from aipo_widgets import figures as render
-from aipo_widgets.analysis.backlog import DEFAULT_WEIGHTS, METHODS, RAW_FACTORS, score
+from aipo_widgets.analysis.backlog import (
+    DEFAULT_WEIGHTS,
+    METHODS,
+    RAW_FACTORS,
+    score,
+    score_workspace,
+)
 from aipo_widgets.analysis.compliance import classify_workspace
 from aipo_widgets.errors import UsageError
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
@@ -120,9 +126,10 @@ class BacklogWidget(AipoWidget):
         )
 
     def _scored(self, *, stability: bool) -> dict:
-        return render.backlog_data(self.workspace, classification=self._classification(),
-                                   excluded_ids=self._excluded, tolerance=self._tolerance,
-                                   stability=stability)
+        result = score_workspace(self.workspace, classification=self._classification(),
+                                 excluded_ids=tuple(self._excluded), tolerance=self._tolerance,
+                                 stability=stability)
+        return result.to_view(self.workspace)
 
     def _compute_view(self) -> dict:
         key = self._inputs_key()

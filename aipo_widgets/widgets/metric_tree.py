@@ -108,12 +108,12 @@ class MetricTreeWidget(AipoWidget):
         # only: reuse it after a target or baseline edit, recompute it after the answer.
         cached = self._sens_cache
         if cached is not None and cached[0] == self._sensitivity_key():
-            return render.metric_tree_data(tree, sensitivity=cached[1])
+            return tree.to_view(sensitivity=cached[1])
         if cached is None:
-            sens = render.sensitivity_data(tree)
+            sens = tree.sensitivity_view()
             self._sens_cache = (self._sensitivity_key(), sens)
-            return render.metric_tree_data(tree, sensitivity=sens)
-        return render.metric_tree_data(tree, sensitivity={**cached[1], "stale": True})
+            return tree.to_view(sensitivity=sens)
+        return tree.to_view(sensitivity={**cached[1], "stale": True})
 
     def refresh(self) -> None:
         """Recompute the view; a stale sensitivity ranking follows once the kernel is idle."""
@@ -123,7 +123,7 @@ class MetricTreeWidget(AipoWidget):
 
     def _update_sensitivity(self) -> None:
         tree = self._tree()
-        sens = render.sensitivity_data(tree)
+        sens = tree.sensitivity_view()
         self._sens_cache = (self._sensitivity_key(), sens)
         self._set_view({**self.view, "sensitivity": sens})
 

@@ -32,6 +32,7 @@ from typing import Any, ClassVar
 import traitlets
 
 from aipo_widgets import figures as render
+from aipo_widgets.analysis.risk import Register
 from aipo_widgets.errors import UsageError
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 
@@ -84,7 +85,7 @@ class RiskMatrixWidget(AipoWidget):
         self._as_of = as_of
 
     def _compute_view(self) -> dict:
-        return render.risk_matrix_data(self.workspace, as_of=self._as_of)
+        return Register.from_workspace(self.workspace, as_of=self._as_of).to_view()
 
     def _risk(self, msg: dict) -> Any:
         rid = require(msg, "risk", str)

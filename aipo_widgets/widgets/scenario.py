@@ -32,7 +32,12 @@ import math
 from typing import Any, ClassVar
 
 from aipo_widgets import figures as render
-from aipo_widgets.analysis.business_case import analyse
+from aipo_widgets.analysis.business_case import analyse, analyse_view
+from aipo_widgets.analysis.business_case_view import (
+    DRIVER_FIELDS,
+    correlations_view,
+    monte_carlo_view,
+)
 from aipo_widgets.errors import Problem, UsageError, WorkspaceError, format_path
 from aipo_widgets.model import schema as spec
 from aipo_widgets.model.correlations import correlation_problems
@@ -83,12 +88,12 @@ class ScenarioWidget(AipoWidget):
         # The simulation (about 0.1 s) follows the answer to an edit; the scenarios do not wait.
         key = bc.model_dump_json()
         if self._mc_cache is not None and self._mc_cache[0] == key:
-            return render.business_case_data(bc, monte_carlo=self._mc_cache[1])
+            return analyse_view(bc, monte_carlo=self._mc_cache[1])
         if self._mc_cache is None:
-            data = render.business_case_data(bc, n=self._n, seed=self._seed)
+            data = analyse_view(bc, n=self._n, seed=self._seed)
             self._mc_cache = (key, data["monte_carlo"])
             return data
-        data = render.business_case_data(bc, monte_carlo={**self._mc_cache[1], "stale": True})
+        data = analyse_view(bc, monte_carlo={**self._mc_cache[1], "stale": True})
         return data
 
     def refresh(self) -> None:
@@ -99,13 +104,13 @@ class ScenarioWidget(AipoWidget):
 
     def _update_simulation(self) -> None:
         bc = self._case()
-        mc = render.business_case.monte_carlo_data(
+        mc = monte_carlo_view(
             analyse(bc, n=self._n, seed=self._seed).monte_carlo)
         assert mc is not None  # analyse() simulates unless told not to
         self._mc_cache = (bc.model_dump_json(), mc)
         # The pairs' drawn rho comes from the simulation too.
         self._set_view({**self.view, "monte_carlo": mc,
-                        "correlations": render.business_case.correlations_data(bc, mc)})
+                        "correlations": correlations_view(bc, mc)})
 
     @operation("set")
     def _op_set(self, msg: dict) -> None:
@@ -116,9 +121,9 @@ class ScenarioWidget(AipoWidget):
             err = f"there is no driver '{name}'; drivers: {', '.join(bc.drivers)}"
             raise UsageError(err)
         field = require(msg, "field", str)
-        if field not in render.business_case.DRIVER_FIELDS:
+        if field not in DRIVER_FIELDS:
             err = (f"field {field!r} cannot be edited here; editable: "
-                   f"{', '.join(render.business_case.DRIVER_FIELDS)}")
+                   f"{', '.join(DRIVER_FIELDS)}")
             raise UsageError(err)
         required = field in ("conservative", "realistic", "optimistic")
         value = require(msg, "value", float, optional=not required)

@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 from aipo_widgets import figures as render
 from aipo_widgets._text import format_number
 from aipo_widgets.analysis.decisions import current_threshold, threshold_costs
+from aipo_widgets.analysis.threshold_view import COST_KEYS, group_recall, threshold_view
 from aipo_widgets.errors import UsageError
 from aipo_widgets.model.schema import Decision
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
@@ -93,7 +94,7 @@ class ThresholdExplorer(AipoWidget):
             msg = f"ThresholdExplorer() needs {' and '.join(missing)} (labels and scores)"
             raise TypeError(msg)
         if costs is not None:
-            unknown = sorted(set(costs) - set(render.threshold.COST_KEYS))
+            unknown = sorted(set(costs) - set(COST_KEYS))
             if unknown or not {"c_fn", "c_fp"} <= set(costs):
                 msg = (f"costs must have c_fn and c_fp and may have c_tp, c_tn, review_cost, "
                        f"prevented_share; "
@@ -119,7 +120,7 @@ class ThresholdExplorer(AipoWidget):
         if volume is None and self._period == "month":
             volume = resolved.get("volume_per_month")
         costs = {k: v for k, v in resolved.items()
-                 if k in render.threshold.COST_KEYS and v is not None}
+                 if k in COST_KEYS and v is not None}
         return costs, volume
 
     def _compute_view(self) -> dict:
@@ -127,7 +128,7 @@ class ThresholdExplorer(AipoWidget):
         costs, volume = self._costs()
         key = (tuple(sorted(costs.items())), volume)
         if self._curve_cache is None or self._curve_cache[0] != key:
-            data = render.threshold.threshold_data(
+            data = threshold_view(
                 **self._inputs, costs=costs, volume_per_period=volume, period=self._period,
                 points=self._points)
             self._curve_cache = (key, data)
@@ -151,7 +152,7 @@ class ThresholdExplorer(AipoWidget):
         if self._groups is None:
             return {"groups": None, "index": k}
         t = self.view["curve"]["threshold"][k]
-        result = render.threshold.group_recall(
+        result = group_recall(
             self._inputs["y_true"], self._inputs["scores"], self._groups, t,
             data=self._inputs["data"], pos_label=self._inputs["pos_label"],
             min_group_size=self._min_group_size)
@@ -205,7 +206,7 @@ class ThresholdExplorer(AipoWidget):
     def _static_svg(self) -> str:
         v = self.view or self._compute_view()
         title = self.title if self.title != self._label else "Threshold and expected cost"
-        return render.threshold.threshold_svg(v, decided=v.get("decided"), title=title)
+        return render.threshold_svg(v, decided=v.get("decided"), title=title)
 
     def _static_alt(self) -> str:
-        return render.threshold.threshold_alt(self.view or self._compute_view())
+        return render.threshold_alt(self.view or self._compute_view())

@@ -17,14 +17,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "aipo_widgets"
 
-# Modules that still import the kit's own modules inside functions, to be emptied (issue 12):
-# the figures still draw core objects, and core objects still reach the figures lazily.
-STILL_LAZY = {
-    "analysis/backlog.py", "analysis/business_case_results.py", "analysis/metric_tree.py",
-    "analysis/risk.py",
-    "figures/_display.py", "figures/ai_act.py", "figures/backlog.py", "figures/business_case.py",
-    "figures/metric_tree.py", "figures/risk_matrix.py", "figures/threshold.py",
-}
+# Modules that still import the kit's own modules inside functions (none: issue 12 is done).
+STILL_LAZY: set[str] = set()
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
@@ -63,15 +57,8 @@ def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
     return found
 
 
-# Cycles still to break (issue 12): the core objects' pictures.
-KNOWN_CYCLES = [
-    ["aipo_widgets.analysis.backlog", "aipo_widgets.analysis.business_case",
-     "aipo_widgets.analysis.business_case_results", "aipo_widgets.analysis.metric_tree",
-     "aipo_widgets.analysis.risk", "aipo_widgets.figures",
-     "aipo_widgets.figures._display", "aipo_widgets.figures.backlog",
-     "aipo_widgets.figures.business_case", "aipo_widgets.figures.metric_tree",
-     "aipo_widgets.figures.risk_matrix"],
-]
+# Cycles still to break (none).
+KNOWN_CYCLES: list[list[str]] = []
 
 
 def test_no_import_cycles():

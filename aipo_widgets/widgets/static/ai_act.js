@@ -17,7 +17,7 @@
  *   tier_applies_from: string|null, tier_applies_now: boolean, as_of: string,
  *   open_questions: OpenQuestion[], assumptions: string[], legal_signoff_required: boolean,
  *   signoff_reasons: string[], signoff_missing: boolean}} ActResult
- *   the part of compliance.Classification.to_dict() that render.ai_act_data passes on
+ *   the part of compliance.Classification.to_dict() that analysis.ai_act_view passes on
  * @typedef {{personal_data: boolean, art22_applies: boolean, dpia: string,
  *   dpia_triggers: string[], edpb_criteria: string[], dpia_decision: string}} GdprResult
  * @typedef {{questions: QuestionRow[], steps: Record<string, string>, role: string,

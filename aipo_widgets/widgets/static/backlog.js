@@ -1,4 +1,4 @@
-// BacklogWidget: renders the backlog Python scored (aipo_widgets.figures.backlog_data: columns of
+// BacklogWidget: renders the backlog Python scored (aipo_widgets.analysis.backlog_view: columns of
 // ids, scores, ranks, gates, factors) as a sortable table. Only the rows in view are in the DOM,
 // so 2,000 items render as fast as 20. Edits go back as "set", "method" and "weights" operations.
 

@@ -1,4 +1,4 @@
-// MetricTreeWidget: renders the tree Python computed (aipo_widgets.figures.metric_tree_data):
+// MetricTreeWidget: renders the tree Python computed (Tree.to_view in aipo_widgets.analysis.metric_tree):
 // values, progress, statuses and the rules behind them, the sensitivity ranking. Edits go back
 // as "set" operations; what-if asks the kernel ("whatif" query) and shows its answer.
 

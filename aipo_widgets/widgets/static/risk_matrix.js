@@ -1,4 +1,4 @@
-// RiskMatrixWidget: renders the register Python computed (aipo_widgets.figures.risk_matrix_data)
+// RiskMatrixWidget: renders the register Python computed (Register.to_view in aipo_widgets.analysis.risk)
 // and sends "move" / "set" operations. Bands, scores, ranks and flags all come from Python.
 
 /**

@@ -1,4 +1,4 @@
-// ScenarioWidget: the business case Python analysed (aipo_widgets.figures.business_case_data).
+// ScenarioWidget: the business case Python analysed (aipo_widgets.analysis.business_case.analyse_view).
 // Drivers are inputs ("set" operations), so are the rank correlations between them
 // ("correlate"); figures, the chart's series and the simulation all come from the kernel.
 
@@ -15,7 +15,7 @@
  *   correlations: Array<{drivers: string[], rho: number, drawn: number}>,
  *   stale?: boolean}} MonteCarlo MonteCarloResult.to_dict(), EVPPI ranked as [driver, value]
  * @typedef {{drivers: [string, string], rho: number, description: string,
- *   drawn: number|null}} CorrelationRow render.business_case.correlations_data: requested
+ *   drawn: number|null}} CorrelationRow analysis.business_case_view.correlations_view: requested
  *   and drawn rank correlation of one pair
  * @typedef {{currency: string, horizon_months: number, discount_rate: number,
  *   drivers: DriverRow[], scenarios: Record<string, Scenario>, expected_npv: number,

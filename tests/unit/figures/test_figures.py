@@ -14,7 +14,7 @@ from aipo_widgets.analysis.business_case import analyse
 from aipo_widgets.analysis.metric_tree import Tree
 from aipo_widgets.analysis.risk import Register
 from aipo_widgets.examples import example_yaml
-from aipo_widgets.figures import display_bundle, img_html
+from aipo_widgets.figures import img_html, metric_tree_alt, metric_tree_svg
 from aipo_widgets.model.workspace import validate_text
 
 
@@ -31,10 +31,9 @@ def ws():
     (lambda ws: score_workspace(ws, classification="limited"),
      ["Backlog by Value, risk, feasibility", "B8"]),
     (lambda ws: analyse(ws.business_case, n=500), ["NPV and payback", "realistic"]),
-    (lambda ws: ws.business_case, ["NPV and payback", "optimistic"]),
 ])
 def test_every_core_object_has_a_picture(ws, make, words):
-    bundle = display_bundle(make(ws))
+    bundle = make(ws)._repr_mimebundle_()
     assert set(bundle) == {"text/html", "text/plain"}
     found = texts(svg_of(bundle))
     for w in words:
@@ -42,9 +41,12 @@ def test_every_core_object_has_a_picture(ws, make, words):
     assert bundle["text/plain"]
 
 
-def test_other_objects_are_refused():
-    with pytest.raises(TypeError, match="no picture for dict"):
-        display_bundle({})
+def test_the_picture_is_drawn_from_the_view(ws):
+    # The figure gets plain data only: the same picture from the object and from its view.
+    tree = Tree(ws.metric_tree)
+    view = tree.to_view(sensitivity=False)
+    assert tree._repr_mimebundle_()["text/html"] == img_html(
+        metric_tree_svg(view), alt=metric_tree_alt(view))
 
 
 def test_alt_text_and_escaping():
