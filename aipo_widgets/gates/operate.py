@@ -121,7 +121,8 @@ def window_info(provenance: Provenance | None) -> dict[str, Any] | None:
 
 
 def _window_words(info: dict[str, Any]) -> str:
-    return f"{info['source']} from {info['start']} to {info['end']} ({info['days']} days)"
+    days = "1 day" if info["days"] == 1 else f"{info['days']} days"
+    return f"{info['source']} from {info['start']} to {info['end']} ({days})"
 
 
 def _round(x: float) -> float:

@@ -22,7 +22,7 @@ No metric-tree root: add metric_tree.root (the North Star) to aipo.yaml.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from aipo_widgets.analysis import measure, monitored
@@ -211,5 +211,32 @@ class Operate(Phase):
         case = self.analyse_business_case(measured=self.current)
         if case is None:
             return None
-        self.add(case.exit_gates)
+        self.add(self._exit_gates(case.exit_gates))
         return scenarios(case, ["NPV"])
+
+    def _exit_gates(self, gates: list[Gate]) -> list[Gate]:
+        # The business case's stop rules, each on the default window where its metric can be
+        # measured from the log; a value typed in aipo.yaml (a driver's ``measured``) is shown
+        # with that provenance and never passes.
+        spec = self.ws.business_case
+        assert spec is not None
+        days = self.ws.monitoring.window_days
+        out = []
+        for i, gate in enumerate(gates):
+            if i >= len(spec.exit_criteria):
+                out.append(gate)
+                continue
+            cond = spec.exit_criteria[i]
+            m = self.measure(cond.metric, days) if self.windows is not None else None
+            if m is not None and m.provenance.kind == "measured":
+                out.append(operate.windowed_gate(
+                    cond, m, min_rows=self.ws.monitoring.min_rows, meaning="trigger",
+                    name=gate.name, source=gate.source))
+            elif gate.figure is not None:
+                out.append(replace(gate, provenance=Provenance.typed(
+                    f"business_case.drivers[{cond.metric}].measured")))
+            else:
+                where = m.provenance if m is not None else Provenance.missing(cond.metric)
+                out.append(replace(gate, provenance=where,
+                                   detail=f"{gate.detail}; {where.describe()}"))
+        return out

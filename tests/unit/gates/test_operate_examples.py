@@ -83,8 +83,12 @@ def test_no_operate_gate_passes_on_a_figure_it_did_not_measure(maintenance: Path
     for folder in (maintenance, support):
         phase = run(folder)["_phase"]
         for gate in phase.gates:
-            if gate.verdict == "pass" and gate.provenance is not None:
+            if gate.verdict == "pass":
+                assert gate.provenance is not None, gate
                 assert gate.provenance.kind in ("measured", "config"), gate
+    # the pilot's prevented share typed as a driver's measured value is said to be typed
+    stop = run(maintenance)["Stop if inspections prevent fewer than 3 in 10 failures."]
+    assert stop.verdict == "warn" and stop.provenance.kind == "typed"
 
 
 def test_a_blank_workspace_runs_operate_and_says_what_is_missing(tmp_path: Path) -> None:
