@@ -59,6 +59,7 @@ typecheck: node_modules/.package-lock.json
 # pytest exit 5 means no test ran: that must fail, not pass silently.
 test: install typecheck
 	@bash .ci/ensure-chromium.sh
+	@bash .ci/ensure-postgres.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest --doctest-modules aipo_widgets tests; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc

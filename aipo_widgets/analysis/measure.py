@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from aipo_widgets.analysis.decisions import current_threshold
@@ -40,7 +39,7 @@ from aipo_widgets.analysis.evaluation import (
 from aipo_widgets.analysis.fairness import GroupMetrics, group_metrics
 from aipo_widgets.analysis.pilot_effects import Effect
 from aipo_widgets.analysis.pilots import PilotReport, analyse_pilot
-from aipo_widgets.analysis.sources import measure_value, read_source
+from aipo_widgets.analysis.sources import is_readable, measure_value, read_source
 from aipo_widgets.errors import DataError, Problem
 from aipo_widgets.evidence import Gate
 
@@ -110,9 +109,9 @@ def load_frames(folder: str | os.PathLike[str], ws: Workspace,
     frames: dict[str, pd.DataFrame] = {}
     gates: list[Gate] = []
     for src in ws.data_map.sources:
-        if not src.location or (wanted is not None and src.role not in wanted):
+        if wanted is not None and src.role not in wanted:
             continue
-        if not Path(src.location).suffix:  # a system name, not a file
+        if not is_readable(folder, src):  # a system's name, or no location: nothing to read
             continue
         try:
             frames[src.id] = read_source(folder, src)

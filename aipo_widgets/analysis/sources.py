@@ -1,12 +1,15 @@
 """The workspace's data sources: reading them, their windows, measuring a column, quality checks.
 
-Sources are declared in ``aipo.yaml`` under ``data_map.sources`` with a ``location`` relative to
-the workspace folder (CSV or Parquet). Quality checks (``data_map.quality_checks``) are rules on
+Sources are declared in ``aipo.yaml`` under ``data_map.sources``: files (a CSV, Parquet or JSON
+file, a glob or a folder, relative to the workspace folder) read through DuckDB embedded in the
+kit, or a PostgreSQL table or query (:mod:`aipo_widgets.analysis.source_engines`). Their
+``where`` filters, windows and column choices run in the engine; only the result comes back as a
+frame. Quality checks (``data_map.quality_checks``) are rules on
 one column each; :func:`quality_gates` turns them into gates for the discovery phase.
 
 A monitoring *window* is the rows of a source whose time column falls within the last days up to
-the assessment date ``as_of`` (both ends included): :func:`read_window` keeps only those rows
-while it reads the file, so a long log never sits in memory whole, and returns the
+the assessment date ``as_of`` (both ends included): :func:`read_window` has the engine keep only
+those rows, so a long log never sits in memory whole, and returns the
 :class:`Window` it read, whose row count every figure measured on it carries in its provenance.
 
 Examples
@@ -35,8 +38,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aipo_widgets.analysis.source_engines import (
+    day_of,
+    is_file_location,
+    open_source,
+    quiet,
+    require_columns,
+    resolve_files,
+    to_frame,
+    where_predicates,
+)
 from aipo_widgets.errors import DataError, Problem
 from aipo_widgets.evidence import Gate, Provenance
+from aipo_widgets.model.source_access import RowFilter
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -51,10 +65,12 @@ def source_path(folder: str | os.PathLike, source: DataSource) -> Path:
 
 
 def missing_files(folder: str | os.PathLike, sources: Iterable[DataSource]) -> list[Problem]:
-    """Return a problem for each data source whose file is not where its location says.
+    """Return a problem for each files source whose location holds no file to read.
 
     Not an error of the workspace: a production log, say, exists only after go-live. The
     phases that read a missing file fail their "data source readable" gate until it is there.
+    A location that is only a system's name (no suffix, no glob, not a folder) is not checked;
+    nor are database sources (reaching them is the phases' "readable" gate).
 
     Parameters
     ----------
@@ -73,19 +89,38 @@ def missing_files(folder: str | os.PathLike, sources: Iterable[DataSource]) -> l
     """
     out = []
     for i, src in enumerate(sources):
-        if not src.location or not Path(src.location).suffix:  # a system name, not a file
+        if not is_file_location(folder, src):
             continue
-        if not source_path(folder, src).is_file():
+        try:
+            resolve_files(folder, src)
+        except DataError as exc:
+            found = exc.problems[0]
+            gone = found.code == "missing_data"
+            message = (f"data source '{src.id}': {src.location} does not exist (yet)" if gone
+                       else found.message)
+            field = "format" if found.path.endswith(".format") else "location"
             out.append(Problem(
-                f"data source '{src.id}': {src.location} does not exist (yet)",
-                path=f"data_map.sources[{i}].location", code="missing_data",
+                message, path=f"data_map.sources[{i}].{field}", code="missing_data",
                 fix="put the file there or correct the location; until then the phases that "
                     "read it fail their 'data source readable' gate"))
     return out
 
 
-def read_source(folder: str | os.PathLike, source: DataSource, **kwargs) -> pd.DataFrame:
-    """Read a data source's table (CSV or Parquet).
+def is_readable(folder: str | os.PathLike, source: DataSource) -> bool:
+    """Tell whether the kit reads a source: a database table or query, or files it names.
+
+    Examples
+    --------
+    >>> from aipo_widgets.model.schema import DataSource
+    >>> is_readable(".", DataSource(id="a", name="A", location="SAP CRM"))
+    False
+    """
+    return source.engine != "duckdb" or is_file_location(folder, source)
+
+
+def read_source(folder: str | os.PathLike, source: DataSource, *,
+                columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """Read a data source's rows that pass its ``where`` filter, in its engine.
 
     Parameters
     ----------
@@ -93,34 +128,36 @@ def read_source(folder: str | os.PathLike, source: DataSource, **kwargs) -> pd.D
         The workspace folder.
     source : aipo_widgets.model.schema.DataSource
         The source, from ``workspace.data_map.sources``.
-    **kwargs
-        Passed to :func:`pandas.read_csv` or :func:`pandas.read_parquet`.
+    columns : iterable of str, optional
+        Only these columns come back (default: all).
 
     Raises
     ------
     DataError
-        When the location is empty, the file is missing, or it cannot be read.
+        When the source cannot be read, a column it names is missing, or no row passes its
+        filter.
     """
-    import pandas as pd
+    wanted = list(columns) if columns is not None else None
+    with open_source(folder, source) as table:
+        keep = where_predicates(table, source)
+        if wanted is not None:
+            require_columns(table, source, {c: c for c in wanted})
+        expr = table.filter(*keep) if keep else table
+        frame = to_frame(expr.select(*wanted) if wanted is not None else expr, source)
+    if source.where and frame.empty:
+        raise DataError([Problem(
+            f"data source '{source.id}': no row matches where {_where_text(source)}",
+            path=f"data_map.sources[{source.id}].where", fix="check the filter values")])
+    return frame
 
-    path = _readable(folder, source)
-    try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            frame = pd.read_parquet(path, **kwargs)
-        else:
-            frame = pd.read_csv(path, **kwargs)
-    except (ValueError, OSError, ImportError) as exc:
-        raise DataError([Problem(f"data source '{source.id}' cannot be read: {exc}",
-                                 file=str(path))]) from None
-    return apply_where(frame, source)
+
+def _where_text(source: DataSource) -> str:
+    return "{" + ", ".join(f"{k}: {v.describe() if isinstance(v, RowFilter) else v!r}"
+                           for k, v in source.where.items()) + "}"
 
 
 # --------------------------------------------------------------------------------------------
 # windows
-
-#: Rows read at a time while a window is cut from a CSV file.
-CHUNK_ROWS = 500_000
-
 
 @dataclass(frozen=True)
 class Window:
@@ -244,11 +281,12 @@ def in_window(frame: pd.DataFrame, column: str, start: dt.date, end: dt.date, *,
 
 
 def read_window(folder: str | os.PathLike, source: DataSource, *, as_of: dt.date,
-                days: int) -> tuple[pd.DataFrame, Window]:
+                days: int, columns: Iterable[str] | None = None) -> tuple[pd.DataFrame, Window]:
     """Read the rows of a data source in the ``days``-day window that ends on ``as_of``.
 
-    The window is applied while the file is read (a CSV file chunk by chunk), so only the
-    window's rows are kept; rows dated after ``as_of`` belong to no window of that date.
+    The window and the source's ``where`` filter run in the source's engine, so only the
+    window's rows (and, given ``columns``, only those columns) come back; rows dated after
+    ``as_of`` belong to no window of that date.
 
     Parameters
     ----------
@@ -260,94 +298,80 @@ def read_window(folder: str | os.PathLike, source: DataSource, *, as_of: dt.date
         The assessment date: the window's last day.
     days : int
         The window's length in days.
+    columns : iterable of str, optional
+        Only these columns come back (default: all).
 
     Returns
     -------
     frame, window
-        The rows (index 0..n-1) and the :class:`Window` they were read from.
+        The rows (index 0..n-1, in the source's order) and the :class:`Window` they were read
+        from.
 
     Raises
     ------
     DataError
-        When the source has no time column, its file cannot be read, or a time is not a date.
+        When the source has no time column, cannot be read, or a time is not a date.
     """
-    import pandas as pd
-
     if not source.time_column:
         raise DataError([Problem(
             f"data source '{source.id}' has no time_column, so no window can be cut from it",
             path=f"data_map.sources[{source.id}].time_column",
             fix="name the column holding each row's date or timestamp")])
     start, end = window_bounds(as_of, days)
-    path = _readable(folder, source)
-    parts, undated = [], 0
-    try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            chunks: Iterable[pd.DataFrame] = [pd.read_parquet(path)]
-        else:
-            chunks = pd.read_csv(path, chunksize=CHUNK_ROWS)
-        for chunk in chunks:
-            undated += int(row_days(chunk, source.time_column, source=source.id).isna().sum())
-            parts.append(in_window(chunk, source.time_column, start, end, source=source.id))
-    except (ValueError, OSError, ImportError) as exc:
-        if isinstance(exc, DataError):
-            raise
-        raise DataError([Problem(f"data source '{source.id}' cannot be read: {exc}",
-                                 file=str(path))]) from None
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    frame = _where(frame, source) if len(frame) else frame
-    return frame, Window(source.id, start, end, rows=len(frame), undated=undated)
-
-
-def _readable(folder: str | os.PathLike, source: DataSource) -> Path:
-    if not source.location:
-        raise DataError([Problem(f"data source '{source.id}' has no location",
-                                 path=f"data_map.sources[{source.id}].location",
-                                 fix="set location to a CSV or Parquet path in the workspace")])
-    path = source_path(folder, source)
-    if not path.is_file():
-        raise DataError([Problem(f"data source '{source.id}': {path} does not exist",
-                                 file=str(path), fix="check data_map.sources location")])
-    return path
-
-
-def _where(frame: pd.DataFrame, source: DataSource) -> pd.DataFrame:
-    # A window may hold no row of the filter's value; that is a finding of the window, not an
-    # error of the source (apply_where's "no row matches" is for the whole file).
-    if not source.where:
-        return frame
-    mask = None
-    for column, value in source.where.items():
-        if column not in frame.columns:
-            return apply_where(frame, source)  # raises with the columns listed
-        hit = frame[column].astype(str) == str(value)
-        mask = hit if mask is None else mask & hit
-    return frame[mask].reset_index(drop=True)
+    wanted = list(columns) if columns is not None else None
+    time = source.time_column
+    with open_source(folder, source) as table:
+        require_columns(table, source, {"time_column": time})
+        keep = where_predicates(table, source)
+        base = table.filter(*keep) if keep else table
+        day, bad = day_of(base, time, source)
+        counts = {"undated": day.isnull().sum()}
+        if bad is not None:
+            counts["bad"] = bad.sum()
+        found = to_frame(base.aggregate(**counts), source).iloc[0]
+        if int(found.get("bad", 0) or 0):
+            shown = to_frame(base.filter(bad).select(time).distinct().limit(3), source)[time]
+            raise DataError([Problem(
+                f"data source '{source.id}': {int(found['bad'])} values of time column "
+                f"'{time}' are not ISO dates (e.g. {', '.join(map(repr, map(str, shown)))})",
+                path=f"data_map.sources[{source.id}].time_column",
+                fix="write times as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, or name another column")])
+        if wanted is not None:
+            require_columns(table, source, {c: c for c in wanted})
+        rows = base.filter((day >= start) & (day <= end))
+        frame = to_frame(rows.select(*wanted) if wanted is not None else rows, source)
+    return frame, Window(source.id, start, end, rows=len(frame),
+                         undated=int(found["undated"] or 0))
 
 
 def apply_where(frame: pd.DataFrame, source: DataSource) -> pd.DataFrame:
-    """Keep the rows of ``frame`` that match the source's ``where`` filter.
+    """Keep the rows of an in-memory ``frame`` that pass the source's ``where`` filter.
 
     Raises
     ------
     DataError
         When a filter column is missing, or no row matches.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from aipo_widgets.model.schema import DataSource
+    >>> src = DataSource(id="t", name="T", where={"period": "pilot", "minutes": {"max": 10}})
+    >>> f = pd.DataFrame({"period": ["pilot", "pilot", "base"], "minutes": [4, 12, 3]})
+    >>> apply_where(f, src).to_dict("records")
+    [{'period': 'pilot', 'minutes': 4}]
     """
     if not source.where:
         return frame
-    mask = None
-    for column, value in source.where.items():
-        if column not in frame.columns:
-            raise DataError([Problem(
-                f"data source '{source.id}' filters on column '{column}', which the file does "
-                "not have", path=f"data_map.sources[{source.id}].where",
-                fix=f"columns: {', '.join(map(str, frame.columns[:12]))}")])
-        hit = frame[column].astype(str) == str(value)
-        mask = hit if mask is None else mask & hit
-    out = frame[mask].reset_index(drop=True)
+    import ibis
+
+    with quiet():
+        table = ibis.memtable(frame)
+    keep = where_predicates(table, source)
+    out = to_frame(table.filter(*keep), source)
     if out.empty:
         raise DataError([Problem(
-            f"data source '{source.id}': no row matches where {dict(source.where)}",
+            f"data source '{source.id}': no row matches where {_where_text(source)}",
             path=f"data_map.sources[{source.id}].where", fix="check the filter values")])
     return out
 

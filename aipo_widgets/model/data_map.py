@@ -18,6 +18,7 @@ from aipo_widgets.model.fields import (
     SpecialCategory,
     StrictModel,
 )
+from aipo_widgets.model.source_access import SourceAccess
 
 
 class QualityCheck(StrictModel):
@@ -64,14 +65,20 @@ class QualityCheck(StrictModel):
         return self
 
 
-class DataSource(StrictModel):
-    """A data source the product uses, with its owner, legal basis and handling."""
+class DataSource(SourceAccess):
+    """A data source the product uses, with its owner, legal basis and handling.
+
+    How it is read (engine, location, filter): see
+    :class:`~aipo_widgets.model.source_access.SourceAccess`.
+    """
 
     id: Id = Field(description="Unique id.")
     name: str = Field(description="Name people know it by.")
     owner: str = Field("", description="Who grants access and answers for its quality.")
     location: str = Field(
-        "", description="Path relative to the workspace (CSV or Parquet) or a system name."
+        "", description="Files: a path relative to the workspace (a CSV, Parquet, JSON or JSON "
+        "Lines file, a glob such as logs/*.parquet, or a folder, partitioned or not); "
+        "a name without a suffix that is not a folder is a system name, not read."
     )
     role: Literal[
         "baseline", "gold", "training", "pilot", "production", "experiment_log", "reference",
@@ -109,11 +116,6 @@ class DataSource(StrictModel):
     pseudonymised: bool = Field(False, description="Whether identifiers are replaced.")
     text_columns: list[str] = Field(
         default_factory=list, description="Free-text columns to scan for personal data."
-    )
-    where: dict[str, str | int | float | bool] = Field(
-        default_factory=dict,
-        description="Only the rows of the file where each column equals its value, e.g. "
-        "{period: baseline} when one file holds several periods.",
     )
     id_column: str | None = Field(None, description="Column identifying a row (ticket, window).")
     label_column: str | None = Field(
