@@ -51,6 +51,7 @@ from aipo_widgets.analysis.source_engines import (
 from aipo_widgets.errors import DataError, Problem
 from aipo_widgets.evidence import Gate, Provenance
 from aipo_widgets.model.source_access import RowFilter
+from aipo_widgets.model.source_columns import role_columns
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -139,6 +140,7 @@ def read_source(folder: str | os.PathLike, source: DataSource, *,
     """
     wanted = list(columns) if columns is not None else None
     with open_source(folder, source) as table:
+        require_columns(table, source, role_columns(source))
         keep = where_predicates(table, source)
         if wanted is not None:
             require_columns(table, source, {c: c for c in wanted})
@@ -321,7 +323,7 @@ def read_window(folder: str | os.PathLike, source: DataSource, *, as_of: dt.date
     wanted = list(columns) if columns is not None else None
     time = source.time_column
     with open_source(folder, source) as table:
-        require_columns(table, source, {"time_column": time})
+        require_columns(table, source, role_columns(source))
         keep = where_predicates(table, source)
         base = table.filter(*keep) if keep else table
         day, bad = day_of(base, time, source)

@@ -19,6 +19,7 @@ from aipo_widgets.model.fields import (
     StrictModel,
 )
 from aipo_widgets.model.source_access import SourceAccess
+from aipo_widgets.model.source_columns import ColumnMapping
 
 
 class QualityCheck(StrictModel):
@@ -65,11 +66,12 @@ class QualityCheck(StrictModel):
         return self
 
 
-class DataSource(SourceAccess):
+class DataSource(SourceAccess, ColumnMapping):
     """A data source the product uses, with its owner, legal basis and handling.
 
     How it is read (engine, location, filter): see
-    :class:`~aipo_widgets.model.source_access.SourceAccess`.
+    :class:`~aipo_widgets.model.source_access.SourceAccess`; which of its columns plays which
+    role: :class:`~aipo_widgets.model.source_columns.ColumnMapping`.
     """
 
     id: Id = Field(description="Unique id.")
