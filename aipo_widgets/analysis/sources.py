@@ -323,7 +323,9 @@ def read_window(folder: str | os.PathLike, source: DataSource, *, as_of: dt.date
     wanted = list(columns) if columns is not None else None
     time = source.time_column
     with open_source(folder, source) as table:
-        require_columns(table, source, role_columns(source))
+        # Only the time column: a window is read for a figure, and the figure that needs a
+        # role's column says when it is missing (a log's labels may come later).
+        require_columns(table, source, {"time_column": time})
         keep = where_predicates(table, source)
         base = table.filter(*keep) if keep else table
         day, bad = day_of(base, time, source)
