@@ -36,6 +36,7 @@ from aipo_widgets.model.schema import json_schema
 from aipo_widgets.model.signoffs import ROLE_LABELS, ROLES, SignOff, role_from_text
 from aipo_widgets.model.workspace import load, resolve
 from aipo_widgets.pipeline.ci import kit_requirement, workflow_text
+from aipo_widgets.pipeline.notify import deliveries_text, last_failures, notify
 from aipo_widgets.pipeline.report import export_page
 from aipo_widgets.pipeline.runner import (
     gate_line,
@@ -210,6 +211,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     reports = _near(Path(run.folder) / "reports" / run.id)
     print(f"{run.verdict.upper()}: run {run.id} -> {reports} (exit {run.exit_code})")
     _print_verdict(Path(run.folder), strict=args.strict)
+    _notify(Path(run.folder), strict=args.strict)
     # The run's own warnings (a kit phase notebook missing) show even when they do not fail it.
     for g in run.failed_gates + [g for g in run.gates if g not in run.failed_gates]:
         print(f"  {g['verdict'].upper()} {g['phase']}: {gate_line(g, run.id)}")
@@ -217,6 +219,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if ph.status == "error":
             print(f"  ERROR {ph.phase}: {_raised(ph.error, ph.error_cell, reports / ph.notebook)}")
     return run.exit_code
+
+
+def _notify(folder: Path, *, strict: bool = False) -> None:
+    """Tell the channels in aipo.yaml what changed; a channel that is down never fails the run."""
+    ws = load(folder).workspace
+    if not ws.notifications.configured:
+        return
+    deliveries = notify(folder, ws.notifications, product=ws.product.name,
+                        verdict=product_verdict(folder, ws, strict=strict),
+                        run=latest_run(folder))
+    for line in deliveries_text(deliveries):
+        print(line)
 
 
 def _print_verdict(folder: Path, *, strict: bool = False) -> None:
@@ -292,6 +306,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
         print(json.dumps(run, indent=2))
         return EXIT_OK
     _print_verdict(folder)
+    for d in last_failures(folder):
+        print(f"  notifications: {d.channel} failed at {d.at[:16]}: {d.error}")
     _print_plan(folder)
     print(f"Run {run['id']} ({run['started'][:19]}): {run['verdict'].upper()}, "
           f"exit {run['exit_code']}")
