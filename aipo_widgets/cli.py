@@ -23,6 +23,7 @@ from typing import NoReturn
 from aipo_widgets import __version__
 from aipo_widgets._text import suggest
 from aipo_widgets.analysis.compliance import check_answers
+from aipo_widgets.analysis.formula_checks import formula_problems
 from aipo_widgets.analysis.sources import missing_files
 from aipo_widgets.documents.output import completeness_table, write_documents
 from aipo_widgets.documents.render import render_folder
@@ -145,6 +146,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     # The questionnaire's answers are free-form in the schema: the rulebook checks their ids,
     # values and contradictions here, with the line of each answer.
     answer_problems = wf.locate(check_answers(ws.compliance, ws.data_map))
+    # Every formula parsed and its names resolved now, rather than failing inside a phase.
+    answer_problems += wf.locate(formula_problems(ws))
     if answer_problems:
         if args.json:
             print(json.dumps({"valid": False, "file": str(wf.path),

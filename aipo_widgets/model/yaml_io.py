@@ -16,6 +16,7 @@ from ruamel.yaml.events import (
     AliasEvent,
     CollectionEndEvent,
     CollectionStartEvent,
+    DocumentEndEvent,
     MappingStartEvent,
     NodeEvent,
     ScalarEvent,
@@ -271,6 +272,89 @@ def _mark(event: Any, file: str) -> dict[str, Any]:
     return {"file": file, "line": event.start_mark.line + 1, "column": event.start_mark.column + 1}
 
 
+class _Refused(Exception):
+    """Raised inside the parser's event stream to stop a load that went over a limit."""
+
+
+class _Shape:
+    """Checks a document's events as the parser makes them (see :func:`check_structure`)."""
+
+    def __init__(self, file: str, budget: Budget):
+        self.file = file
+        self.budget = budget
+        self.problems: list[Problem] = []
+        self.sizes: dict[str, int] = {}  # anchor -> values under it, aliases expanded
+        # Each open list or mapping: [values so far, anchor, is a mapping, children, last key].
+        self.open: list[list[Any]] = []
+        self.path: list[str | int] = []  # where the deepest open list or mapping is
+        self.total = 0
+
+    def _refuse(self, message: str, event: Any, path: list[Any], fix: str, code: str) -> None:
+        self.problems.append(Problem(message, path=format_path(tuple(path)),
+                                     **_mark(event, self.file), fix=fix, code=code))
+        raise _Refused
+
+    def feed(self, event: Any) -> None:
+        """Check one event; raise :class:`_Refused` once the document must not be built."""
+        self.budget.visited += 1
+        open_ = self.open
+        if isinstance(event, CollectionEndEvent):
+            size, anchor = open_.pop()[:2]
+            if open_:
+                self.path.pop()
+        elif isinstance(event, NodeEvent):
+            part: str | int | None = None
+            if open_:
+                frame = open_[-1]
+                if frame[2]:  # a mapping: keys and values alternate
+                    if frame[3] % 2 == 0:
+                        frame[4] = str(event.value) if isinstance(event, ScalarEvent) else "?"
+                    else:
+                        part = frame[4]
+                else:
+                    part = frame[3]
+                frame[3] += 1
+            here = [*self.path, part] if part is not None else self.path
+            tag = getattr(event, "tag", None)
+            tag = getattr(tag, "value", tag)
+            if tag is not None and tag != _NON_SPECIFIC and str(tag) not in SAFE_TAGS:
+                self.problems.append(Problem(
+                    f"the tag '{tag}' is not allowed", path=format_path(tuple(here)),
+                    **_mark(event, self.file),
+                    fix="aipo.yaml holds plain data only: remove the tag", code="unsafe_tag"))
+            if isinstance(event, CollectionStartEvent):
+                if open_:
+                    self.path.append(part if part is not None else "?")
+                open_.append([1, event.anchor, isinstance(event, MappingStartEvent), 0, "?"])
+                if len(open_) > self.budget.max_depth:
+                    self._refuse(
+                        f"lists and mappings are nested more than {self.budget.max_depth} "
+                        "levels deep", event, here[:3],
+                        "an aipo.yaml needs a few levels; remove the extra nesting", "too_deep")
+                return
+            if isinstance(event, AliasEvent):
+                size, anchor = self.sizes.get(event.anchor, 1), None
+            else:
+                size, anchor = 1, event.anchor
+        else:
+            # The end of the document: nothing is built from a document with a foreign tag.
+            if isinstance(event, DocumentEndEvent) and self.problems:
+                raise _Refused
+            return
+        if anchor is not None:
+            self.sizes[anchor] = size
+        if open_:
+            open_[-1][0] += size
+        else:
+            self.total += size
+        if (open_[-1][0] if open_ else self.total) > self.budget.max_nodes:
+            self._refuse(
+                f"holds more than {self.budget.max_nodes:,} values once its aliases (*name) "
+                "are expanded", event, self.path,
+                "an alias repeats everything under its anchor (&name); write the values out, "
+                "or refer to them by id", "too_many_values")
+
+
 def check_structure(text: str, file: str = FILENAME, budget: Budget | None = None
                     ) -> list[Problem]:
     r"""Return the problems of a document's shape, found before anything is built from it.
@@ -279,7 +363,7 @@ def check_structure(text: str, file: str = FILENAME, budget: Budget | None = Non
     nesting deeper than ``budget.max_depth`` and more than ``budget.max_nodes`` values with the
     aliases expanded (each anchor's size is counted once and reused by its aliases). Only such
     a document can make the loader recurse past Python's stack or run for minutes, so it is
-    refused here, with its line.
+    refused, with its line. :func:`parse` runs the same checks on the events of its one load.
 
     Raises
     ------
@@ -294,72 +378,30 @@ def check_structure(text: str, file: str = FILENAME, budget: Budget | None = Non
     >>> [p.code for p in check_structure(bomb, budget=Budget(max_nodes=12))]
     ['too_many_values']
     """
-    budget = budget if budget is not None else Budget()
-    problems: list[Problem] = []
-    sizes: dict[str, int] = {}  # anchor -> values under it, aliases expanded
-    # Each open list or mapping: [values so far, anchor, is a mapping, children seen, last key].
-    open_: list[list[Any]] = []
-    path: list[str | int] = []  # where the deepest open list or mapping is
-    total = 0
-    for event in new_yaml().parse(text):
-        budget.visited += 1
-        if isinstance(event, CollectionEndEvent):
-            size, anchor = open_.pop()[:2]
-            if open_:
-                path.pop()
-        elif isinstance(event, NodeEvent):
-            part: str | int | None = None
-            if open_:
-                frame = open_[-1]
-                if frame[2]:  # a mapping: keys and values alternate
-                    if frame[3] % 2 == 0:
-                        frame[4] = str(event.value) if isinstance(event, ScalarEvent) else "?"
-                    else:
-                        part = frame[4]
-                else:
-                    part = frame[3]
-                frame[3] += 1
-            here = [*path, part] if part is not None else path
-            tag = getattr(event, "tag", None)
-            tag = getattr(tag, "value", tag)
-            if tag is not None and tag != _NON_SPECIFIC and str(tag) not in SAFE_TAGS:
-                problems.append(Problem(
-                    f"the tag '{tag}' is not allowed", path=format_path(tuple(here)),
-                    **_mark(event, file), fix="aipo.yaml holds plain data only: remove the tag",
-                    code="unsafe_tag"))
-            if isinstance(event, CollectionStartEvent):
-                if open_:
-                    path.append(part if part is not None else "?")
-                open_.append([1, event.anchor, isinstance(event, MappingStartEvent), 0, "?"])
-                if len(open_) > budget.max_depth:
-                    problems.append(Problem(
-                        f"lists and mappings are nested more than {budget.max_depth} levels "
-                        "deep", path=format_path(tuple(here[:3])), **_mark(event, file),
-                        fix="an aipo.yaml needs a few levels; remove the extra nesting",
-                        code="too_deep"))
-                    return problems
-                continue
-            if isinstance(event, AliasEvent):
-                size, anchor = sizes.get(event.anchor, 1), None
-            else:
-                size, anchor = 1, event.anchor
-        else:
-            continue
-        if anchor is not None:
-            sizes[anchor] = size
-        if open_:
-            open_[-1][0] += size
-        else:
-            total += size
-        if (open_[-1][0] if open_ else total) > budget.max_nodes:
-            problems.append(Problem(
-                f"holds more than {budget.max_nodes:,} values once its aliases (*name) are "
-                "expanded", path=format_path(tuple(path)), **_mark(event, file),
-                fix="an alias repeats everything under its anchor (&name); write the values "
-                "out, or refer to them by id", code="too_many_values"))
-            return problems
-    return problems
-    return problems
+    shape = _Shape(file, budget if budget is not None else Budget())
+    with contextlib.suppress(_Refused):
+        for event in new_yaml().parse(text):
+            shape.feed(event)
+    return shape.problems
+
+
+def _load_checked(text: str, shape: _Shape) -> Any:
+    """Load ``text`` round-trip, every event checked by ``shape`` as the parser makes it.
+
+    The composer asks the parser for each event; a limit reached stops the load there, before
+    the composer recurses deeper or the constructor builds anything.
+    """
+    y = new_yaml()
+    parser = y.parser
+    next_event = parser.get_event
+
+    def get_event() -> Any:
+        event = next_event()
+        shape.feed(event)
+        return event
+
+    parser.get_event = get_event
+    return y.load(text)
 
 
 def parse(text: str, file: str = FILENAME, budget: Budget | None = None
@@ -381,16 +423,15 @@ def parse(text: str, file: str = FILENAME, budget: Budget | None = None
     document, problems
         The round-trip document (None when it could not be parsed) and the problems found.
     """
-    # Parsed once: ruamel's round-trip constructor never runs code for a tag (an unknown tag
-    # becomes a tagged map, list or scalar), so the tags are checked on the loaded document.
-    # Only when construction fails (an impossible date) is the text composed again, to say
-    # where.
-    budget = budget if budget is not None else Budget()
+    # Parsed once: every event is checked as the parser makes it (nesting depth, the size with
+    # aliases expanded, tags outside the core schema; see _Shape), so a hostile file stops
+    # before the composer recurses or anything is built. Only when construction fails (an
+    # impossible date) is the text composed again, to say where.
+    shape = _Shape(file, budget if budget is not None else Budget())
     try:
-        shape = check_structure(text, file, budget)
-        if shape:
-            return None, shape
-        document = new_yaml().load(text)
+        document = _load_checked(text, shape)
+    except _Refused:
+        return None, shape.problems
     except MarkedYAMLError as exc:
         return None, yaml_problems(exc, text, file)
     except ReaderError as exc:
@@ -407,7 +448,7 @@ def parse(text: str, file: str = FILENAME, budget: Budget | None = None
         except (YAMLError, RecursionError):
             located = []
         return None, located or [Problem(f"not valid YAML: {exc}", file=file, code="yaml")]
-    problems = unsafe_values(document, file, budget)
+    problems = unsafe_values(document, file, shape.budget)
     if problems:
         return None, problems
     if document is None:
