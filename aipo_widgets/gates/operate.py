@@ -166,7 +166,8 @@ def windowed_gate(condition: Any, measurement: Measurement, *, min_rows: int,
     info = window_info(prov)
     extra: dict[str, Any] = {"metric": condition.metric, "window": info,
                              "min_rows": min_rows, "basis": measurement.basis}
-    common = {"threshold": rule, "source": source, "extra": extra, "provenance": prov}
+    common: dict[str, Any] = {"threshold": rule, "source": source, "extra": extra,
+                              "provenance": prov}
     if info is None:
         return Gate(label, "warn", figure=None, detail=prov.describe(), **common)
     where = f"{_window_words(info)}"
@@ -222,7 +223,7 @@ def drift_gate(report: DriftReport | None, window: Window | None = None, *,
     name = "data drift against the frozen reference"
     prov = None if window is None else window.provenance()
     info = window_info(prov)
-    extra = {"window": info, "min_rows": min_rows}
+    extra: dict[str, Any] = {"window": info, "min_rows": min_rows}
     if report is None or window is None:
         why = missing.provenance if missing is not None else Provenance.missing(
             "a frozen drift reference (monitoring.drift.reference) and the production log "
@@ -258,7 +259,7 @@ def performance_gate(ws: Workspace, measurement: Measurement) -> Gate:
     name = "performance where labels arrived"
     prov = measurement.provenance
     info = window_info(prov)
-    extra = {"window": info, "min_rows": min_rows}
+    extra: dict[str, Any] = {"window": info, "min_rows": min_rows}
     if info is None:
         return Gate(name, "warn", detail=prov.describe(), provenance=prov, extra=extra,
                     source="monitoring.window_days")
@@ -393,10 +394,10 @@ def retrain_recommendation(ws: Workspace, drift_report: DriftReport | None, *,
         info = window_info(prov)
         counted = f"{labels:,.0f} {what}" + (
             f" in {_window_words(info)}" if info else "")
-    extra = {"new_labels": labels, "since": since.isoformat() if since else None,
-             "window": window_info(prov)}
-    common = {"threshold": threshold, "source": "monitoring.retrain", "extra": extra,
-              "provenance": prov if labels is not None else None}
+    extra: dict[str, Any] = {"new_labels": labels, "window": window_info(prov),
+                             "since": since.isoformat() if since else None}
+    common: dict[str, Any] = {"threshold": threshold, "source": "monitoring.retrain",
+                              "extra": extra, "provenance": prov if labels is not None else None}
     if reasons:
         if labels is not None and labels < needed:
             return Gate("retrain", "warn", figure="wait for labels", detail="; ".join(

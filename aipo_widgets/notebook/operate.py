@@ -105,9 +105,10 @@ class Operate(Phase):
         assert self.windows is not None
         min_rows = self.ws.monitoring.min_rows
         if reference is None:
-            gap = monitored.missing("drift", "a frozen drift reference: run the rollout notebook, "
-                                    "or name a reference source in monitoring.drift.reference")
-            self.add(operate.drift_gate(None, missing=gap, min_rows=min_rows))
+            nothing = monitored.missing(
+                "drift", "a frozen drift reference: run the rollout notebook, or name a "
+                "reference source in monitoring.drift.reference")
+            self.add(operate.drift_gate(None, missing=nothing, min_rows=min_rows))
             return None
         report, window, gap = monitored.drift_on_window(self.ws, self.windows, reference,
                                                         source=self.production_source)
