@@ -42,6 +42,7 @@ from aipo_widgets.analysis.pilots import PilotReport, analyse_pilot
 from aipo_widgets.analysis.sources import is_readable, measure_value, read_source
 from aipo_widgets.errors import DataError, Problem
 from aipo_widgets.evidence import Gate
+from aipo_widgets.model.pilot_design import design_for_source
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -63,6 +64,7 @@ __all__ = [
     "load_frames",
     "measure_nodes",
     "pd_mean",
+    "pilot_period_rows",
     "pilot_report",
     "sources_with_role",
 ]
@@ -352,7 +354,11 @@ def pd_mean(series: pd.Series) -> float | None:
 
 def pilot_report(ws: Workspace, pilot: pd.DataFrame, source: DataSource, *,
                  n_boot: int = 2000) -> PilotReport | None:
-    """Analyse a pilot against its control, on the metric the workspace says it tests.
+    """Analyse a pilot against its control as designed, on the metric the workspace tests.
+
+    The design is the one the pilot stage that reads ``source`` declares
+    (``rollout.stages[].pilot``); without one, the pilot is analysed as individually
+    randomised with equal shares and the report says so.
 
     The metric is the one a node's ``effect_of`` names (the pilot's effect metric), else the
     first hypothesis metric measured in the pilot's data. The arm named ``control`` is the
@@ -400,9 +406,32 @@ def pilot_report(ws: Workspace, pilot: pd.DataFrame, source: DataSource, *,
                   if pd_mean(control_rows[c]) not in (0.0, None)}
     covariate = source.covariate_column if source.covariate_column in pilot.columns else None
     frame = pilot.assign(**{source.arm_column: pilot[source.arm_column].astype(str)})
+    found = design_for_source(ws, source.id)
+    design = found[1] if found else None
     return analyse_pilot(frame, metric=column, arm=source.arm_column, treatment=treatment,
                          control=control, covariate=covariate, guardrails=guardrails,
-                         planned_split=True, n_boot=n_boot)
+                         planned_split=True, n_boot=n_boot, design=design, source=source.id,
+                         time_column=source.time_column)
+
+
+def pilot_period_rows(ws: Workspace, pilot: pd.DataFrame, source: DataSource) -> pd.DataFrame:
+    """Return the rows of a pilot source from the pilot itself, for the stage figures.
+
+    A before/after design with a control also holds rows from before the change (its
+    baseline): they are not the pilot, so they are left out; other designs keep every row.
+    """
+    import pandas as pd
+
+    found = design_for_source(ws, source.id)
+    if found is None:
+        return pilot
+    design = found[1]
+    col = design.period_column
+    if design.design != "before_after_control" or col not in pilot.columns:
+        return pilot
+    assert design.change_date is not None
+    when = pd.to_datetime(pilot[col].astype(str), errors="coerce")
+    return pilot[(when >= pd.Timestamp(design.change_date)).to_numpy()]
 
 
 def effect_figures(ws: Workspace, effects: Mapping[str, Effect]) -> dict[str, float]:

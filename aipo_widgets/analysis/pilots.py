@@ -290,7 +290,8 @@ def _design_gate(effect: Effect, design: PilotDesign) -> Gate:
     if not effect.inference:
         return Gate(f"pilot design: {design.name}", "warn", figure=figure,
                     threshold=">= 2 per arm", detail=effect.notes[0] if effect.notes else "")
-    detail = effect.method or "Welch's t and delta-method intervals over units"
+    detail = effect.method or "Welch's t and delta-method intervals over units" + (
+        f", CUPED on {effect.cuped['covariate']}" if effect.cuped else "")
     return Gate(f"pilot design: {design.name}", "pass", figure=figure,
                 threshold=">= 2 per arm" if counts else "", detail=detail)
 
@@ -298,10 +299,14 @@ def _design_gate(effect: Effect, design: PilotDesign) -> Gate:
 def _window(data: pd.DataFrame, column: str | None) -> tuple[Any, Any]:
     if not column or column not in data.columns:
         return None, None
-    when = pd.to_datetime(data[column].astype(str), errors="coerce").dropna()
+    text = data[column].astype(str)
+    when = pd.to_datetime(text, errors="coerce").dropna()
     if when.empty:
         return None, None
-    return when.min().date(), when.max().date()
+    last = when.max()
+    if text.str.fullmatch(r"\d{4}-\d{2}").all():  # months: the last one runs to its end
+        last = last + pd.offsets.MonthEnd(0)
+    return when.min().date(), last.date()
 
 
 def _post(data: pd.DataFrame, design: PilotDesign) -> Any:
@@ -549,8 +554,14 @@ def analyse_pilot(
     if source:
         start, end = _window(data, time_column or (design.period_column if design else None))
         clusters = effect.clusters
+        what = "clusters"
+        if design is not None and design.design == "switchback":
+            what = "periods"
+        elif design is not None and design.cluster_column:
+            what = f"{design.cluster_column} values"
         note = described + (
-            f"; {clusters['treatment']} and {clusters['control']} clusters" if clusters else "")
+            f"; {clusters['treatment']} and {clusters['control']} {what} in the arms"
+            if clusters else "")
         provenance = Provenance.measured(source, start=start, end=end, rows=len(data),
                                          note=note)
         for gate in gates:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from aipo_widgets.analysis.drift_reference import Reference
 from aipo_widgets.analysis.pilot_effects import Effect
-from aipo_widgets.evidence import Gate, Verdict
+from aipo_widgets.evidence import Gate, Provenance, Verdict
 from aipo_widgets.gates.conditions import condition_gates
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,11 +39,14 @@ __all__ = [
 ]
 
 
-def effect_gates(ws: Workspace, effects: Mapping[str, Effect]) -> list[Gate]:
+def effect_gates(ws: Workspace, effects: Mapping[str, Effect],
+                 provenance: Mapping[str, Provenance] | None = None) -> list[Gate]:
     """Gate each pilot effect against its node's target, with the effect's interval.
 
     Passes when the lower end of the interval of the reduction reaches the target, warns when
-    only the estimate does (the pilot was too small to be sure), fails otherwise.
+    only the estimate does (the pilot was too small to be sure), fails otherwise. A pilot whose
+    design allows no inference (one cluster per arm) never passes: it warns, with its estimate
+    and without an interval. ``provenance`` (by column) says where each effect was measured.
     """
     gates = []
     for node in ws.metric_tree.nodes:
@@ -54,14 +57,31 @@ def effect_gates(ws: Workspace, effects: Mapping[str, Effect]) -> list[Gate]:
         if measure is None or effect is None:
             continue
         reduction = -float(effect.relative)
+        where = f"{measure.column}: {effect.mean_control:.4g} (control) -> " \
+                f"{effect.mean_treatment:.4g} (treatment)"
+        if effect.design == "difference in differences":
+            where = (f"{measure.column}: {effect.mean_control:.4g} (counterfactual: the changed "
+                     f"group before, moved as the control moved) -> "
+                     f"{effect.mean_treatment:.4g} (changed group after)")
+        prov = (provenance or {}).get(measure.column)
+        if not effect.inference:
+            gates.append(Gate(
+                f"pilot effect: {node.name}", "warn", figure=round(reduction, 4),
+                threshold=f">= {node.target:g}",
+                detail=f"no inference possible ({effect.design}, one cluster per arm): the "
+                f"estimate {'reaches' if reduction >= node.target else 'misses'} the target "
+                f"but has no interval; {where}", source=f"metric_tree.nodes[{node.id}]",
+                extra={"design": effect.design, "clusters": effect.clusters},
+                provenance=prov))
+            continue
         lo, hi = sorted(-float(x) for x in effect.relative_ci)
         verdict: Verdict = "pass" if lo >= node.target else (
             "warn" if reduction >= node.target else "fail")
         gates.append(Gate(f"pilot effect: {node.name}", verdict, figure=round(reduction, 4),
                           ci=(round(lo, 4), round(hi, 4)), threshold=f">= {node.target:g}",
-                          detail=f"{measure.column}: {effect.mean_control:.4g} (control) -> "
-                          f"{effect.mean_treatment:.4g} (treatment)",
-                          source=f"metric_tree.nodes[{node.id}]"))
+                          detail=where, source=f"metric_tree.nodes[{node.id}]",
+                          extra={"design": effect.design, "clusters": effect.clusters},
+                          provenance=prov))
     return gates
 
 

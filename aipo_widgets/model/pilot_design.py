@@ -49,7 +49,13 @@ from pydantic_core import PydanticCustomError
 from aipo_widgets._text import suggest
 from aipo_widgets.model.fields import Id, StrictModel
 
-__all__ = ["DESIGN_NAMES", "DesignName", "PilotDesign", "pilot_design_problems"]
+__all__ = [
+    "DESIGN_NAMES",
+    "DesignName",
+    "PilotDesign",
+    "design_for_source",
+    "pilot_design_problems",
+]
 
 DesignName = Literal[
     "individually_randomised", "cluster_randomised", "before_after_control", "switchback"
@@ -243,3 +249,32 @@ def pilot_design_problems(ws: Any) -> list[tuple[tuple[str | int, ...], str, str
                         f"set arm_column on data source '{design.source}' (the column saying "
                         "which arm each row was in)"))
     return out
+
+
+def design_for_source(ws: Any, source_id: str) -> tuple[int, PilotDesign] | None:
+    """Return the pilot stage (its index) and design that read a pilot data source, if any.
+
+    A design without ``source`` reads the only pilot source with an arm column.
+
+    Examples
+    --------
+    >>> from aipo_widgets.model.schema import Workspace
+    >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"},
+    ...     "data_map": {"sources": [{"id": "t", "name": "T", "role": "pilot",
+    ...                               "arm_column": "arm"}]},
+    ...     "rollout": {"stages": [{"id": "shadow", "name": "Shadow"}, {"id": "pilot",
+    ...         "name": "Pilot", "pilot": {"design": "individually_randomised"}}]}})
+    >>> index, design = design_for_source(ws, "t")
+    >>> index, design.design, design_for_source(ws, "other")
+    (1, 'individually_randomised', None)
+    """
+    with_arms = [s.id for s in ws.data_map.sources if s.role == "pilot" and s.arm_column]
+    for i, stage in enumerate(ws.rollout.stages):
+        design = stage.pilot
+        if design is None:
+            continue
+        if design.source == source_id or (
+            design.source is None and with_arms == [source_id]
+        ):
+            return i, design
+    return None

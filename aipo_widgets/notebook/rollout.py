@@ -39,10 +39,13 @@ class Rollout(Phase):
     effects: dict[str, Effect] = field(default_factory=dict)
 
     def pilot(self, *, n_boot: int = 2000) -> None:
-        """Analyse each pilot against its control and gate the effects on their targets.
+        """Analyse each pilot as designed against its control; gate the effects on their targets.
 
-        The effects' bootstrap intervals take at most 2000 resamples.
+        The design is the pilot stage's (``rollout.stages[].pilot``): individually randomised,
+        cluster-randomised, before/after with a control or switchback. The effects' bootstrap
+        intervals (individually randomised pilots) take at most 2000 resamples.
         """
+        provenance = {}
         for src in measure.sources_with_role(self.ws, "pilot"):
             if src.id not in self.frames or not src.arm_column:
                 continue
@@ -53,18 +56,37 @@ class Rollout(Phase):
             self.add(report.gates)
             eff = report.primary
             self.effects[eff.metric] = eff
-            print(f"{src.id}: {eff.metric} {eff.mean_control:.4g} (control) -> "
-                  f"{eff.mean_treatment:.4g} (treatment), {eff.relative:+.1%} "
-                  f"[{eff.relative_ci[0]:+.1%}, {eff.relative_ci[1]:+.1%}]")
+            if report.provenance is not None:
+                provenance[eff.metric] = report.provenance
+            print(f"{src.id}: {report.design}")
+            if report.provenance is not None:
+                print(f"  {report.provenance.describe()}")
+            if eff.cells:
+                c = eff.cells
+                print(f"  {eff.metric}: changed group {c['treatment_before']:.4g} -> "
+                      f"{c['treatment_after']:.4g}, control {c['control_before']:.4g} -> "
+                      f"{c['control_after']:.4g}")
+            interval = (f"[{eff.relative_ci[0]:+.1%}, {eff.relative_ci[1]:+.1%}]"
+                        if eff.inference else "(no interval: no inference possible)")
+            base, after = (("counterfactual", "changed group after") if eff.cells
+                           else ("control", "treatment"))
+            print(f"  {eff.metric} {eff.mean_control:.4g} ({base}) -> "
+                  f"{eff.mean_treatment:.4g} ({after}), {eff.relative:+.1%} {interval}")
+            for note in eff.notes:
+                print(f"  note: {note}")
             self.figures[f"pilot_{eff.metric}_relative"] = round(eff.relative, 6)
-        self.add(rollout.effect_gates(self.ws, self.effects))
+        self.add(rollout.effect_gates(self.ws, self.effects, provenance))
         self.add(rollout.pilot_stage_gates(self.ws, self.as_of))
 
     def stages(self) -> pd.DataFrame:
         """Gate the active stage's exit and the next stage's entry; show the stages."""
         import pandas as pd
 
-        measured = pd.concat([measure.measure_nodes(self.ws, self.frames, role, n_boot=0)
+        frames = dict(self.frames)
+        for src in measure.sources_with_role(self.ws, "pilot"):
+            if src.id in frames:  # a before/after pilot's baseline rows are not the pilot
+                frames[src.id] = measure.pilot_period_rows(self.ws, frames[src.id], src)
+        measured = pd.concat([measure.measure_nodes(self.ws, frames, role, n_boot=0)
                               for role in ("pilot", "production")], ignore_index=True)
         figures = measure.figures_from(self.ws, measured,
                                        extra=measure.effect_figures(self.ws, self.effects))

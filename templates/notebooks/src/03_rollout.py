@@ -5,10 +5,12 @@
 # monitoring from day one and a way back: alert rules and thresholds, the drift reference frozen,
 # the kill switch and its fallback, the incident playbook and the go-live checklist.
 #
-# **What good looks like.** The pilot shows the effect against its control (with a confidence
-# interval, and a sample-ratio check that the randomisation worked), the guardrails did not
-# degrade, the active stage's exit criteria are met, every guardrail has an alert, and the kill
-# switch has conditions, an owner, a fallback and a test. Then the go / no-go, with its reasons.
+# **What good looks like.** The pilot shows the effect against its control, analysed as it was
+# designed (with a confidence interval at the level the arms were formed, and, where assignment
+# was random, a sample-ratio check against the declared allocation), the guardrails did not
+# degrade, the pilot was decided by its decide-by date, the active stage's exit criteria are met,
+# every guardrail has an alert, and the kill switch has conditions, an owner, a fallback and a
+# test. Then the go / no-go, with its reasons.
 
 # %% tags=["parameters"]
 workspace: str = ""  # the workspace folder; empty: the folder above this notebook with aipo.yaml
@@ -25,9 +27,14 @@ print(phase.headline)
 # %% [markdown]
 # ## 1. The pilot against its control
 #
-# For each hypothesis metric measured in the pilot: the effect of the treatment arm over the
-# control arm, as a difference and a relative change with intervals (CUPED where the pilot has a
-# pre-period covariate), the sample-ratio check, and the guardrails.
+# Each pilot is analysed as its stage declares (`rollout.stages[].pilot.design`): individually
+# randomised (Welch and delta-method intervals, CUPED where the pilot has a pre-period covariate),
+# cluster-randomised or switchback (cluster-robust intervals over the clusters or periods), or
+# before/after with a control (difference in differences, clustered by group). The sample-ratio
+# check runs only where assignment was random, against the declared allocation. With one cluster
+# per arm no inference is possible: the estimate is shown without an interval and its gates warn.
+# A pilot without a declared design is analysed as individually randomised 50/50, and says so.
+# Every pilot stage needs a decide-by date; an undecided pilot past it warns.
 
 # %%
 phase.pilot(n_boot=n_boot)

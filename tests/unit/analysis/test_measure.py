@@ -225,3 +225,32 @@ def test_drift_reference_and_thresholds_follow_the_monitoring_settings() -> None
     assert type(reference.columns["kind"]).__name__ == "CategoricalReference"
     assert measure.drift_thresholds(ws) == {"psi_warn": 0.2, "psi_drift": 0.3,
                                             "drift_share": 0.4}
+
+
+def test_pilot_report_analyses_the_declared_design() -> None:
+    rng = np.random.default_rng(3)
+    n = 400
+    team = np.arange(n) % 20
+    frame = pd.DataFrame({"team": team, "group": np.where(team < 10, "pilot", "control"),
+                          "minutes": 10 + rng.normal(0, 1, 20)[team] + rng.normal(0, 2, n)
+                          - 1.5 * (team < 10)})
+    source = {"id": "pilot_rows", "name": "Pilot", "role": "pilot", "arm_column": "group",
+              "location": "data/p.csv"}
+    tree = {"root": "t", "nodes": [
+        {"id": "t", "name": "Minutes", "measure": {"column": "minutes"}},
+        {"id": "saved", "name": "Saved", "parent": "t", "effect_of": "t", "target": 0.1}]}
+    stage = {"id": "pilot", "name": "Pilot", "decide_by": "2026-11-01",
+             "pilot": {"design": "cluster_randomised", "cluster_column": "team"}}
+    ws = make_ws(data_map={"sources": [source]}, metric_tree=tree,
+                 rollout={"stages": [stage]})
+    report = measure.pilot_report(ws, frame, ws.source("pilot_rows"), n_boot=0)
+    assert report is not None and report.declared
+    assert report.design == "cluster-randomised"
+    assert report.primary.clusters == {"treatment": 10, "control": 10}
+    assert report.srm is not None and report.srm.unit == "clusters"
+    assert report.provenance is not None and report.provenance.source == "pilot_rows"
+    # Without the stage's design, the old default, and the report says so.
+    bare = make_ws(data_map={"sources": [source]}, metric_tree=tree)
+    old = measure.pilot_report(bare, frame, bare.source("pilot_rows"), n_boot=0)
+    assert old is not None and not old.declared and "assumed" in old.design
+    assert old.primary.ci[1] - old.primary.ci[0] < report.primary.ci[1] - report.primary.ci[0]

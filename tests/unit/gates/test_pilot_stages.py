@@ -61,3 +61,28 @@ def test_pilot_data_without_a_declared_design_warns() -> None:
     declared = make_ws([{"id": "pilot", "name": "Pilot", "status": "done",
                          "decide_by": "2026-11-01", "pilot": DESIGN}], sources)
     assert verdicts(declared) == {"pilot decided by its date: pilot": "pass"}
+
+
+def test_an_effect_without_inference_warns_even_far_beyond_its_target() -> None:
+    from aipo_widgets.analysis.pilot_effects import Effect
+    from aipo_widgets.evidence import Provenance
+    from aipo_widgets.gates.rollout import effect_gates
+
+    ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"}, "metric_tree": {
+        "root": "t", "nodes": [
+            {"id": "t", "name": "Downtime", "measure": {"column": "hours"}},
+            {"id": "saving", "name": "Downtime saved", "parent": "t", "effect_of": "t",
+             "target": 0.3}]}})
+    nan = float("nan")
+    effect = Effect(metric="hours", design="difference in differences", n_treatment=600,
+                    n_control=600, mean_treatment=0.8, mean_control=1.8, sd_treatment=1.0,
+                    sd_control=1.0, difference=-1.0, ci=(nan, nan), p_value=nan, t=nan,
+                    df=nan, relative=-0.55, relative_ci=(nan, nan), confidence=0.95,
+                    inference=False, clusters={"treatment": 1, "control": 1})
+    seen = Provenance.measured("pilot_downtime", start=dt.date(2026, 2, 1),
+                               end=dt.date(2026, 9, 30), rows=2424)
+    (gate,) = effect_gates(ws, {"hours": effect}, {"hours": seen})
+    assert gate.verdict == "warn" and gate.ci is None and gate.figure == 0.55
+    assert gate.detail.startswith("no inference possible (difference in differences")
+    assert "counterfactual" in gate.detail
+    assert gate.provenance == seen
