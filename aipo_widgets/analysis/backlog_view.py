@@ -50,7 +50,8 @@ def factor_meta() -> dict[str, dict[str, Any]]:
     out = {}
     for name in SHORT:  # one short heading per raw factor (a test keeps them equal)
         p = props[name]
-        num = next((a for a in p.get("anyOf", [p]) if a.get("type") == "number"), {})
+        num: dict[str, Any] = next(
+            (a for a in p.get("anyOf", [p]) if a.get("type") == "number"), {})
         out[name] = {
             "min": num.get("minimum", num.get("exclusiveMinimum")),
             "max": num.get("maximum"),

@@ -453,9 +453,9 @@ class BusinessCaseModel:
         """
         import numpy as np
 
-        for label, v, lo in (("n", n, 2), ("bins", bins, 1)):
-            if isinstance(v, bool) or not isinstance(v, int) or v < lo:
-                raise UsageError([Problem(f"{label} must be an integer >= {lo}, got {v!r}",
+        for label, v, least in (("n", n, 2), ("bins", bins, 1)):
+            if isinstance(v, bool) or not isinstance(v, int) or v < least:
+                raise UsageError([Problem(f"{label} must be an integer >= {least}, got {v!r}",
                                           code="bad_argument")])
         if bins > n:
             raise UsageError([Problem(f"bins ({bins}) cannot exceed n ({n})",
@@ -503,7 +503,8 @@ class BusinessCaseModel:
         from scipy.stats import norm, spearmanr, triang
 
         names = [k for k in self.ranges if any(k in c.drivers for c in pairs)]
-        chol = np.linalg.cholesky(correlation_matrix(names, [(*c.drivers, c.rho) for c in pairs]))
+        triples = [(c.drivers[0], c.drivers[1], c.rho) for c in pairs]
+        chol = np.linalg.cholesky(correlation_matrix(names, triples))
         dists = []
         for name in names:
             lo, mid, hi = self.ranges[name]
@@ -599,8 +600,8 @@ def analyse(
         if s in SCENARIOS:
             res.break_even_adoption, res.break_even_note = model.break_even_adoption(s)
         scen[s] = res
-    weights = dict(model.spec.scenario_weights) or {"conservative": 0.25, "realistic": 0.5,
-                                                    "optimistic": 0.25}
+    weights: dict[str, float] = {str(k): v for k, v in model.spec.scenario_weights.items()} or {
+        "conservative": 0.25, "realistic": 0.5, "optimistic": 0.25}
     expected = sum(weights.get(s, 0.0) * scen[s].npv for s in SCENARIOS)
     npvs = [scen[s].npv for s in SCENARIOS]
     mc = model.simulate(n, seed, bins) if monte_carlo else None

@@ -16,7 +16,7 @@ from typing import Any
 
 from aipo_widgets.analysis.business_case_view import result_view
 from aipo_widgets.errors import Problem, UsageError
-from aipo_widgets.evidence import Gate
+from aipo_widgets.evidence import Gate, Verdict
 from aipo_widgets.figures import mimebundle
 from aipo_widgets.figures.business_case import business_case_alt, business_case_svg
 
@@ -227,6 +227,7 @@ class BusinessCaseResult:
     def gates(self) -> list[Gate]:
         """Return the exit-criteria gates and the NPV gate (expected NPV > 0, else fail)."""
         conservative = self.scenarios["conservative"].npv
+        verdict: Verdict
         if self.expected_npv <= 0:
             verdict, detail = "fail", "the expected NPV is not positive: do not scale"
         elif conservative < 0:

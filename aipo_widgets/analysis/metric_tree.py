@@ -659,7 +659,7 @@ class Tree:
         v_after = self._compute(a_snap, only=nid)[nid]
         assert v_before is not None and v_after is not None
         delta = v_after - v_before
-        chosen = method
+        chosen: str = method
         if method == "auto":
             chosen = "shapley" if len(players) <= _SHAPLEY_FLAT_MAX else "nested_shapley"
         if not players:

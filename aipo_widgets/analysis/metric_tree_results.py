@@ -139,7 +139,7 @@ class TreeStatus:
         >>> TreeStatus(None, [], [], 1.0, 0.05).counts()
         {'on_track': 0, 'at_risk': 0, 'off_track': 0, 'no_data': 0}
         """
-        out = dict.fromkeys(STATUSES, 0)
+        out: dict[str, int] = dict.fromkeys(STATUSES, 0)
         for n in self.nodes:
             out[n.status] += 1
         return out
@@ -239,7 +239,7 @@ class WhatIf:
         for k, b in self.before.items():
             a = self.after.get(k)
             d = None if a is None or b is None else a - b
-            rel = None if d is None or b == 0 else d / abs(b)
+            rel = None if d is None or not b else d / abs(b)
             rows.append({"id": k, "before": b, "after": a, "change": d, "relative": rel})
         return pd.DataFrame(rows)
 

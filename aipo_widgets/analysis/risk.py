@@ -64,7 +64,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from aipo_widgets.errors import Problem, UsageError, WorkspaceError
 from aipo_widgets.figures import mimebundle
@@ -82,7 +82,7 @@ __all__ = [
     "RiskResult",
 ]
 
-_BAND_RANK = {b: i for i, b in enumerate(BANDS)}
+_BAND_RANK: dict[str, int] = {b: i for i, b in enumerate(BANDS)}
 LIKELIHOOD_LABELS = ("Rare", "Unlikely", "Possible", "Likely", "Almost certain")
 IMPACT_LABELS = ("Insignificant", "Minor", "Moderate", "Major", "Catastrophic")
 #: Ratio of expected losses within one cell from which range compression is flagged.
@@ -460,7 +460,7 @@ class Register:
 
     def ranked(self, include_closed: bool = False) -> list[RiskResult]:
         """Return the open risks by rank (closed ones last, if asked for)."""
-        out = sorted((r for r in self.results if r.rank is not None), key=lambda r: r.rank)
+        out = sorted((r for r in self.results if r.rank is not None), key=lambda r: r.rank or 0)
         if include_closed:
             out += [r for r in self.results if r.rank is None]
         return out
@@ -529,7 +529,7 @@ class Register:
     def band_counts(self, which: Literal["inherent", "residual"] = "residual") -> dict[str, int]:
         """Return how many open risks are in each band."""
         self._check_which(which)
-        out = dict.fromkeys(BANDS, 0)
+        out: dict[str, int] = dict.fromkeys(BANDS, 0)
         for r in self.results:
             if r.status != "closed":
                 out[getattr(r, which).band] += 1
@@ -540,7 +540,7 @@ class Register:
         index = {r.id: i for i, r in enumerate(self.risks)}
         out = [
             Problem(f"review of '{r.id}' is {r.days_overdue} days overdue (due "
-                    f"{r.review_date.isoformat()})", path=f"risks[{index[r.id]}].review_date",
+                    f"{r.review_date})", path=f"risks[{index[r.id]}].review_date",
                     fix="review the risk and set the next review date", code="review_overdue")
             for r in self.overdue()
         ]
@@ -557,8 +557,9 @@ class Register:
 
         rows = []
         for r in self.ranked(include_closed=True):
-            row = {"rank": r.rank, "id": r.id, "title": r.title, "category": r.category,
-                   "status": r.status, "treatment": r.treatment, "owner": r.owner}
+            row: dict[str, Any] = {
+                "rank": r.rank, "id": r.id, "title": r.title, "category": r.category,
+                "status": r.status, "treatment": r.treatment, "owner": r.owner}
             for which in ("inherent", "residual"):
                 rt: Rating = getattr(r, which)
                 row |= {f"{which}_likelihood": rt.likelihood, f"{which}_impact": rt.impact,

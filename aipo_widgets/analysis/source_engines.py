@@ -162,7 +162,7 @@ def resolve_files(folder: str | os.PathLike[str], source: DataSource) -> tuple[l
         raise DataError([Problem(f"data source '{source.id}': {path} does not exist",
                                  path=place(source, "location"), file=str(path),
                                  fix="check data_map.sources location", code="missing_data")])
-    fmt = source.format
+    fmt: str | None = source.format
     if fmt is None:
         found = {file_format(f) for f in files}
         if None in found or len(found) != 1:

@@ -110,8 +110,8 @@ def risk_matrix_svg(data: dict[str, Any], *, which: str = "residual",
                 doc.text(x + 6 + col * (cw / 2 - 2), y + 32 + row * 16, clip(text, 8),
                          size=11, weight="bold", fill="#111")
     for im in range(1, 6):
-        x = left + (im - 1) * cw + cw / 2
-        doc.text(x, top + 5 * ch + 16, f"{im} {data['impact_labels'][im - 1]}", size=11,
+        centre = left + (im - 1) * cw + cw / 2
+        doc.text(centre, top + 5 * ch + 16, f"{im} {data['impact_labels'][im - 1]}", size=11,
                  anchor="middle")
     doc.text(left + 2.5 * cw, top + 5 * ch + 34, "Impact →", size=12, anchor="middle",
              weight="bold")

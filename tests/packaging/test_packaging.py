@@ -95,3 +95,12 @@ def test_test_files_have_unique_names():
     for path in sorted(tests.rglob("test_*.py")):
         assert path.name not in seen, f"{path} and {seen[path.name]} share a name"
         seen[path.name] = path
+
+
+def test_make_test_type_checks_the_package():
+    # `make test` runs mypy over the package (configured in pyproject.toml) before pytest, and
+    # the wheel ships py.typed (test_wheel_contains_templates_playbooks_apps_examples).
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "-m mypy" in recipe
+    assert (ROOT / "aipo_widgets" / "py.typed").is_file()
