@@ -26,7 +26,7 @@ Examples
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Literal
 
 from aipo_widgets.analysis.decisions import current_threshold
@@ -39,7 +39,7 @@ from aipo_widgets.analysis.evaluation import (
 from aipo_widgets.analysis.fairness import GroupMetrics, group_metrics
 from aipo_widgets.analysis.pilot_effects import Effect
 from aipo_widgets.analysis.pilots import PilotReport, analyse_pilot
-from aipo_widgets.analysis.sources import is_readable, measure_value, read_source
+from aipo_widgets.analysis.sources import index_paths, is_readable, measure_value, read_source
 from aipo_widgets.errors import DataError, Problem
 from aipo_widgets.evidence import Gate
 from aipo_widgets.model.pilot_design import design_for_source
@@ -79,7 +79,9 @@ MEASURED_COLUMNS = ["metric", "name", "unit", "source", "stat", "value", "ci_low
 
 
 def load_frames(folder: str | os.PathLike[str], ws: Workspace,
-                roles: Iterable[str] | None = None) -> tuple[dict[str, pd.DataFrame], list[Gate]]:
+                roles: Iterable[str] | None = None, *,
+                locate: Callable[[list[Problem]], list[Problem]] | None = None,
+                ) -> tuple[dict[str, pd.DataFrame], list[Gate]]:
     """Read the workspace's data sources that have a file, optionally only some roles.
 
     Parameters
@@ -90,12 +92,17 @@ def load_frames(folder: str | os.PathLike[str], ws: Workspace,
         The workspace.
     roles : iterable of str, optional
         Read only the sources with one of these roles (default: every role).
+    locate : callable, optional
+        Adds the file, line and column of ``aipo.yaml`` to problems
+        (:meth:`aipo_widgets.model.workspace.WorkspaceFile.locate`), so that a gate says where
+        the source that failed is declared.
 
     Returns
     -------
     frames, gates
         The tables by source id, and a failing gate per source that could not be read (so a
-        missing file is a finding of the phase, not a crash of the notebook).
+        missing file is a finding of the phase, not a crash of the notebook), whose detail
+        names every problem found and its fix.
 
     Examples
     --------
@@ -118,8 +125,11 @@ def load_frames(folder: str | os.PathLike[str], ws: Workspace,
         try:
             frames[src.id] = read_source(folder, src)
         except DataError as exc:
+            found = index_paths(ws.data_map.sources, exc.problems)
+            if locate is not None:
+                found = locate(found)
             gates.append(Gate(f"data source {src.id} readable", "fail",
-                              detail=str(exc.problems[0]),
+                              detail="; ".join(map(str, found)),
                               source=f"data_map.sources[{src.id}]"))
     return frames, gates
 

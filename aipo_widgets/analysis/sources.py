@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +108,30 @@ def missing_files(folder: str | os.PathLike, sources: Iterable[DataSource]) -> l
     return out
 
 
+def index_paths(sources: Iterable[DataSource], problems: Iterable[Problem]) -> list[Problem]:
+    """Rewrite ``data_map.sources[<id>]`` in problems' paths to the entry's position.
+
+    The reading functions name a source by its id; a position is what
+    :meth:`aipo_widgets.model.workspace.WorkspaceFile.locate` turns into a line of ``aipo.yaml``.
+
+    Examples
+    --------
+    >>> from aipo_widgets.model.schema import DataSource
+    >>> srcs = [DataSource(id="a", name="A"), DataSource(id="log", name="Log")]
+    >>> [p.path for p in index_paths(srcs, [Problem("x", path="data_map.sources[log].where.r")])]
+    ['data_map.sources[1].where.r']
+    """
+    position = {s.id: i for i, s in enumerate(sources)}
+    out = []
+    for p in problems:
+        m = re.fullmatch(r"data_map\.sources\[([^\]]+)\](.*)", p.path)
+        if m and m.group(1) in position:
+            p = Problem(p.message, path=f"data_map.sources[{position[m.group(1)]}]{m.group(2)}",
+                        file=p.file, line=p.line, column=p.column, fix=p.fix, code=p.code)
+        out.append(p)
+    return out
+
+
 def is_readable(folder: str | os.PathLike, source: DataSource) -> bool:
     """Tell whether the kit reads a source: a database table or query, or files it names.
 
@@ -140,7 +165,9 @@ def read_source(folder: str | os.PathLike, source: DataSource, *,
     """
     wanted = list(columns) if columns is not None else None
     with open_source(folder, source) as table:
-        require_columns(table, source, role_columns(source))
+        # every missing column at once: the roles', the filter's
+        require_columns(table, source, {**role_columns(source),
+                                        **{f"where.{c}": c for c in source.where}})
         keep = where_predicates(table, source)
         if wanted is not None:
             require_columns(table, source, {c: c for c in wanted})

@@ -126,7 +126,8 @@ class Phase:
         else:
             day = wf.workspace.settings.as_of or dt.date.today()
         phase = cls(wf, day, strict)
-        frames, unreadable = measure.load_frames(phase.folder, phase.ws, roles=cls.roles)
+        frames, unreadable = measure.load_frames(phase.folder, phase.ws, roles=cls.roles,
+                                                  locate=phase.wf.locate)
         phase.frames = frames
         phase.add(unreadable)
         phase.prepare()

@@ -271,3 +271,42 @@ def test_postgres_errors_a_person_can_cause(pg_server, pg_log, tmp_path, monkeyp
     with pytest.raises(DataError, match="cannot connect") as err:
         read_source(tmp_path, down)
     assert err.value.problems[0].code == "engine_unavailable"
+
+
+# --------------------------------------------------------------------------------------------
+# where in aipo.yaml an unreadable source is declared
+
+
+def test_an_unreadable_source_gate_names_the_line_field_and_fix(tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    from aipo_widgets.model.workspace import load
+
+    monkeypatch.delenv("AIPO_NO_SUCH_PASSWORD", raising=False)
+    _log().to_csv(tmp_path / "log.csv", index=False)
+    (tmp_path / "aipo.yaml").write_text("""\
+product: {name: x, owner: y}
+data_map:
+  sources:
+    - id: log
+      name: Log
+      location: log.csv
+      where:
+        regoin: eu
+      columns: {score: scroe}
+    - id: db
+      name: Warehouse
+      engine: postgres
+      url: postgresql://reader@127.0.0.1:1/shop
+      password_env: AIPO_NO_SUCH_PASSWORD
+      table: orders
+""")
+    wf = load(tmp_path)
+    frames, gates = measure.load_frames(tmp_path, wf.workspace, locate=wf.locate)
+    assert frames == {}
+    log, db = (g.detail for g in gates)
+    yaml = str(tmp_path / "aipo.yaml")
+    assert f"{yaml}:9:24: data_map.sources[0].columns.score: data source 'log' has no column " \
+           "'scroe' (did you mean 'score'?)" in log
+    assert f"{yaml}:8:17: data_map.sources[0].where.regoin:" in log
+    assert db.startswith(f"{yaml}:14:21: data_map.sources[1].password_env: data source 'db': "
+                         "the environment variable AIPO_NO_SUCH_PASSWORD")
