@@ -31,7 +31,8 @@ from aipo_widgets.documents.signing import governance, resolve_artefact, signed_
 from aipo_widgets.errors import AipoError, Problem, UsageError, WorkspaceError
 from aipo_widgets.examples import EXAMPLES, write_example
 from aipo_widgets.figures.timeline import timeline_text
-from aipo_widgets.figures.verdict import verdict_text
+from aipo_widgets.figures.verdict import superseded_text, verdict_text
+from aipo_widgets.gates.verdict import supersede
 from aipo_widgets.model.artefacts import parse_artefact
 from aipo_widgets.model.schema import json_schema
 from aipo_widgets.model.signoffs import ROLE_LABELS, ROLES, SignOff, role_from_text
@@ -315,6 +316,10 @@ def _cmd_status(args: argparse.Namespace) -> int:
     print(f"Run {run['id']} ({run['started'][:19]}): {run['verdict'].upper()}, "
           f"exit {run['exit_code']}")
     reports = folder / "reports" / run["id"]
+    # A gate whose figure a later phase measured (in this run or an earlier one) is superseded.
+    later = {(ph["phase"], g["name"]): superseded_text(g)
+             for ph in (supersede(latest_evidence(folder)) or {}).get("phases", [])
+             for g in ph["gates"] if g.get("superseded_by")}
     for g in run.get("gates", []):  # about the run itself (older results.json have none)
         print(f"  {g['phase']}: [{g['verdict'].upper()}] {gate_line(g, run['id'])}")
     for ph in run["phases"]:
@@ -323,6 +328,9 @@ def _cmd_status(args: argparse.Namespace) -> int:
         if ph["status"] == "error":
             print(f"    {_raised(ph['error'], ph.get('error_cell'), reports / ph['notebook'])}")
         for g in ph["gates"]:
+            if (ph["phase"], g["name"]) in later:
+                print(f"    [SUPERSEDED] {g['name']}: {later[ph['phase'], g['name']]}")
+                continue
             print(f"    [{g['verdict'].upper():4}] {gate_line(g, run['id'])}")
     # A run of some phases only: say where the others stand, so a green partial run does not
     # read as the product's state.

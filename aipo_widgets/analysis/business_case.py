@@ -146,7 +146,7 @@ from aipo_widgets.analysis.business_case_results import (
 from aipo_widgets.analysis.business_case_view import result_view
 from aipo_widgets.analysis.formulas import Expression, FormulaError
 from aipo_widgets.errors import Problem, UsageError, WorkspaceError, format_path
-from aipo_widgets.evidence import Gate
+from aipo_widgets.evidence import Gate, Provenance
 from aipo_widgets.model import schema as spec
 from aipo_widgets.model.correlations import correlation_matrix, correlation_problems, driver_range
 
@@ -546,17 +546,22 @@ class BusinessCaseModel:
                 figure = self.spec.drivers[cond.metric].measured
             threshold = f"stop if {cond.operator} {cond.value:g}"
             source = f"business_case.exit_criteria[{i}]"
+            # The metric is named so that a later phase's measurement supersedes an earlier
+            # "not measured yet" (gates.verdict.supersede).
+            extra = {"metric": cond.metric}
             if figure is None:
                 gates.append(Gate(name, "warn", None, threshold, f"'{cond.metric}' is not "
-                                  "measured yet; measure it before the go / no-go", source=source))
+                                  "measured yet; measure it before the go / no-go", source=source,
+                                  extra=extra, provenance=Provenance.missing(
+                                      f"a phase that measures '{cond.metric}'")))
             elif ops[cond.operator](float(figure), cond.value):
                 gates.append(Gate(name, "fail", float(figure), threshold,
                                   f"the stop rule holds: {cond.metric} = {float(figure):g}",
-                                  source=source))
+                                  source=source, extra=extra))
             else:
                 gates.append(Gate(name, "pass", float(figure), threshold,
                                   f"the stop rule does not hold: {cond.metric} = "
-                                  f"{float(figure):g}", source=source))
+                                  f"{float(figure):g}", source=source, extra=extra))
         return gates
 
 

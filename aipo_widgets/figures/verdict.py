@@ -37,8 +37,8 @@ from typing import Any
 from aipo_widgets._text import format_number
 from aipo_widgets.figures.tokens import VERDICT
 
-__all__ = ["provenance_text", "verdict_data", "verdict_html", "verdict_markdown", "verdict_text",
-           "verdict_word"]
+__all__ = ["provenance_text", "superseded_text", "verdict_data", "verdict_html",
+           "verdict_markdown", "verdict_text", "verdict_word"]
 
 
 def verdict_data(verdict: Any) -> dict[str, Any]:
@@ -113,6 +113,23 @@ def provenance_text(provenance: Mapping[str, Any] | None, run: str = "") -> str:
     else:
         return ""
     return text + (f"; {p['note']}" if p.get("note") else "")
+
+
+def superseded_text(gate: Mapping[str, Any]) -> str:
+    """Say which later measurement supersedes a gate ("" when none does).
+
+    Examples
+    --------
+    >>> superseded_text({"superseded_by": {"phase": "operate", "gate": "X2", "figure": 640.0,
+    ...                                    "verdict": "fail", "run": "r2"}})
+    'superseded: the operate phase measured 640 (FAIL, run r2)'
+    """
+    by = gate.get("superseded_by")
+    if not by:
+        return ""
+    run = f", run {by['run']}" if by.get("run") else ""
+    return (f"superseded: the {by.get('phase')} phase measured {format_number(by.get('figure'))}"
+            f" ({verdict_word(str(by.get('verdict')))}{run})")
 
 
 def _due(v: Mapping[str, Any]) -> str:

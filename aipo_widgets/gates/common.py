@@ -19,10 +19,34 @@ from aipo_widgets.evidence import Gate
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["GATE_COLUMNS", "data_available_gates", "gates_frame"]
+__all__ = ["GATE_COLUMNS", "data_available_gates", "gates_frame", "open_points"]
 
 # The columns of :func:`gates_frame`, in order.
 GATE_COLUMNS = ["name", "verdict", "figure", "ci", "threshold", "detail"]
+
+
+def open_points(gates: Iterable[Gate], verdict: str = "warn", *, listed: int = 8) -> str:
+    """Say how many gates have ``verdict`` and name them: what a decision comes with.
+
+    A decision that reads "continue" or "go" must not hide its warnings: the count is always
+    said, the first ``listed`` are named.
+
+    Examples
+    --------
+    >>> open_points([Gate("a", "warn"), Gate("b", "pass"), Gate("c", "warn")])
+    '2 warnings: a; c'
+    >>> open_points([Gate("a", "fail")], "fail"), open_points([])
+    ('1 failure: a', '')
+    >>> open_points([Gate(str(i), "warn") for i in range(4)], listed=2)
+    '4 warnings: 0; 1; and 2 more'
+    """
+    found = [g.name for g in gates if g.verdict == verdict]
+    if not found:
+        return ""
+    word = {"warn": "warning", "fail": "failure"}.get(verdict, verdict)
+    more = f"; and {len(found) - listed} more" if len(found) > listed else ""
+    return (f"{len(found)} {word}{'' if len(found) == 1 else 's'}: "
+            + "; ".join(found[:listed]) + more)
 
 
 def data_available_gates(frame: object | None, *, name: str, role: str) -> list[Gate]:

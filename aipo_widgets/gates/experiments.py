@@ -27,6 +27,7 @@ from aipo_widgets.analysis.fairness import GroupMetrics
 from aipo_widgets.analysis.thresholds import ThresholdResult, expected_cost, optimal_threshold
 from aipo_widgets.evidence import Gate, worst
 from aipo_widgets.gates.acceptance import check_acceptance, criteria_defined_gate
+from aipo_widgets.gates.common import open_points
 from aipo_widgets.gates.conditions import condition_gate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -303,12 +304,30 @@ def budget_gates(ws: Workspace, log: pd.DataFrame, source: DataSource) -> tuple[
 
 
 def continue_or_stop(gates: Iterable[Gate]) -> Gate:
-    """Decide continue / stop after the experiments, from their gates."""
+    """Decide continue / stop after the experiments, from their gates.
+
+    The detail always counts the failures and the warnings: a "continue" that comes with
+    warnings says so (never "every gate passed" above a list of warnings).
+
+    Examples
+    --------
+    >>> d = continue_or_stop([Gate("recall", "pass"), Gate("class balance", "warn")])
+    >>> d.figure, d.verdict, d.detail
+    ('continue to rollout', 'warn', 'continue, with 1 warning: class balance')
+    >>> continue_or_stop([Gate("recall", "pass")]).detail
+    'every gate passed (1)'
+    """
     gates = list(gates)
     failed = [g.name for g in gates if g.verdict == "fail"]
     verdict = worst(gates)
     decision = "stop or rework" if failed else "continue to rollout"
+    warnings = open_points(gates, "warn")
+    if failed:
+        detail = "failed: " + "; ".join(failed) + (f"; and {warnings}" if warnings else "")
+    elif warnings:
+        detail = f"continue, with {warnings}"
+    else:
+        detail = f"every gate passed ({len(gates)})"
     return Gate("continue to rollout", "fail" if failed else ("warn" if verdict == "warn"
                                                                else "pass"),
-                figure=decision, threshold="no failed gate",
-                detail=("failed: " + "; ".join(failed)) if failed else "")
+                figure=decision, threshold="no failed gate", detail=detail)

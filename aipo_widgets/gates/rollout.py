@@ -10,7 +10,7 @@ Examples
 >>> from aipo_widgets.evidence import Gate
 >>> verdict = go_no_go([Gate("pilot effect", "pass"), Gate("kill switch tested", "warn")])
 >>> verdict.verdict, verdict.figure, verdict.detail
-('warn', 'go', 'go, with warnings: kill switch tested')
+('warn', 'go', 'go, with 1 warning: kill switch tested')
 >>> go_no_go([Gate("kill switch tested", "warn")], strict=True).figure
 'no-go'
 """
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from aipo_widgets.analysis.drift_reference import Reference
 from aipo_widgets.analysis.pilot_effects import Effect
 from aipo_widgets.evidence import Gate, Provenance, Verdict
+from aipo_widgets.gates.common import open_points
 from aipo_widgets.gates.conditions import condition_gates
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -215,7 +216,7 @@ def go_no_go(gates: Iterable[Gate], *, strict: bool = False) -> Gate:
         reasons = "; ".join(f"{g.name} ({g.detail or g.figure})" for g in bad[:8])
         return Gate("go / no-go", "fail", figure="no-go", threshold="no failed gate",
                     detail="no-go because: " + reasons)
-    detail = ("go, with warnings: " + "; ".join(g.name for g in warn[:8])) if warn else "go"
+    detail = f"go, with {open_points(warn)}" if warn else "go"
     return Gate("go / no-go", "warn" if warn else "pass", figure="go",
                 threshold="no failed gate", detail=detail)
 

@@ -42,7 +42,7 @@ from typing import Any
 from aipo_widgets.evidence import VERDICTS, Provenance, Verdict, rank
 from aipo_widgets.model.schema import Workspace
 
-__all__ = ["PHASES", "QUESTIONS", "OverallVerdict", "Reason", "overall_verdict"]
+__all__ = ["PHASES", "QUESTIONS", "OverallVerdict", "Reason", "overall_verdict", "supersede"]
 
 #: The phases in order, with the day of the 90 on which each one's decision is due.
 PHASES = ("discovery", "experiments", "rollout", "operate")
@@ -150,16 +150,91 @@ def _phase_gates(run: Mapping[str, Any] | None) -> dict[str, list[Mapping[str, A
     return out
 
 
+def _measurement(gate: Mapping[str, Any]) -> str | None:
+    """Return the metric a gate measured, or None (not measured, or no metric named).
+
+    A gate measured its metric when its figure's provenance says so, or when it names the
+    metric, has a number and no provenance (a stop rule evaluated on the phase's own
+    measurements); a typed, carried or missing figure is no measurement.
+    """
+    metric = (gate.get("extra") or {}).get("metric")
+    if not metric:
+        return None
+    kind = (gate.get("provenance") or {}).get("kind")
+    figure = gate.get("figure")
+    numeric = isinstance(figure, (int, float)) and not isinstance(figure, bool)
+    if kind == "measured" or (kind is None and numeric):
+        return str(metric)
+    return None
+
+
 def _measured_metrics(gates: Sequence[Mapping[str, Any]]) -> set[str]:
-    return {str(g["extra"]["metric"]) for g in gates
-            if (g.get("extra") or {}).get("metric")
-            and (g.get("provenance") or {}).get("kind") == "measured"}
+    return {m for g in gates if (m := _measurement(g))}
 
 
 def _superseded(gate: Mapping[str, Any], measured_later: set[str]) -> bool:
     kind = (gate.get("provenance") or {}).get("kind")
     metric = (gate.get("extra") or {}).get("metric")
     return kind in ("missing", "typed", "carried") and metric in measured_later
+
+
+def supersede(run: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Mark the gates whose figure a later phase measured: they are superseded, not open.
+
+    Discovery cannot measure a stop rule's figure that only production shows; once the operate
+    phase measured it, discovery's "not measured yet" is no longer true. Such a gate (its
+    figure missing, typed or carried, its metric named in ``extra.metric``) gets
+    ``superseded_by``: the later phase, gate, figure, verdict and run, so that every surface
+    shows the later figure instead of the old warning.
+
+    Parameters
+    ----------
+    run : dict or None
+        The evidence (a run with earlier runs' phases filled in).
+
+    Returns
+    -------
+    dict or None
+        A copy of ``run`` with ``superseded_by`` on the superseded gates.
+
+    Examples
+    --------
+    >>> run = {"id": "r2", "phases": [
+    ...     {"phase": "discovery", "gates": [{"name": "X2", "verdict": "warn", "figure": None,
+    ...      "extra": {"metric": "fa"}, "provenance": {"kind": "missing"}}]},
+    ...     {"phase": "operate", "gates": [{"name": "X2", "verdict": "fail", "figure": 640.0,
+    ...      "extra": {"metric": "fa"}}]}]}
+    >>> supersede(run)["phases"][0]["gates"][0]["superseded_by"]
+    {'phase': 'operate', 'gate': 'X2', 'figure': 640.0, 'verdict': 'fail', 'run': 'r2'}
+    """
+    if run is None:
+        return None
+    order = {p: i for i, p in enumerate(PHASES)}
+    later: dict[str, tuple[int, str, Mapping[str, Any]]] = {}  # metric -> newest measurement
+    for ph in run.get("phases", []) or []:
+        if ph.get("status") == "error":
+            continue
+        rank_ = order.get(str(ph.get("phase")), -1)
+        for g in ph.get("gates") or []:
+            metric = _measurement(g)
+            if metric and rank_ >= later.get(metric, (-1, "", {}))[0]:
+                later[metric] = (rank_, str(ph.get("phase")),
+                                 {**g, "run": ph.get("run_id") or run.get("id") or ""})
+    phases = []
+    for ph in run.get("phases", []) or []:
+        rank_ = order.get(str(ph.get("phase")), -1)
+        gates = []
+        for g in ph.get("gates") or []:
+            metric = (g.get("extra") or {}).get("metric")
+            found = later.get(str(metric)) if metric else None
+            if found and found[0] > rank_ and _superseded(g, {str(metric)}):
+                by = found[2]
+                g = {**g, "superseded_by": {"phase": found[1], "gate": by.get("name"),
+                                            "figure": by.get("figure"),
+                                            "verdict": by.get("verdict"), "run": by["run"]}}
+            gates.append(g)
+        phases.append({**ph, "gates": gates})
+    return {**run, "phases": phases}
 
 
 def _worst(gates: Sequence[Mapping[str, Any]]) -> Verdict:

@@ -102,7 +102,8 @@ class Discovery(Phase):
         register = Register.from_workspace(self.ws, as_of=self.as_of)
         self.add(discovery.risk_gates(register))
         self.figures["open_risks"] = len(register.ranked())
-        return RiskMatrixWidget(self.wf)
+        # The picture is dated as the gates are: a review the gate calls overdue shows overdue.
+        return RiskMatrixWidget(self.wf, as_of=self.as_of)
 
     def business_case(self) -> pd.DataFrame | None:
         """Analyse and gate the business case; return its scenarios."""

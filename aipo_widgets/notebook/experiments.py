@@ -130,7 +130,7 @@ class Experiments(Phase):
         """Decide continue or stop; show the business case with what was measured."""
         decision = experiments.continue_or_stop(self.gates)
         self.add(decision)
-        print(f"{str(decision.figure).upper()}: {decision.detail or 'every gate passed'}")
+        print(f"{str(decision.figure).upper()}: {decision.detail}")
         found = (measure.eval_figures(self.ws, self.evaluation)
                  if self.evaluation is not None else {})
         measured = measure.figures_from(self.ws, extra={**found, **self.log_figures})

@@ -41,8 +41,8 @@ from aipo_widgets.analysis.business_case import analyse
 from aipo_widgets.analysis.compliance import classify_workspace
 from aipo_widgets.analysis.risk import Register
 from aipo_widgets.errors import AipoError
-from aipo_widgets.figures.verdict import provenance_text, verdict_html
-from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict
+from aipo_widgets.figures.verdict import provenance_text, superseded_text, verdict_html
+from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict, supersede
 from aipo_widgets.model.workspace import load
 from aipo_widgets.pages.documents import documents_html
 from aipo_widgets.pages.markup import (
@@ -150,6 +150,8 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
     # The newest run, with the phases it did not run taken from earlier runs: after a run of
     # the operate phase alone the page must not say "on track" and forget the others.
     run = latest_evidence(root)
+    # A gate whose figure a later phase measured shows that figure, not its old warning.
+    run = supersede(run)
     as_of = dt.date.today()
     sections: list[tuple[str, Any]] = []
 
@@ -190,28 +192,33 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
         trends = _trends(root)
         summary, attention, everything = [], [], []
         for ph in run["phases"]:
-            counts = {v: sum(g["verdict"] == v for g in ph["gates"])
-                      for v in ("pass", "warn", "fail")}
+            counts = {v: sum(g["verdict"] == v and not g.get("superseded_by")
+                             for g in ph["gates"]) for v in ("pass", "warn", "fail")}
             state = "error" if ph["status"] == "error" else ph["verdict"]
             summary.append({"phase": ph["phase"] + (f" (run {ph['run_id']})"
                                                      if ph.get("run_id") else ""),
                             "verdict": badge(state),
                             "passed": counts["pass"], "warnings": counts["warn"],
-                            "failed": counts["fail"], "seconds": ph["seconds"]})
+                            "failed": counts["fail"],
+                            "superseded": sum(bool(g.get("superseded_by")) for g in ph["gates"]),
+                            "seconds": ph["seconds"]})
             if ph["status"] == "error":
                 attention.append({"phase": ph["phase"], "verdict": badge("error"),
                                   "gate": "the notebook raised",
                                   "figure": served_relative(str(ph["error"]), root),
                                   "threshold": "", "why": "", "trend": ""})
             for g in ph["gates"]:
-                row = {"phase": ph["phase"], "verdict": badge(g["verdict"]),
+                later = superseded_text(g)
+                row = {"phase": ph["phase"],
+                       "verdict": badge("superseded" if later else g["verdict"]),
                        "gate": g["name"], "figure": g.get("figure"),
-                       "evidence": provenance_text(g.get("provenance"),
-                                                   ph.get("run_id") or run["id"]),
-                       "threshold": g.get("threshold"), "why": g.get("detail"),
+                       "evidence": later or provenance_text(g.get("provenance"),
+                                                            ph.get("run_id") or run["id"]),
+                       "threshold": g.get("threshold"),
+                       "why": f"{later}; before: {g.get('detail')}" if later else g.get("detail"),
                        "trend": sparkline(trends.get(g["name"], []))}
                 everything.append(row)
-                if g["verdict"] != "pass":
+                if g["verdict"] != "pass" and not later:
                     attention.append(row)
         # The run's own gates (a phase notebook of the kit missing from the workspace, say).
         for g in run.get("gates", []):

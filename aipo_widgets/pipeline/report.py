@@ -26,7 +26,12 @@ from typing import Any
 
 from aipo_widgets._text import format_number
 from aipo_widgets.errors import Problem, UsageError
-from aipo_widgets.figures.verdict import provenance_text, verdict_html, verdict_word
+from aipo_widgets.figures.verdict import (
+    provenance_text,
+    superseded_text,
+    verdict_html,
+    verdict_word,
+)
 from aipo_widgets.model.workspace import load
 from aipo_widgets.pipeline.kernels import kernel_options
 from aipo_widgets.pipeline.serve import plan
@@ -132,20 +137,24 @@ def phase_lead(verdict: Any, phase: Mapping[str, Any], run: str = "") -> str:
     True
     """
     gates = list(phase.get("gates") or [])
-    counts = {v: sum(g.get("verdict") == v for g in gates) for v in ("pass", "warn", "fail")}
+    counts = {v: sum(g.get("verdict") == v and not g.get("superseded_by") for g in gates)
+              for v in ("pass", "warn", "fail")}
+    later = sum(bool(g.get("superseded_by")) for g in gates)
     said = (f"{counts['pass']} passed, {counts['warn']} warning"
-            f"{'' if counts['warn'] == 1 else 's'}, {counts['fail']} failed")
+            f"{'' if counts['warn'] == 1 else 's'}, {counts['fail']} failed"
+            + (f", {later} superseded by a later phase's measurement" if later else ""))
     rows = []
     for g in gates:
         if g.get("verdict") == "pass":
             continue
+        by = superseded_text(g)
         rows.append(
-            f"<tr><td><b>{verdict_word(str(g.get('verdict')))}</b></td>"
+            f"<tr><td><b>{'SUPERSEDED' if by else verdict_word(str(g.get('verdict')))}</b></td>"
             f"<td>{_html.escape(str(g.get('name', '')))}</td>"
             f"<td>{_html.escape(format_number(g.get('figure')))}</td>"
             f"<td>{_html.escape(format_number(g.get('threshold')))}</td>"
             f"<td>{_html.escape(str(g.get('detail') or ''))}</td>"
-            f"<td>{_html.escape(provenance_text(g.get('provenance'), run))}</td></tr>")
+            f"<td>{_html.escape(by or provenance_text(g.get('provenance'), run))}</td></tr>")
     table = ("<table class='aipo-lead-gates'><thead><tr><th>verdict</th><th>gate</th>"
              "<th>figure</th><th>threshold</th><th>why</th><th>evidence</th></tr></thead>"
              "<tbody>" + "".join(rows) + "</tbody></table>") if rows else ""

@@ -44,7 +44,7 @@ from aipo_widgets._text import format_number, git_commit, suggest
 from aipo_widgets.errors import Problem, UsageError
 from aipo_widgets.evidence import VERDICTS
 from aipo_widgets.figures.verdict import provenance_text
-from aipo_widgets.gates.verdict import overall_verdict
+from aipo_widgets.gates.verdict import overall_verdict, supersede
 from aipo_widgets.model.workspace import load
 from aipo_widgets.pipeline.kernels import kernel_options
 from aipo_widgets.pipeline.report import LEAD_PLACEHOLDER, fill_lead, notebook_to_html, phase_lead
@@ -511,14 +511,15 @@ def run_workspace(
     else:
         run.exit_code = EXIT_OK
 
-    verdict = overall_verdict(wf.workspace, with_earlier_phases(root, run.to_dict()),
-                              strict=strict)
+    evidence = with_earlier_phases(root, run.to_dict())
+    verdict = overall_verdict(wf.workspace, evidence, strict=strict)
     run.product_verdict = verdict.to_dict()
+    shown = {ph["phase"]: ph for ph in (supersede(evidence) or {}).get("phases", [])}
     for ph in run.phases:
         # Each phase's report opens with the product's verdict and the phase's gates.
         if ph.html and (out_dir / ph.html).exists():
-            ph.html_bytes = fill_lead(out_dir / ph.html, phase_lead(verdict, asdict(ph),
-                                                                    run.id))
+            lead = phase_lead(verdict, shown.get(ph.phase, asdict(ph)), run.id)
+            ph.html_bytes = fill_lead(out_dir / ph.html, lead)
     (out_dir / "results.json").write_text(json.dumps(run.to_dict(), indent=2) + "\n",
                                           encoding="utf-8")
     (out_dir / "summary.md").write_text(summary_markdown(run), encoding="utf-8")

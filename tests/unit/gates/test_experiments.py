@@ -187,9 +187,10 @@ def test_budgets_are_checked_on_the_latest_variant() -> None:
 
 
 @pytest.mark.parametrize(("verdicts", "expected"), [
-    (["pass", "pass"], ("pass", "continue to rollout", "")),
-    (["pass", "warn"], ("warn", "continue to rollout", "")),
-    (["warn", "fail"], ("fail", "stop or rework", "failed: g1")),
+    (["pass", "pass"], ("pass", "continue to rollout", "every gate passed (2)")),
+    # Warnings are counted: never "every gate passed" above a list of warnings (issue 13, 8).
+    (["pass", "warn"], ("warn", "continue to rollout", "continue, with 1 warning: g1")),
+    (["warn", "fail"], ("fail", "stop or rework", "failed: g1; and 1 warning: g0")),
 ])
 def test_continue_or_stop(verdicts, expected) -> None:
     decision = continue_or_stop([Gate(f"g{i}", v) for i, v in enumerate(verdicts)])

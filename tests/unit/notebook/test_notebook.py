@@ -84,7 +84,7 @@ def test_a_person_adds_own_gates_and_records(blank: Path, capsys) -> None:
     assert phase.add([Gate("b", "warn"), Gate("c", "pass")]) == [Gate("b", "warn"),
                                                                  Gate("c", "pass")]
     phase.go_no_go()
-    assert capsys.readouterr().out == "GO: go, with warnings: b\n"
+    assert capsys.readouterr().out == "GO: go, with 1 warning: b\n"
     assert phase.gates[-1].name == "go / no-go"
     phase.record()  # outside a kernel IPython's display prints the results' text
     assert "go / no-go" in capsys.readouterr().out
