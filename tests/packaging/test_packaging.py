@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import site
 import subprocess
@@ -43,6 +44,11 @@ def test_wheel_contains_templates_playbooks_apps_examples(wheel: Path) -> None:
         assert shipped, folder
         for f in shipped:
             assert f.relative_to(ROOT).as_posix() in names, f
+    # The AI-product panel's server extension is enabled by installing, with no further step.
+    config = "etc/jupyter/jupyter_server_config.d/aipo_widgets.json"
+    (entry,) = [n for n in names if n.endswith(".data/data/" + config)]
+    enabled = json.loads(zipfile.ZipFile(wheel).read(entry))["ServerApp"]["jpserver_extensions"]
+    assert enabled == {"aipo_widgets.pipeline.lab": True}
     # PEP 561: type checkers read the kit's own annotations only when the marker ships.
     assert "aipo_widgets/py.typed" in names
     meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
