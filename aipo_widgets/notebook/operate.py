@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
+from aipo_widgets._text import format_number
 from aipo_widgets.analysis import measure, monitored
 from aipo_widgets.analysis.drift import DriftReport
 from aipo_widgets.analysis.drift_reference import Reference
@@ -204,16 +205,41 @@ class Operate(Phase):
                           source="metric_tree.root"))
             print("No metric-tree root: add metric_tree.root (the North Star) to aipo.yaml.")
         else:
-            root = tree.status().node(tree.root)
-            self.figures["root_value"] = root.value
-            value = "not known" if root.value is None else f"{root.value:.4g} {root.unit}"
-            print(f"{root.name}: {value} (baseline {root.baseline}, "
-                  f"target {root.target}): {root.status}")
+            self._root_now(tree, tree.root)
         case = self.analyse_business_case(measured=self.current)
         if case is None:
             return None
         self.add(self._exit_gates(case.exit_gates))
         return scenarios(case, ["NPV"])
+
+    def _root_now(self, tree: Tree, root_id: str) -> None:
+        # The root recomputed with the inputs measured in this phase's windows (the default
+        # window first); the other inputs stay as typed in aipo.yaml, and the text says which.
+        computed = {n.id for n in self.ws.metric_tree.nodes if n.formula}
+        now: dict[str, float] = {}
+        for (metric, _days), m in sorted(self.measured.items(), key=lambda kv: (
+                kv[0][1] != self.ws.monitoring.window_days, kv[0][1])):
+            if (m.measured and m.value is not None and metric in tree.nodes
+                    and metric not in computed and metric not in now):
+                now[metric] = float(m.value)
+        for metric, value in self.window.items():
+            if metric in tree.nodes and metric not in computed and metric not in now:
+                now.setdefault(metric, float(value))
+        root = self.ws.metric(root_id)
+        value = tree.values(at=now).get(root_id)
+        self.figures["root_value"] = value
+        self.figures["root_measured_inputs"] = sorted(now)
+        typed = sorted(n.id for n in self.ws.metric_tree.nodes
+                       if n.id not in computed and n.id not in now and n.current is not None)
+        shown = "not known" if value is None else format_number(value, root.unit)
+        where = [f"target {format_number(root.target, root.unit)}"
+                 if root.target is not None else "",
+                 f"baseline {format_number(root.baseline, root.unit)}"
+                 if root.baseline is not None else ""]
+        print(f"{root.name} now: {shown} ({', '.join(w for w in where if w) or 'no target'})")
+        print(f"  measured in this run's windows: {', '.join(sorted(now)) or 'nothing'}")
+        if typed:
+            print(f"  as typed in aipo.yaml (current): {', '.join(typed)}")
 
     def _exit_gates(self, gates: list[Gate]) -> list[Gate]:
         # The business case's stop rules, each on the default window where its metric can be
