@@ -58,6 +58,10 @@ def test_maintenance_alarm_fatigue_and_precision_floor_fire_on_its_own_data(
     assert precision.verdict == "warn" and precision.figure < 0.1
     # the drift window is the latest week
     assert gates["data drift against the frozen reference"].extra["window"]["days"] == 7
+    # the North Star is recomputed with what was measured, not the gold-set figures typed
+    figures = gates["_phase"].figures
+    assert {"false_alarms_month", "recall"} <= set(figures["root_measured_inputs"])
+    assert figures["root_value"] > 450_000  # the target is missed with ~920 false alarms
 
 
 def test_maintenance_retrain_is_due_from_the_dates_in_aipo_yaml(maintenance: Path) -> None:
