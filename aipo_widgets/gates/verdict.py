@@ -255,6 +255,9 @@ def _decide(phase: str, gates: Sequence[Mapping[str, Any]], strict: bool) -> tup
         if retrain is not None and retrain.get("verdict") != "pass":
             if retrain.get("figure") == "wait for labels":
                 return "retrain when labels arrive", "Retrain once enough labels are in"
+            if retrain.get("figure") == "not measured":
+                # Neither keep nor retrain is supported: the check lacks its dates or drift.
+                return "complete the retrain check", "Retrain check not measured"
             return "retrain", "Retrain needed"
         return ("act on alerts", "Action needed") if blocked else ("keep", "Keep it running")
     if phase == "rollout":

@@ -313,3 +313,16 @@ def test_a_figure_on_too_few_rows_never_passes(op, threshold, value, rows, min_r
                          meaning="requirement")
     if rows < min_rows:
         assert gate.verdict == "warn" and gate.detail.startswith("too few rows")
+
+
+def test_an_unmeasured_retrain_check_is_not_a_retrain_decision() -> None:
+    from aipo_widgets.gates.verdict import overall_verdict
+
+    ws = make_ws(product={"name": "x", "owner": "y", "phase": "operate"})
+    gate = retrain_recommendation(make_ws(monitoring={"retrain": RETRAIN}), None, as_of=AS_OF,
+                                  new_labels=labels(80))
+    assert gate.figure == "not measured"
+    run = {"id": "r1", "phases": [{"phase": "operate", "gates": [gate.to_dict()]}]}
+    verdict = overall_verdict(ws, run)
+    assert verdict.decision == "complete the retrain check"
+    assert verdict.verdict == "warn"
