@@ -77,6 +77,7 @@ from aipo_widgets.analysis._checks import (
     same_length,
 )
 from aipo_widgets.analysis._json import number, plain
+from aipo_widgets.analysis._prevalence import MIX_METRICS, PriorBinary, check_prevalence
 from aipo_widgets.analysis.fairness import group_metrics
 from aipo_widgets.analysis.metric_names import (
     CLASSIFICATION_METRICS,
@@ -188,6 +189,12 @@ class Evaluation:
         What a reviewer should know (rows excluded, metrics skipped and why).
     by_group : dict
         Per-group results (:class:`aipo_widgets.analysis.fairness.GroupMetrics`) by group column(s).
+    prevalence : dict or None
+        For a gold set reweighted to production: ``{"gold": share of positives in the gold
+        set, "production": the declared production prevalence}``; None otherwise.
+    raw_metrics : dict of str to MetricValue
+        When reweighted: the metrics that depend on the mix, as measured on the gold set's own
+        mix (``metrics`` holds them reweighted to production).
     """
 
     task: str
@@ -203,6 +210,8 @@ class Evaluation:
     columns: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     by_group: dict[str, Any] = field(default_factory=dict)
+    prevalence: dict[str, float] | None = None
+    raw_metrics: dict[str, MetricValue] = field(default_factory=dict)
 
     def resolve(self, name: str) -> str | None:
         """Return the canonical metric name for ``name`` (aliases included), or None."""
@@ -240,9 +249,18 @@ class Evaluation:
         return self.metrics[canon]
 
     def table(self) -> pd.DataFrame:
-        """Return the metrics as a DataFrame (one row per metric)."""
+        """Return the metrics as a DataFrame (one row per metric).
+
+        A gold set reweighted to production gets two more columns: ``gold_mix`` (the value on
+        the gold set's own mix) and ``reweighted`` (whether the value is reweighted).
+        """
         rows = {k: v.to_dict() for k, v in self.metrics.items()}
-        return pd.DataFrame.from_dict(rows, orient="index")
+        table = pd.DataFrame.from_dict(rows, orient="index")
+        if self.prevalence is not None:
+            raw = {k: v.value for k, v in self.raw_metrics.items()}
+            table["gold_mix"] = [number(raw.get(k, v.value)) for k, v in self.metrics.items()]
+            table["reweighted"] = [k in raw for k in self.metrics]
+        return table
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
@@ -260,6 +278,8 @@ class Evaluation:
             "columns": dict(self.columns),
             "notes": list(self.notes),
             "by_group": {k: v.to_dict() for k, v in self.by_group.items()},
+            "prevalence": plain(self.prevalence),
+            "raw_metrics": {k: v.to_dict() for k, v in self.raw_metrics.items()},
         }
 
 
@@ -317,6 +337,7 @@ def evaluate_classification(
     stratify: bool = True,
     groups: Any = None,
     min_group_size: int = 30,
+    prevalence: float | None = None,
 ) -> Evaluation:
     """Evaluate a binary classifier on a gold set.
 
@@ -352,6 +373,12 @@ def evaluate_classification(
         per-group report in :attr:`Evaluation.by_group` (see :mod:`aipo_widgets.analysis.fairness`).
     min_group_size : int, default 30
         Groups smaller than this are flagged 'insufficient n' in the per-group reports.
+    prevalence : float, optional
+        The share of positives in production, for an enriched gold set: the metrics that
+        depend on the mix (precision, F1, accuracy, selection rate, prevalence, PR AUC, Brier)
+        are reweighted to it (:mod:`aipo_widgets.analysis._prevalence`), and their values on the
+        gold set's own mix kept in :attr:`Evaluation.raw_metrics`. The per-group reports stay
+        on the gold mix.
 
     Returns
     -------
@@ -370,6 +397,16 @@ def evaluate_classification(
     ...                              n_boot=0)
     >>> ev.confusion, round(ev.metrics["f1"].value, 3)
     ({'tn': 1, 'fp': 1, 'fn': 1, 'tp': 2}, 0.667)
+
+    The same gold set, enriched: in production one case in ten is positive, so precision is
+    0.1·(2/3) / (0.1·(2/3) + 0.9·(1/2)):
+
+    >>> ev = evaluate_classification(label=[0, 0, 1, 1, 1], score=[0.1, 0.6, 0.4, 0.8, 0.9],
+    ...                              n_boot=0, prevalence=0.1)
+    >>> round(ev.metrics["precision"].value, 3), ev.raw_metrics["precision"].value
+    (0.129, 0.6666666666666666)
+    >>> ev.metrics["recall"].value, ev.prevalence
+    (0.6666666666666666, {'gold': 0.6, 'production': 0.1})
     """
     data = check_frame(data)
     check_settings(n_boot, ci, threshold)
@@ -406,6 +443,21 @@ def evaluate_classification(
     kernel = Binary(y, one_group(len(y)), score=s, pred=pred, metrics=chosen)
     strat = "class" if stratify else "none"
     values = _assemble(kernel, n_boot, seed, ci, strat)
+    raw: dict[str, MetricValue] = {}
+    mix: dict[str, float] | None = None
+    if prevalence is not None:
+        prior = check_prevalence(prevalence, "prevalence")
+        raw = {k: v for k, v in values.items() if k in MIX_METRICS}
+        weighted = PriorBinary(y, one_group(len(y)), score=s, pred=pred, metrics=chosen,
+                               prior=prior)
+        values = {**values, **{k: v for k, v in _assemble(weighted, n_boot, seed, ci,
+                                                          strat).items() if k in raw}}
+        mix = {"gold": float(y.mean()), "production": prior}
+        notes.append(
+            f"reweighted to the production prevalence {prior:.4g} (the gold set has "
+            f"{y.mean():.4g}): {', '.join(raw)} as production would show them; recall, "
+            "specificity and ROC AUC do not depend on the mix"
+        )
     conf = {k: int(v[0]) for k, v in kernel.confusion().items()}
     if conf["tp"] + conf["fp"] == 0:
         notes.append("nothing is predicted positive at this threshold: precision is undefined")
@@ -422,6 +474,8 @@ def evaluate_classification(
         stratified=strat,
         columns={"label": lname, ("score" if s is not None else "prediction"): pname},
         notes=notes,
+        prevalence=mix,
+        raw_metrics=raw,
     )
     _add_groups(
         ev,

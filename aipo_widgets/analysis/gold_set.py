@@ -94,6 +94,7 @@ def check_gold_set(
     min_minority_share: float = 0.05,
     min_minority_count: int = 30,
     task: str = "classification",
+    production_prevalence: float | None = None,
 ) -> GoldSetReport:
     """Check that a gold set can carry the evidence asked of it.
 
@@ -102,7 +103,12 @@ def check_gold_set(
     * **size**: fail below ``min_size`` rows;
     * **missing labels**: fail when any row has no label;
     * **class balance** (classification and review): fail with a single class, warn when the
-      minority share is below ``min_minority_share`` or its count below ``min_minority_count``;
+      rarest class has fewer than ``min_minority_count`` rows (its metrics' intervals would be
+      too wide to judge).  A rare class is not a fault: precision, shares and the cost-optimal
+      threshold assume the production mix, so a gold set drawn as production comes is right,
+      and "add examples of the rare class" would bias them.  To get more rare examples, enrich
+      on purpose and declare the production prevalence (``production_prevalence``): the
+      evaluation and the threshold are then reweighted to production;
     * **duplicates**: fail on duplicate ids and on identical texts (or feature rows) with
       conflicting labels; warn on exact duplicate rows and duplicate texts (texts are compared
       after collapsing white space and case);
@@ -124,11 +130,14 @@ def check_gold_set(
     min_size : int, default 200
         Minimum number of rows.
     min_minority_share : float, default 0.05
-        Minimum share of the rarest class.
+        Below this share the class counts as rare, and the gate explains the production mix
+        and enrichment (it does not warn on the share alone).
     min_minority_count : int, default 30
         Minimum rows of the rarest class.
     task : {"classification", "regression", "review"}
         Regression skips the class-balance check.
+    production_prevalence : float, optional
+        Declared for an enriched gold set: the share of positives in production.
 
     Returns
     -------
@@ -217,24 +226,38 @@ def check_gold_set(
         else:
             minority, mcount = str(counts.index[-1]), int(counts.iloc[-1])
             fig = mcount / int(counts.sum())
-            low = fig < min_minority_share or mcount < min_minority_count
-            verdict = "warn" if low else "pass"
-            detail = (
-                f"rarest class {minority!r}: {mcount} rows ({fig:.1%})"
-                + (
-                    f", below the minimum of {min_minority_count} rows or "
-                    f"{min_minority_share:.0%}; intervals on its metrics will be wide, "
-                    "add examples of it"
-                    if low
-                    else ""
+            few = mcount < min_minority_count
+            verdict = "warn" if few else "pass"
+            detail = f"rarest class {minority!r}: {mcount} rows ({fig:.1%})"
+            if few:
+                detail += (
+                    f", below the minimum of {min_minority_count} rows: intervals on its "
+                    "metrics (e.g. recall) will be too wide to judge. Label more rows drawn as "
+                    "production comes, or enrich the gold set with examples of "
+                    f"{minority!r} on purpose"
+                    + ("" if production_prevalence is not None else
+                       " and declare production_prevalence on its data source, so that "
+                       "precision, shares and the threshold are reweighted to production "
+                       "(added examples without it bias them)")
                 )
-            )
+            elif fig < min_minority_share and production_prevalence is None:
+                detail += (
+                    ": rare, which is right if production has the same mix (precision, "
+                    "shares and the cost-optimal threshold assume it). If the gold set was "
+                    "enriched with it, declare production_prevalence on its data source"
+                )
+            if production_prevalence is not None:
+                detail += (
+                    f"; enriched on purpose, production has {production_prevalence:.2%} "
+                    "positives: precision, accuracy, shares and the cost-optimal threshold are "
+                    "reweighted to production (the evaluation shows both)"
+                )
         gates.append(
             Gate(
                 "class balance",
                 verdict,
                 figure=round(fig, 6),
-                threshold=f">= {min_minority_share} and >= {min_minority_count} rows",
+                threshold=f">= {min_minority_count} rows of the rarest class",
                 detail=detail,
                 extra={"class_counts": class_counts},
             )

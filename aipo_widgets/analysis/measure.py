@@ -298,7 +298,8 @@ def evaluate_gold(ws: Workspace, gold: pd.DataFrame, source: DataSource, *,
 
     A source with a ``score_column`` is a classifier's gold set (evaluated at ``threshold``,
     default the decided one or 0.5); one with only a ``label_column`` holds human review labels
-    of generated output (share of each label, with Wilson intervals).
+    of generated output (share of each label, with Wilson intervals). An enriched gold set
+    (``production_prevalence``) is reweighted to production.
 
     Raises
     ------
@@ -314,7 +315,7 @@ def evaluate_gold(ws: Workspace, gold: pd.DataFrame, source: DataSource, *,
         t = threshold if threshold is not None else (current_threshold(ws) or 0.5)
         return evaluate_classification(gold, label=source.label_column,
                                        score=source.score_column, threshold=t, n_boot=n_boot,
-                                       groups=groups)
+                                       groups=groups, prevalence=source.production_prevalence)
     return evaluate_review(gold, label=source.label_column, n_boot=n_boot, groups=groups)
 
 

@@ -38,7 +38,8 @@ def _num(x: Any) -> float | None:
 
 def threshold_view(y_true: Any, scores: Any, *, costs: dict, data: Any = None,
                    volume_per_period: float | None = None, period: str = "month",
-                   pos_label: Any = None, points: int = 200) -> dict:
+                   pos_label: Any = None, points: int = 200,
+                   prevalence: float | None = None) -> dict:
     """Return the cost curve and the cost-optimal threshold as plain data.
 
     Parameters
@@ -54,6 +55,9 @@ def threshold_view(y_true: Any, scores: Any, *, costs: dict, data: Any = None,
         Name of the period.
     points : int, default 200
         About this many thresholds on the curve (the optimum is always one of them).
+    prevalence : float, optional
+        The share of positives in production, for an enriched gold set: costs, precision and
+        the flagged share are reweighted to it (the counts stay the gold set's).
 
     Returns
     -------
@@ -61,19 +65,22 @@ def threshold_view(y_true: Any, scores: Any, *, costs: dict, data: Any = None,
         ``curve`` (lists per threshold: ``threshold`` (None = flag nothing), ``tp``, ``fp``,
         ``fn``, ``tn``, ``precision``, ``recall``, ``flagged``, ``cost``, ``per_item``,
         ``per_period``; ``optimum`` index; ``downsampled_from``), ``optimum`` (the core's
-        result as a dict), ``costs``, ``volume_per_period``, ``period``.
+        result as a dict), ``costs``, ``volume_per_period``, ``period``, ``prevalence``.
     """
     unknown = sorted(set(costs) - set(COST_KEYS))
     if unknown:
         msg = f"unknown cost(s) {', '.join(unknown)}; expected {', '.join(COST_KEYS)}"
         raise TypeError(msg)
     kw = {k: float(v) for k, v in costs.items()}
-    curve = cost_curve(y_true, scores, data=data, pos_label=pos_label, k=points, **kw)
+    curve = cost_curve(y_true, scores, data=data, pos_label=pos_label, k=points,
+                       prevalence=prevalence, **kw)
     best = optimal_threshold(y_true, scores, data=data, pos_label=pos_label,
-                             volume_per_period=volume_per_period, period=period, **kw)
+                             volume_per_period=volume_per_period, period=period,
+                             prevalence=prevalence, **kw)
     n = curve.n
     per_item = curve.cost_per_item
-    flagged = (curve.tp + curve.fp) / n
+    wp, wn = curve.weights
+    flagged = (wp * curve.tp + wn * curve.fp) / n
     return {
         "curve": {
             "threshold": [_num(t) for t in curve.thresholds],
@@ -97,6 +104,7 @@ def threshold_view(y_true: Any, scores: Any, *, costs: dict, data: Any = None,
         "n_pos": best.n_pos,
         "volume_per_period": volume_per_period,
         "period": period,
+        "prevalence": prevalence,
     }
 
 

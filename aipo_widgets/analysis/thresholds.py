@@ -28,6 +28,12 @@ Elkan's threshold for calibrated probabilities, ``p* = (c10 − c00) / (c10 − 
 ``p* = c_FP / (c_FP + c_FN)``), is reported beside the empirical optimum with the cost it would
 have had on the same data: when the two disagree a lot, the scores are not calibrated.
 
+An *enriched* gold set (more positives than production, so that recall can be measured) would
+put the optimum where the enriched mix wants it.  With ``prevalence`` (the share of positives in
+production) every positive counts ``π·n / P`` and every negative ``(1 − π)·n / N``: the costs,
+precision and flagged share are those of ``n`` production items with the same recall and false
+positive rate; the confusion counts stay the gold set's own.
+
 Examples
 --------
 >>> y = [0, 0, 1, 0, 1, 1, 0, 1]
@@ -60,6 +66,7 @@ import pandas as pd
 
 from aipo_widgets.analysis._checks import as_binary, as_numeric, column_values, same_length
 from aipo_widgets.analysis._json import number, plain
+from aipo_widgets.analysis._prevalence import check_prevalence
 from aipo_widgets.errors import DataError, UsageError
 
 __all__ = [
@@ -282,6 +289,15 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b else math.nan
 
 
+def _class_weights(n_pos: int, n_neg: int, prevalence: Any) -> tuple[float, float]:
+    """Weights of a positive and a negative that turn the data's mix into production's."""
+    if prevalence is None:
+        return 1.0, 1.0
+    pi = check_prevalence(prevalence, "prevalence")
+    n = n_pos + n_neg
+    return pi * n / n_pos, (1.0 - pi) * n / n_neg
+
+
 # ------------------------------------------------------------------------------------------------
 # cost-optimal threshold
 
@@ -322,6 +338,10 @@ class ThresholdResult:
         ``cost_per_item * volume_per_period`` (assumes the data represent the production mix).
     notes : list of str
         What a reviewer should know.
+    prevalence : float or None
+        The production prevalence the data were reweighted to (None: taken as they are).
+    raw_precision : float or None
+        With ``prevalence``: the precision on the data's own mix.
     """
 
     threshold: float
@@ -342,6 +362,8 @@ class ThresholdResult:
     period: str = "month"
     cost_per_period: float | None = None
     notes: list[str] = field(default_factory=list)
+    prevalence: float | None = None
+    raw_precision: float | None = None
 
     @property
     def matrix(self) -> list[list[int]]:
@@ -382,6 +404,8 @@ class ThresholdResult:
             "cost_per_period": self.cost_per_period,
             "savings_per_period": self.savings_per_period,
             "notes": list(self.notes),
+            "prevalence": self.prevalence,
+            "raw_precision": number(self.raw_precision),
         }
 
 
@@ -413,6 +437,7 @@ def optimal_threshold(
     volume_per_period: float | None = None,
     period: str = "month",
     data: pd.DataFrame | None = None,
+    prevalence: float | None = None,
 ) -> ThresholdResult:
     """Find the threshold of least expected total cost over all distinct scores.
 
@@ -434,6 +459,9 @@ def optimal_threshold(
         Name of the period (for reports).
     data : DataFrame, optional
         When given, ``y_true`` and ``scores`` name its columns.
+    prevalence : float, optional
+        The share of positives in production, for an enriched gold set: costs, precision and
+        the flagged share are reweighted to it (the confusion counts stay the data's own).
 
     Returns
     -------
@@ -453,19 +481,32 @@ def optimal_threshold(
     ...                       review_cost=0.5, volume_per_period=3000)
     >>> r.threshold, r.confusion["fp"], r.cost_per_item, r.cost_per_period
     (0.4, 1, 0.6, 1800.0)
+
+    The same five items drawn from an enriched gold set; in production one item in ten is
+    positive, so false alarms weigh more and the optimum flags fewer items:
+
+    >>> r = optimal_threshold([0, 1, 0, 1, 1], [0.2, 0.4, 0.5, 0.8, 0.9], c_fn=10, c_fp=1,
+    ...                       review_cost=0.5, prevalence=0.1)
+    >>> r.threshold, round(r.precision, 3), round(r.raw_precision, 3)
+    (0.8, 1.0, 1.0)
     """
     costs = Costs(c_fn, c_fp, c_tp, c_tn, review_cost, prevented_share)
     volume = _check_volume(volume_per_period)
     y, s, pos_label = _inputs(y_true, scores, pos_label, data, "choosing a threshold")
     srt = _Sorted(y, s)
     n_pos, n_neg = srt.n_pos, srt.n_neg
+    wp, wn = _class_weights(n_pos, n_neg, prevalence)
+
+    def total(tp: Any, fp: Any) -> Any:
+        return costs.total(wp * tp, wn * fp, wp * (n_pos - tp), wn * (n_neg - fp))
+
     # candidate +inf (flag nothing) first; then each class's distinct scores
     best_u = math.inf
     best_tp, best_fp = 0, 0
-    best_cost = float(costs.total(0.0, 0.0, float(n_pos), float(n_neg)))
+    best_cost = float(total(0.0, 0.0))
     for u, tps, fps in srt.distinct():
         tpf, fpf = tps.astype(np.float64), fps.astype(np.float64)
-        cost = costs.total(tpf, fpf, n_pos - tpf, n_neg - fpf)
+        cost = total(tpf, fpf)
         j = len(cost) - 1 - int(np.argmin(cost[::-1]))  # last minimum: the highest threshold
         c = float(cost[j])
         if c < best_cost or (c == best_cost and u[j] > best_u):
@@ -482,14 +523,14 @@ def optimal_threshold(
         at_p = {
             "threshold": p_star,
             "confusion": _confusion(tp, fp, fn, tn),
-            "total_cost": float(costs.total(float(tp), float(fp), float(fn), float(tn))),
+            "total_cost": float(total(float(tp), float(fp))),
         }
         at_p["extra_cost_vs_optimum"] = at_p["total_cost"] - best_cost
     else:
         notes.append("the costs never favour one decision over the other: p* is undefined")
     baselines = {
-        "flag_nothing": float(costs.total(0.0, 0.0, float(n_pos), float(n_neg))),
-        "flag_everything": float(costs.total(float(n_pos), float(n_neg), 0.0, 0.0)),
+        "flag_nothing": float(total(0.0, 0.0)),
+        "flag_everything": float(total(float(n_pos), float(n_neg))),
     }
     if math.isinf(best_u):
         notes.append("flagging nothing is cheapest at these costs")
@@ -499,10 +540,16 @@ def optimal_threshold(
             f"c_tp); the other {1 - costs.prevented_share:.0%} still cost a miss (c_fn)"
         )
     per_item = best_cost / n
-    if volume is not None:
+    if prevalence is not None:
+        notes.append(
+            f"reweighted to the production prevalence {prevalence:.4g} (the data have "
+            f"{n_pos / n:.4g}): costs, precision and the flagged share are production's, the "
+            "confusion counts the data's own"
+        )
+    elif volume is not None:
         notes.append(
             f"cost per {period} assumes the data represent production (prevalence "
-            f"{n_pos / n:.2%})"
+            f"{n_pos / n:.2%}); for an enriched gold set declare the production prevalence"
         )
     return ThresholdResult(
         threshold=best_u,
@@ -514,9 +561,9 @@ def optimal_threshold(
         cost_per_item=per_item,
         n=n,
         n_pos=n_pos,
-        precision=_ratio(best_tp, best_tp + best_fp),
+        precision=_ratio(wp * best_tp, wp * best_tp + wn * best_fp),
         recall=best_tp / n_pos,
-        flagged_share=(best_tp + best_fp) / n,
+        flagged_share=(wp * best_tp + wn * best_fp) / n,
         p_star=p_star,
         at_p_star=at_p,
         baselines=baselines,
@@ -524,6 +571,9 @@ def optimal_threshold(
         period=period,
         cost_per_period=None if volume is None else per_item * volume,
         notes=notes,
+        prevalence=None if prevalence is None else float(prevalence),
+        raw_precision=(None if prevalence is None
+                       else _ratio(best_tp, best_tp + best_fp)),
     )
 
 
@@ -537,6 +587,7 @@ def expected_cost(
     review_cost: float = 0.0,
     prevented_share: float = 1.0,
     volume_per_period: float | None = None,
+    prevalence: float | None = None,
 ) -> dict[str, float]:
     """Return the expected cost per item (and per period) of an operating point's counts.
 
@@ -548,6 +599,9 @@ def expected_cost(
         As in :class:`Costs`.
     volume_per_period : float, optional
         Items per period.
+    prevalence : float, optional
+        The share of positives in production: the counts are reweighted to it (as in
+        :func:`optimal_threshold`).
 
     Returns
     -------
@@ -570,7 +624,11 @@ def expected_cost(
     if n <= 0 or min(tp, fp, fn, tn) < 0:
         msg = f"confusion counts must be >= 0 and not all 0, got {confusion!r}"
         raise UsageError(msg)
-    total = float(costs.total(float(tp), float(fp), float(fn), float(tn)))
+    if prevalence is not None and (tp + fn == 0 or fp + tn == 0):
+        msg = "reweighting to a prevalence needs positives and negatives in the confusion"
+        raise UsageError(msg)
+    wp, wn = _class_weights(tp + fn, fp + tn, prevalence)
+    total = float(costs.total(wp * tp, wn * fp, wp * fn, wn * tn))
     out = {"total": total, "per_item": total / n}
     volume = _check_volume(volume_per_period)
     if volume is not None:
@@ -630,14 +688,16 @@ def _floor(value: Any, name: str) -> float:
 
 
 def _operating_point(
-    y_true: Any, scores: Any, pos_label: Any, data: Any, floor: float, constrained: str
+    y_true: Any, scores: Any, pos_label: Any, data: Any, floor: float, constrained: str,
+    prevalence: float | None = None,
 ) -> OperatingPoint:
     y, s, _ = _inputs(y_true, scores, pos_label, data, "choosing a threshold")
     srt = _Sorted(y, s)
     u, tp, fp = srt.all_distinct()
     u, tp, fp = u[:-1], tp[:-1], fp[:-1]  # flagging nothing has no precision
     n_pos, n = srt.n_pos, srt.n_pos + srt.n_neg
-    prec = tp / (tp + fp)  # every distinct score flags at least one item
+    wp, wn = _class_weights(srt.n_pos, srt.n_neg, prevalence)
+    prec = wp * tp / (wp * tp + wn * fp)  # every distinct score flags at least one item
     rec = tp / n_pos
     if constrained == "precision":
         ok = prec >= floor
@@ -665,6 +725,7 @@ def threshold_for_precision(
     *,
     pos_label: Any = None,
     data: pd.DataFrame | None = None,
+    prevalence: float | None = None,
 ) -> OperatingPoint:
     """Return the threshold with the highest recall whose precision is at least a floor.
 
@@ -673,6 +734,9 @@ def threshold_for_precision(
     y_true, scores, pos_label, data : see :func:`optimal_threshold`
     min_precision : float
         The precision floor, in [0, 1].
+    prevalence : float, optional
+        The share of positives in production: precision is judged at it (an enriched gold
+        set overstates precision).
 
     Returns
     -------
@@ -687,7 +751,7 @@ def threshold_for_precision(
     (0.4, 0.75, 1.0)
     """
     floor = _floor(min_precision, "min_precision")
-    return _operating_point(y_true, scores, pos_label, data, floor, "precision")
+    return _operating_point(y_true, scores, pos_label, data, floor, "precision", prevalence)
 
 
 def threshold_for_recall(
@@ -744,6 +808,8 @@ class CostCurve:
         Items.
     downsampled_from : int or None
         Number of points before downsampling.
+    weights : tuple of float
+        Weight of a positive and of a negative (1, 1 unless reweighted to a prevalence).
     """
 
     thresholds: np.ndarray
@@ -756,6 +822,7 @@ class CostCurve:
     costs: Costs
     n: int
     downsampled_from: int | None = None
+    weights: tuple[float, float] = (1.0, 1.0)
 
     @property
     def cost_per_item(self) -> np.ndarray:
@@ -764,9 +831,10 @@ class CostCurve:
 
     @property
     def precision(self) -> np.ndarray:
-        """Precision at each threshold (NaN when nothing is flagged)."""
+        """Precision at each threshold (NaN when nothing is flagged), at the weights."""
+        wp, wn = self.weights
         with np.errstate(divide="ignore", invalid="ignore"):
-            return self.tp / (self.tp + self.fp)
+            return wp * self.tp / (wp * self.tp + wn * self.fp)
 
     @property
     def recall(self) -> np.ndarray:
@@ -802,6 +870,7 @@ class CostCurve:
             "costs": self.costs.to_dict(),
             "n": self.n,
             "downsampled_from": self.downsampled_from,
+            "weights": list(self.weights),
         }
 
 
@@ -818,6 +887,7 @@ def cost_curve(
     k: int | None = None,
     pos_label: Any = None,
     data: pd.DataFrame | None = None,
+    prevalence: float | None = None,
 ) -> CostCurve:
     """Return the total cost at every distinct threshold (optionally about ``k`` of them).
 
@@ -828,6 +898,8 @@ def cost_curve(
         As in :class:`Costs`.
     k : int, optional
         Keep about ``k`` evenly spaced points (by rank) plus the optimum and both ends.
+    prevalence : float, optional
+        The share of positives in production: costs and precision reweighted to it.
 
     Returns
     -------
@@ -847,7 +919,9 @@ def cost_curve(
     srt = _Sorted(y, s)
     u, tp, fp = srt.all_distinct()
     fn, tn = srt.n_pos - tp, srt.n_neg - fp
-    cost = costs.total(tp.astype(float), fp.astype(float), fn.astype(float), tn.astype(float))
+    wp, wn = _class_weights(srt.n_pos, srt.n_neg, prevalence)
+    cost = costs.total(wp * tp.astype(float), wn * fp.astype(float), wp * fn.astype(float),
+                       wn * tn.astype(float))
     opt = len(cost) - 1 - int(np.argmin(cost[::-1]))
     before = None
     if k is not None and len(u) > k:
@@ -855,4 +929,5 @@ def cost_curve(
         keep = np.unique(np.r_[np.linspace(0, len(u) - 1, k).round().astype(int), opt])
         u, tp, fp, fn, tn, cost = (a[keep] for a in (u, tp, fp, fn, tn, cost))
         opt = int(np.searchsorted(keep, opt))
-    return CostCurve(u, tp, fp, fn, tn, cost, opt, costs, srt.n_pos + srt.n_neg, before)
+    return CostCurve(u, tp, fp, fn, tn, cost, opt, costs, srt.n_pos + srt.n_neg, before,
+                     (wp, wn))

@@ -182,17 +182,21 @@ def choose_threshold(ws: Workspace, gold: pd.DataFrame | None,
     best = optimal_threshold(y, s, c_fn=costs["c_fn"], c_fp=costs["c_fp"], c_tp=costs["c_tp"],
                              c_tn=costs["c_tn"], review_cost=costs["review_cost"],
                              prevented_share=costs.get("prevented_share", 1.0),
-                             volume_per_period=costs.get("volume_per_month"))
+                             volume_per_period=costs.get("volume_per_month"),
+                             prevalence=source.production_prevalence)
     decided = current_threshold(ws)
-    return ThresholdChoice(best, decided, threshold_gate(best, decided, y, s, costs), y, s)
+    gate = threshold_gate(best, decided, y, s, costs, prevalence=source.production_prevalence)
+    return ThresholdChoice(best, decided, gate, y, s)
 
 
 def threshold_gate(result: ThresholdResult, decided: float | None, labels: Any, scores: Any,
-                   costs: Mapping[str, float], *, tolerance: float = 0.1) -> Gate:
+                   costs: Mapping[str, float], *, tolerance: float = 0.1,
+                   prevalence: float | None = None) -> Gate:
     """Compare the decided threshold's expected cost with the cost-optimal one's.
 
     Passes when the decided threshold costs at most ``tolerance`` (10 %) more than the optimum
-    on the gold set; warns otherwise, or when no threshold has been decided yet.
+    on the gold set (reweighted to the production ``prevalence`` of an enriched gold set);
+    warns otherwise, or when no threshold has been decided yet.
     """
     import numpy as np
 
@@ -207,7 +211,8 @@ def threshold_gate(result: ThresholdResult, decided: float | None, labels: Any, 
     confusion = {"tp": int((y & flagged).sum()), "fp": int((~y & flagged).sum()),
                  "fn": int((y & ~flagged).sum()), "tn": int((~y & ~flagged).sum())}
     keys = ("c_fn", "c_fp", "c_tp", "c_tn", "review_cost", "prevented_share")
-    cost = expected_cost(confusion, **{k: costs[k] for k in keys if k in costs})
+    cost = expected_cost(confusion, **{k: costs[k] for k in keys if k in costs},
+                         prevalence=prevalence)
     total = float(cost["total"])
     best = float(result.total_cost)
     excess = (total - best) / abs(best) if best else 0.0

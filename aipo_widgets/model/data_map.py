@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import (
     ConfigDict,
     Field,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -129,6 +130,12 @@ class DataSource(SourceAccess, ColumnMapping):
     positive_label: str | int | bool | None = Field(
         None, description="The label value that counts as a positive (default: 1 or true)."
     )
+    production_prevalence: float | None = Field(
+        None, description="Gold sets enriched with positives on purpose: the share "
+        "of positives in production (e.g. 0.014). Precision, accuracy, F1, PR AUC, the "
+        "selection rate and the cost-optimal threshold are then reweighted to it, and shown "
+        "beside their values on the gold set's own mix."
+    )
     group_columns: list[str] = Field(
         default_factory=list, description="Columns that define groups for fairness checks."
     )
@@ -163,6 +170,18 @@ class DataSource(SourceAccess, ColumnMapping):
     tokens_out_column: str | None = Field(
         None, description="Output (completion) tokens of the call."
     )
+
+    @field_validator("production_prevalence")
+    @classmethod
+    def _a_share(cls, value: float | None) -> float | None:
+        if value is not None and not 0 < value < 1:
+            raise PydanticCustomError(
+                "production_prevalence",
+                "must be the share of positives in production, strictly between 0 and 1 "
+                "(0.014 for 1.4 %), got {value}",
+                {"value": value},
+            )
+        return value
 
     @model_validator(mode="after")
     def _confirmed_by_someone(self) -> DataSource:

@@ -61,7 +61,8 @@ class Experiments(Phase):
         production = self.frame(measure.first_source(self.ws, "production"))
         # A gold set without label_column: check_gold_set names the column it misses.
         report = check_gold_set(gold, label=cast(str, source.label_column),
-                                id_column=source.id_column, training=training)
+                                id_column=source.id_column, training=training,
+                                production_prevalence=source.production_prevalence)
         self.add(report.gates)
         self.figures["gold_set_rows"] = report.n_rows
         if production is not None:
@@ -99,10 +100,14 @@ class Experiments(Phase):
         p_star = "undefined" if best.p_star is None else f"{best.p_star:.4g}"
         print(f"cost-optimal threshold {best.threshold:.4g} (recall {best.recall:.3f}, "
               f"precision {best.precision:.3f}); Elkan p* {p_star}; decided {choice.decided}")
+        if best.prevalence is not None:
+            print(f"reweighted to the production prevalence {best.prevalence:.4g}: precision "
+                  f"on the gold set's own mix {best.raw_precision:.3f}")
         # Slide the threshold; "use this threshold" records the decision in aipo.yaml.
         groups = [g for g in source.group_columns if g in gold.columns]
         return ThresholdExplorer(self.wf, y_true=choice.labels, scores=choice.scores, data=gold,
-                                 groups=groups[0] if groups else None)
+                                 groups=groups[0] if groups else None,
+                                 prevalence=source.production_prevalence)
 
     def fairness(self, *, max_difference: float = 0.1, n_boot: int = 1000
                  ) -> pd.DataFrame | None:

@@ -65,6 +65,9 @@ class ThresholdExplorer(AipoWidget):
         The positive class.
     points : int, default 200
         About this many thresholds on the curve.
+    prevalence : float, optional
+        The share of positives in production, for an enriched gold set (costs and precision
+        reweighted to it).
     min_group_size : int, default 30
         Groups with fewer rows are shown but not ranked.
     decided_by : str, optional
@@ -80,7 +83,7 @@ class ThresholdExplorer(AipoWidget):
     _writes: ClassVar[frozenset[str]] = frozenset({"decisions"})
     _init_args: ClassVar[frozenset[str]] = frozenset({
         "y_true", "scores", "data", "groups", "costs", "volume_per_period", "period",
-        "pos_label", "points", "min_group_size", "decided_by"})
+        "pos_label", "points", "min_group_size", "decided_by", "prevalence"})
     _esm = static_asset("_common.js", "threshold.js")
     _css = static_asset("_common.css", "threshold.css")
 
@@ -88,7 +91,7 @@ class ThresholdExplorer(AipoWidget):
                    groups: Any = None, costs: dict | None = None,
                    volume_per_period: float | None = None, period: str = "month",
                    pos_label: Any = None, points: int = 200, min_group_size: int = 30,
-                   decided_by: str = "") -> None:
+                   decided_by: str = "", prevalence: float | None = None) -> None:
         missing = [n for n, v in (("y_true", y_true), ("scores", scores)) if v is None]
         if missing:
             msg = f"ThresholdExplorer() needs {' and '.join(missing)} (labels and scores)"
@@ -105,6 +108,7 @@ class ThresholdExplorer(AipoWidget):
         self._groups, self._min_group_size = groups, min_group_size
         self._costs_arg, self._volume_arg = costs, volume_per_period
         self._period, self._points, self._decided_by = period, points, decided_by
+        self._prevalence = prevalence
         self._curve_cache: tuple[Any, dict] | None = None
 
     def _costs(self) -> tuple[dict, float | None]:
@@ -130,7 +134,7 @@ class ThresholdExplorer(AipoWidget):
         if self._curve_cache is None or self._curve_cache[0] != key:
             data = threshold_view(
                 **self._inputs, costs=costs, volume_per_period=volume, period=self._period,
-                points=self._points)
+                points=self._points, prevalence=self._prevalence)
             self._curve_cache = (key, data)
         data = self._curve_cache[1]
         return {**data, "decided": current_threshold(self.workspace),
@@ -196,6 +200,9 @@ class ThresholdExplorer(AipoWidget):
         )
         if v["volume_per_period"]:
             rationale += f" Volume: {format_number(v['volume_per_period'])} per {v['period']}."
+        if v.get("prevalence") is not None:
+            rationale += (f" Reweighted to the production prevalence "
+                          f"{format_number(v['prevalence'])} (an enriched gold set).")
         ws.decisions.append(Decision(
             id=f"D{n}", date=dt.date.today(), title=f"Threshold {t:g}",
             decision=f"Flag items scoring {t:g} or more.", rationale=rationale,

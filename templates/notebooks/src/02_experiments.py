@@ -28,7 +28,10 @@ print(phase.headline)
 # ## 1. The gold set
 #
 # Size, class balance, duplicates, missing labels, leakage into the training data, and whether it
-# looks like production (the gold set as the reference, production as the current data).
+# looks like production (the gold set as the reference, production as the current data). A gold
+# set for a rare event may be enriched with positives on purpose: declare the production
+# prevalence (`production_prevalence` on its data source) and precision, shares and the
+# cost-optimal threshold are reweighted to production, beside their values on the gold mix.
 
 # %%
 phase.gold_set()
@@ -45,10 +48,10 @@ phase.evaluate(n_boot=n_boot)
 # %% [markdown]
 # ## 3. Acceptance criteria
 #
-# Decided before the experiments, in `acceptance_criteria`. A criterion on a gold-set metric is
-# checked against the evaluation (on the bound of its interval where the criterion says so); one
-# on an operational metric (latency, cost) is checked on the variant under test in the experiment
-# log.
+# Decided before the experiments, in `acceptance_criteria` (none fails this phase). A criterion
+# on a gold-set metric is checked against the evaluation (on the bound of its interval where the
+# criterion says so); one on an operational metric (latency, cost) is checked on the variant
+# under test in the experiment log.
 
 # %%
 phase.acceptance(n_boot=n_boot)

@@ -381,7 +381,7 @@ def test_gold_set_problems_are_found():
     gold.loc[8, "label"] = 1 - gold.loc[9, "label"]
     gold = pd.concat([gold, gold.iloc[[20]]], ignore_index=True)
     rep = check_gold_set(gold, id_column="id", text_column="text", min_size=400,
-                         min_minority_share=0.3)
+                         min_minority_count=100)
     v = {g.name: g for g in rep.gates}
     assert v["gold set size"].verdict == "fail"
     assert v["missing labels"].verdict == "fail" and v["missing labels"].figure == 1
@@ -421,3 +421,63 @@ def test_leakage_by_id_text_and_features():
         check_gold_set(gold, training=train)
     with pytest.raises(DataError, match="'nope'"):
         check_gold_set(gold, id_column="nope")
+
+
+# ------------------------------------------------------------------------------------------------
+# rare events and enriched gold sets (issue 13, finding 6)
+
+
+def _rare_gold(n_pos: int, n_neg: int) -> pd.DataFrame:
+    return pd.DataFrame({"id": np.arange(n_pos + n_neg),
+                         "label": np.r_[np.ones(n_pos, int), np.zeros(n_neg, int)]})
+
+
+def test_a_rare_class_in_the_production_mix_is_not_told_to_add_examples():
+    # 98 failures in 6,960 windows (1.4 %), as production has them: enough to judge recall.
+    rep = check_gold_set(_rare_gold(98, 6862))
+    gate = {g.name: g for g in rep.gates}["class balance"]
+    assert gate.verdict == "pass"
+    assert "add examples" not in gate.detail
+    assert "right if production has the same mix" in gate.detail
+    assert "declare production_prevalence" in gate.detail
+
+
+def test_too_few_rare_cases_explain_enrichment_and_reweighting():
+    gate = {g.name: g for g in check_gold_set(_rare_gold(12, 2000)).gates}["class balance"]
+    assert gate.verdict == "warn"
+    assert "enrich the gold set" in gate.detail
+    assert "declare production_prevalence" in gate.detail
+    declared = check_gold_set(_rare_gold(60, 240), production_prevalence=0.014)
+    gate = {g.name: g for g in declared.gates}["class balance"]
+    assert gate.verdict == "pass"
+    assert "production has 1.40% positives" in gate.detail and "reweighted" in gate.detail
+
+
+def test_an_enriched_gold_set_is_reweighted_to_production_and_keeps_the_raw_figures():
+    from sklearn.metrics import precision_score
+
+    rng = np.random.default_rng(7)
+    y = np.r_[np.ones(300, int), np.zeros(1200, int)]  # 20 % positives, production 2 %
+    s = np.clip(rng.normal(np.where(y == 1, 0.65, 0.3), 0.15), 0, 1)
+    gold = pd.DataFrame({"label": y, "score": s})
+    ev = evaluate_classification(gold, label="label", score="score", threshold=0.5,
+                                 n_boot=200, seed=1, prevalence=0.02)
+    weights = np.where(y == 1, 0.02 / 0.2, 0.98 / 0.8)
+    expected = precision_score(y, s >= 0.5, sample_weight=weights)
+    assert ev.metrics["precision"].value == pytest.approx(expected)
+    assert ev.raw_metrics["precision"].value == pytest.approx(precision_score(y, s >= 0.5))
+    assert ev.raw_metrics["precision"].value > 3 * ev.metrics["precision"].value
+    assert ev.metrics["prevalence"].value == pytest.approx(0.02)
+    m = ev.metrics["precision"]
+    assert m.ci_low is not None and m.ci_low < m.value < m.ci_high
+    # recall and ROC AUC do not depend on the mix: the same as unweighted
+    plain_ev = evaluate_classification(gold, label="label", score="score", threshold=0.5,
+                                       n_boot=200, seed=1)
+    for k in ("recall", "roc_auc", "specificity"):
+        assert ev.metrics[k].value == plain_ev.metrics[k].value
+        assert k not in ev.raw_metrics
+    table = ev.table()
+    assert table.loc["precision", "gold_mix"] == pytest.approx(plain_ev.metrics["precision"].value)
+    assert bool(table.loc["precision", "reweighted"]) and not table.loc["recall", "reweighted"]
+    assert ev.prevalence == {"gold": 0.2, "production": 0.02}
+    json.dumps(ev.to_dict(), allow_nan=False)

@@ -303,3 +303,65 @@ def test_prevented_share_is_a_mix_of_catch_and_miss(data, c_fn, c_fp, c_tp, shar
 def test_prevented_share_must_be_a_share(share):
     with pytest.raises(UsageError, match="prevented_share must be a share between 0 and 1"):
         Costs(c_fn=1, c_fp=1, prevented_share=share)
+
+
+# ------------------------------------------------------------------------------------------------
+# an enriched gold set, reweighted to the production prevalence (issue 13, finding 6)
+
+
+def _sample(n_pos: int, n_neg: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = np.r_[np.ones(n_pos, bool), np.zeros(n_neg, bool)]
+    s = np.clip(rng.normal(np.where(y, 0.6, 0.3), 0.15), 0, 1).round(3)
+    return y, s
+
+
+def test_an_enriched_gold_set_reweighted_finds_the_production_optimum():
+    # Production: 2 % positives. The enriched gold set keeps every positive of a production
+    # sample and one negative in ten (about 17 % positives).
+    y, s = _sample(400, 19_600, seed=3)
+    keep = y | (np.arange(len(y)) % 10 == 0)
+    costs = dict(c_fn=50.0, c_fp=5.0, review_cost=1.0)
+    truth = optimal_threshold(y, s, **costs)
+    naive = optimal_threshold(y[keep], s[keep], **costs)
+    fixed = optimal_threshold(y[keep], s[keep], **costs, prevalence=0.02)
+
+    def cost_in_production(t: float) -> float:
+        flag = s >= t
+        conf = {"tp": int((flag & y).sum()), "fp": int((flag & ~y).sum()),
+                "fn": int((~flag & y).sum()), "tn": int((~flag & ~y).sum())}
+        return expected_cost(conf, **costs)["per_item"]
+
+    # the enriched mix flags far too much: more than twice the optimal cost in production
+    assert naive.threshold < truth.threshold
+    assert cost_in_production(naive.threshold) > 2 * truth.cost_per_item
+    # reweighted, the threshold chosen on the gold set costs within 5 % of the optimum
+    assert cost_in_production(fixed.threshold) < 1.05 * truth.cost_per_item
+    assert fixed.precision == pytest.approx(truth.precision, abs=0.03)
+    assert fixed.raw_precision is not None and fixed.raw_precision > 2 * fixed.precision
+    assert fixed.cost_per_item == pytest.approx(truth.cost_per_item, rel=0.1)
+    assert any("reweighted to the production prevalence 0.02" in n for n in fixed.notes)
+    # the curve and the precision floor use the same weights
+    curve = cost_curve(y[keep], s[keep], **costs, prevalence=0.02)
+    assert curve.thresholds[curve.optimum] == fixed.threshold
+    op = threshold_for_precision(y[keep], s[keep], 0.5, prevalence=0.02)
+    assert op.threshold == threshold_for_precision(y, s, 0.5).threshold
+    assert threshold_for_precision(y[keep], s[keep], 0.5).threshold < op.threshold
+    conf = fixed.confusion
+    assert expected_cost(conf, **costs, prevalence=0.02)["total"] == pytest.approx(
+        fixed.total_cost)
+
+
+def test_reweighting_to_the_data_own_prevalence_changes_nothing():
+    y, s = _sample(30, 170, seed=5)
+    a = optimal_threshold(y, s, c_fn=20, c_fp=1)
+    b = optimal_threshold(y, s, c_fn=20, c_fp=1, prevalence=30 / 200)
+    assert (a.threshold, a.confusion) == (b.threshold, b.confusion)
+    assert b.total_cost == pytest.approx(a.total_cost) and b.precision == pytest.approx(
+        a.precision)
+
+
+@pytest.mark.parametrize("bad", [0, 1, 1.4, "1 %"])
+def test_prevalence_must_be_a_share_strictly_inside(bad):
+    with pytest.raises(UsageError, match="prevalence must be"):
+        optimal_threshold([0, 1], [0.1, 0.9], c_fn=1, c_fp=1, prevalence=bad)

@@ -129,6 +129,21 @@ def test_the_decided_threshold_is_compared_with_the_cost_optimum() -> None:
     assert choice.labels.tolist() == LABELS and choice.scores.tolist() == SCORES
 
 
+def test_an_enriched_gold_set_moves_the_optimum_to_the_production_mix() -> None:
+    # The gold set has 3 positives in 8; production 5 %. A positive then weighs 0.05·8/3, a
+    # negative 0.95·8/5 = 1.52: flagging >= 0.4 costs one false alarm, 1.52; flagging >= 0.8
+    # misses one positive, 10·0.05·8/3 = 1.33, now the cheaper one.
+    enriched = GOLD.model_copy(update={"production_prevalence": 0.05})
+    ws = make_ws(settings=COSTS, decisions=[
+        {"id": "D1", "date": "2026-10-01", "title": "t", "threshold": 0.8}])
+    choice = choose_threshold(ws, gold_frame(), enriched)
+    assert choice is not None
+    assert choice.best.threshold == 0.8
+    assert choice.best.total_cost == pytest.approx(10 * 0.05 * 8 / 3)
+    assert (choice.best.precision, choice.best.raw_precision) == (1.0, 1.0)
+    assert (choice.gate.verdict, choice.gate.figure) == ("pass", 0.0)
+
+
 def test_threshold_gate_passes_near_the_optimum_and_warns_without_a_decision() -> None:
     best = optimal_threshold(LABELS, SCORES, c_fn=10, c_fp=1)
     costs = {"c_fn": 10.0, "c_fp": 1.0}

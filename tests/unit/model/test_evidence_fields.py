@@ -44,3 +44,12 @@ def test_confirmed_data_rights_name_who_confirmed_them() -> None:
     bad = text.replace("usage_rights: confirmed", "usage_rights: maybe")
     (found,) = problems_of(bad)
     assert "data_map.sources[0].usage_rights: must be one of" in found
+
+
+def test_production_prevalence_is_a_share_with_its_line() -> None:
+    text = (HEAD + "data_map:\n  sources:\n    - id: gold\n      name: Gold\n"
+            "      role: gold\n      production_prevalence: 1.4\n")
+    assert problems_of(text) == [
+        "aipo.yaml:7:30: data_map.sources[0].production_prevalence: must be the share of "
+        "positives in production, strictly between 0 and 1 (0.014 for 1.4 %), got 1.4"]
+    assert problems_of(text.replace("1.4", "0.014")) == []
