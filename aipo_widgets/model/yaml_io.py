@@ -294,6 +294,17 @@ class _Shape:
                                      **_mark(event, self.file), fix=fix, code=code))
         raise _Refused
 
+    def _check_tagged(self, event: Any, tag: str, here: list[Any]) -> None:
+        """Refuse a value that does not fit the core tag written on it ('!!int x')."""
+        try:
+            new_yaml().constructor.construct_object(ScalarNode(tag, event.value), deep=True)
+        except Exception:  # ruamel raises KeyError, ValueError, ConstructorError, ... here
+            short = "!!" + tag.rsplit(":", 1)[-1]
+            self.problems.append(Problem(
+                f"'{event.value}' is not a valid {short}", path=format_path(tuple(here)),
+                **_mark(event, self.file), fix=f"remove the tag '{short}' and write the plain "
+                "value", code="bad_tagged_value"))
+
     def feed(self, event: Any) -> None:
         """Check one event; raise :class:`_Refused` once the document must not be built."""
         self.budget.visited += 1
@@ -322,6 +333,8 @@ class _Shape:
                     f"the tag '{tag}' is not allowed", path=format_path(tuple(here)),
                     **_mark(event, self.file),
                     fix="aipo.yaml holds plain data only: remove the tag", code="unsafe_tag"))
+            elif tag is not None and tag != _NON_SPECIFIC and isinstance(event, ScalarEvent):
+                self._check_tagged(event, str(tag), here)
             if isinstance(event, CollectionStartEvent):
                 if open_:
                     self.path.append(part if part is not None else "?")
@@ -442,10 +455,10 @@ def parse(text: str, file: str = FILENAME, budget: Budget | None = None
             f"not valid YAML: the character {exc.character!r} is not allowed", file=file,
             line=line, column=col, fix="remove control characters", code="yaml",
         )]
-    except (YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+    except Exception as exc:  # whatever else construction raises: told, never a traceback
         try:
             located = scan_nodes(new_yaml().compose(text), file)
-        except (YAMLError, RecursionError):
+        except Exception:
             located = []
         return None, located or [Problem(f"not valid YAML: {exc}", file=file, code="yaml")]
     problems = unsafe_values(document, file, shape.budget)

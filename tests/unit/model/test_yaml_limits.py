@@ -111,3 +111,15 @@ def test_a_crash_of_the_kit_exits_3_never_1(tmp_path: Path, monkeypatch: pytest.
     assert cli.main(["validate", str(tmp_path)]) == cli.EXIT_CRASH == 3
     err = capsys.readouterr().err
     assert "internal error: TypeError" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("value", "tag"), [
+    ("!!bool maybe", "!!bool"), ("!!int x", "!!int"), ("!!float y", "!!float"),
+    ("!!timestamp nope", "!!timestamp"),
+])
+def test_a_value_that_does_not_fit_its_core_tag_is_a_problem_with_its_line(value: str,
+                                                                           tag: str) -> None:
+    _, problems = validate_text(f"product:\n  name: x\n  owner: {value}\n")
+    assert [(p.code, p.line, p.path) for p in problems] == [
+        ("bad_tagged_value", 3, "product.owner")]
+    assert tag in problems[0].message
