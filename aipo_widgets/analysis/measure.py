@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
 
 from aipo_widgets.analysis.decisions import current_threshold
 from aipo_widgets.analysis.drift_reference import Reference
@@ -38,6 +40,7 @@ from aipo_widgets.analysis.evaluation import (
 )
 from aipo_widgets.analysis.fairness import GroupMetrics, group_metrics
 from aipo_widgets.analysis.pilot_effects import Effect
+from aipo_widgets.analysis.pilot_plan import DesignPlan, icc_anova, plan_design
 from aipo_widgets.analysis.pilots import PilotReport, analyse_pilot
 from aipo_widgets.analysis.sources import index_paths, is_readable, measure_value, read_source
 from aipo_widgets.errors import DataError, Problem
@@ -65,6 +68,7 @@ __all__ = [
     "measure_nodes",
     "pd_mean",
     "pilot_period_rows",
+    "pilot_plan",
     "pilot_report",
     "sources_with_role",
 ]
@@ -363,6 +367,98 @@ def pd_mean(series: pd.Series) -> float | None:
     return float(values.mean()) if len(values) else None
 
 
+def _pilot_metric(ws: Workspace, pilot: pd.DataFrame) -> str | None:
+    """Return the column a pilot tests: an effect node's metric, else a hypothesis metric."""
+
+    def column_of(node_id: str) -> str | None:
+        node = ws.metric(node_id)
+        if node.measure and node.measure.column in pilot.columns:
+            return node.measure.column
+        return None
+
+    candidates = [n.effect_of for n in ws.metric_tree.nodes if n.effect_of]
+    candidates += [h.metric for h in ws.value_hypotheses if h.metric]
+    return next((c for c in map(column_of, candidates) if c), None)
+
+
+def pilot_plan(ws: Workspace, pilot: pd.DataFrame, source: DataSource
+               ) -> tuple[DesignPlan, dict[str, Any]] | None:
+    """Plan the pilot for its design, from its own control data, against its effect target.
+
+    The target is the relative reduction an effect node (``effect_of``) asks of the pilot's
+    metric; the baseline mean and standard deviation come from the control arm (and, for a
+    before/after design, from the rows before the change); the ICC is the design's
+    ``icc`` when declared, else estimated from the same rows (by cluster, by period, or by
+    unit over time using the design's ``unit_column``), else assumed 0 and said so.
+
+    Returns
+    -------
+    (DesignPlan, dict) or None
+        The plan and what the pilot has (``units_per_arm``, ``clusters_per_arm``); None
+        without a target or a metric.
+    """
+    import pandas as pd
+
+    column = _pilot_metric(ws, pilot)
+    if column is None or not source.arm_column or column not in pilot.columns:
+        return None
+    target = next((n.target for n in ws.metric_tree.nodes if n.effect_of and n.target
+                   and (m := ws.metric(n.effect_of).measure) and m.column == column), None)
+    if not target:
+        return None
+    found = design_for_source(ws, source.id)
+    design = found[1] if found else None
+    kind = design.design if design else "individually_randomised"
+    arm = pilot[source.arm_column].astype(str)
+    arms = sorted(arm.dropna().unique())
+    control = "control" if "control" in arms else arms[0]
+    treated = (arm != control).to_numpy()
+    post = np.ones(len(pilot), dtype=bool)
+    if design is not None and design.design == "before_after_control" \
+            and design.period_column in pilot.columns:
+        assert design.change_date is not None
+        when = pd.to_datetime(pilot[design.period_column].astype(str), errors="coerce")
+        post = (when >= pd.Timestamp(design.change_date)).to_numpy()
+    base_rows = pilot[~post] if (~post).any() else pilot[~treated]
+    values = pd.to_numeric(base_rows[column], errors="coerce")
+    icc, icc_source, size, before, after = 0.0, "assumed: no icc declared", None, 1, 1
+    group_col = None
+    if design is not None:
+        group_col = {"cluster_randomised": design.cluster_column,
+                     "switchback": design.period_column,
+                     "before_after_control": design.unit_column}.get(design.design)
+    if design is not None and design.icc is not None:
+        icc, icc_source = design.icc, "declared"
+    elif group_col and group_col in pilot.columns:
+        icc = icc_anova(values, base_rows[group_col])
+        icc_source = f"estimated from {base_rows[group_col].nunique()} {group_col} values"
+    has: dict[str, Any] = {"units_per_arm": (int(treated.sum()), int((~treated).sum()))}
+    if kind in ("cluster_randomised", "switchback") and group_col in pilot.columns:
+        size = float(pilot.groupby(group_col).size().mean())
+        has["clusters_per_arm"] = (int(pilot.loc[treated, group_col].nunique()),
+                                   int(pilot.loc[~treated, group_col].nunique()))
+    if kind == "before_after_control" and design is not None:
+        periods = pilot[design.period_column].astype(str)
+        before, after = int(periods[~post].nunique()) or 1, int(periods[post].nunique()) or 1
+        if design.cluster_column in pilot.columns:
+            has["clusters_per_arm"] = (int(pilot.loc[treated, design.cluster_column].nunique()),
+                                       int(pilot.loc[~treated, design.cluster_column].nunique()))
+        if design.unit_column in pilot.columns:
+            ids = pilot[design.unit_column]
+            has["units_per_arm"] = (int(ids[treated].nunique()), int(ids[~treated].nunique()))
+    ratio = 1.0
+    if design is not None and design.allocation and kind != "before_after_control":
+        shares = design.shares([control, next(a for a in arms if a != control)])
+        if len(shares) == 2:
+            ratio = shares[control] / (1 - shares[control])
+    plan = plan_design(kind, relative_effect=-float(target), baseline_mean=float(values.mean()),
+                       baseline_sd=float(values.std(ddof=1)), ratio=ratio, icc=icc,
+                       icc_source=icc_source, cluster_size=size, periods_before=before,
+                       periods_after=after,
+                       power=design.power if design is not None else 0.8)
+    return plan, has
+
+
 def pilot_report(ws: Workspace, pilot: pd.DataFrame, source: DataSource, *,
                  n_boot: int = 2000) -> PilotReport | None:
     """Analyse a pilot against its control as designed, on the metric the workspace tests.
@@ -386,16 +482,7 @@ def pilot_report(ws: Workspace, pilot: pd.DataFrame, source: DataSource, *,
     DataError
         The pilot's data hold fewer than two arms.
     """
-
-    def column_of(node_id: str) -> str | None:
-        node = ws.metric(node_id)
-        if node.measure and node.measure.column in pilot.columns:
-            return node.measure.column
-        return None
-
-    candidates = [n.effect_of for n in ws.metric_tree.nodes if n.effect_of]
-    candidates += [h.metric for h in ws.value_hypotheses if h.metric]
-    column = next((c for c in map(column_of, candidates) if c), None)
+    column = _pilot_metric(ws, pilot)
     if column is None or not source.arm_column:
         return None
     arms = sorted(pilot[source.arm_column].dropna().astype(str).unique())

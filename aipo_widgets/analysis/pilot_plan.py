@@ -27,7 +27,10 @@ from aipo_widgets.analysis._json import plain
 from aipo_widgets.errors import UsageError
 
 __all__ = [
+    "DesignPlan",
     "PilotPlan",
+    "icc_anova",
+    "plan_design",
     "plan_pilot",
 ]
 
@@ -258,3 +261,220 @@ def plan_pilot(
         variance_reduction=vr,
         notes=notes,
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# planning for a design: clusters and periods, before/after with a control
+
+
+def icc_anova(values: Any, groups: Any) -> float:
+    """Estimate the intra-cluster correlation by one-way ANOVA (0 when negative).
+
+    ``(MSB − MSW) / (MSB + (m₀ − 1)·MSW)`` with ``m₀`` the adjusted mean cluster size
+    (Donner 1986), the usual estimator for planning cluster trials.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> g = np.repeat(np.arange(200), 10)
+    >>> y = rng.normal(0, np.sqrt(0.2), 200)[g] + rng.normal(0, np.sqrt(0.8), 2000)
+    >>> round(icc_anova(y, g), 2)
+    0.2
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame({"y": np.asarray(values, dtype=float), "g": np.asarray(groups)})
+    frame = frame.dropna()
+    stats_ = frame.groupby("g").y.agg(["size", "mean"])
+    k, n = len(stats_), len(frame)
+    if k < 2 or n <= k:
+        return 0.0
+    grand = frame.y.mean()
+    ssb = float((stats_["size"] * (stats_["mean"] - grand) ** 2).sum())
+    ssw = float(((frame.y - frame.g.map(stats_["mean"])) ** 2).sum())
+    msb, msw = ssb / (k - 1), ssw / (n - k)
+    m0 = (n - float((stats_["size"] ** 2).sum()) / n) / (k - 1)
+    denom = msb + (m0 - 1) * msw
+    return max(0.0, (msb - msw) / denom) if denom > 0 else 0.0
+
+
+@dataclass
+class DesignPlan:
+    """How large a pilot of a given design must be to detect its target effect.
+
+    Parameters
+    ----------
+    design : str
+        The design, in words.
+    relative_effect, alpha, power : float
+        The target and the test's settings.
+    baseline_mean, baseline_sd : float
+        The metric per unit before the change.
+    icc : float
+        Intra-cluster correlation (clusters, periods) or the correlation of a unit with itself
+        over time (before/after); see ``icc_source``.
+    icc_source : str
+        ``declared``, ``estimated from <n> clusters`` or ``assumed``.
+    cluster_size : float or None
+        Mean units per cluster (per period for a switchback).
+    design_effect : float
+        The variance factor against an individually randomised pilot of the same units
+        (``1 + (m − 1)·ICC`` for clusters; ``(1 − ρ)(1/T_before + 1/T_after)`` for a
+        before/after unit observed ``T`` periods each).
+    units_per_arm : tuple of int
+        Units needed in the treatment and control arms.
+    clusters_per_arm : tuple of int or None
+        Clusters (periods) needed in the treatment and control arms.
+    notes : list of str
+        What the plan assumes.
+    """
+
+    design: str
+    relative_effect: float
+    alpha: float
+    power: float
+    baseline_mean: float
+    baseline_sd: float
+    icc: float
+    icc_source: str
+    cluster_size: float | None
+    design_effect: float
+    units_per_arm: tuple[int, int]
+    clusters_per_arm: tuple[int, int] | None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict."""
+        return {k: plain(v) for k, v in asdict(self).items()}
+
+
+def _cluster_power(d: float, k_t: int, k_c: int, m: float, deff: float, alpha: float) -> float:
+    """Power of the cluster-level t test (df = clusters − 2) with variance inflated by deff."""
+    from scipy import stats
+
+    df = k_t + k_c - 2
+    if df < 1:
+        return 0.0
+    nc = d / math.sqrt(deff * (1 / (k_t * m) + 1 / (k_c * m)))
+    crit = stats.t.isf(alpha / 2, df)
+    return float(stats.nct.sf(crit, df, nc) + stats.nct.cdf(-crit, df, nc))
+
+
+def plan_design(
+    design: str,
+    *,
+    relative_effect: float,
+    baseline_mean: float,
+    baseline_sd: float,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    ratio: float = 1.0,
+    icc: float = 0.0,
+    icc_source: str = "assumed",
+    cluster_size: float | None = None,
+    periods_before: int = 1,
+    periods_after: int = 1,
+) -> DesignPlan:
+    """Plan a pilot for its design: units (and clusters) per arm to detect the target.
+
+    Parameters
+    ----------
+    design : {"individually_randomised", "cluster_randomised", "switchback", \
+"before_after_control"}
+        The design (:mod:`aipo_widgets.model.pilot_design`).
+    relative_effect : float
+        The effect to detect, relative (e.g. ``-0.3``).
+    baseline_mean, baseline_sd : float
+        The metric per unit before the change.
+    alpha, power : float
+        The two-sided test's level and the power wanted.
+    ratio : float, default 1
+        Control units (clusters) per treatment unit (cluster).
+    icc : float, default 0
+        Clusters and switchbacks: the intra-cluster (intra-period) correlation; before/after:
+        the correlation of a unit's values over time.
+    icc_source : str
+        Where ``icc`` came from, for the report.
+    cluster_size : float, optional
+        Units per cluster (per period); needed for clusters and switchbacks.
+    periods_before, periods_after : int, default 1
+        Before/after: the periods (e.g. months) each unit is observed in before and after.
+
+    Returns
+    -------
+    DesignPlan
+
+    Examples
+    --------
+    Forty tickets per team and an ICC of 0.05: each team counts as about 14 tickets.
+
+    >>> p = plan_design("cluster_randomised", relative_effect=-0.25, baseline_mean=12,
+    ...                 baseline_sd=6, icc=0.05, cluster_size=40)
+    >>> round(p.design_effect, 2), p.units_per_arm, p.clusters_per_arm
+    (2.95, (240, 240), (6, 6))
+
+    Machines seen four months before and four after, correlation 0.3 over time:
+
+    >>> p = plan_design("before_after_control", relative_effect=-0.3, baseline_mean=1.8,
+    ...                 baseline_sd=3.0, icc=0.3, periods_before=4, periods_after=4)
+    >>> round(p.design_effect, 3), p.units_per_arm
+    (0.35, (171, 171))
+    """
+    if design not in ("individually_randomised", "cluster_randomised", "switchback",
+                      "before_after_control"):
+        msg = f"unknown design {design!r}"
+        raise UsageError(msg)
+    if not 0 <= icc < 1:
+        msg = f"icc must be between 0 and 1 (exclusive), got {icc!r}"
+        raise UsageError(msg)
+    base = plan_pilot(relative_effect=relative_effect, baseline_mean=baseline_mean,
+                      baseline_sd=baseline_sd, alpha=alpha, power=power, ratio=ratio)
+    a, pw, r = base.alpha, base.power, base.ratio
+    notes: list[str] = []
+    names = {"individually_randomised": "individually randomised",
+             "cluster_randomised": "cluster-randomised", "switchback": "switchback",
+             "before_after_control": "before/after with a control (difference in differences)"}
+    if design == "individually_randomised":
+        return DesignPlan(names[design], base.relative_effect, a, pw, base.baseline_mean,
+                          base.baseline_sd, 0.0, "not used", None, 1.0,
+                          (base.n_treatment, base.n_control), None, base.notes)
+    if design == "before_after_control":
+        tb = _positive(periods_before, "periods_before")
+        ta = _positive(periods_after, "periods_after")
+        deff = (1 - icc) * (1 / tb + 1 / ta)
+        scale = math.sqrt(deff)
+        plan = plan_pilot(relative_effect=relative_effect, baseline_mean=baseline_mean,
+                          baseline_sd=baseline_sd * scale, alpha=a, power=pw, ratio=r)
+        notes.append(
+            f"each unit seen {tb:g} period(s) before and {ta:g} after, its values correlated "
+            f"{icc:.2g} over time ({icc_source}); assumes no shocks shared by the units of a "
+            "group, which only several groups per arm can check: with one group per arm no "
+            "number of units gives inference")
+        return DesignPlan(names[design], base.relative_effect, a, pw, base.baseline_mean,
+                          base.baseline_sd, icc, icc_source, None, deff,
+                          (plan.n_treatment, plan.n_control), None, notes)
+    if cluster_size is None:
+        msg = f"a {names[design]} plan needs cluster_size (units per cluster or period)"
+        raise UsageError(msg)
+    m = _positive(cluster_size, "cluster_size")
+    deff = 1 + (m - 1) * icc
+    d = base.effect_size
+    k_t = max(2, math.ceil(base.n_treatment_exact * deff / m))
+    while True:
+        k_c = max(2, math.ceil(k_t * r))
+        if _cluster_power(d, k_t, k_c, m, deff, a) >= pw or k_t > 100_000:
+            break
+        k_t += 1
+    what = "periods" if design == "switchback" else "clusters"
+    notes.append(
+        f"{m:.3g} units per {what[:-1]}, intra-{what[:-1]} correlation {icc:.2g} ({icc_source}): "
+        f"design effect {deff:.3g}; t test on {what} − 2 degrees of freedom")
+    if k_t < 10:
+        notes.append(f"fewer than 10 {what} per arm: cluster-robust intervals are rough; plan "
+                     "more if you can")
+    if design == "switchback":
+        notes.append("assumes no carry-over from one period to the next (leave a gap, or "
+                     "drop the first hours of each period, if there is)")
+    return DesignPlan(names[design], base.relative_effect, a, pw, base.baseline_mean,
+                      base.baseline_sd, icc, icc_source, m, deff,
+                      (math.ceil(k_t * m), math.ceil(k_c * m)), (k_t, k_c), notes)

@@ -435,7 +435,7 @@ def analyse_pilot(
     if covariate is not None:
         column_values(data, covariate, "covariate")
     if design is not None:
-        for field_name in ("cluster_column", "period_column"):
+        for field_name in ("cluster_column", "period_column", "unit_column"):
             col = getattr(design, field_name)
             if col is not None:
                 column_values(data, col, f"design {field_name}")

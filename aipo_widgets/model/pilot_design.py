@@ -109,6 +109,11 @@ class PilotDesign(StrictModel):
         description="before_after_control: the day the change started; rows dated on or after "
         "it are 'after'.",
     )
+    unit_column: str | None = Field(
+        None,
+        description="before_after_control: the unit seen before and after (machine, store), "
+        "for planning (how its values correlate over time).",
+    )
     icc: float | None = Field(
         None, ge=0, lt=1,
         description="For planning: the intra-cluster correlation of the metric (share of its "
@@ -145,6 +150,10 @@ class PilotDesign(StrictModel):
                     "a before/after design with a control is not randomised, so it has no "
                     "allocation ratio; remove allocation"
                 )
+        if d != "before_after_control" and self.unit_column is not None:
+            raise _fail(
+                "unit_column belongs to a before/after design with a control; remove it"
+            )
         if d == "switchback" and not self.period_column:
             raise _fail(
                 "a switchback design needs period_column: the column naming the period (day, "

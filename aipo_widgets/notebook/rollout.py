@@ -78,6 +78,45 @@ class Rollout(Phase):
         self.add(rollout.effect_gates(self.ws, self.effects, provenance))
         self.add(rollout.pilot_stage_gates(self.ws, self.as_of))
 
+    def pilot_plan(self) -> pd.DataFrame:
+        """Show how large each pilot had to be for its design, against what it has.
+
+        Units (and clusters or periods) per arm to detect the effect target at the design's
+        power, from the pilot's own control data: the design effect of clusters (from their
+        ICC), the before/after correlation of a unit with itself. One cluster per arm is never
+        enough, whatever the units.
+        """
+        import pandas as pd
+
+        rows = []
+        for src in measure.sources_with_role(self.ws, "pilot"):
+            if src.id not in self.frames or not src.arm_column:
+                continue
+            planned = measure.pilot_plan(self.ws, self.frames[src.id], src)
+            if planned is None:
+                continue
+            plan, has = planned
+            print(f"{src.id}: {plan.design}, to detect {plan.relative_effect:+.0%} "
+                  f"(baseline {plan.baseline_mean:.4g}, sd {plan.baseline_sd:.4g}) with "
+                  f"power {plan.power:.0%} at alpha {plan.alpha:g}")
+            for note in plan.notes:
+                print(f"  note: {note}")
+            rows.append({"pilot": src.id, "what": "units per arm",
+                         "needed": "{} and {}".format(*plan.units_per_arm),
+                         "has": "{} and {}".format(*has["units_per_arm"])})
+            needed_clusters = plan.clusters_per_arm
+            has_clusters = has.get("clusters_per_arm")
+            if needed_clusters or has_clusters:
+                rows.append({
+                    "pilot": src.id, "what": "clusters per arm",
+                    "needed": ("{} and {}".format(*needed_clusters) if needed_clusters
+                               else ">= 2 each (10+ for a useful interval)"),
+                    "has": "{} and {}".format(*has_clusters) if has_clusters else ""})
+            rows.append({"pilot": src.id, "what": "design effect",
+                         "needed": f"{plan.design_effect:.3g}",
+                         "has": f"ICC {plan.icc:.2g} ({plan.icc_source})"})
+        return pd.DataFrame(rows, columns=["pilot", "what", "needed", "has"])
+
     def stages(self) -> pd.DataFrame:
         """Gate the active stage's exit and the next stage's entry; show the stages."""
         import pandas as pd

@@ -40,6 +40,14 @@ print(phase.headline)
 phase.pilot(n_boot=n_boot)
 
 # %% [markdown]
+# How large the pilot had to be for its design: units (and clusters or periods) per arm to detect
+# the effect target, with the design effect of clustering (from the ICC) or of a before/after
+# comparison, against what the pilot has. Plan the next pilot with it.
+
+# %%
+phase.pilot_plan()
+
+# %% [markdown]
 # ## 2. The stages: entry and exit criteria
 #
 # The active stage's exit criteria and the next stage's entry criteria, on the latest evidence:

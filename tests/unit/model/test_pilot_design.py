@@ -77,6 +77,8 @@ def test_designs_need_their_columns() -> None:
         PilotDesign(design="individually_randomised", cluster_column="team")
     with pytest.raises(ValidationError, match="positive numbers"):
         PilotDesign(design="individually_randomised", allocation={"a": 1, "b": 0})
+    with pytest.raises(ValidationError, match="unit_column belongs to a before/after"):
+        PilotDesign(design="cluster_randomised", cluster_column="team", unit_column="agent")
     d = PilotDesign(design="switchback", period_column="day", allocation={"t": 1, "c": 3})
     assert d.randomised and d.shares(["c", "t"]) == {"c": 0.75, "t": 0.25}
 
