@@ -1,0 +1,10 @@
+"""Deprecated: the 0.1.0 path of condition gates.
+
+Its names live in :mod:`aipo_widgets.gates.conditions` now. Kept for the phase notebooks 0.1.0
+copied into workspaces; importing it warns. Goes in 0.3.
+"""
+
+from aipo_widgets._deprecated import moved
+from aipo_widgets.gates import conditions as _new
+
+__getattr__ = moved(__name__, _new)
