@@ -43,7 +43,7 @@ from typing import Any
 from aipo_widgets._text import format_number, git_commit, suggest
 from aipo_widgets.errors import Problem, UsageError
 from aipo_widgets.evidence import VERDICTS
-from aipo_widgets.figures.verdict import provenance_text
+from aipo_widgets.figures.verdict import provenance_text, verdict_markdown
 from aipo_widgets.gates.verdict import overall_verdict, supersede
 from aipo_widgets.model.workspace import load
 from aipo_widgets.pipeline.kernels import kernel_options
@@ -553,9 +553,12 @@ def _point_latest(reports: Path, run_id: str) -> None:
 
 def summary_markdown(run: RunResult) -> str:
     """Return the short ``summary.md`` of a run: verdict, failing gates, phases, errors."""
-    lines = [f"# Run {run.id}", "",
-             f"- workspace: `{run.folder}`",
-             f"- verdict: **{run.verdict.upper()}** (exit code {run.exit_code})",
+    lines = [f"# Run {run.id}", ""]
+    if run.product_verdict:
+        # The product's one verdict first, as every other surface opens with it.
+        lines += [verdict_markdown(run.product_verdict), ""]
+    lines += [f"- workspace: `{run.folder}`",
+             f"- gates at worst: **{run.verdict.upper()}** (exit code {run.exit_code})",
              f"- git commit: {run.git_commit or 'none'}",
              f"- strict: {'yes' if run.strict else 'no'}", ""]
     errors = [p for p in run.phases if p.status == "error"]

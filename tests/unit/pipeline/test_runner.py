@@ -87,6 +87,14 @@ def test_run_writes_reports_and_ledger(ws_with_phases: Path, monkeypatch) -> Non
     assert (ws_with_phases / "reports" / "latest").resolve() == out.resolve()
     assert "## Warnings about the run" in (out / "summary.md").read_text()
     results = json.loads((out / "results.json").read_text())
+    # The product's one verdict is kept with the run and opens its summary and phase reports.
+    verdict = results["product_verdict"]
+    assert verdict["phase"] == "discovery" and verdict["run"] == run.id
+    summary = (out / "summary.md").read_text()
+    assert summary.split("\n")[2] == f"> **Verdict: PASS. {verdict['headline']}**"
+    lead = (out / "01_discovery.html").read_text()
+    assert "aipo:lead" not in lead
+    assert lead.index('class="aipo-verdict-box"') < lead.index("risks registered")
     gates = [g for ph in results["phases"] for g in ph["gates"]]
     assert [g["phase"] for g in gates] == ["discovery", "experiments"]
     assert gates[0]["figure"] == 2 and results["phases"][0]["figures"]["n_risks"] == 2
