@@ -37,7 +37,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aipo_widgets.analysis.source_engines import (
     day_of,
@@ -353,26 +353,41 @@ def read_window(folder: str | os.PathLike, source: DataSource, *, as_of: dt.date
         # Only the time column: a window is read for a figure, and the figure that needs a
         # role's column says when it is missing (a log's labels may come later).
         require_columns(table, source, {"time_column": time})
-        keep = where_predicates(table, source)
-        base = table.filter(*keep) if keep else table
-        day, bad = day_of(base, time, source)
-        counts = {"undated": day.isnull().sum()}
-        if bad is not None:
-            counts["bad"] = bad.sum()
-        found = to_frame(base.aggregate(**counts), source).iloc[0]
-        if int(found.get("bad", 0) or 0):
-            shown = to_frame(base.filter(bad).select(time).distinct().limit(3), source)[time]
-            raise DataError([Problem(
-                f"data source '{source.id}': {int(found['bad'])} values of time column "
-                f"'{time}' are not ISO dates (e.g. {', '.join(map(repr, map(str, shown)))})",
-                path=f"data_map.sources[{source.id}].time_column",
-                fix="write times as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, or name another column")])
+        rows, undated = window_rows(table, source, start, end)
         if wanted is not None:
             require_columns(table, source, {c: c for c in wanted})
-        rows = base.filter((day >= start) & (day <= end))
         frame = to_frame(rows.select(*wanted) if wanted is not None else rows, source)
-    return frame, Window(source.id, start, end, rows=len(frame),
-                         undated=int(found["undated"] or 0))
+    return frame, Window(source.id, start, end, rows=len(frame), undated=undated)
+
+
+def window_rows(table: Any, source: DataSource, start: dt.date,
+                end: dt.date) -> tuple[Any, int]:
+    """Return the Ibis expression of a source's rows from ``start`` to ``end``, and the undated.
+
+    The source's ``where`` filter applies first; rows without a time are counted (they are in
+    no window).
+
+    Raises
+    ------
+    DataError
+        When a time is not an ISO date.
+    """
+    time = str(source.time_column)
+    keep = where_predicates(table, source)
+    base = table.filter(*keep) if keep else table
+    day, bad = day_of(base, time, source)
+    counts = {"undated": day.isnull().sum()}
+    if bad is not None:
+        counts["bad"] = bad.sum()
+    found = to_frame(base.aggregate(**counts), source).iloc[0]
+    if int(found.get("bad", 0) or 0):
+        shown = to_frame(base.filter(bad).select(time).distinct().limit(3), source)[time]
+        raise DataError([Problem(
+            f"data source '{source.id}': {int(found['bad'])} values of time column "
+            f"'{time}' are not ISO dates (e.g. {', '.join(map(repr, map(str, shown)))})",
+            path=f"data_map.sources[{source.id}].time_column",
+            fix="write times as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, or name another column")])
+    return base.filter((day >= start) & (day <= end)), int(found["undated"] or 0)
 
 
 def apply_where(frame: pd.DataFrame, source: DataSource) -> pd.DataFrame:
