@@ -29,7 +29,7 @@ from typing import Any
 from aipo_widgets.documents.render import render_folder
 from aipo_widgets.documents.signing import governance
 from aipo_widgets.figures.verdict import provenance_text
-from aipo_widgets.gates.verdict import PHASES, overall_verdict
+from aipo_widgets.gates.verdict import PHASES, overall_verdict, supersede
 from aipo_widgets.model.workspace import load
 from aipo_widgets.runs.results import latest_evidence, latest_run
 
@@ -51,12 +51,14 @@ def _open_gates(evidence: dict[str, Any] | None, notebooks: dict[str, str]) -> l
     for phase in (evidence or {}).get("phases") or []:
         name = phase.get("phase", "")
         for g in phase.get("gates") or []:
-            if g.get("verdict") == "pass":
+            # A gate whose figure a later phase measured is no open point (gates.verdict).
+            if g.get("verdict") == "pass" or g.get("superseded_by"):
                 continue
             gates.append({"phase": name, "name": g.get("name", ""), "verdict": g.get("verdict"),
                           "detail": g.get("detail") or "", "source": g.get("source") or "",
-                          "evidence": provenance_text(g.get("provenance"),
-                                                      str(phase.get("run") or "")),
+                          "evidence": provenance_text(
+                              g.get("provenance"),
+                              str(phase.get("run_id") or (evidence or {}).get("id") or "")),
                           "notebook": notebooks.get(name, "")})
     order = {"error": 0, "fail": 1, "warn": 2}
     gates.sort(key=lambda g: order.get(str(g["verdict"]), 3))
@@ -112,7 +114,7 @@ def sidebar_state(folder: str | os.PathLike[str], *, as_of: dt.date | None = Non
         "day": gov.timeline.day_label,
         "timeline": view["timeline"],
         "verdict": verdict.to_dict(),
-        "gates": _open_gates(evidence, _notebooks(root)),
+        "gates": _open_gates(supersede(evidence), _notebooks(root)),
         "documents": _documents(root, as_of, stale),
         "signoffs": view["signoffs"],
         "waiting": view["waiting"],

@@ -22,6 +22,7 @@ from aipo_widgets.gates.verdict import overall_verdict, supersede
 from aipo_widgets.model.workspace import load
 from aipo_widgets.notebook.discovery import Discovery
 from aipo_widgets.pages import status
+from aipo_widgets.pages.sidebar import sidebar_state
 
 CASE = {"horizon_months": 6,
         "drivers": {"fa": {"conservative": 300, "realistic": 200, "optimistic": 100}},
@@ -70,6 +71,8 @@ def test_a_later_measurement_supersedes_the_earlier_not_measured(tmp_path: Path,
     assert f"[SUPERSEDED] Rethink if false alarms stay above 300: {later}" in out
     v = overall_verdict(load(tmp_path).workspace, run)
     assert all("not measured" not in r.detail for r in v.housekeeping)
+    side = sidebar_state(tmp_path)
+    assert [(g["phase"], g["verdict"]) for g in side["gates"]] == [("operate", "fail")]
 
 
 def test_a_decision_with_warnings_never_says_every_gate_passed():
