@@ -222,9 +222,9 @@ class Operate(Phase):
             if (m.measured and m.value is not None and metric in tree.nodes
                     and metric not in computed and metric not in now):
                 now[metric] = float(m.value)
-        for metric, value in self.window.items():
+        for metric, typed_value in self.window.items():
             if metric in tree.nodes and metric not in computed and metric not in now:
-                now.setdefault(metric, float(value))
+                now.setdefault(metric, float(typed_value))
         root = self.ws.metric(root_id)
         value = tree.values(at=now).get(root_id)
         self.figures["root_value"] = value
