@@ -283,8 +283,7 @@ def _target_gate(effect: Effect, target: float) -> Gate:
 def _design_gate(effect: Effect, design: PilotDesign) -> Gate:
     """Say how the pilot was analysed; warn when the design allows no inference."""
     counts = effect.clusters or {}
-    what = {"cluster_randomised": "clusters", "switchback": "periods",
-            "before_after_control": "groups"}.get(design.design, "units")
+    what = "periods" if design.design == "switchback" else f"clusters ({design.cluster_column})"
     figure = (f"{counts.get('treatment', 0)} and {counts.get('control', 0)} {what}"
               if counts else f"{effect.n_treatment} and {effect.n_control} units")
     if not effect.inference:
