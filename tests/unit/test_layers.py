@@ -126,3 +126,15 @@ def test_modules_stay_under_800_lines(path):
 def test_oversize_allowlist_names_existing_modules():
     missing = [name for name in OVERSIZE_ALLOWED if not (PACKAGE / name).is_file()]
     assert missing == [], f"OVERSIZE_ALLOWED names modules that are gone: {missing}"
+
+
+def test_the_kit_does_not_import_gate_by_its_0_1_0_path():
+    # `from aipo_widgets.gates import Gate` is 0.1.0's path (it warns); the kit imports
+    # evidence.Gate. The layers contract keeps the other 0.1.0 modules out of the kit.
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.ImportFrom) and node.module == "aipo_widgets.gates"
+                    and any(a.name == "Gate" for a in node.names)):
+                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert found == []
