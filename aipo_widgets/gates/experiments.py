@@ -42,6 +42,7 @@ __all__ = [
     "choose_threshold",
     "continue_or_stop",
     "fairness_gates",
+    "production_mix",
     "representativeness_columns",
     "representativeness_gate",
     "threshold_gate",
@@ -76,6 +77,38 @@ def representativeness_columns(gold: pd.DataFrame, production: pd.DataFrame,
     return source.group_columns + [
         c for c in gold.columns if c in production.columns and c not in skip
         and c not in source.group_columns and pd.api.types.is_numeric_dtype(gold[c])]
+
+
+def production_mix(gold: pd.DataFrame, source: DataSource, *, seed: int = 0) -> pd.DataFrame:
+    """Return the gold set at the production mix, for comparing it with production.
+
+    An enriched gold set (``production_prevalence`` declared) has more positives than
+    production, so its features differ from production's by design; keeping all negatives and a
+    seeded sample of the positives at the production prevalence compares like with like. Any
+    other gold set is returned as it is.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from aipo_widgets.model.schema import DataSource
+    >>> src = DataSource(id="g", name="Gold", role="gold", label_column="y",
+    ...                  production_prevalence=0.1)
+    >>> gold = pd.DataFrame({"y": [1] * 50 + [0] * 90})
+    >>> production_mix(gold, src)["y"].value_counts().to_dict()
+    {0: 90, 1: 10}
+    """
+    prior, label = source.production_prevalence, source.label_column
+    if prior is None or label is None or label not in gold.columns:
+        return gold
+    positive = {"1", "1.0", "True", "true"} if source.positive_label is None else {
+        str(source.positive_label)}
+    pos = gold[label].astype(str).isin(positive)
+    n_neg = int((~pos).sum())
+    k = max(1, round(prior / (1 - prior) * n_neg))
+    if k >= int(pos.sum()):
+        return gold
+    keep = gold[pos].sample(n=k, random_state=seed)
+    return gold[~pos | gold.index.isin(keep.index)]
 
 
 def representativeness_gate(gold: pd.DataFrame, production: pd.DataFrame,

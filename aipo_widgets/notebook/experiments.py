@@ -67,7 +67,9 @@ class Experiments(Phase):
         self.figures["gold_set_rows"] = report.n_rows
         if production is not None:
             shared = experiments.representativeness_columns(gold, production, source)
-            self.add(experiments.representativeness_gate(gold, production, shared)[0])
+            like_production = experiments.production_mix(gold, source)
+            self.add(experiments.representativeness_gate(like_production, production,
+                                                         shared)[0])
         return gates_frame(report.gates)
 
     def evaluate(self, *, n_boot: int = 1000) -> pd.DataFrame | None:

@@ -17,6 +17,7 @@ from aipo_widgets.gates.experiments import (
     choose_threshold,
     continue_or_stop,
     fairness_gates,
+    production_mix,
     representativeness_columns,
     representativeness_gate,
     threshold_gate,
@@ -210,3 +211,22 @@ def test_budgets_are_checked_on_the_latest_variant() -> None:
 def test_continue_or_stop(verdicts, expected) -> None:
     decision = continue_or_stop([Gate(f"g{i}", v) for i, v in enumerate(verdicts)])
     assert (decision.verdict, decision.figure, decision.detail) == expected
+
+
+def test_an_enriched_gold_set_is_compared_with_production_at_the_production_mix() -> None:
+    # Positives score higher on 'signal': an enriched gold set (half positives) looks shifted
+    # against production (2 % positives) unless it is compared at the production mix.
+    rng = np.random.default_rng(1)
+    y = np.r_[np.ones(1000, int), np.zeros(1000, int)]
+    gold = pd.DataFrame({"y": y, "signal": rng.normal(np.where(y == 1, 3.0, 0.0), 1)})
+    py = (rng.random(5000) < 0.02).astype(int)
+    production = pd.DataFrame({"signal": rng.normal(np.where(py == 1, 3.0, 0.0), 1)})
+    source = DataSource(id="g", name="Gold", role="gold", label_column="y",
+                        production_prevalence=0.02)
+    raw, _ = representativeness_gate(gold, production, ["signal"])
+    mixed = production_mix(gold, source)
+    assert int(mixed["y"].sum()) == 20 and len(mixed) == 1020
+    fair, _ = representativeness_gate(mixed, production, ["signal"])
+    assert raw.verdict != "pass" and fair.verdict == "pass"
+    plain = DataSource(id="g", name="Gold", role="gold", label_column="y")
+    assert production_mix(gold, plain) is gold
