@@ -39,7 +39,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from aipo_widgets.evidence import VERDICTS, Provenance, Verdict, rank
+from aipo_widgets.evidence import VERDICTS, Verdict, rank
+from aipo_widgets.figures.verdict import provenance_text
 from aipo_widgets.model.schema import Workspace
 
 __all__ = ["PHASES", "QUESTIONS", "OverallVerdict", "Reason", "overall_verdict", "supersede"]
@@ -75,8 +76,9 @@ class Reason:
     @classmethod
     def of(cls, phase: str, gate: Mapping[str, Any]) -> Reason:
         """Build a reason from a gate as ``results.json`` holds it."""
-        prov = gate.get("provenance") or {}
-        evidence = _describe(prov) if prov else ""
+        # Where the figure came from, in the words every surface uses; the run it was recorded
+        # in is the phase's (``_run``, filled in by _phase_gates).
+        evidence = provenance_text(gate.get("provenance"), str(gate.get("_run") or ""))
         return cls(phase=phase, name=str(gate.get("name", "")),
                    verdict=str(gate.get("verdict", "warn")), detail=str(gate.get("detail") or ""),
                    source=str(gate.get("source") or ""), evidence=evidence)
@@ -134,19 +136,14 @@ class OverallVerdict:
         return d
 
 
-def _describe(prov: Mapping[str, Any]) -> str:
-    try:
-        return Provenance.from_dict(prov).describe()
-    except (TypeError, ValueError):
-        return ""
-
-
 def _phase_gates(run: Mapping[str, Any] | None) -> dict[str, list[Mapping[str, Any]]]:
     out: dict[str, list[Mapping[str, Any]]] = {}
     for ph in (run or {}).get("phases", []) or []:
         if ph.get("status") == "error":
             continue
-        out.setdefault(str(ph.get("phase")), []).extend(ph.get("gates") or [])
+        recorded = ph.get("run_id") or (run or {}).get("id") or ""
+        out.setdefault(str(ph.get("phase")), []).extend(
+            {**g, "_run": recorded} for g in ph.get("gates") or [])
     return out
 
 

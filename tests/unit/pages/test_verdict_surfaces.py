@@ -130,5 +130,7 @@ def test_each_gate_shows_where_its_figure_came_from(tmp_path, capsys):
     assert measured in sections["Gates of the last run"]
     assert measured in sections["Monitoring: drift, costs, alerts"]
     assert main(["status", str(tmp_path)]) == 0
-    assert f"drift against the frozen reference (figure 0.33; {measured}): 2 of 6" in (
-        capsys.readouterr().out)
+    out = capsys.readouterr().out
+    assert f"drift against the frozen reference (figure 0.33; {measured}): 2 of 6" in out
+    # The verdict's reasons say it in the same words.
+    assert f"    - operate, data drift against the frozen reference [WARN]: {measured}" in out
