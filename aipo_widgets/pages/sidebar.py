@@ -28,6 +28,7 @@ from typing import Any
 
 from aipo_widgets.documents.render import render_folder
 from aipo_widgets.documents.signing import governance
+from aipo_widgets.figures.tokens import VERDICT
 from aipo_widgets.figures.verdict import provenance_text
 from aipo_widgets.gates.verdict import PHASES, overall_verdict, supersede
 from aipo_widgets.model.workspace import load
@@ -113,7 +114,7 @@ def sidebar_state(folder: str | os.PathLike[str], *, as_of: dt.date | None = Non
                     "owner": ws.product.owner},
         "day": gov.timeline.day_label,
         "timeline": view["timeline"],
-        "verdict": verdict.to_dict(),
+        "verdict": {**verdict.to_dict(), "colour": VERDICT[verdict.verdict]["colour"]},
         "gates": _open_gates(supersede(evidence), _notebooks(root)),
         "documents": _documents(root, as_of, stale),
         "signoffs": view["signoffs"],

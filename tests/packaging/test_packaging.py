@@ -49,6 +49,10 @@ def test_wheel_contains_templates_playbooks_apps_examples(wheel: Path) -> None:
     (entry,) = [n for n in names if n.endswith(".data/data/" + config)]
     enabled = json.loads(zipfile.ZipFile(wheel).read(entry))["ServerApp"]["jpserver_extensions"]
     assert enabled == {"aipo_widgets.pipeline.lab": True}
+    # The panel, prebuilt: JupyterLab lists it enabled after pip install, with no build.
+    panel = ".data/data/share/jupyter/labextensions/aipo-kit-panel/"
+    assert any(n.endswith(panel + "package.json") for n in names)
+    assert any(panel + "static/remoteEntry." in n for n in names)
     # PEP 561: type checkers read the kit's own annotations only when the marker ships.
     assert "aipo_widgets/py.typed" in names
     meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
@@ -110,3 +114,15 @@ def test_make_test_type_checks_the_package():
     recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
     assert "-m mypy" in recipe
     assert (ROOT / "aipo_widgets" / "py.typed").is_file()
+
+
+def test_the_shipped_panel_is_built_from_its_sources():
+    # tools/build_labextension.sh records what it built from; a change to labextension/ that
+    # was not rebuilt would ship the old panel.
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        from labextension_digest import digest
+    finally:
+        sys.path.pop(0)
+    built = (ROOT / "aipo_widgets" / "labextension" / "source-digest.txt").read_text().strip()
+    assert built == digest(), "run tools/build_labextension.sh and commit its output"

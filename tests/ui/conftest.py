@@ -88,3 +88,16 @@ def maintenance_ws(lab_server: lab.LabServer) -> Path:
     write_example("predictive-maintenance", folder)
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def panel_ws(lab_server: lab.LabServer) -> Path:
+    """A workspace made as a person makes one, with its phase notebooks, in the server's root."""
+    import subprocess
+    import sys
+    import uuid
+
+    folder = lab_server.root / f"panel-{uuid.uuid4().hex[:8]}"
+    subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "init", str(folder), "--example",
+                    "support-summaries"], check=True, capture_output=True)
+    return folder

@@ -46,19 +46,6 @@ def _wait(server: lab.LabServer, job: str, timeout_s: float = 600) -> dict[str, 
     raise AssertionError(f"job {job} did not finish in {timeout_s} s")
 
 
-@pytest.fixture
-def panel_ws(lab_server: lab.LabServer) -> Path:
-    """A workspace made as a person makes one, with its phase notebooks, in the server's root."""
-    import subprocess
-    import sys
-    import uuid
-
-    folder = lab_server.root / f"panel-{uuid.uuid4().hex[:8]}"
-    subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "init", str(folder), "--example",
-                    "support-summaries"], check=True, capture_output=True)
-    return folder
-
-
 def _rel(server: lab.LabServer, path: Path) -> str:
     return urllib.parse.quote(str(path.relative_to(server.root)))
 
