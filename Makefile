@@ -13,9 +13,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# Editable install with the test extra; redone when pyproject.toml or a phase template changes
-# (the editable install copies the templates to JupyterLab's template folder only at install).
-$(VENV)/.installed: pyproject.toml $(wildcard templates/notebooks/*.ipynb) | $(BIN)/python
+# Editable install with the test extra; redone when pyproject.toml, a phase template or the
+# prebuilt panel changes (the editable install copies the templates to JupyterLab's template
+# folder, and the panel to its extensions folder, only at install).
+$(VENV)/.installed: pyproject.toml $(wildcard templates/notebooks/*.ipynb) \
+    $(wildcard aipo_widgets/labextension/static/*) | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
