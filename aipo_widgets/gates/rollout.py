@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from aipo_widgets.analysis.drift_reference import Reference
 from aipo_widgets.analysis.pilot_effects import Effect
+from aipo_widgets.analysis.pilot_plan import DesignPlan
 from aipo_widgets.evidence import Gate, Provenance, Verdict
 from aipo_widgets.gates.common import open_points
 from aipo_widgets.gates.conditions import condition_gates
@@ -34,6 +35,7 @@ __all__ = [
     "drift_reference_gate",
     "effect_gates",
     "go_no_go",
+    "pilot_size_gate",
     "pilot_stage_gates",
     "readiness_gates",
     "stage_gates",
@@ -177,6 +179,48 @@ def pilot_stage_gates(ws: Workspace, as_of: dt.date) -> list[Gate]:
                 threshold=f"decided by {stage.decide_by.isoformat()}",
                 detail=f"the decision is due on {stage.decide_by.isoformat()}", source=where))
     return gates
+
+
+def pilot_size_gate(source_id: str, plan: DesignPlan, has: Mapping[str, tuple[int, int]],
+                    provenance: Provenance | None = None) -> Gate:
+    """Gate whether the pilot was large enough, for its design, to detect its target effect.
+
+    Warns when an arm has fewer units (or clusters, periods) than the plan needs, or a single
+    cluster: the pilot could miss the target effect, or cannot test it at all.
+
+    Examples
+    --------
+    >>> from aipo_widgets.analysis.pilot_plan import plan_design
+    >>> plan = plan_design("cluster_randomised", relative_effect=-0.25, baseline_mean=12,
+    ...                    baseline_sd=6, icc=0.05, cluster_size=40)
+    >>> g = pilot_size_gate("tickets", plan, {"units_per_arm": (400, 400),
+    ...                                       "clusters_per_arm": (10, 10)})
+    >>> g.verdict, g.figure, g.threshold
+    ('pass', '10 and 10 clusters', '>= 6 and 6 clusters')
+    """
+    units, clusters = has["units_per_arm"], has.get("clusters_per_arm")
+    short = []
+    if clusters is not None and min(clusters) < 2:
+        short.append("one cluster per arm: no number of units allows a test")
+    if plan.clusters_per_arm is not None and clusters is not None:
+        figure = "{} and {} clusters".format(*clusters)
+        threshold = ">= {} and {} clusters".format(*plan.clusters_per_arm)
+        if any(h < n for h, n in zip(clusters, plan.clusters_per_arm, strict=True)):
+            short.append(f"fewer clusters than the {threshold[3:]} needed")
+    else:
+        figure = "{} and {} units".format(*units)
+        threshold = ">= {} and {} units".format(*plan.units_per_arm)
+        if any(h < n for h, n in zip(units, plan.units_per_arm, strict=True)):
+            short.append(f"fewer units than the {threshold[3:]} needed")
+    target = f"{plan.relative_effect:+.0%} at {plan.power:.0%} power ({plan.design})"
+    return Gate(
+        f"pilot size for its design: {source_id}", "warn" if short else "pass", figure=figure,
+        threshold=threshold,
+        detail=(("too small to detect " + target + ": " + "; ".join(short)) if short
+                else f"large enough to detect {target}"),
+        extra={"design_effect": plan.design_effect, "icc": plan.icc,
+               "icc_source": plan.icc_source},
+        provenance=provenance)
 
 
 def readiness_gates(ws: Workspace, as_of: dt.date) -> list[Gate]:

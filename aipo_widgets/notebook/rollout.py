@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 from aipo_widgets.analysis import measure
 from aipo_widgets.analysis.pilot_effects import Effect
 from aipo_widgets.documents.render import documentation_gate
+from aipo_widgets.evidence import Provenance
 from aipo_widgets.gates import rollout
 from aipo_widgets.gates.common import gates_frame
 from aipo_widgets.notebook._phase import Phase, show
@@ -37,6 +38,7 @@ class Rollout(Phase):
     name: ClassVar[str] = "rollout"
 
     effects: dict[str, Effect] = field(default_factory=dict)
+    provenance: dict[str, Provenance] = field(default_factory=dict)
 
     def pilot(self, *, n_boot: int = 2000) -> None:
         """Analyse each pilot as designed against its control; gate the effects on their targets.
@@ -58,6 +60,7 @@ class Rollout(Phase):
             self.effects[eff.metric] = eff
             if report.provenance is not None:
                 provenance[eff.metric] = report.provenance
+                self.provenance[src.id] = report.provenance
             print(f"{src.id}: {report.design}")
             if report.provenance is not None:
                 print(f"  {report.provenance.describe()}")
@@ -96,6 +99,7 @@ class Rollout(Phase):
             if planned is None:
                 continue
             plan, has = planned
+            self.add(rollout.pilot_size_gate(src.id, plan, has, self.provenance.get(src.id)))
             print(f"{src.id}: {plan.design}, to detect {plan.relative_effect:+.0%} "
                   f"(baseline {plan.baseline_mean:.4g}, sd {plan.baseline_sd:.4g}) with "
                   f"power {plan.power:.0%} at alpha {plan.alpha:g}")

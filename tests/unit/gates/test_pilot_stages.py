@@ -86,3 +86,24 @@ def test_an_effect_without_inference_warns_even_far_beyond_its_target() -> None:
     assert gate.detail.startswith("no inference possible (difference in differences")
     assert "counterfactual" in gate.detail
     assert gate.provenance == seen
+
+
+def test_a_pilot_too_small_for_its_design_warns() -> None:
+    from aipo_widgets.analysis.pilot_plan import plan_design
+    from aipo_widgets.gates.rollout import pilot_size_gate
+
+    did = plan_design("before_after_control", relative_effect=-0.3, baseline_mean=1.8,
+                      baseline_sd=7.7, icc=0.0, periods_before=4, periods_after=4)
+    gate = pilot_size_gate("pilot_downtime", did, {"units_per_arm": (159, 144),
+                                                   "clusters_per_arm": (1, 1)})
+    assert gate.verdict == "warn" and gate.figure == "159 and 144 units"
+    assert "one cluster per arm" in gate.detail and "fewer units than" in gate.detail
+    ind = plan_design("individually_randomised", relative_effect=-0.25, baseline_mean=19,
+                      baseline_sd=9)
+    ok = pilot_size_gate("pilot", ind, {"units_per_arm": (699, 701)})
+    assert ok.verdict == "pass" and ok.detail.startswith("large enough to detect -25%")
+    few = plan_design("cluster_randomised", relative_effect=-0.25, baseline_mean=12,
+                      baseline_sd=6, icc=0.2, cluster_size=40)
+    short = pilot_size_gate("p", few, {"units_per_arm": (4000, 4000),
+                                       "clusters_per_arm": (4, 4)})
+    assert short.verdict == "warn" and "fewer clusters than" in short.detail
