@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aipo_widgets.documents.gaps import FieldTracker, Gap, GapList, GapMarker, is_gap
+from aipo_widgets.figures.verdict import provenance_text
 from aipo_widgets.runs.ledger import Ledger
 from aipo_widgets.runs.results import latest_evidence
 
@@ -49,7 +50,11 @@ class _Evidence:
                  else f"figure `{self._data['name']}`")
         text = f"run {self._data.get('run_id') or self._run.id} · {phase} · {label}"
         link = self._run.link(phase)
-        return f"[{text}]({link})" if link else f"[{text}]"
+        cited = f"[{text}]({link})" if link else f"[{text}]"
+        # Where a gate's figure came from (measured where and over which window, typed, carried,
+        # missing), in the words the pages and reports use; the run is named already.
+        where = provenance_text(self._data.get("provenance")) if self.kind == "gate" else ""
+        return f"{cited}, {_md_escape(where)}" if where else cited
 
     def __str__(self) -> str:
         return str(self._data.get("figure" if self.kind == "gate" else "value"))

@@ -134,3 +134,16 @@ def test_each_gate_shows_where_its_figure_came_from(tmp_path, capsys):
     assert f"drift against the frozen reference (figure 0.33; {measured}): 2 of 6" in out
     # The verdict's reasons say it in the same words.
     assert f"    - operate, data drift against the frozen reference [WARN]: {measured}" in out
+
+
+def test_documents_cite_a_gate_with_where_its_figure_came_from(tmp_path):
+    from aipo_widgets.documents.gaps import FieldTracker
+    from aipo_widgets.documents.run_evidence import RunView
+
+    write_example("predictive-maintenance", tmp_path)
+    run = _with_run(tmp_path, "predictive-maintenance")
+    view = RunView(run, FieldTracker(load(tmp_path).workspace), {}, str(tmp_path))
+    cite = view.gate("data drift against the frozen reference", "operate").cite
+    assert cite == (f"[run {RUN_ID} · operate · gate “data drift against the frozen reference”], "
+                    "measured: sensor\\_log, 2026-11-01 to 2026-11-30, 17,400 rows")
+    assert view.gate("retrain", "operate").cite.endswith("gate “retrain”]")  # reads no figure
