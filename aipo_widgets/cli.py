@@ -34,6 +34,7 @@ from aipo_widgets.figures.timeline import timeline_text
 from aipo_widgets.figures.verdict import superseded_text, verdict_text
 from aipo_widgets.gates.verdict import supersede
 from aipo_widgets.model.artefacts import parse_artefact
+from aipo_widgets.model.atomic import atomic_write, atomic_write_text
 from aipo_widgets.model.schema import json_schema
 from aipo_widgets.model.signoffs import ROLE_LABELS, ROLES, SignOff, role_from_text
 from aipo_widgets.model.workspace import load, resolve
@@ -180,7 +181,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
     text = json.dumps(json_schema(), indent=2)
     if args.output:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        atomic_write_text(Path(args.output), text + "\n")
         print(f"Wrote {args.output}")
     else:
         print(text)
@@ -426,7 +427,7 @@ def _cmd_signoff(args: argparse.Namespace) -> int:
     suffix = ".md" if art.kind == "doc" else ".json"
     copy = folder / "reports" / "signed" / f"{digest}{suffix}"
     copy.parent.mkdir(parents=True, exist_ok=True)
-    copy.write_bytes(content)
+    atomic_write(copy, content)
     print(f"{args.verdict.upper()}: {art.label}, signed by {args.name} as "
           f"{ROLE_LABELS[role]} on {on.isoformat()}")
     print(f"  sha256 {digest} (what was signed: {_near(copy)})")

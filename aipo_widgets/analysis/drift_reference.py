@@ -44,6 +44,7 @@ from aipo_widgets.analysis._drift_columns import (
 )
 from aipo_widgets.analysis.drift_stats import Buffers, ks_w1
 from aipo_widgets.errors import DataError
+from aipo_widgets.model.atomic import atomic_write_text
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import pandas as pd
@@ -287,7 +288,7 @@ class Reference:
         """
         text = json.dumps(self.to_dict(), allow_nan=False)
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            atomic_write_text(path, text)  # a torn reference would stop operate
         return text
 
     @classmethod

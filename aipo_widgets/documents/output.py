@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from aipo_widgets.errors import Problem, UsageError
+from aipo_widgets.model.atomic import atomic_write_text
 
 FORMATS = ("md", "html", "pdf")
 
@@ -242,14 +243,13 @@ def write_documents(docs: Any, out: str | os.PathLike, fmt: str = "md",
         # The Markdown is the source of every format, and what the status page shows: it is
         # written whatever the format.
         source = out / f"{d.name}.md"
-        source.write_text(d.markdown, encoding="utf-8")
+        atomic_write_text(source, d.markdown)
         sources[d.name] = source.name
         if fmt == "md":
             path = source
         else:
             page = out / f"{d.name}.html"
-            page.write_text(markdown_to_html(d.markdown, f"{d.title}: {docs.product}"),
-                            encoding="utf-8")
+            atomic_write_text(page, markdown_to_html(d.markdown, f"{d.title}: {docs.product}"))
             path = page
             if fmt == "pdf":
                 path = out / f"{d.name}.pdf"
@@ -268,17 +268,16 @@ def write_documents(docs: Any, out: str | os.PathLike, fmt: str = "md",
     index_md = _index_markdown(docs, files)
     if fmt == "md":
         index = out / "index.md"
-        index.write_text(index_md, encoding="utf-8")
+        atomic_write_text(index, index_md)
     else:
         index = out / "index.html"
-        index.write_text(markdown_to_html(index_md, f"Documents: {docs.product}"),
-                         encoding="utf-8")
+        atomic_write_text(index, markdown_to_html(index_md, f"Documents: {docs.product}"))
     written.append(index)
     manifest = docs.to_dict()
     manifest["format"] = fmt
     manifest["files"] = files
     manifest["sources"] = sources
-    (out / "docs.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    atomic_write_text(out / "docs.json", json.dumps(manifest, indent=2) + "\n")
     written.append(out / "docs.json")
     return written
 

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,3 +67,51 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` as UTF-8 to ``path`` atomically (see :func:`atomic_write`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "results.json"
+    >>> atomic_write_text(target, "{}")
+    >>> target.read_text(), [p.name for p in target.parent.iterdir()]
+    ('{}', ['results.json'])
+    """
+    atomic_write(Path(path), text.encode("utf-8"))
+
+
+#: How old a temporary file of :func:`atomic_write` must be before it counts as left over by
+#: a killed save (a live save renames its file within milliseconds).
+LEFTOVER_AGE_S = 60.0
+
+
+def clean_leftovers(folder: str | os.PathLike[str], *, max_age: float = LEFTOVER_AGE_S
+                    ) -> list[Path]:
+    """Remove the temporary files a killed save left in ``folder`` and return them.
+
+    :func:`atomic_write` names them ``.<file>.<random>.tmp``; one older than ``max_age`` seconds
+    belongs to a save that never finished (``kill -9``, a power cut). Anything else is left.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / ".aipo.yaml.x1y2.tmp").write_text("half a file")
+    >>> [p.name for p in clean_leftovers(folder, max_age=0)]
+    ['.aipo.yaml.x1y2.tmp']
+    """
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        candidates = list(Path(folder).glob(".*.tmp"))
+    except OSError:
+        return removed
+    for p in candidates:
+        with contextlib.suppress(OSError):
+            if p.is_file() and not p.is_symlink() and now - p.stat().st_mtime >= max_age:
+                p.unlink()
+                removed.append(p)
+    return removed

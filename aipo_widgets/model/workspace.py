@@ -46,7 +46,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from aipo_widgets.errors import ConflictError, Problem, WorkspaceError
-from aipo_widgets.model.atomic import atomic_write, digest, file_lock
+from aipo_widgets.model.atomic import atomic_write, clean_leftovers, digest, file_lock
 from aipo_widgets.model.merge import merge, parse_path
 from aipo_widgets.model.references import check_references
 from aipo_widgets.model.schema import Workspace
@@ -246,6 +246,7 @@ class WorkspaceFile:
                 )
                 raise ConflictError([Problem(msg, file=str(self.path), fix=fix,
                                              code="conflict")])
+            clean_leftovers(self.path.parent)  # of a save killed earlier (kill -9)
             atomic_write(self.path, text.encode("utf-8"))
         self._text = text
         self._hash = digest(text.encode("utf-8"))

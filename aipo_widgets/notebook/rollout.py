@@ -149,7 +149,7 @@ class Rollout(Phase):
             reference = measure.drift_reference(self.ws, self.frames[ref_id])
             path = self.folder / "reports" / "drift_reference.json"
             path.parent.mkdir(exist_ok=True)
-            path.write_text(reference.to_json(), encoding="utf-8")
+            reference.to_json(path)  # written atomically
             self.add(rollout.drift_reference_gate(reference, file_name=path.name,
                                                   source_id=ref_id))
         else:

@@ -13,7 +13,11 @@ import tempfile
 import weakref
 from typing import Any
 
-__all__ = ["SOCKET_PATH_MAX", "ipc_fits", "kernel_options"]
+__all__ = ["SOCKET_PATH_MAX", "clean_kernel_folders", "ipc_fits", "kernel_options"]
+
+#: The prefix of a kernel's private folder below TMPDIR, and the file naming its owner.
+FOLDER_PREFIX = "aipo-kernel-"
+OWNER_FILE = "owner.pid"
 
 #: Longest path of a Unix socket (sun_path holds 108 bytes with its terminating NUL).
 SOCKET_PATH_MAX = 107
@@ -26,6 +30,45 @@ def ipc_fits(extra: int = 70) -> bool:
     ``kernel-<uuid>-ipc-<n>`` make about 70 characters.
     """
     return os.name == "posix" and len(tempfile.gettempdir()) + extra <= SOCKET_PATH_MAX
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
+    return True
+
+
+def clean_kernel_folders(tmp: str | None = None) -> list[str]:
+    """Remove the private kernel folders whose owning process is gone; return them.
+
+    A process killed with ``kill -9`` cannot remove its kernels' folders (the connection file
+    and the sockets). Each folder names its owner's process id in :data:`OWNER_FILE`; one of
+    this user whose owner is no longer running is removed. Other users' folders, folders
+    without an owner file and live ones are left alone.
+    """
+    removed = []
+    base = tmp or tempfile.gettempdir()
+    try:
+        names = [n for n in os.listdir(base) if n.startswith(FOLDER_PREFIX)]
+    except OSError:
+        return removed
+    for name in names:
+        folder = os.path.join(base, name)
+        try:
+            if os.lstat(folder).st_uid != os.getuid():
+                continue
+            with open(os.path.join(folder, OWNER_FILE), encoding="utf-8") as fh:
+                pid = int(fh.read().strip() or 0)
+        except (OSError, ValueError, AttributeError):
+            continue
+        if pid and pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 @functools.cache
@@ -47,6 +90,7 @@ def kernel_options() -> dict[str, Any]:
     # is too long for a socket's path (or there are no Unix sockets), Papermill's TCP stays.
     if not ipc_fits(extra=32):
         return {}
+    clean_kernel_folders()  # those of a run or export killed earlier
     from jupyter_client import AsyncKernelManager
 
     class IpcKernelManager(AsyncKernelManager):
@@ -54,8 +98,10 @@ def kernel_options() -> dict[str, Any]:
 
         def __init__(self, **kwargs: Any) -> None:
             # A short path: a Unix socket's path may not exceed about 100 bytes.
-            folder = tempfile.mkdtemp(prefix="aipo-kernel-")
+            folder = tempfile.mkdtemp(prefix=FOLDER_PREFIX)
             self._remove_folder = weakref.finalize(self, shutil.rmtree, folder, True)
+            with open(os.path.join(folder, OWNER_FILE), "w", encoding="utf-8") as fh:
+                fh.write(f"{os.getpid()}\n")
             super().__init__(**{"transport": "ipc", "ip": os.path.join(folder, "kernel"),
                                 "connection_file": os.path.join(folder, "kernel.json"),
                                 **kwargs})

@@ -32,6 +32,7 @@ from aipo_widgets.figures.verdict import (
     verdict_html,
     verdict_word,
 )
+from aipo_widgets.model.atomic import atomic_write_text
 from aipo_widgets.model.workspace import load
 from aipo_widgets.pipeline.kernels import kernel_options
 from aipo_widgets.pipeline.serve import plan
@@ -175,7 +176,7 @@ def fill_lead(path: str | os.PathLike, lead: str) -> int:
     """
     file = Path(path)
     text = file.read_text(encoding="utf-8").replace(LEAD_PLACEHOLDER, lead, 1)
-    file.write_text(text, encoding="utf-8")
+    atomic_write_text(file, text)
     return len(text.encode("utf-8"))
 
 
@@ -239,5 +240,5 @@ def export_page(path: str | os.PathLike, out: str | os.PathLike) -> Path:
     title = "AI product portfolio" if the_plan.page == "portfolio" else "AI product status"
     html = notebook_to_html(nb, title=title)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(html, encoding="utf-8")
+    atomic_write_text(target, html)
     return target

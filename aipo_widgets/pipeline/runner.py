@@ -45,6 +45,7 @@ from aipo_widgets.errors import Problem, UsageError
 from aipo_widgets.evidence import VERDICTS
 from aipo_widgets.figures.verdict import provenance_text, verdict_markdown
 from aipo_widgets.gates.verdict import overall_verdict, supersede
+from aipo_widgets.model.atomic import atomic_write_text, clean_leftovers
 from aipo_widgets.model.workspace import load
 from aipo_widgets.pipeline.kernels import kernel_options
 from aipo_widgets.pipeline.report import LEAD_PLACEHOLDER, fill_lead, notebook_to_html, phase_lead
@@ -377,7 +378,7 @@ def _export_html(result: PhaseResult, nb: Any, source: Path, out_dir: Path,
     html = notebook_to_html(nb, show_code=show_code, title=f"{result.phase} — {source.stem}",
                             lead=LEAD_PLACEHOLDER)
     html_path = out_dir / (source.stem + ".html")
-    html_path.write_text(html, encoding="utf-8")
+    atomic_write_text(html_path, html)
     result.html = html_path.name
     result.html_bytes = len(html.encode("utf-8"))
 
@@ -448,6 +449,10 @@ def run_workspace(
     """
     wf = load(folder)  # a broken workspace stops here, before any notebook runs
     root = wf.folder.resolve()
+    # What a killed save or run left behind: temporary files beside aipo.yaml, run folders
+    # without results (marked as such).
+    clean_leftovers(root)
+    mark_interrupted_runs(root / "reports")
     available = phase_notebooks(root)
     if not available:
         raise UsageError([Problem(f"no phase notebooks in {root / 'notebooks'}",
@@ -472,6 +477,66 @@ def run_workspace(
                     gates=[missing] if missing else [])
     out_dir = root / "reports" / run.id
     out_dir.mkdir(parents=True)
+    (out_dir / RUNNING).write_text(f"{os.getpid()}\n", encoding="utf-8")
+    try:
+        _execute(run, wf, root, chosen, out_dir, params, jobs, show_code, strict, progress)
+    except BaseException as exc:
+        _mark_partial(out_dir, f"the run stopped: {type(exc).__name__}: {exc}")
+        raise
+    (out_dir / RUNNING).unlink(missing_ok=True)
+    return run
+
+
+#: Beside a run's files while it runs: the process id, to tell a run in progress from a killed
+#: one.
+RUNNING = ".running"
+#: What marks a run folder whose run never finished.
+PARTIAL = "PARTIAL.txt"
+
+
+def _mark_partial(out_dir: Path, why: str) -> None:
+    with contextlib.suppress(OSError):
+        atomic_write_text(out_dir / PARTIAL, f"This run did not finish; its files are partial and "
+                          f"no result was recorded.\n{why}\n")
+        (out_dir / RUNNING).unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def mark_interrupted_runs(reports: Path) -> list[Path]:
+    """Mark the run folders whose run was killed (no ``results.json``) and return them.
+
+    A run writes :data:`RUNNING` with its process id when it starts and removes it when it
+    ends; a folder that still has it while that process is gone was left by ``kill -9`` or a
+    crash: it gets :data:`PARTIAL` saying so (readers only take folders with ``results.json``).
+    """
+    marked = []
+    for marker in sorted(reports.glob(f"*/{RUNNING}")) if reports.is_dir() else []:
+        try:
+            pid = int(marker.read_text(encoding="utf-8").split()[0])
+        except (OSError, ValueError, IndexError):
+            pid = 0
+        if pid and pid != os.getpid() and _alive(pid):
+            continue
+        if pid == os.getpid():
+            continue
+        _mark_partial(marker.parent, f"process {pid} ended before the run finished (killed?)")
+        marked.append(marker.parent)
+    return marked
+
+
+def _execute(run: RunResult, wf: Any, root: Path, chosen: dict[str, Path], out_dir: Path,
+             params: dict[str, Any], jobs: int, show_code: bool, strict: bool,
+             progress: Callable[[str], None] | None) -> None:
+    """Run the chosen phases into ``out_dir`` and fill ``run`` (see :func:`run_workspace`)."""
     say = progress or (lambda line: None)
     say(f"run {run.id}: {len(chosen)} phase(s), jobs={jobs}")
 
@@ -520,13 +585,12 @@ def run_workspace(
         if ph.html and (out_dir / ph.html).exists():
             lead = phase_lead(verdict, shown.get(ph.phase, asdict(ph)), run.id)
             ph.html_bytes = fill_lead(out_dir / ph.html, lead)
-    (out_dir / "results.json").write_text(json.dumps(run.to_dict(), indent=2) + "\n",
-                                          encoding="utf-8")
-    (out_dir / "summary.md").write_text(summary_markdown(run), encoding="utf-8")
+    # results.json last of the run's files and atomically: a folder without it is no run.
+    atomic_write_text(out_dir / "summary.md", summary_markdown(run))
+    atomic_write_text(out_dir / "results.json", json.dumps(run.to_dict(), indent=2) + "\n")
     _point_latest(root / "reports", run.id)
     with Ledger(root / "reports" / "ledger.sqlite") as ledger:
         ledger.add_run(_ledger_payload(run))
-    return run
 
 
 def _ledger_payload(run: RunResult) -> dict:
@@ -548,7 +612,7 @@ def _point_latest(reports: Path, run_id: str) -> None:
         # No symlinks here (some Windows setups): a plain file naming the run does the job.
         if latest.is_dir() and not latest.is_symlink():
             shutil.rmtree(latest)
-        (reports / "latest.txt").write_text(run_id + "\n", encoding="utf-8")
+        atomic_write_text(reports / "latest.txt", run_id + "\n")
 
 
 def summary_markdown(run: RunResult) -> str:
