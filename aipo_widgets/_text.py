@@ -20,12 +20,14 @@ import json
 import math
 import operator
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypedDict
 
-__all__ = ["MISSING", "OPERATORS", "compare", "format_number", "git_commit", "suggest"]
+__all__ = ["MISSING", "OPERATORS", "compare", "format_number", "git_commit", "markdown_html",
+           "suggest"]
 
 # The number format is a presentation token: it lives in figures/tokens.json with the colours,
 # so that the widgets' JavaScript (static/_common.js: fmt) formats from the same settings. It is
@@ -175,3 +177,83 @@ def git_commit(folder: str | os.PathLike[str]) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
+# --------------------------------------------------------------------------------------------
+# Markdown from the workspace, offline
+
+# An image the page carries itself; anything else would be fetched when the page is opened.
+_EMBEDDED_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$", re.I)
+# What a browser would read as a scheme once it drops tabs, newlines and control characters.
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
+
+
+def _url_kind(url: str) -> str:
+    """Return 'local' (an anchor or a relative path), 'outside' (http, mailto, ...) or 'unsafe'."""
+    compact = re.sub(r"[\x00-\x20\x7f]", "", url)
+    scheme = _SCHEME.match(compact)
+    if scheme is None:
+        # '//host/x' is outside; '\\host' too for some browsers.
+        return "outside" if compact.startswith(("//", "\\\\", "/\\", "\\/")) else "local"
+    name = scheme.group(1).lower()
+    if name in ("http", "https", "mailto", "ftp", "ftps", "tel", "sftp", "ssh", "file"):
+        return "outside"
+    return "unsafe"  # javascript:, vbscript:, data: and whatever else a browser might act on
+
+
+def markdown_html(markdown: str) -> str:
+    """Render Markdown from the workspace as HTML that loads nothing and links nowhere outside.
+
+    The one rule for every surface that shows workspace text as Markdown (documents, reports,
+    pages, widgets): raw HTML is escaped; an image is shown only when it is embedded in the
+    text (``data:image/png;base64,...``), any other becomes its description and address as
+    plain text; a link to outside (``http:``, ``mailto:`` ...) becomes its text with the address
+    in brackets, so a reader sees where it points and nothing is opened by a click; a
+    ``javascript:`` or ``data:`` link keeps only its text. Links inside the document
+    (``#section``) and to files beside it (``model_card.html``) stay links.
+
+    Parameters
+    ----------
+    markdown : str
+        The Markdown (GitHub-style tables, strikethrough and task lists).
+
+    Returns
+    -------
+    str
+        An HTML fragment.
+
+    Examples
+    --------
+    >>> print(markdown_html("![logo](http://example.com/p.png) [Approve](https://x.test/ok)"))
+    <p>[image not loaded: logo (http://example.com/p.png)] Approve (https://x.test/ok)</p>
+    <BLANKLINE>
+    >>> print(markdown_html("[click](javascript:alert(1)) [card](model_card.html) <b>x</b>"))
+    <p>click <a href="model_card.html">card</a> &lt;b&gt;x&lt;/b&gt;</p>
+    <BLANKLINE>
+    """
+    import mistune
+    from mistune.renderers.html import HTMLRenderer
+
+    class _Offline(HTMLRenderer):
+        def link(self, text: str, url: str, title: str | None = None) -> str:
+            kind = _url_kind(url)
+            if kind == "local":
+                return super().link(text, url, title)
+            if kind == "unsafe":
+                return text
+            shown = self.escape_attribute(url)
+            plain = re.sub(r"<[^>]*>", "", text)
+            return text if plain.strip() in (url, shown) else f"{text} ({shown})"
+
+        def image(self, text: str, url: str, title: str | None = None) -> str:
+            if _EMBEDDED_IMAGE.match(url):
+                return super().image(text, url, title)
+            alt = re.sub(r"<[^>]*>", "", text)
+            where = f" ({self.escape_attribute(url)})" if _url_kind(url) != "unsafe" else ""
+            return f"[image not loaded: {alt}{where}]"
+
+    md = mistune.create_markdown(escape=True, renderer=_Offline(escape=True),
+                                 plugins=["table", "strikethrough", "task_lists"])
+    body = md(markdown)
+    assert isinstance(body, str)  # an HTML renderer gives text (a syntax tree needs none)
+    return body

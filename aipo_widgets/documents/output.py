@@ -30,10 +30,21 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from aipo_widgets._text import markdown_html
 from aipo_widgets.errors import Problem, UsageError
 from aipo_widgets.model.atomic import atomic_write_text
 
 FORMATS = ("md", "html", "pdf")
+#: A document loads nothing when opened or printed: no scripts, images only embedded ones.
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
+#: Chromium prints with networking off: every host unresolvable, every request sent to a
+#: closed local port (IP addresses included), and none of its own background traffic.
+_OFFLINE_CHROMIUM = [
+    "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-domain-reliability",
+    "--no-pings", "--dns-prefetch-disable",
+]
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b;
@@ -79,6 +90,7 @@ def markdown_to_html(markdown: str, title: str) -> str:
     body = markdown_body(markdown)
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
             f"<title>{html_lib.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
             f"<body>\n{body}\n</body>\n</html>\n")
 
@@ -86,7 +98,8 @@ def markdown_to_html(markdown: str, title: str) -> str:
 def markdown_body(markdown: str) -> str:
     """Return a document's Markdown as an HTML fragment (what :func:`markdown_to_html` wraps).
 
-    HTML inside the Markdown is escaped; gap markers get ``class="gap"``.
+    HTML inside the Markdown is escaped; nothing remote is loaded or linked (see
+    :func:`aipo_widgets._text.markdown_html`); gap markers get ``class="gap"``.
 
     Examples
     --------
@@ -94,12 +107,7 @@ def markdown_body(markdown: str) -> str:
     <p>Owner: &lt;b&gt;x&lt;/b&gt; <strong class="gap">[gap: product.owner]</strong></p>
     <BLANKLINE>
     """
-    import mistune
-
-    md = mistune.create_markdown(escape=True,
-                                 plugins=["table", "strikethrough", "task_lists"])
-    body = md(markdown)
-    assert isinstance(body, str)  # an HTML renderer gives text (a syntax tree needs none)
+    body = markdown_html(markdown)  # the kit's one rule: nothing remote, nothing to run
     return body.replace("<strong>[gap: ", '<strong class="gap">[gap: ')
 
 
@@ -153,10 +161,13 @@ def html_to_pdf(html_file: Path, pdf_file: Path, *, chromium: str | None = None,
             "Chromium executable, or use --format html and print from a browser")])
     pdf_file = Path(pdf_file).resolve()
     pdf_file.unlink(missing_ok=True)
+    # Printed beside the PDF under a temporary name and renamed: never a half-written PDF.
+    printed = pdf_file.with_name(f".{pdf_file.name}.{os.getpid()}.tmp")
     with tempfile.TemporaryDirectory(prefix="aipo-chromium-") as profile:
         cmd = [exe, "--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
                "--disable-extensions", "--no-pdf-header-footer", f"--user-data-dir={profile}",
-               f"--print-to-pdf={pdf_file}", Path(html_file).resolve().as_uri()]
+               *_OFFLINE_CHROMIUM, f"--print-to-pdf={printed}",
+               Path(html_file).resolve().as_uri()]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.insert(1, "--no-sandbox")  # Chromium refuses to run as root with the sandbox
         try:
@@ -165,6 +176,9 @@ def html_to_pdf(html_file: Path, pdf_file: Path, *, chromium: str | None = None,
             raise UsageError([Problem(f"Chromium did not print {html_file.name} within "
                                       f"{timeout:g} s", fix="try again, or use --format html")]
                              ) from None
+    if printed.exists() and printed.stat().st_size > 0:
+        os.replace(printed, pdf_file)
+    printed.unlink(missing_ok=True)
     if not pdf_file.exists() or pdf_file.stat().st_size == 0:
         tail = (out.stderr or out.stdout).strip().splitlines()[-3:]
         raise UsageError([Problem(f"Chromium ({exe}) did not write {pdf_file.name} (exit "

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from aipo_widgets._text import format_number
+from aipo_widgets._text import format_number, markdown_html
 from aipo_widgets.errors import Problem, UsageError
 from aipo_widgets.figures.verdict import (
     provenance_text,
@@ -85,6 +85,7 @@ def notebook_to_html(notebook: Any, *, show_code: bool = False, title: str | Non
     from traitlets.config import Config
 
     nb = copy.deepcopy(notebook)
+    offline_markdown(nb)
     # Saved widget state only makes nbconvert add the CDN widget manager; the pictures remain.
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
@@ -113,6 +114,22 @@ def notebook_to_html(notebook: Any, *, show_code: bool = False, title: str | Non
     resources = {"metadata": {"name": title}} if title else None
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
+
+
+def offline_markdown(nb: Any) -> None:
+    """Render the notebook's Markdown outputs with the kit's one rule, in place.
+
+    A Markdown output carries workspace text; nbconvert's own renderer would keep its remote
+    images and links. Each becomes HTML by :func:`aipo_widgets._text.markdown_html`: nothing
+    remote is loaded, links to outside show as plain text with their address.
+    """
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if data and "text/markdown" in data:
+                text = data.pop("text/markdown")
+                text = "".join(text) if isinstance(text, list) else str(text)
+                data["text/html"] = markdown_html(text)
 
 
 def phase_lead(verdict: Any, phase: Mapping[str, Any], run: str = "") -> str:
