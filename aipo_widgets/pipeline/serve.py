@@ -23,6 +23,7 @@ import ipaddress
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -33,6 +34,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aipo_widgets.errors import Problem, UsageError
 from aipo_widgets.model.workspace import FILENAME, workspaces_in
@@ -40,6 +42,10 @@ from aipo_widgets.pipeline.kernels import ipc_fits
 from aipo_widgets.resources import resource_dir
 
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
+
+#: How ``aipo serve`` hands the page token to the Voila process: an environment variable
+#: (``/proc/<pid>/environ`` is readable by the same user only), never the command line.
+TOKEN_ENV = "AIPO_SERVE_TOKEN"
 
 #: The JupyterLab extensions a page loads: the widget managers and anywidget, nothing else
 #: (other extensions installed beside the kit have no business on a stakeholder page).
@@ -210,7 +216,10 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         # while the URL (with its token) still names the one asked for.
         "--Voila.port_retries=0",
         f"--Voila.ip={host}",
-        f"--token={token or ''}",
+        # The token is not on the command line, which every local user can read (ps, /proc):
+        # run_voila takes it from the environment (TOKEN_ENV, readable by this user only) and
+        # removes it there before any kernel is started.
+        *([] if token else ["--token="]),
         "--strip_sources=True",
         "--show_tracebacks=False",
         "--preheat_kernel=True",
@@ -238,6 +247,9 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(resource_dir("voila_apps") / "jupyter"), env.get("JUPYTER_PATH")) if p)
     env["AIPO_PAGE"] = page
+    env.pop(TOKEN_ENV, None)
+    if token:
+        env[TOKEN_ENV] = token
     env["AIPO_SERVE_ROOT"] = str(root)
     # Portfolio rows are kept here between visits (each visit has a kernel of its own). A new,
     # unguessable name per server; the kernels create it private (0700) and check that.
@@ -366,6 +378,56 @@ def harden_voila() -> None:
 
     RequestInfoSocketHandler.open = open_once
     RequestInfoSocketHandler._aipo_hardened = True
+    _refuse_odd_paths()
+
+
+def _not_found_on_error(function: Any) -> Any:
+    """Wrap a handler step so that a malformed path is a 404, not a 500 with a traceback."""
+    import tornado.web
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except tornado.web.HTTPError:
+            raise
+        except Exception:
+            raise tornado.web.HTTPError(404) from None
+
+    return guarded
+
+
+def _refuse_odd_paths() -> None:
+    """Answer odd paths with 404 and log any server error in one line, without a traceback.
+
+    ``/voila/templates/..%2f..`` made Voila's template file handler fail (500, a traceback of
+    three exceptions in the log at each request) and ``/logout`` has no page in Voila's
+    templates (500 too): anyone could flood the log without a token. There is nothing to log
+    out of (the token is the only credential): ``/logout`` is a 404.
+    """
+    import tornado.web
+    from jupyter_server.auth.logout import LogoutHandler
+    from voila.static_file_handler import TemplateStaticFileHandler
+
+    TemplateStaticFileHandler.parse_url_path = _not_found_on_error(
+        TemplateStaticFileHandler.parse_url_path)
+    TemplateStaticFileHandler.get_absolute_path = classmethod(_not_found_on_error(
+        TemplateStaticFileHandler.get_absolute_path.__func__))
+
+    def no_logout(self: Any) -> None:
+        raise tornado.web.HTTPError(404)
+
+    LogoutHandler.get = no_logout
+    original_log = tornado.web.RequestHandler.log_exception
+
+    def log_one_line(self: tornado.web.RequestHandler, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, tornado.web.HTTPError):
+            original_log(self, typ, value, tb)
+            return
+        logging.getLogger("tornado.application").error(
+            "%s %s failed: %s: %s", self.request.method, redact(self.request.uri or ""),
+            getattr(typ, "__name__", typ), redact(str(value))[:200])
+
+    tornado.web.RequestHandler.log_exception = log_one_line
 
 
 class _Untrusted(logging.Filter):
@@ -380,9 +442,62 @@ class _Untrusted(logging.Filter):
         return "is not trusted" not in record.getMessage()
 
 
+_TOKEN_IN_TEXT = re.compile(r"(token=|token%3D|[Tt]oken\s+)[^&\s\"'#;,)]+")
+
+
+def redact(text: str, secrets_: tuple[str, ...] = ()) -> str:
+    """Return ``text`` with every token in it replaced by ``[redacted]``.
+
+    Examples
+    --------
+    >>> redact("404 GET /voila/x?token=s3cr3t&a=1 (127.0.0.1) 1.2ms")
+    '404 GET /voila/x?token=[redacted]&a=1 (127.0.0.1) 1.2ms'
+    >>> redact("Authorization: token abcdefgh", ("abcdefgh",))
+    'Authorization: token [redacted]'
+    """
+    for secret in secrets_:
+        if secret:
+            text = text.replace(secret, "[redacted]")
+    return _TOKEN_IN_TEXT.sub(lambda m: m.group(1) + "[redacted]", text)
+
+
+def redact_logs(token: str | None) -> None:
+    """Make every log record of this process carry no token (``?token=`` or the token itself).
+
+    Installed as the record factory, so it covers every logger (tornado's access log, Voila's,
+    jupyter_server's) however their handlers are set up.
+    """
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "_aipo_redacting", False):
+        return
+    known = (token,) if token else ()
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: leave it to logging to report
+            return record
+        clean = redact(message, known)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return record
+
+    factory._aipo_redacting = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+
+
 def run_voila(argv: list[str]) -> int:
-    """Run standalone Voila with ``argv`` after :func:`harden_voila` (the ``-m`` entry)."""
+    """Run standalone Voila with ``argv`` after :func:`harden_voila` (the ``-m`` entry).
+
+    The page token comes from the environment (:data:`TOKEN_ENV`) and leaves it before Voila
+    starts a kernel; it is never on a command line nor in a log line.
+    """
     harden_voila()
+    token = os.environ.pop(TOKEN_ENV, None)
+    if token:
+        argv = [*argv, f"--token={token}"]  # sys.argv of this process, not its command line
+    redact_logs(token)
     logging.getLogger("Voila").addFilter(_Untrusted())
     # traitlets 5 calls a whole dict on the command line deprecated; it is still the only way
     # to pass nested settings (the headers) without a config file.
