@@ -238,7 +238,7 @@ def _notify(folder: Path, *, strict: bool = False) -> None:
         print(line)
 
 
-def _print_verdict(folder: Path, *, strict: bool = False) -> None:
+def _print_verdict(folder: Path, *, strict: bool | None = None) -> None:
     """Print the product's one verdict: the decision due, by whom and when, and why."""
     ws = load(folder).workspace
     for line in verdict_text(product_verdict(folder, ws, strict=strict),

@@ -267,7 +267,7 @@ def _decide(phase: str, gates: Sequence[Mapping[str, Any]], strict: bool) -> tup
 
 
 def overall_verdict(ws: Workspace, run: Mapping[str, Any] | None, *,
-                    as_of: dt.date | None = None, strict: bool = False) -> OverallVerdict:
+                    as_of: dt.date | None = None, strict: bool | None = None) -> OverallVerdict:
     """Return the product's verdict from its workspace and its latest evidence.
 
     Parameters
@@ -280,8 +280,10 @@ def overall_verdict(ws: Workspace, run: Mapping[str, Any] | None, *,
     as_of : datetime.date, optional
         Unused for now except to say when there is no evidence; the due date comes from
         ``product.start_date``.
-    strict : bool
+    strict : bool, optional
         Whether a warning blocks the decision as a failure does (``aipo run --strict``).
+        Default: as the run was made (its ``strict``), so that the page, the documents and
+        ``aipo status`` decide as the run (CI) did.
     """
     # The phase's name (a default phase is the enum member itself, whose str() is its repr).
     phase = str(getattr(ws.product.phase, "value", ws.product.phase))
@@ -302,6 +304,8 @@ def overall_verdict(ws: Workspace, run: Mapping[str, Any] | None, *,
             blocking=[Reason(phase, f"{phase} phase run", "warn",
                              f"run 'aipo run' for the {phase} phase (as of "
                              f"{(as_of or dt.date.today()).isoformat()})")])
+    if strict is None:
+        strict = bool((run or {}).get("strict", False))
     decision, label = _decide(phase, current, strict)
     order = {p: i for i, p in enumerate(PHASES)}
     measured_after = {p: _measured_metrics([g for q, gs in by_phase.items()

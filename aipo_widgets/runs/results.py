@@ -247,10 +247,11 @@ def _with_earlier_phases(reports: Path, run: dict[str, Any]) -> dict[str, Any]:
     return {**run, "phases": phases, "merged_from": borrowed}
 
 
-def product_verdict(folder: str | os.PathLike[str], ws: Workspace, *, strict: bool = False
-                    ) -> OverallVerdict:
+def product_verdict(folder: str | os.PathLike[str], ws: Workspace, *,
+                    strict: bool | None = None) -> OverallVerdict:
     """Return the product's one verdict from its newest evidence (what every surface shows).
 
-    The phases the newest run did not run come from earlier runs (:func:`latest_evidence`).
+    The phases the newest run did not run come from earlier runs (:func:`latest_evidence`);
+    warnings block where the newest run was strict, unless ``strict`` says otherwise.
     """
     return overall_verdict(ws, latest_evidence(folder), strict=strict)

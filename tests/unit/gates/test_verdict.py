@@ -102,3 +102,12 @@ def test_no_evidence_for_the_current_phase_is_said_not_passed():
     assert (v.decision, v.verdict) == ("no evidence", "warn")
     assert "the rollout phase has not run" in v.headline
     assert overall_verdict(ws("rollout"), None).headline.endswith("no run yet")
+
+
+def test_every_surface_decides_as_the_run_did_strict_or_not():
+    # A run made with --strict blocks on warnings; the page, the documents and aipo status read
+    # the same evidence and must not say "go" where CI said "no-go".
+    evidence = {**run(rollout=[gate("alerts ready", "warn")]), "strict": True}
+    assert overall_verdict(ws("rollout"), evidence).decision == "no-go"
+    assert overall_verdict(ws("rollout"), evidence, strict=False).decision == "go"
+    assert overall_verdict(ws("rollout"), {**evidence, "strict": False}).decision == "go"
