@@ -22,6 +22,7 @@ import datetime as dt
 
 from aipo_widgets.analysis.compliance import classify, load_rulebook, relevant_questions
 from aipo_widgets.model import schema as spec
+from aipo_widgets.model.compliance import ROLES
 
 __all__ = ["ai_act_view"]
 
@@ -64,7 +65,7 @@ def ai_act_view(ws: spec.Workspace, *, as_of: dt.date | None = None) -> dict:
         "questions": questions,
         "steps": dict(rb.steps),
         "role": c.ai_act.role,
-        "roles": ["provider", "deployer", "importer", "distributor", "authorised_representative"],
+        "roles": list(ROLES),
         "result": {k: r[k] for k in (
             "tier", "tier_label", "provisional", "would_be_tier", "route", "annex_iii_points",
             "art5_points", "transparency", "gpai", "roles", "articles", "obligations",

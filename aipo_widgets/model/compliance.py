@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import (
     Field,
@@ -16,13 +16,22 @@ from aipo_widgets.model.fields import (
 Answer = bool | str | float | list[str] | None
 
 
-Role = Literal["provider", "deployer", "importer", "distributor", "authorised_representative"]
+Role = Literal[
+    "provider", "deployer", "importer", "distributor", "authorised_representative",
+    "product_manufacturer",
+]
+#: The roles an operator can declare, in the order the questionnaire offers them.
+ROLES: tuple[str, ...] = get_args(Role)
 
 
 class AIActAnswers(StrictModel):
     """Answers to the EU AI Act questionnaire (question ids from the kit's data file)."""
 
-    role: Role = Field("deployer", description="Our role for this AI system (AI Act Art 3).")
+    role: Role = Field(
+        "deployer",
+        description="Our main role for this AI system (AI Act Art 3(3)-(8)); the role questions "
+        "(role_develops, role_uses, ...) add the others and are checked against it.",
+    )
     answers: dict[str, Answer] = Field(
         default_factory=dict,
         description="Question id -> answer (true/false, 'unsure', or a choice). Unanswered and "

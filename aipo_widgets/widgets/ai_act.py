@@ -30,11 +30,12 @@ from aipo_widgets import figures as render
 from aipo_widgets.analysis.ai_act_view import ai_act_view
 from aipo_widgets.analysis.compliance import load_rulebook
 from aipo_widgets.errors import UsageError
+from aipo_widgets.model.compliance import ROLES
 from aipo_widgets.widgets._base import AipoWidget, operation, require, static_asset
 
 __all__ = ["AIActQuestionnaire"]
 
-_ROLES = ("provider", "deployer", "importer", "distributor", "authorised_representative")
+_ROLES = ROLES
 
 
 class AIActQuestionnaire(AipoWidget):

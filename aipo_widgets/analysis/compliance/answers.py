@@ -107,6 +107,7 @@ class Answers:
         self.raw: dict[str, Any] = {}
         self.problems: list[Problem] = []
         self.art9_by_source: dict[str, tuple[Any, str]] = {}
+        self.declared_role = c.ai_act.role
         source_ids = [s.id for s in dm.sources]
         for section, answers, base in (
             ("ai_act", c.ai_act.answers, "compliance.ai_act.answers"),

@@ -104,7 +104,7 @@ def classify(
         reasons.append("the Art 6(3) derogation is relied on (Art 6(4) assessment)")
     if provisional:
         reasons.append("the classification rests on assumed answers (unanswered or unsure)")
-    if "provider" in d.roles and c.ai_act.role != "provider":
+    if d.art25_shift:
         reasons.append("Art 25 role shift to provider")
     problems = [*d.answers.problems, *contradictions(d.answers), *d.gdpr.problems]
     return Classification(

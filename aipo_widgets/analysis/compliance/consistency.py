@@ -105,7 +105,25 @@ def contradictions(answers: Answers) -> list[Problem]:
             "recognition) or [1b]; if it only categorises by attributes that are not "
             "sensitive, answer annex3_biometrics: [none] and say why in ai_act.notes",
             code="contradiction"))
+    problems.extend(_role_contradictions(answers))
     return problems
+
+
+def _role_contradictions(answers: Answers) -> list[Problem]:
+    """Return the declared role's conflicts with the role questions (Art 3(3)-(8))."""
+    declared = answers.declared_role
+    if _definite(answers, "role_develops") is True and declared != "provider":
+        uses = _definite(answers, "role_uses") is True
+        return [Problem(
+            f"the role is '{declared}' but role_develops is answered yes: developing the AI "
+            "system (also on another company's model) and putting it into service under our "
+            "name makes us its provider (Art 3(3)), with the provider's duties such as marking "
+            "generated content (Art 50(2))" + ("; we are its deployer too" if uses else ""),
+            path="compliance.ai_act.role",
+            fix="set role: provider (the answers keep the deployer role where role_uses is "
+            "yes), or correct role_develops",
+            code="contradiction")]
+    return []
 
 
 def check_answers(

@@ -25,6 +25,20 @@ from aipo_widgets.analysis.compliance.rulebook import (
 )
 from aipo_widgets.model import schema as spec
 
+#: The role questions: (question, the role a yes gives, the article, why).
+_ROLE_QUESTIONS = (
+    ("role_develops", "provider", "Art 3(3)", "we develop the AI system (or have it developed) "
+     "and put it into service or place it on the market under our name"),
+    ("role_builds_on_gpai", "", "Art 3(68)", "built on another company's GPAI model"),
+    ("role_uses", "deployer", "Art 3(4)", "we use the system under our authority"),
+    ("role_importer", "importer", "Art 3(6)", "we place a non-EU provider's system on the EU "
+     "market"),
+    ("role_distributor", "distributor", "Art 3(7)", "we make another's system available on the "
+     "EU market"),
+    ("role_product_manufacturer", "product_manufacturer", "Art 3(8)", "the AI system is a "
+     "safety component of our Annex I product"),
+)
+
 
 class Decision:
     """Evaluates D0-D12 once; classify() and relevant_questions() both read it."""
@@ -52,6 +66,9 @@ class Decision:
         self.derogation = False
         self.has_6_3_condition = False
         self.roles: list[str] = [c.ai_act.role]
+        self.role_rule = "declared role"
+        self.answer_roles: list[str] = [c.ai_act.role]  # declared and from the role questions
+        self.art25_shift = False
         self.addons: set[str] = set()
         self.foss = False
         self.gdpr_facts: dict[str, bool] = {}
@@ -107,6 +124,8 @@ class Decision:
         self._step("D2", "no exclusion", "no Art 2 exclusion applies"
                    + ("; released as FOSS (Art 2(12) applied at the end)" if self.foss else ""),
                    ["exclusions", "open_source_release"])
+        # D3, first part: the roles the answers give (the Art 25 shift needs the tier)
+        self._roles()
         # D4 (before the rest: a prohibited practice ends the analysis)
         self._art5()
         definite_prohibited = self.tier == "prohibited" and self.stop == "D4"
@@ -361,24 +380,57 @@ class Decision:
         self._step("D8", "high_risk (Annex III)", "no Art 6(3) condition, or a significant risk "
                    "of harm remains", d8)
 
+    def _roles(self) -> None:
+        """Add the roles the role questions give to the declared one (Art 3(3)-(8))."""
+        declared = self.c.ai_act.role
+        found: list[str] = []
+        for qid, role, article, reason in _ROLE_QUESTIONS:
+            value = self.w.explicit(qid)
+            if value is None:
+                continue
+            self.w.used[qid] = value
+            if value is True and role:
+                found.append(role)
+                self._cite(article, reason)
+        if self.w.explicit("role_builds_on_gpai") is True and "provider" in found:
+            self._cite("Art 3(68), Art 53(1)(b)", "downstream provider: the model's provider "
+                       "owes us the Annex XII information")
+        self.roles = list(dict.fromkeys([declared, *found]))
+        self.answer_roles = list(self.roles)
+        added = [r for r in self.roles if r != declared]
+        self.role_rule = f"declared role {declared}" + (
+            "; from the answers also " + ", ".join(added) if added else "")
+
     def _art25(self, high_risk: bool) -> None:
+        role_qids = [q for q, *_ in _ROLE_QUESTIONS if q in self.w.used]
+        if ("product_manufacturer" in self.roles and high_risk and self.annex_i is not None
+                and self.annex_i["section"] == "A" and "provider" not in self.roles):
+            self.roles.append("provider")
+            self.art25_shift = True
+            self._cite("Art 25(3)", "product manufacturer of an Annex I Section A product whose "
+                       "safety component is the high-risk AI system: considered its provider")
+            self.role_rule += "; provider as the product manufacturer (Art 25(3))"
         qids = ["art25_own_name", "art25_substantial_modification", "art25_changed_purpose"]
-        if self.c.ai_act.role == "provider" or not high_risk:
-            self._step("D3", self.c.ai_act.role, "declared role"
-                       + ("" if high_risk else "; Art 25(1) only concerns high-risk systems"), [])
+        if "provider" in self.roles or not high_risk:
+            self._step("D3", ", ".join(self.roles), self.role_rule
+                       + ("" if high_risk else "; Art 25(1) only concerns high-risk systems"),
+                       role_qids)
             return
         shifts = [q for q in qids if self.w.get(q) is True]
         if shifts:
             self.roles = list(dict.fromkeys([*self.roles, "provider"]))
+            self.art25_shift = True
             letters = {"art25_own_name": "a", "art25_substantial_modification": "b",
                        "art25_changed_purpose": "c"}
             for q in shifts:
                 self._cite(f"Art 25(1)({letters[q]})", "we become the provider of the "
                            "high-risk system")
-            self._step("D3", "provider (Art 25)", "role shift under Art 25(1)("
-                       + "), (".join(letters[q] for q in shifts) + ")", qids)
+            self._step("D3", "provider (Art 25)", self.role_rule + "; role shift under Art "
+                       "25(1)(" + "), (".join(letters[q] for q in shifts) + ")",
+                       role_qids + qids)
         else:
-            self._step("D3", self.c.ai_act.role, "no Art 25(1) shift", qids)
+            self._step("D3", ", ".join(self.roles), self.role_rule + "; no Art 25(1) shift",
+                       role_qids + qids)
 
     def _art50(self) -> None:
         w = self.w
@@ -469,7 +521,8 @@ class Decision:
         """Return the facts the questions' ``ask_if`` conditions read."""
         high = self.tier == "high_risk" or self.would_be == "high_risk"
         return {
-            "not_provider": self.c.ai_act.role != "provider",
+            # Before the Art 25 shift: the shift questions are asked of a non-provider.
+            "not_provider": "provider" not in self.answer_roles,
             "deployer": "deployer" in self.roles,
             "high_risk": high,
             "high_risk_annex_iii": high and "annex_iii" in self.route,
