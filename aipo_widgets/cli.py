@@ -22,7 +22,7 @@ from typing import NoReturn
 
 from aipo_widgets import __version__
 from aipo_widgets._text import suggest
-from aipo_widgets.analysis.compliance import check_answers
+from aipo_widgets.analysis.compliance import art9_problems, check_answers, classify_workspace
 from aipo_widgets.analysis.formula_checks import formula_problems
 from aipo_widgets.analysis.sources import missing_files
 from aipo_widgets.documents.output import completeness_table, write_documents
@@ -158,6 +158,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         raise WorkspaceError(answer_problems)
 
     warnings = wf.locate(missing_files(wf.folder, ws.data_map.sources))
+    # Special categories (GDPR Art 9) without their condition, a risk or a DPIA: valid, but said.
+    warnings += wf.locate(art9_problems(classify_workspace(ws).gdpr))
     counts = {
         "metrics": len(ws.metric_tree.nodes),
         "risks": len(ws.risks),

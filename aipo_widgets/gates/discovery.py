@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from aipo_widgets.analysis.business_case import BusinessCaseResult
-from aipo_widgets.analysis.compliance import Classification
+from aipo_widgets.analysis.compliance import Classification, art9_problems
 from aipo_widgets.analysis.metric_tree import Tree
 from aipo_widgets.analysis.pii import scan_frame
 from aipo_widgets.analysis.risk import Register
@@ -45,6 +45,7 @@ __all__ = [
     "lawful_basis_gates",
     "pii_scan",
     "risk_gates",
+    "special_category_gates",
     "tree_gates",
 ]
 
@@ -233,6 +234,33 @@ def compliance_gates(ws: Workspace, classification: Classification) -> list[Gate
                           detail="open: " + ", ".join(q.id for q in
                                                       classification.open_questions[:6]),
                           source="compliance.ai_act.answers"))
+    gates += special_category_gates(classification)
+    return gates
+
+
+def special_category_gates(classification: Classification) -> list[Gate]:
+    """Check that special categories (GDPR Art 9) are covered and people told and heard.
+
+    A source declaring health data (say) warns until it has its Art 9(2) condition, a risk in
+    the register and a DPIA the screening does not contradict; the information duties (Art 13,
+    14) and the right to object (Art 21) warn until the answers say they are met.
+    """
+    gates = []
+    gdpr = classification.gdpr
+    sensitive = [s.id for s in gdpr.sources if s.special_categories]
+    if sensitive:
+        gaps = art9_problems(gdpr)
+        gates.append(Gate(
+            "special categories covered (GDPR Art 9)", "warn" if gaps else "pass",
+            figure=len(gaps), threshold="condition, risk and DPIA for " + ", ".join(sensitive),
+            detail="; ".join(f"{p.path}: {p.message}" for p in gaps[:3]),
+            source="data_map.sources"))
+    for duty in gdpr.duties:
+        gates.append(Gate(
+            f"{duty.article} met", "pass" if duty.met else "warn",
+            figure="yes" if duty.met else "not recorded", threshold="yes",
+            detail="" if duty.met else f"{duty.text} ({duty.why})",
+            source="compliance.gdpr.answers"))
     return gates
 
 

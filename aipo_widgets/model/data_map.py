@@ -67,6 +67,14 @@ class QualityCheck(StrictModel):
         return self
 
 
+#: The GDPR Art 9(2) conditions, as the questionnaire's ``art9_condition`` question offers them.
+Art9Condition = Literal[
+    "explicit_consent", "employment_social_security_law", "vital_interests",
+    "not_for_profit_body", "made_public", "legal_claims", "substantial_public_interest",
+    "health_or_social_care", "public_health", "research_statistics", "none",
+]
+
+
 class DataSource(SourceAccess, ColumnMapping):
     """A data source the product uses, with its owner, legal basis and handling.
 
@@ -93,6 +101,14 @@ class DataSource(SourceAccess, ColumnMapping):
     )
     special_categories: list[SpecialCategory] = Field(
         default_factory=list, description="GDPR Art 9 categories it holds, if any."
+    )
+    art9_condition: Art9Condition | None = Field(
+        None, description="The GDPR Art 9(2) condition for its special categories (in addition "
+        "to the Art 6(1) lawful basis)."
+    )
+    risks: list[Id] = Field(
+        default_factory=list, description="Risks of the register about this source (what its "
+        "special categories could cause, say)."
     )
     lawful_basis: LawfulBasis | None = Field(
         None, description="GDPR Art 6(1) basis for processing it (required for personal data)."

@@ -120,6 +120,16 @@ def _reference_problems(ws: Workspace) -> Iterator[tuple[Path, str, str]]:
                         suggest(rid, risks),
                     )
 
+    # Data sources -> risks.
+    for i, src in enumerate(ws.data_map.sources):
+        for j, rid in enumerate(src.risks):
+            if rid not in risk_set:
+                yield (
+                    ("data_map", "sources", i, "risks", j),
+                    f"names risk '{rid}', which is not in risks",
+                    suggest(rid, risks),
+                )
+
     # Data map and monitoring -> sources.
     for i, check in enumerate(ws.data_map.quality_checks):
         if check.source not in source_set:

@@ -3,9 +3,24 @@
 The questionnaire, its help texts with their articles, its order and branching, the
 obligations table and the dates with their legal basis live in one data file,
 ``aipo_widgets/analysis/data/ai_act.yaml`` (the *rulebook*); the dates have already changed once
-(Regulation (EU) 2026/1744) and will change again.  This module holds the decision logic: the
-decision list D0-D12 of the domain notes (DOMAIN.md section 1.9), evaluated per AI system and
-for our role.
+(Regulation (EU) 2026/1744) and will change again.  This package holds the decision logic:
+the decision list D0-D12 of the domain notes (DOMAIN.md section 1.9), evaluated per AI system
+and for our role.
+
+=================== =========================================================================
+module              what it holds
+=================== =========================================================================
+``rulebook``        the data file read and checked: questions, options, dates, obligations
+``answers``         the answers normalised and checked (unknown ids, bad values), the
+                    stricter branch
+``consistency``     answers that contradict each other; what ``aipo validate`` checks
+``decision``        the AI Act walk D0-D11 (our roles included) and the relevant questions
+``gdpr``            the GDPR overlay D12: lawful basis, Art 9 cross-checks, Art 22, DPIA,
+                    information duties and the right to object
+``obligations``     the obligations for our roles and the dates they apply from
+``results``         what a classification returns
+``classification``  :func:`classify`, :func:`classify_workspace`, :func:`relevant_questions`
+=================== =========================================================================
 
 ==== =====================================================================================
 step what is decided
@@ -82,6 +97,7 @@ from aipo_widgets.analysis.compliance.classification import (
     relevant_questions,
 )
 from aipo_widgets.analysis.compliance.consistency import check_answers
+from aipo_widgets.analysis.compliance.gdpr import art9_problems
 from aipo_widgets.analysis.compliance.results import (
     Classification,
     GDPRResult,
@@ -108,6 +124,7 @@ __all__ = [
     "Question",
     "Rulebook",
     "Step",
+    "art9_problems",
     "check_answers",
     "classify",
     "classify_workspace",

@@ -9,7 +9,7 @@ assumptions and problems into a :class:`~aipo_widgets.analysis.compliance.result
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +34,7 @@ def classify(
     *,
     as_of: dt.date | None = None,
     rulebook: Rulebook | str | Path | None = None,
+    risks: Sequence[spec.Risk] | None = None,
 ) -> Classification:
     """Classify the AI system under the AI Act for our role and run the GDPR checks.
 
@@ -47,6 +48,9 @@ def classify(
         The date obligations are judged on; default ``compliance.as_of``, else today.
     rulebook : Rulebook or path, optional
         Default: the shipped ``data/ai_act.yaml``.
+    risks : list of aipo_widgets.model.schema.Risk, optional
+        The risk register: a data source with special categories (GDPR Art 9) needs a risk
+        (not checked when not given).
 
     Returns
     -------
@@ -75,7 +79,7 @@ def classify(
     if as_of is not None and not isinstance(as_of, dt.date):
         raise UsageError([Problem(f"as_of must be a date, got {as_of!r}", code="bad_argument")])
     as_of = as_of or c.as_of or dt.date.today()
-    d = Decision(rb, c, dm)
+    d = Decision(rb, c, dm, risks)
     open_qs = []
     for q in relevant(d):
         value, state = d.answers.state(q.id)
@@ -146,7 +150,7 @@ def classify_workspace(ws: spec.Workspace, as_of: dt.date | None = None) -> Clas
     >>> classify_workspace(ws, as_of=dt.date(2026, 11, 26)).tier
     'prohibited'
     """
-    return classify(ws.compliance, ws.data_map, as_of=as_of)
+    return classify(ws.compliance, ws.data_map, as_of=as_of, risks=ws.risks)
 
 
 def relevant_questions(

@@ -8,7 +8,7 @@ classify() and relevant_questions() both read it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from aipo_widgets.analysis.compliance.answers import Answers, Walk, holds
 from aipo_widgets.analysis.compliance.gdpr import gdpr_overlay
@@ -43,10 +43,12 @@ _ROLE_QUESTIONS = (
 class Decision:
     """Evaluates D0-D12 once; classify() and relevant_questions() both read it."""
 
-    def __init__(self, rb: Rulebook, c: spec.Compliance, dm: spec.DataMap):
+    def __init__(self, rb: Rulebook, c: spec.Compliance, dm: spec.DataMap,
+                 risks: Sequence[spec.Risk] | None = None):
         self.rb = rb
         self.c = c
         self.dm = dm
+        self.risks = risks
         self.answers = Answers(rb, c, dm)
         self.w = Walk(self.answers)
         self.steps: list[Step] = []
@@ -510,7 +512,7 @@ class Decision:
     # -- GDPR (D12) -----------------------------------------------------------------------------
 
     def _gdpr(self) -> None:
-        overlay = gdpr_overlay(self.rb, self.c, self.dm, self.answers, self.w)
+        overlay = gdpr_overlay(self.rb, self.c, self.dm, self.answers, self.w, self.risks)
         self.gdpr = overlay.result
         self.gdpr_facts = overlay.facts
         self.steps.append(overlay.step)

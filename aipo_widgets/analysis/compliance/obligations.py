@@ -77,10 +77,17 @@ def obligations_for(rb: Rulebook, d: Decision, as_of: dt.date
         else:
             entry = rb.dates[ob["from"]]
         basis = entry.basis + (f"; {ob['basis_note']}" if ob.get("basis_note") else "")
+        mine_holders = [h for h in ob["holders"] if h in d.roles]
+        if mine_holders:
+            # A duty of several of our roles (Art 4 for provider and deployer) is listed once.
+            ours.append(Obligation(ob["id"], str(ob["article"]), str(ob["text"]),
+                                   ", ".join(mine_holders), entry.date, as_of >= entry.date,
+                                   basis, list(ob["when"])))
         for holder in ob["holders"]:
-            o = Obligation(ob["id"], str(ob["article"]), str(ob["text"]), holder, entry.date,
-                           as_of >= entry.date, basis, list(ob["when"]))
-            (ours if holder in d.roles else others).append(o)
+            if holder not in d.roles:
+                others.append(Obligation(ob["id"], str(ob["article"]), str(ob["text"]), holder,
+                                         entry.date, as_of >= entry.date, basis,
+                                         list(ob["when"])))
     # One entry per obligation for the others (a duty shared by several roles shows once).
     # Duties we bear ourselves (e.g. Art 4 for every operator) are not repeated there.
     mine = {o.id for o in ours}

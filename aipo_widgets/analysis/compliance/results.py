@@ -50,7 +50,7 @@ class Obligation:
     id, article, text : str
         From the data file.
     holder : str
-        The role that bears it.
+        The role that bears it (ours: each of our roles that does, e.g. "provider, deployer").
     applies_from : date
         When it applies.
     applies_now : bool
@@ -121,6 +121,28 @@ class SourceCheck:
 
 
 @dataclass
+class GDPRDuty:
+    """A duty towards the people whose data is processed (information, objection).
+
+    Attributes
+    ----------
+    article, text, why : str
+        The article, the duty in words, and what triggers it.
+    met : bool
+        Whether the answers say it is met (unanswered: not met).
+    """
+
+    article: str
+    text: str
+    why: str
+    met: bool
+
+    def to_dict(self) -> dict:
+        """Return the duty as a JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass
 class GDPRResult:
     """The GDPR overlay (step D12).
 
@@ -145,6 +167,8 @@ class GDPRResult:
         The workspace's recorded decision (``gdpr.dpia.decision``).
     problems : list of Problem
         What must be fixed, with paths into the workspace.
+    duties : list of GDPRDuty
+        Information duties (Art 13, 14) and the right to object (Art 21), where they apply.
     """
 
     personal_data: bool
@@ -156,6 +180,7 @@ class GDPRResult:
     edpb_criteria: list[str]
     dpia_decision: str
     problems: list[Problem]
+    duties: list[GDPRDuty] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """Return the GDPR result as a JSON-ready dict."""

@@ -85,7 +85,8 @@ def test_rulebook_is_consistent():
     rb = load_rulebook()
     facts = {"not_provider", "deployer", "high_risk", "high_risk_annex_iii", "annex3_match",
              "art6_3_condition", "personal_data", "special_categories", "criminal_data",
-             "uses_legitimate_interests", "art22_applies"}
+             "uses_legitimate_interests", "art22_applies", "objection_right",
+             "art9_condition_needed"}
 
     def walk(cond, qid):
         if cond is None:
@@ -347,7 +348,7 @@ def test_car_insurance_pricing_is_not_annex_iii_but_needs_a_dpia():
             "edpb_systematic_monitoring": False, "edpb_sensitive_data": False,
             "edpb_large_scale": True, "edpb_matching_datasets": False,
             "edpb_vulnerable_subjects": False, "edpb_innovative_technology": False,
-            "edpb_prevents_right_or_service": False}
+            "edpb_prevents_right_or_service": False, "information_provided": True}
     dm = {"sources": [{"id": "policies", "name": "Policies", "personal_data": True,
                        "lawful_basis": "contract"}]}
     c = run(case(annex3_areas=["essential_services"], annex3_essential_services=["none"],
@@ -408,7 +409,7 @@ def test_biometric_login_verification_is_excluded_from_1a_but_gdpr_art9_applies(
             "dpia_35_3_b": False, "dpia_35_3_c": False, "edpb_evaluation_scoring": False,
             "edpb_systematic_monitoring": False, "edpb_large_scale": False,
             "edpb_matching_datasets": False, "edpb_vulnerable_subjects": False,
-            "edpb_prevents_right_or_service": False}
+            "edpb_prevents_right_or_service": False, "information_provided": True}
     dm = {"sources": [{"id": "faces", "name": "Face templates", "personal_data": True,
                        "lawful_basis": "consent", "special_categories": ["biometric"]}]}
     answers = {"annex3_areas": ["biometrics"], "annex3_biometrics": ["1a"],

@@ -65,3 +65,36 @@ def test_validate_json_lists_answer_problems(small_ws: Path) -> None:
     assert codes == ["bad_answer", "contradiction", "contradiction", "unknown_answer"]
     assert all(isinstance(p["line"], int) and p["file"] == str(path)
                for p in result["problems"])
+
+
+HEALTH_SOURCE = """\
+data_map:
+  sources:
+    - id: tickets
+      name: Tickets
+      personal_data: true
+      lawful_basis: contract
+      special_categories: [health]
+      art9_condition: explicit_consent
+"""
+
+
+def test_validate_warns_of_a_health_source_without_a_risk(small_ws: Path) -> None:
+    path = small_ws / "aipo.yaml"
+    text = path.read_text() + HEALTH_SOURCE
+    path.write_text(text)
+    proc = run("validate", str(small_ws))
+    assert proc.returncode == 0, proc.stderr  # valid, but said
+    warnings = [ln for ln in proc.stdout.splitlines() if ln.startswith("warning: ")]
+    (risk,) = [w for w in warnings if "data_map.sources[0].risks" in w]
+    assert f"{path}:{line_of(text, '- id: tickets')}:" in risk
+    assert "special categories (health, GDPR Art 9)" in risk and "risks" in risk
+    # Linked to a risk of the register, the warning goes.
+    path.write_text(text + "      risks: [R2]\n")
+    proc = run("validate", str(small_ws))
+    assert "data_map.sources[0].risks" not in proc.stdout
+    # An unknown risk id is an error at its line.
+    path.write_text(text + "      risks: [R9]\n")
+    proc = run("validate", str(small_ws))
+    assert proc.returncode == 2
+    assert "data_map.sources[0].risks[0]: names risk 'R9', which is not in risks" in proc.stderr
