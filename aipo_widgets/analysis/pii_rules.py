@@ -64,6 +64,7 @@ True
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
@@ -91,6 +92,7 @@ __all__ = [
     "is_amount",
     "is_fragment",
     "libs",
+    "normalise",
     "phone_segments",
     "trunk_prefix",
 ]
@@ -426,3 +428,48 @@ def column_hint(name: object) -> str | None:
         if any(s in low or s in joined for s in stems) or tokset & set(exact):
             return hint
     return None
+
+
+# Characters that show as nothing but split a word for a pattern ("jane@exa\u200bmple.com").
+_INVISIBLE = frozenset("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e"
+                       "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                       "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u3164"
+                       "\ufeff\uffa0")
+
+
+def normalise(text: str) -> tuple[str, list[int], list[int]]:
+    """Return ``text`` as the patterns should read it, with where each character came from.
+
+    NFKC folds look-alike forms into plain ones (fullwidth ``＠`` and digits, ligatures,
+    superscripts) and invisible characters (zero-width spaces and joiners, soft hyphens,
+    direction marks) are dropped, so that personal data written to slip past a pattern is
+    still found. Each character of the result maps back to a span of the original text
+    (``starts[i]``, ``ends[i]``), so findings and masks apply to what the person wrote.
+
+    Examples
+    --------
+    >>> norm, starts, ends = normalise("ｊａｎｅ＠ex\u200bample.com")
+    >>> norm, starts[4], ends[-1]
+    ('jane@example.com', 4, 17)
+    """
+    if text.isascii() or (not _INVISIBLE.intersection(text)
+                          and unicodedata.is_normalized("NFKC", text)):
+        n = len(text)
+        return text, list(range(n)), list(range(1, n + 1))
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] in _INVISIBLE:
+            i += 1
+            continue
+        j = i + 1  # a character with the combining marks after it, normalised together
+        while j < n and unicodedata.combining(text[j]) and text[j] not in _INVISIBLE:
+            j += 1
+        folded = unicodedata.normalize("NFKC", text[i:j])
+        out.append(folded)
+        starts.extend([i] * len(folded))
+        ends.extend([j] * len(folded))
+        i = j
+    return "".join(out), starts, ends

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aipo_widgets.analysis.pii import mask, normalise, scan_text
+from aipo_widgets.analysis.pii import mask, scan_text
+from aipo_widgets.analysis.pii_rules import normalise
 
 
 @pytest.mark.parametrize(("text", "kind", "found"), [
