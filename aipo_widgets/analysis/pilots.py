@@ -322,6 +322,49 @@ def _post(data: pd.DataFrame, design: PilotDesign) -> Any:
     return (when >= pd.Timestamp(design.change_date)).to_numpy()
 
 
+def _pretrend(data: pd.DataFrame, column: str, is_t: Any, design: PilotDesign,
+              alpha: float) -> Effect | None:
+    """Run a placebo difference in differences inside the before period (its halves).
+
+    Were the changed and the control groups already drifting apart before the change? The
+    before periods are split in an earlier and a later half and the same estimator is run as
+    if the change had come between them; an effect there is a warning against the parallel
+    trends the real estimate assumes. None with fewer than two before periods.
+    """
+    import numpy as np
+
+    post = _post(data, design)
+    before = data.loc[~post]
+    t = np.asarray(is_t)[~post]
+    assert design.period_column is not None and design.cluster_column is not None
+    periods = sorted(before[design.period_column].astype(str).unique())
+    if len(periods) < 2:
+        return None
+    later = before[design.period_column].astype(str).isin(periods[len(periods) // 2:])
+    try:
+        return did_effect(before[column], t, later.to_numpy(), before[design.cluster_column],
+                          metric=column, alpha=alpha, what=design.cluster_column)
+    except DataError:
+        return None
+
+
+def _pretrend_gate(placebo: Effect, effect: Effect) -> Gate | None:
+    """Gate the placebo: pass when its interval holds 0; without inference, only a note."""
+    said = (f"placebo difference in differences within the before period: "
+            f"{placebo.relative:+.1%} (the effect: {effect.relative:+.1%})")
+    if not placebo.inference:
+        effect.notes.append(said + "; with one cluster per arm it cannot be tested either")
+        return None
+    lo, hi = placebo.relative_ci
+    drifted = lo > 0 or hi < 0
+    return Gate(
+        f"parallel trends before the change: {effect.metric}", "warn" if drifted else "pass",
+        figure=round(placebo.relative, 6), threshold="interval holds 0", ci=(lo, hi),
+        detail=said + ("; the groups were already drifting apart before the change, so the "
+                       "estimate mixes that drift with the effect" if drifted else
+                       "; no sign that the groups drifted apart before the change"))
+
+
 def _designed_effect(
     data: pd.DataFrame, column: str, is_t: Any, design: PilotDesign, alpha: float
 ) -> Effect:
@@ -521,6 +564,11 @@ def analyse_pilot(
         gates.append(srm.gate())
     if design is not None:
         gates.append(_design_gate(effect, design))
+        if design.design == "before_after_control":
+            placebo = _pretrend(data, metric, is_t, design, alpha)
+            pre_gate = None if placebo is None else _pretrend_gate(placebo, effect)
+            if pre_gate is not None:
+                gates.append(pre_gate)
     if target_relative is not None:
         if isinstance(target_relative, bool) or not isinstance(target_relative, (int, float)):
             msg = f"target_relative must be a number such as -0.25, got {target_relative!r}"

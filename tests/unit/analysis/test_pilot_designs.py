@@ -252,3 +252,26 @@ def test_one_cluster_per_arm_gives_no_inference_and_never_passes(design: PilotDe
     assert gate.verdict == "warn" and "no inference is possible" in gate.detail
     assert "nord against sued" in gate.detail
     assert rep.primary.relative < -0.3  # the estimate is still reported
+
+
+def test_did_checks_parallel_trends_before_the_change() -> None:
+    rng = np.random.default_rng(16)
+    store = np.repeat(np.arange(20), 8)
+    month = np.tile([f"2026-{k:02d}" for k in range(2, 10)], 20)
+    treated, post = store < 10, month >= "2026-06"
+    step = np.tile(np.arange(8), 20)
+    base = 20 + rng.normal(0, 1, 20)[store] - 3 * (treated & post) + rng.normal(0, 0.5, 160)
+    design = PilotDesign(design="before_after_control", cluster_column="store",
+                         period_column="month", change_date="2026-06-01")
+
+    def gates(y):
+        df = pd.DataFrame({"store": store, "month": month, "minutes": y,
+                           "arm": np.where(treated, "pilot", "control")})
+        rep = analyse_pilot(df, metric="minutes", design=design)
+        return {g.name: g for g in rep.gates}
+
+    parallel = gates(base)["parallel trends before the change: minutes"]
+    assert parallel.verdict == "pass" and parallel.ci[0] < 0 < parallel.ci[1]
+    # The changed stores were already falling by 0.8 a month before the change.
+    drifting = gates(base - 0.8 * step * treated)["parallel trends before the change: minutes"]
+    assert drifting.verdict == "warn" and "already drifting apart" in drifting.detail

@@ -385,6 +385,9 @@ def test_maintenance_pilot_and_baseline_match_aipo_yaml(maintenance):
     go_live = " ".join(next(d for d in ws.decisions if d.id == "D4").rationale.split())
     assert "no interval (no inference possible)" in go_live
     assert f"{round(100 * reduction)} % below its counterfactual" in go_live
+    placebo = next(n for n in report.primary.notes if n.startswith("placebo"))
+    shown = round(float(placebo.split(": ")[1].split("%")[0]))
+    assert f"placebo) already gives {shown} %" in go_live
 
 
 def test_importing_the_examples_stays_cheap():
