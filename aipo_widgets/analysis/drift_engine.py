@@ -6,14 +6,14 @@
 database) does the counting in one scan of the window: for a numeric column the counts in the
 reference's frozen bins and the missing values, for a categorical one the count of each
 category. PSI, Jensen-Shannon and chi-square are therefore exact and equal to the in-memory
-path's. Kolmogorov-Smirnov and Wasserstein need the distribution itself: the engine returns
-``sketch_size`` evenly spaced quantiles of the window, and each result states how far the figure
+path's. Kolmogorov-Smirnov and Wasserstein need the distribution itself: the engine returns the
+window's finite values when there are at most ``sketch_size`` of them (exact), else a uniform
+sample of about that many drawn in the same engine, and each result states how far the figure
 can be from the exact one (``ks_error_bound`` and ``w1_error_bound``, added to the reference's
-own sketch bounds; ``exact=False``):
-
-* KS against the quantile sketch differs from KS against the window by at most ``1/k``;
-* Wasserstein-1 by at most ``(max - min) / k`` (each of the ``k`` quantile cells moves its mass
-  at most across its own width).
+own sketch bounds; ``exact=False``): by the Dvoretzky-Kiefer-Wolfowitz inequality a sample of
+``m`` values is within ``eps = sqrt(ln(2 / 0.001) / (2 m))`` of the window's distribution
+except with probability 0.001 (:func:`dkw_bound`), so KS moves by at most ``eps`` and
+Wasserstein-1 by at most ``eps * (max - min)``.
 
 Examples
 --------
@@ -36,6 +36,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -71,7 +72,7 @@ from aipo_widgets.errors import DataError, Problem, UsageError
 if TYPE_CHECKING:  # pragma: no cover
     from aipo_widgets.model.schema import DataSource
 
-__all__ = ["window_drift"]
+__all__ = ["DKW_RISK", "dkw_bound", "window_drift"]
 
 
 def _finite(col: Any) -> Any:
@@ -83,7 +84,7 @@ def window_drift(folder: str | os.PathLike[str], source: DataSource, reference: 
                  as_of: dt.date, days: int, columns: Sequence[str] | None = None,
                  smoothing: float = 1.0,
                  thresholds: DriftThresholds | Mapping[str, Any] | None = None,
-                 sketch_size: int = 1000) -> tuple[DriftReport, Window]:
+                 sketch_size: int = 200_000) -> tuple[DriftReport, Window]:
     """Compare a source's window with a frozen reference, counting in the source's engine.
 
     Parameters
@@ -102,8 +103,9 @@ def window_drift(folder: str | os.PathLike[str], source: DataSource, reference: 
         Additive smoothing of PSI, as in :func:`~aipo_widgets.analysis.drift.drift`.
     thresholds : DriftThresholds or mapping, optional
         Verdict thresholds.
-    sketch_size : int, default 1000
-        Quantiles of the window fetched for KS and Wasserstein.
+    sketch_size : int, default 200,000
+        Values of a numeric column fetched for KS and Wasserstein: all of them when the
+        window has no more, else a uniform sample of about that many.
 
     Returns
     -------
@@ -146,6 +148,24 @@ def window_drift(folder: str | os.PathLike[str], source: DataSource, reference: 
                                             undated=undated)
 
 
+#: The chance that a sampled window's KS or Wasserstein lies outside its stated bound.
+DKW_RISK = 0.001
+
+
+def dkw_bound(m: int, risk: float = DKW_RISK) -> float:
+    """Return how far the distribution of a uniform sample of ``m`` values can be from the whole.
+
+    The Dvoretzky-Kiefer-Wolfowitz inequality (Massart's constant): ``sup |F_m - F| <=
+    sqrt(ln(2 / risk) / (2 m))`` except with probability ``risk``.
+
+    Examples
+    --------
+    >>> round(dkw_bound(200_000), 4)
+    0.0044
+    """
+    return math.sqrt(math.log(2 / risk) / (2 * m)) if m else 1.0
+
+
 def _int(value: Any) -> int:
     return 0 if value is None or (isinstance(value, float) and np.isnan(value)) else int(value)
 
@@ -186,14 +206,17 @@ def _numeric(rows: Any, ref: NumericReference, j: int, counts: dict[str, Any],
     psi_value = psi_unchecked(p, q)
     js = js_distance(ref_counts, cur_counts)
 
-    # KS and Wasserstein against k evenly spaced quantiles of the window, computed there.
+    # KS and Wasserstein against the window's values when they are few, else against a
+    # uniform sample of them drawn in the engine (one pass; its error stated, DKW).
     x, ok = _finite(rows[ref.column])
-    probs = [(i + 0.5) / k for i in range(k)]
-    sketch = to_frame(rows.filter(ok).aggregate(q=x.quantile(probs)), source)["q"].iloc[0]
-    y = np.sort(np.asarray(sketch, dtype=np.float64))
+    finite = rows.filter(ok).select(v=x)
+    if n_cur > k:
+        finite = finite.sample(k / n_cur, seed=0)
+    y = np.sort(to_frame(finite, source)["v"].to_numpy(dtype=np.float64))
     ks, w1 = ks_w1(np.asarray(ref.values, dtype=np.float64), y)
     ks_p, ks_method = ks_pvalue(ks, ref.n, n_cur)
     lo, hi = float(counts[f"c{j}_min"]), float(counts[f"c{j}_max"])
+    eps = dkw_bound(y.size, DKW_RISK) if n_cur > k else 0.0
     bounds = [-np.inf, *ref.edges, np.inf]
     value = psi_value if th.metric == "psi" else js
     verdict, rule = th.verdict(value)
@@ -205,9 +228,9 @@ def _numeric(rows: Any, ref: NumericReference, j: int, counts: dict[str, Any],
         bins=[_bin_label(bounds[i], bounds[i + 1]) for i in range(n_bins)],
         edges=list(ref.edges), ref_counts=ref_counts.tolist(), cur_counts=cur_counts.tolist(),
         smoothing=smoothing, epsilon_ref=smoothing / (ref.n + smoothing * n_bins),
-        epsilon_cur=smoothing / (n_cur + smoothing * n_bins), exact=False,
-        ks_error_bound=ref.ks_error_bound + 1.0 / k,
-        w1_error_bound=ref.w1_error_bound + (hi - lo) / k,
+        epsilon_cur=smoothing / (n_cur + smoothing * n_bins), exact=ref.exact and eps == 0,
+        ks_error_bound=ref.ks_error_bound + eps,
+        w1_error_bound=ref.w1_error_bound + eps * (hi - lo),
         verdict=verdict, rule=rule)
 
 
