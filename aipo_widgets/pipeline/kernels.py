@@ -50,7 +50,7 @@ def clean_kernel_folders(tmp: str | None = None) -> list[str]:
     this user whose owner is no longer running is removed. Other users' folders, folders
     without an owner file and live ones are left alone.
     """
-    removed = []
+    removed: list[str] = []
     base = tmp or tempfile.gettempdir()
     try:
         names = [n for n in os.listdir(base) if n.startswith(FOLDER_PREFIX)]

@@ -416,7 +416,7 @@ def _refuse_odd_paths() -> None:
     def no_logout(self: Any) -> None:
         raise tornado.web.HTTPError(404)
 
-    LogoutHandler.get = no_logout
+    LogoutHandler.get = no_logout  # type: ignore[method-assign]
     original_log = tornado.web.RequestHandler.log_exception
 
     def log_one_line(self: tornado.web.RequestHandler, typ: Any, value: Any, tb: Any) -> None:
@@ -427,7 +427,7 @@ def _refuse_odd_paths() -> None:
             "%s %s failed: %s: %s", self.request.method, redact(self.request.uri or ""),
             getattr(typ, "__name__", typ), redact(str(value))[:200])
 
-    tornado.web.RequestHandler.log_exception = log_one_line
+    tornado.web.RequestHandler.log_exception = log_one_line  # type: ignore[method-assign]
 
 
 class _Untrusted(logging.Filter):
