@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING, ClassVar
 from aipo_widgets.analysis import measure
 from aipo_widgets.analysis.pilot_effects import Effect
 from aipo_widgets.documents.render import documentation_gate
-from aipo_widgets.evidence import Provenance
+from aipo_widgets.errors import DataError, UsageError
+from aipo_widgets.evidence import Gate, Provenance
 from aipo_widgets.gates import rollout
 from aipo_widgets.gates.common import gates_frame
+from aipo_widgets.model.pilot_design import design_for_source
 from aipo_widgets.notebook._phase import Phase, show
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,8 +53,13 @@ class Rollout(Phase):
         for src in measure.sources_with_role(self.ws, "pilot"):
             if src.id not in self.frames or not src.arm_column:
                 continue
-            report = measure.pilot_report(self.ws, self.frames[src.id], src,
-                                          n_boot=min(n_boot, 2000))
+            try:
+                report = measure.pilot_report(self.ws, self.frames[src.id], src,
+                                              n_boot=min(n_boot, 2000))
+            except DataError as exc:
+                # The data do not fit the declared design: a failed gate, not a traceback.
+                self.add(self._unanalysed(src.id, str(exc)))
+                continue
             if report is None:
                 continue
             self.add(report.gates)
@@ -81,6 +88,14 @@ class Rollout(Phase):
         self.add(rollout.effect_gates(self.ws, self.effects, provenance))
         self.add(rollout.pilot_stage_gates(self.ws, self.as_of))
 
+    def _unanalysed(self, source_id: str, why: str) -> Gate:
+        found = design_for_source(self.ws, source_id)
+        where = (f"rollout.stages[{found[0]}].pilot" if found
+                 else f"data_map.sources[{source_id}]")
+        return Gate(f"pilot analysed as designed: {source_id}", "fail", figure="not analysed",
+                    threshold="the data fit the design",
+                    detail=f"{why}; fix the data or the design at {where}", source=where)
+
     def pilot_plan(self) -> pd.DataFrame:
         """Show how large each pilot had to be for its design, against what it has.
 
@@ -95,7 +110,10 @@ class Rollout(Phase):
         for src in measure.sources_with_role(self.ws, "pilot"):
             if src.id not in self.frames or not src.arm_column:
                 continue
-            planned = measure.pilot_plan(self.ws, self.frames[src.id], src)
+            try:
+                planned = measure.pilot_plan(self.ws, self.frames[src.id], src)
+            except (DataError, UsageError):
+                continue  # the pilot's analysis above says what is wrong
             if planned is None:
                 continue
             plan, has = planned
