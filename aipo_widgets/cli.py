@@ -356,7 +356,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
 
     the_plan = plan(args.path, port=args.port, host=args.host, token=args.token,
-                    no_token=args.no_token)
+                    no_token=args.no_token, max_kernels=args.max_kernels)
     return serve(the_plan)
 
 
@@ -514,6 +514,9 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--token", help="access token (default: a new random one)")
     group.add_argument("--no-token", action="store_true",
                        help="no token (only on a loopback address)")
+    p.add_argument("--max-kernels", type=int, default=8, metavar="N",
+                   help="most pages served at once, each with its kernel (default 8); beyond, "
+                   "visitors get a 'busy, retry' page")
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("report", help="write the stakeholder page as one offline HTML file",

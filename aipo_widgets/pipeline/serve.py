@@ -46,6 +46,16 @@ LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
 #: How ``aipo serve`` hands the page token to the Voila process: an environment variable
 #: (``/proc/<pid>/environ`` is readable by the same user only), never the command line.
 TOKEN_ENV = "AIPO_SERVE_TOKEN"
+#: How ``aipo serve`` tells Voila the most pages served at once (each holds a kernel).
+MAX_KERNELS_ENV = "AIPO_MAX_PAGE_KERNELS"
+
+#: What a visitor sees when every page kernel is taken: try again shortly.
+BUSY_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="30"><title>Busy</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">
+<h1>The page is busy</h1><p>As many people as the server allows are looking at it right now.
+This page tries again in 30 seconds; or reload it in a moment.</p></body></html>
+"""
 
 #: The JupyterLab extensions a page loads: the widget managers and anywidget, nothing else
 #: (other extensions installed beside the kit have no business on a stakeholder page).
@@ -135,7 +145,8 @@ def _check_port(port: int, host: str) -> None:
 
 def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0.0.1",
          token: str | None = None, no_token: bool = False, pool_size: int = 2,
-         cull_idle_seconds: int = 120, cull_interval_seconds: int = 30) -> ServePlan:
+         cull_idle_seconds: int = 120, cull_interval_seconds: int = 30,
+         max_kernels: int = 8) -> ServePlan:
     """Work out how to serve ``path``, refusing unsafe combinations.
 
     Parameters
@@ -159,6 +170,9 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         cookie), so this is what keeps the server's memory flat.
     cull_interval_seconds : int, default 30
         How often idle kernels are looked for.
+    max_kernels : int, default 8
+        The most pages served at once, besides the pre-started pool (each holds a kernel of
+        about 170 MB); a visitor beyond it gets a "busy, retry" page (503).
 
     Returns
     -------
@@ -226,6 +240,8 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         f"--pool_size={pool_size}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={cull_interval_seconds}",
+        # A kernel busy that long with no page connected is culled too (a page that hangs).
+        "--MappingKernelManager.cull_busy=True",
         # Kernels talk to Voila over Unix sockets, not over TCP ports on 127.0.0.1 that every
         # local user can reach (ipykernel warns about those). The sockets sit beside the
         # connection files, in the private folder Voila makes for them (/tmp/voila_*), unless
@@ -248,6 +264,10 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         p for p in (str(resource_dir("voila_apps") / "jupyter"), env.get("JUPYTER_PATH")) if p)
     env["AIPO_PAGE"] = page
     env.pop(TOKEN_ENV, None)
+    if max_kernels < 1:
+        raise UsageError([Problem(f"max_kernels must be at least 1, got {max_kernels}",
+                                  path="--max-kernels", fix="give 1 or more")])
+    env[MAX_KERNELS_ENV] = str(max_kernels)
     if token:
         env[TOKEN_ENV] = token
     env["AIPO_SERVE_ROOT"] = str(root)
@@ -379,6 +399,38 @@ def harden_voila() -> None:
     RequestInfoSocketHandler.open = open_once
     RequestInfoSocketHandler._aipo_hardened = True
     _refuse_odd_paths()
+    _cap_kernels()
+
+
+def _cap_kernels() -> None:
+    """Serve at most ``AIPO_MAX_PAGE_KERNELS`` pages at once; beyond, a "busy, retry" page.
+
+    Every visit holds a kernel until it is culled: without a cap, a burst of visits (or one
+    visitor reloading) takes the machine's memory. The pre-started pool does not count.
+    """
+    from voila.handler import VoilaHandler
+
+    original = VoilaHandler.get_generator
+
+    async def capped(self: Any, path: str | None = None) -> Any:
+        limit = int(os.environ.get(MAX_KERNELS_ENV, "0") or 0)
+        if limit > 0:
+            km = self.kernel_manager
+            try:
+                running = len(km.list_kernel_ids())
+                pool = int(km.get_pool_size(self.notebook_path or path))
+            except Exception:  # the server-extension case has no pool: count all
+                running, pool = len(km.list_kernel_ids()), 0
+            if running - pool >= limit:
+                self.set_status(503)
+                self.set_header("Retry-After", "30")
+                self.set_header("Content-Type", "text/html")
+                yield BUSY_PAGE
+                return
+        async for chunk in original(self, path):
+            yield chunk
+
+    VoilaHandler.get_generator = capped
 
 
 def _not_found_on_error(function: Any) -> Any:

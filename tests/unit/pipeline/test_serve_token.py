@@ -92,3 +92,56 @@ def test_odd_paths_are_404_and_errors_log_one_line(caplog: pytest.LogCaptureFixt
             fake.log_exception(ValueError, exc, exc.__traceback__)
     assert "GET /voila/x?token=[redacted] failed: ValueError" in caplog.text
     assert "Traceback" not in caplog.text and "SECRET" not in caplog.text
+
+
+def test_pages_beyond_the_kernel_cap_get_a_busy_page(small_ws: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from voila.handler import VoilaHandler
+
+    p = plan(small_ws, max_kernels=2)
+    assert p.env[serve.MAX_KERNELS_ENV] == "2"
+    assert "--MappingKernelManager.cull_busy=True" in p.argv
+    with pytest.raises(serve.UsageError):
+        plan(small_ws, max_kernels=0)
+
+    async def page(self: object, path: str | None = None):  # what Voila would render
+        yield "<html>page</html>"
+
+    monkeypatch.setattr(VoilaHandler, "get_generator", page)
+    serve._cap_kernels()
+    monkeypatch.setenv(serve.MAX_KERNELS_ENV, "2")
+
+    class Manager:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def list_kernel_ids(self) -> list[str]:
+            return [str(i) for i in range(self.n)]
+
+        def get_pool_size(self, path: str) -> int:
+            return 1
+
+    class Handler:
+        notebook_path = "status.ipynb"
+
+        def __init__(self, n: int) -> None:
+            self.kernel_manager = Manager(n)
+            self.status = 200
+            self.headers: dict[str, str] = {}
+
+        def set_status(self, code: int) -> None:
+            self.status = code
+
+        def set_header(self, name: str, value: str) -> None:
+            self.headers[name] = value
+
+    async def render(n: int) -> tuple[int, str, dict[str, str]]:
+        h = Handler(n)
+        chunks = [c async for c in VoilaHandler.get_generator(h)]
+        return h.status, "".join(chunks), h.headers
+
+    assert asyncio.run(render(2))[:2] == (200, "<html>page</html>")  # pool 1 + 1 visitor
+    status, body, headers = asyncio.run(render(3))  # pool 1 + 2 visitors: full
+    assert status == 503 and "busy" in body and headers["Retry-After"] == "30"
