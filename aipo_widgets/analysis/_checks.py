@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aipo_widgets.errors import DataError, UsageError
+from aipo_widgets.errors import DataError, Problem, UsageError
 
 __all__ = [
     "Groups",
@@ -187,6 +187,10 @@ def as_numeric(s: pd.Series | np.ndarray, name: str, what: str = "evaluating") -
             f"column {name!r} must be numeric, got dtype {s.dtype}{example}; convert it with "
             f"pd.to_numeric(df[{name!r}]) or pass the numeric column"
         )
+        # A column of a data source names its file (to_frame puts it in the frame's attrs).
+        file = str(getattr(s, "attrs", {}).get("aipo_source", "") or "")
+        if file:
+            raise DataError([Problem(msg, file=file)])
         raise DataError(msg)
     no_missing(s, name, what)
     arr = s.to_numpy(dtype=np.float64)

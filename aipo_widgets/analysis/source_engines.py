@@ -303,6 +303,11 @@ def open_source(folder: str | os.PathLike[str], source: DataSource) -> Iterator[
             con.disconnect()
 
 
+#: The ``DataFrame.attrs`` key naming the file a frame was read from (errors about its columns
+#: name it: :func:`aipo_widgets.analysis._checks.as_numeric`).
+SOURCE_ATTR = "aipo_source"
+
+
 def to_frame(expr: ir.Table, source: DataSource | None = None) -> pd.DataFrame:
     """Run an expression in its engine and return the result as a pandas frame.
 
@@ -311,7 +316,11 @@ def to_frame(expr: ir.Table, source: DataSource | None = None) -> pd.DataFrame:
     """
     try:
         with quiet():
-            return expr.to_pyarrow().to_pandas()
+            frame = expr.to_pyarrow().to_pandas()
+        if source is not None:
+            # Carried by the frame's columns, so that a later error names the file too.
+            frame.attrs[SOURCE_ATTR] = source.location or f"data source '{source.id}'"
+        return frame
     except Exception as exc:
         if source is None or isinstance(exc, DataError):
             raise
