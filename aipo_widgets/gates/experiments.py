@@ -91,7 +91,7 @@ def production_mix(gold: pd.DataFrame, source: DataSource, *, seed: int = 0) -> 
     --------
     >>> import pandas as pd
     >>> from aipo_widgets.model.schema import DataSource
-    >>> src = DataSource(id="g", name="Gold", role="gold", label_column="y",
+    >>> src = DataSource(id="g", name="Gold", role="gold", label_column="y", score_column="s",
     ...                  production_prevalence=0.1)
     >>> gold = pd.DataFrame({"y": [1] * 50 + [0] * 90})
     >>> production_mix(gold, src)["y"].value_counts().to_dict()

@@ -200,6 +200,19 @@ class DataSource(SourceAccess, ColumnMapping):
         return value
 
     @model_validator(mode="after")
+    def _prevalence_of_a_classifiers_gold_set(self) -> DataSource:
+        if self.production_prevalence is not None and (
+                self.role != "gold" or not self.label_column or not self.score_column):
+            raise PydanticCustomError(
+                "production_prevalence",
+                "production_prevalence reweights a classifier's gold set: it needs role: gold, "
+                "a label_column and a score_column (review-label gold sets are not reweighted); "
+                "remove it here or complete the gold set's columns",
+                {},
+            )
+        return self
+
+    @model_validator(mode="after")
     def _confirmed_by_someone(self) -> DataSource:
         if self.usage_rights == "confirmed" and not self.rights_confirmed_by.strip():
             raise PydanticCustomError(

@@ -221,7 +221,7 @@ def test_an_enriched_gold_set_is_compared_with_production_at_the_production_mix(
     gold = pd.DataFrame({"y": y, "signal": rng.normal(np.where(y == 1, 3.0, 0.0), 1)})
     py = (rng.random(5000) < 0.02).astype(int)
     production = pd.DataFrame({"signal": rng.normal(np.where(py == 1, 3.0, 0.0), 1)})
-    source = DataSource(id="g", name="Gold", role="gold", label_column="y",
+    source = DataSource(id="g", name="Gold", role="gold", label_column="y", score_column="s",
                         production_prevalence=0.02)
     raw, _ = representativeness_gate(gold, production, ["signal"])
     mixed = production_mix(gold, source)

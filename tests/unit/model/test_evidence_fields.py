@@ -48,8 +48,17 @@ def test_confirmed_data_rights_name_who_confirmed_them() -> None:
 
 def test_production_prevalence_is_a_share_with_its_line() -> None:
     text = (HEAD + "data_map:\n  sources:\n    - id: gold\n      name: Gold\n"
-            "      role: gold\n      production_prevalence: 1.4\n")
+            "      role: gold\n      production_prevalence: 1.4\n      label_column: y\n"
+            "      score_column: s\n")
     assert problems_of(text) == [
         "aipo.yaml:7:30: data_map.sources[0].production_prevalence: must be the share of "
         "positives in production, strictly between 0 and 1 (0.014 for 1.4 %), got 1.4"]
     assert problems_of(text.replace("1.4", "0.014")) == []
+
+
+def test_production_prevalence_belongs_to_a_classifiers_gold_set() -> None:
+    text = (HEAD + "data_map:\n  sources:\n    - id: reviews\n      name: Reviews\n"
+            "      role: gold\n      label_column: review\n      production_prevalence: 0.1\n")
+    (found,) = problems_of(text)
+    assert found.startswith("aipo.yaml:4:7: data_map.sources[0]: production_prevalence "
+                            "reweights a classifier's gold set")
