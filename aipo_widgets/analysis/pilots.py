@@ -605,10 +605,9 @@ def analyse_pilot(
         if design is not None and design.design == "switchback":
             what = "periods"
         elif design is not None and design.cluster_column:
-            what = f"{design.cluster_column} values"
+            what = f"clusters ({design.cluster_column})"
         note = described + (
-            f"; {clusters['treatment']} and {clusters['control']} {what} in the arms"
-            if clusters else "")
+            f"; {clusters['treatment']} and {clusters['control']} {what}" if clusters else "")
         provenance = Provenance.measured(source, start=start, end=end, rows=len(data),
                                          note=note)
         for gate in gates:

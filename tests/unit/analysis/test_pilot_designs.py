@@ -202,7 +202,7 @@ def test_before_after_with_control_is_did_without_srm() -> None:
     prov = rep.provenance
     assert prov is not None and (prov.start.isoformat(), prov.end.isoformat()) == (
         "2026-02-01", "2026-09-30")
-    assert "6 and 6 plant values in the arms" in prov.note
+    assert "6 and 6 clusters (plant)" in prov.note
     with pytest.raises(DataError, match="must hold dates or months"):
         analyse_pilot(df.assign(month="after"), metric="minutes", design=design)
 
