@@ -80,6 +80,12 @@ class Experiments(Phase):
                                                 n_boot=n_boot)
         self.figures.update({f"gold_{k}": round(v, 6)
                              for k, v in measure.eval_figures(self.ws, self.evaluation).items()})
+        if self.evaluation.prevalence is not None:
+            # an enriched gold set: its figures are reweighted to production; keep the raw too
+            raw = self.evaluation.raw_metrics
+            self.figures.update({
+                f"gold_{n.id}_gold_mix": round(raw[n.eval_metric].value, 6)
+                for n in self.ws.metric_tree.nodes if n.eval_metric in raw})
         return self.evaluation.table()
 
     def acceptance(self, *, n_boot: int = 1000) -> pd.DataFrame:
