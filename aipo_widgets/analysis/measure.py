@@ -45,7 +45,7 @@ from aipo_widgets.analysis.pilots import PilotReport, analyse_pilot
 from aipo_widgets.analysis.sources import index_paths, is_readable, measure_value, read_source
 from aipo_widgets.errors import DataError, Problem
 from aipo_widgets.evidence import Gate
-from aipo_widgets.model.pilot_design import design_for_source
+from aipo_widgets.model.pilot_design import PilotDesign, design_for_source
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -69,6 +69,7 @@ __all__ = [
     "pd_mean",
     "pilot_period_rows",
     "pilot_plan",
+    "pilot_plan_before",
     "pilot_report",
     "sources_with_role",
 ]
@@ -457,6 +458,55 @@ def pilot_plan(ws: Workspace, pilot: pd.DataFrame, source: DataSource
                        periods_after=after,
                        power=design.power if design is not None else 0.8)
     return plan, has
+
+
+def pilot_plan_before(ws: Workspace, baseline: pd.DataFrame, design: PilotDesign
+                      ) -> DesignPlan | None:
+    """Plan a pilot that has not run yet from baseline data, for its declared design.
+
+    As :func:`pilot_plan`, but every row is a baseline row: the mean, standard deviation and
+    (when not declared) the ICC come from them, by the design's cluster column, period column
+    or unit column where the baseline has it; a before/after plan assumes as many periods after
+    the change as the baseline holds before it.
+
+    Returns
+    -------
+    DesignPlan or None
+        None without a target or the metric's column in the baseline.
+    """
+    import pandas as pd
+
+    column = _pilot_metric(ws, baseline)
+    if column is None:
+        return None
+    target = next((n.target for n in ws.metric_tree.nodes if n.effect_of and n.target
+                   and (m := ws.metric(n.effect_of).measure) and m.column == column), None)
+    if not target:
+        return None
+    values = pd.to_numeric(baseline[column], errors="coerce")
+    group_col = {"cluster_randomised": design.cluster_column, "switchback": design.period_column,
+                 "before_after_control": design.unit_column}.get(design.design)
+    icc, icc_source, size, periods = 0.0, "assumed: no icc declared", None, 1
+    if design.icc is not None:
+        icc, icc_source = design.icc, "declared"
+    elif group_col and group_col in baseline.columns:
+        icc = icc_anova(values, baseline[group_col])
+        icc_source = f"estimated from {baseline[group_col].nunique()} {group_col} values"
+    if design.design in ("cluster_randomised", "switchback"):
+        if group_col not in baseline.columns:
+            return None  # no clusters to size from; the pilot's own data will tell
+        size = float(baseline.groupby(group_col).size().mean())
+    if design.design == "before_after_control" and design.period_column in baseline.columns:
+        periods = int(baseline[design.period_column].astype(str).nunique()) or 1
+    ratio = 1.0
+    if design.allocation and len(design.allocation) == 2:
+        control = "control" if "control" in design.allocation else sorted(design.allocation)[0]
+        share = design.shares(list(design.allocation))[control]
+        ratio = share / (1 - share)
+    return plan_design(design.design, relative_effect=-float(target),
+                       baseline_mean=float(values.mean()), baseline_sd=float(values.std(ddof=1)),
+                       ratio=ratio, icc=icc, icc_source=icc_source, cluster_size=size,
+                       periods_before=periods, periods_after=periods, power=design.power)
 
 
 def pilot_report(ws: Workspace, pilot: pd.DataFrame, source: DataSource, *,

@@ -137,7 +137,45 @@ class Rollout(Phase):
             rows.append({"pilot": src.id, "what": "design effect",
                          "needed": f"{plan.design_effect:.3g}",
                          "has": f"ICC {plan.icc:.2g} ({plan.icc_source})"})
+        rows += self._plans_before_the_pilot()
         return pd.DataFrame(rows, columns=["pilot", "what", "needed", "has"])
+
+    def _plans_before_the_pilot(self) -> list[dict[str, str]]:
+        """Plan the declared pilots whose data are not there yet, from the baseline."""
+        rows = []
+        baselines = [self.frames[s.id] for s in measure.sources_with_role(self.ws, "baseline")
+                     if s.id in self.frames]
+        with_data = {found[0] for src in measure.sources_with_role(self.ws, "pilot")
+                     if src.id in self.frames
+                     and (found := design_for_source(self.ws, src.id)) is not None}
+        for index, stage in enumerate(self.ws.rollout.stages):
+            design = stage.pilot
+            if design is None or stage.status in ("done", "stopped") or index in with_data:
+                continue  # decided, or planned from its own data above
+            plan = None
+            for frame in baselines:
+                try:
+                    plan = measure.pilot_plan_before(self.ws, frame, design)
+                except (DataError, UsageError):
+                    plan = None
+                if plan is not None:
+                    break
+            if plan is None:
+                continue
+            print(f"{stage.id} (not run yet): {plan.design}, to detect "
+                  f"{plan.relative_effect:+.0%} with power {plan.power:.0%}, from the baseline")
+            for note in plan.notes:
+                print(f"  note: {note}")
+            rows.append({"pilot": stage.id, "what": "units per arm",
+                         "needed": "{} and {}".format(*plan.units_per_arm), "has": "not run yet"})
+            if plan.clusters_per_arm:
+                rows.append({"pilot": stage.id, "what": "clusters per arm",
+                             "needed": "{} and {}".format(*plan.clusters_per_arm),
+                             "has": "not run yet"})
+            rows.append({"pilot": stage.id, "what": "design effect",
+                         "needed": f"{plan.design_effect:.3g}",
+                         "has": f"ICC {plan.icc:.2g} ({plan.icc_source})"})
+        return rows
 
     def stages(self) -> pd.DataFrame:
         """Gate the active stage's exit and the next stage's entry; show the stages."""

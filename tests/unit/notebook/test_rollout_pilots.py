@@ -47,3 +47,25 @@ def test_data_that_do_not_fit_the_design_fail_a_gate_instead_of_raising(tmp_path
     (gate,) = [g for g in phase.gates if g.name.startswith("pilot analysed as designed")]
     assert gate.verdict == "fail" and "'site'" in gate.detail
     assert gate.source == "rollout.stages[1].pilot"
+
+
+def test_a_pilot_not_run_yet_is_planned_from_the_baseline(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "ss"
+    write_example("support-summaries", folder)
+    yaml = folder / "aipo.yaml"
+    text = yaml.read_text()
+    active = "      status: active\n      start: 2026-11-02\n"
+    assert active in text
+    yaml.write_text(text.replace(active, active + "      decide_by: 2026-12-14\n"
+                                 "      pilot:\n        design: cluster_randomised\n"
+                                 "        source: pilot\n        cluster_column: team\n"
+                                 "        icc: 0.05\n", 1))
+    phase = Rollout.open(folder, as_of="2026-12-01")
+    # The pilot source is the done pilot's; drop it so that the teams stage has no data yet.
+    phase.frames.pop("pilot")
+    plan = phase.pilot_plan()
+    out = capsys.readouterr().out
+    teams = plan[plan.pilot == "teams"]
+    assert list(teams.what) == ["units per arm", "clusters per arm", "design effect"]
+    assert set(teams.has[:2]) == {"not run yet"} and "ICC 0.05 (declared)" in teams.has.iloc[2]
+    assert "teams (not run yet): cluster-randomised, to detect -25%" in out
