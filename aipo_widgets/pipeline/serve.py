@@ -456,6 +456,7 @@ def _refuse_odd_paths() -> None:
     templates (500 too): anyone could flood the log without a token. There is nothing to log
     out of (the token is the only credential): ``/logout`` is a 404.
     """
+    import tornado.httputil
     import tornado.web
     from jupyter_server.auth.logout import LogoutHandler
     from voila.static_file_handler import TemplateStaticFileHandler
@@ -469,6 +470,24 @@ def _refuse_odd_paths() -> None:
         raise tornado.web.HTTPError(404)
 
     LogoutHandler.get = no_logout  # type: ignore[method-assign]
+    # Voila's templates lack some of jupyter_server's error pages: rendering one failed and
+    # tornado logged that failure with a traceback at every such request. A plain page instead.
+    from jupyter_server.base.handlers import JupyterHandler
+
+    render_error = JupyterHandler.write_error
+
+    def write_error(self: Any, status_code: int, **kwargs: Any) -> None:
+        try:
+            render_error(self, status_code, **kwargs)
+        except Exception:
+            self.clear()
+            self.set_status(status_code)
+            self.set_header("Content-Type", "text/html")
+            reason = tornado.httputil.responses.get(status_code, "Error")
+            self.finish(f"<!DOCTYPE html><title>{status_code}</title><h1>{status_code} "
+                        f"{reason}</h1>")
+
+    JupyterHandler.write_error = write_error  # type: ignore[method-assign]
     original_log = tornado.web.RequestHandler.log_exception
 
     def log_one_line(self: tornado.web.RequestHandler, typ: Any, value: Any, tb: Any) -> None:

@@ -223,3 +223,36 @@ def test_serve_stops_cleanly_on_signal(sig, portfolio_root, voila_base):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         proc.wait()
+
+
+def test_the_token_is_in_no_process_list_and_no_log_line(status_server):
+    token = status_server.token
+    pids = status_server.pids()
+    assert pids
+    for pid in pids:  # ps shows every local user these
+        with contextlib.suppress(OSError):
+            assert token.encode() not in Path(f"/proc/{pid}/cmdline").read_bytes(), pid
+    for pid in pids[1:]:  # the kernels do not inherit it either
+        with contextlib.suppress(OSError):
+            assert token.encode() not in Path(f"/proc/{pid}/environ").read_bytes(), pid
+    import urllib.error
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    for path in ("voila/templates/..%2f..", "voila/templates/x", "logout", "no-such-page"):
+        for query in (f"?token={token}", "?token=" + "w" * 32, ""):
+            try:
+                with opener.open(f"{status_server.base_url}/{path}{query}", timeout=10) as r:
+                    status = r.status
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            # Without the token: to the login page (302) or refused; with it: not found.
+            assert status in (302, 403, 404), (path, query, status)
+    status_server.fetch()  # a page view with the token
+    log = status_server.log_text()
+    assert token not in log
+    assert "Traceback" not in log
