@@ -295,15 +295,23 @@ def overall_verdict(ws: Workspace, run: Mapping[str, Any] | None, *,
         due = start + dt.timedelta(days=_DUE_DAY[phase] - 1)
     question = QUESTIONS.get(phase, "")
     run_id = str((run or {}).get("id") or "")
+    # Gates about the run itself (a kit phase notebook missing): they weigh on every decision,
+    # as they fail CI whatever the phase.
+    about_run = [{**g, "_run": run_id} for g in (run or {}).get("gates") or []]
+    run_reasons = sorted((Reason.of(str(g.get("phase") or "workspace"), g) for g in about_run
+                          if g.get("verdict") != "pass"), key=lambda r: -rank(r.verdict))
     current = by_phase.get(phase)
     if not current:
         what = "no run yet" if run is None else f"the {phase} phase has not run"
         return OverallVerdict(
-            "warn", phase, "no evidence", question,
+            _worst([{"verdict": "warn"}, *about_run]), phase, "no evidence", question,
             f"No evidence for the {phase} decision: {what}", owner, due, run=run_id,
             blocking=[Reason(phase, f"{phase} phase run", "warn",
                              f"run 'aipo run' for the {phase} phase (as of "
-                             f"{(as_of or dt.date.today()).isoformat()})")])
+                             f"{(as_of or dt.date.today()).isoformat()})"),
+                      *run_reasons][:_MAX_REASONS],
+            housekeeping=run_reasons[_MAX_REASONS - 1:])
+    current = [*current, *about_run]
     if strict is None:
         strict = bool((run or {}).get("strict", False))
     decision, label = _decide(phase, current, strict)
@@ -316,7 +324,7 @@ def overall_verdict(ws: Workspace, run: Mapping[str, Any] | None, *,
     own = [g for g in current if g.get("name") not in _DECISION_GATES]
     blocking_level = max([1] + [rank(str(g.get("verdict"))) for g in own])
     blocking = sorted(
-        (Reason.of(phase, g) for g in current
+        (Reason.of(str(g.get("phase") or phase), g) for g in current
          if rank(str(g.get("verdict"))) >= blocking_level and g.get("name") not in
          _DECISION_GATES),
         key=lambda r: -rank(r.verdict))
@@ -330,6 +338,7 @@ def overall_verdict(ws: Workspace, run: Mapping[str, Any] | None, *,
                     if g.get("verdict") != "pass" and g.get("name") not in _DECISION_GATES
                     and not _superseded(g, measured_after.get(p, set()))
                     and not (p == phase and rank(str(g.get("verdict"))) >= blocking_level)]
+    housekeeping += [r for r in run_reasons if r not in blocking]
     verdict = _worst(current)
     if decision.startswith("retrain") and verdict == "pass":
         verdict = "warn"

@@ -111,3 +111,15 @@ def test_every_surface_decides_as_the_run_did_strict_or_not():
     assert overall_verdict(ws("rollout"), evidence).decision == "no-go"
     assert overall_verdict(ws("rollout"), evidence, strict=False).decision == "go"
     assert overall_verdict(ws("rollout"), {**evidence, "strict": False}).decision == "go"
+
+
+def test_the_runs_own_gates_weigh_on_the_decision():
+    missing = gate("kit phase notebooks present", "fail", phase="workspace",
+                   detail="notebooks/03_rollout.ipynb is missing")
+    evidence = {**run(rollout=[gate("pilot effect", "pass")]), "gates": [missing]}
+    v = overall_verdict(ws("rollout"), evidence)
+    assert (v.decision, v.verdict) == ("no-go", "fail")
+    assert [(r.phase, r.name) for r in v.blocking] == [("workspace", missing["name"])]
+    none_yet = overall_verdict(ws("rollout"), {"id": "r9", "phases": [], "gates": [missing]})
+    assert none_yet.verdict == "fail"
+    assert [r.name for r in none_yet.blocking] == ["rollout phase run", missing["name"]]
