@@ -71,27 +71,28 @@ def reference(folder: Path) -> Path:
 
 
 def child(which: str, folder: Path) -> None:
+    # Imports first (scipy.stats alone takes seconds on a loaded machine): the figures compare
+    # the computation, not the interpreter's start.
+    import duckdb
+    import scipy.stats  # noqa: F401
+
+    from aipo_widgets.analysis.drift import drift
+    from aipo_widgets.analysis.drift_engine import window_drift
     from aipo_widgets.analysis.drift_reference import Reference
+    from aipo_widgets.analysis.sources import read_window
     from aipo_widgets.model.schema import DataSource
 
     frozen = Reference.load(folder / "reference.json")
     source = DataSource(id="log", name="Log", location=str(folder / "data"), time_column="t")
     t0 = time.perf_counter()
     if which == "engine":
-        from aipo_widgets.analysis.drift_engine import window_drift
-
         report, window = window_drift(ROOT, source, frozen, as_of=AS_OF, days=DAYS)
         rows, psi = window.rows, max(c.psi for c in report.columns)
     elif which == "memory":
-        from aipo_widgets.analysis.drift import drift
-        from aipo_widgets.analysis.sources import read_window
-
         frame, window = read_window(ROOT, source, as_of=AS_OF, days=DAYS, columns=COLUMNS)
         report = drift(frozen, frame)
         rows, psi = window.rows, max(c.psi for c in report.columns)
     else:  # the floor: DuckDB's own histogram query over the same bins, by hand
-        import duckdb
-
         start = AS_OF - dt.timedelta(days=DAYS - 1)
         aggs = []
         for col in COLUMNS:

@@ -137,11 +137,12 @@ def window_drift(folder: str | os.PathLike[str], source: DataSource, reference: 
         position = {r.column: j for j, r in enumerate(numeric)}
         counts = _numeric_counts(rows, numeric, source)
         n_rows = _int(counts.pop("__rows"))
+        values, sampled = _values(rows, numeric, n_rows, sketch_size, source)
         results = []
         for ref in refs:
             if isinstance(ref, NumericReference):
-                results.append(_numeric(rows, ref, position[ref.column], counts,
-                                        float(smoothing), th, sketch_size, source))
+                results.append(_numeric(ref, position[ref.column], counts, values[ref.column],
+                                        sampled, float(smoothing), th, source))
             else:
                 results.append(_categorical(rows, ref, float(smoothing), th, source))
     return _report(results, th, {}), Window(source.id, start, end, rows=n_rows,
@@ -172,31 +173,53 @@ def _int(value: Any) -> int:
 
 def _numeric_counts(rows: Any, refs: list[NumericReference],
                     source: DataSource) -> dict[str, Any]:
-    # One query, one scan of the window: every bin count of every numeric column.
-    aggs: dict[str, Any] = {"__rows": rows.count()}
+    # One query, one scan of the window: each value's bin computed once (-1: missing), then
+    # every bin count of every numeric column.
+    import ibis
+
+    bins: dict[str, Any] = {}
     for j, ref in enumerate(refs):
         x, ok = _finite(rows[ref.column])
-        bounds = [-np.inf, *ref.edges, np.inf]
-        for i in range(len(bounds) - 1):
-            cond = ok
-            if i > 0:
-                cond = cond & (x >= float(bounds[i]))
-            if i < len(bounds) - 2:
-                cond = cond & (x < float(bounds[i + 1]))
-            aggs[f"c{j}_b{i}"] = cond.sum()
-        aggs[f"c{j}_missing"] = (~ok).sum()
-        aggs[f"c{j}_min"] = x.min(where=ok)
-        aggs[f"c{j}_max"] = x.max(where=ok)
-    return dict(to_frame(rows.aggregate(**aggs), source).iloc[0].to_dict())
+        cases = [(~ok, -1), *[(x < float(e), i) for i, e in enumerate(ref.edges)]]
+        bins[f"b{j}"] = ibis.cases(*cases, else_=len(ref.edges))
+        bins[f"v{j}"] = ibis.ifelse(ok, x, ibis.null("float64"))
+    binned = rows.select(**bins) if bins else rows
+    aggs: dict[str, Any] = {"__rows": binned.count()}
+    for j, ref in enumerate(refs):
+        b = binned[f"b{j}"]
+        for i in range(len(ref.edges) + 1):
+            aggs[f"c{j}_b{i}"] = (b == i).sum()
+        aggs[f"c{j}_missing"] = (b == -1).sum()
+        aggs[f"c{j}_min"] = binned[f"v{j}"].min()
+        aggs[f"c{j}_max"] = binned[f"v{j}"].max()
+    return dict(to_frame(binned.aggregate(**aggs), source).iloc[0].to_dict())
 
 
-def _numeric(rows: Any, ref: NumericReference, j: int, counts: dict[str, Any],
-             smoothing: float, th: DriftThresholds, k: int, source: DataSource) -> ColumnDrift:
+def _values(rows: Any, refs: list[NumericReference], n_rows: int, k: int,
+            source: DataSource) -> tuple[dict[str, np.ndarray], bool]:
+    # The numeric columns' values in one query: all of them, or a uniform sample of ~k rows.
+    if not refs:
+        return {}, False
+    picked = rows.select(**{f"v{j}": _finite(rows[r.column])[0] for j, r in enumerate(refs)})
+    sampled = n_rows > k
+    if sampled:
+        picked = picked.sample(k / n_rows, seed=0)
+    frame = to_frame(picked, source)
+    out = {}
+    for j, ref in enumerate(refs):
+        v = frame[f"v{j}"].to_numpy(dtype=np.float64, na_value=np.nan)
+        out[ref.column] = np.sort(v[np.isfinite(v)])
+    return out, sampled
+
+
+def _numeric(ref: NumericReference, j: int, counts: dict[str, Any], y: np.ndarray,
+             sampled: bool, smoothing: float, th: DriftThresholds,
+             source: DataSource) -> ColumnDrift:
     n_bins = len(ref.edges) + 1
     cur_counts = np.array([_int(counts[f"c{j}_b{i}"]) for i in range(n_bins)],
                           dtype=np.int64)
     n_cur = int(cur_counts.sum())
-    if n_cur == 0:
+    if n_cur == 0 or y.size == 0:
         raise DataError([Problem(
             f"data source '{source.id}': column '{ref.column}' has no finite value in the window",
             path=f"data_map.sources[{source.id}]", fix="check the column and the window")])
@@ -206,17 +229,12 @@ def _numeric(rows: Any, ref: NumericReference, j: int, counts: dict[str, Any],
     psi_value = psi_unchecked(p, q)
     js = js_distance(ref_counts, cur_counts)
 
-    # KS and Wasserstein against the window's values when they are few, else against a
-    # uniform sample of them drawn in the engine (one pass; its error stated, DKW).
-    x, ok = _finite(rows[ref.column])
-    finite = rows.filter(ok).select(v=x)
-    if n_cur > k:
-        finite = finite.sample(k / n_cur, seed=0)
-    y = np.sort(to_frame(finite, source)["v"].to_numpy(dtype=np.float64))
+    # KS and Wasserstein against the window's values, or a uniform sample of them drawn in the
+    # engine (its error stated: DKW).
     ks, w1 = ks_w1(np.asarray(ref.values, dtype=np.float64), y)
     ks_p, ks_method = ks_pvalue(ks, ref.n, n_cur)
     lo, hi = float(counts[f"c{j}_min"]), float(counts[f"c{j}_max"])
-    eps = dkw_bound(y.size, DKW_RISK) if n_cur > k else 0.0
+    eps = dkw_bound(y.size, DKW_RISK) if sampled else 0.0
     bounds = [-np.inf, *ref.edges, np.inf]
     value = psi_value if th.metric == "psi" else js
     verdict, rule = th.verdict(value)
