@@ -229,7 +229,13 @@ def check_gold_set(
             few = mcount < min_minority_count
             verdict = "warn" if few else "pass"
             detail = f"rarest class {minority!r}: {mcount} rows ({fig:.1%})"
-            if few:
+            if few and task == "review":
+                detail += (
+                    f", below the minimum of {min_minority_count} rows: the interval on its "
+                    "share will be wide. Review more outputs drawn as production comes; do not "
+                    "add outputs of one label on purpose, which would bias every label's share"
+                )
+            elif few:
                 detail += (
                     f", below the minimum of {min_minority_count} rows: intervals on its "
                     "metrics (e.g. recall) will be too wide to judge. Label more rows drawn as "
@@ -239,6 +245,11 @@ def check_gold_set(
                        " and declare production_prevalence on its data source, so that "
                        "precision, shares and the threshold are reweighted to production "
                        "(added examples without it bias them)")
+                )
+            elif fig < min_minority_share and task == "review":
+                detail += (
+                    ": rare, which is right if production has the same mix (the label shares "
+                    "assume it)"
                 )
             elif fig < min_minority_share and production_prevalence is None:
                 detail += (

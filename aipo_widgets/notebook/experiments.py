@@ -62,6 +62,7 @@ class Experiments(Phase):
         # A gold set without label_column: check_gold_set names the column it misses.
         report = check_gold_set(gold, label=cast(str, source.label_column),
                                 id_column=source.id_column, training=training,
+                                task="classification" if source.score_column else "review",
                                 production_prevalence=source.production_prevalence)
         self.add(report.gates)
         self.figures["gold_set_rows"] = report.n_rows

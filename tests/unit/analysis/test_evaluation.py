@@ -481,3 +481,10 @@ def test_an_enriched_gold_set_is_reweighted_to_production_and_keeps_the_raw_figu
     assert bool(table.loc["precision", "reweighted"]) and not table.loc["recall", "reweighted"]
     assert ev.prevalence == {"gold": 0.2, "production": 0.02}
     json.dumps(ev.to_dict(), allow_nan=False)
+
+
+def test_a_review_gold_set_is_never_told_to_enrich():
+    reviews = pd.DataFrame({"label": ["ok"] * 1180 + ["hallucination"] * 20})
+    gate = {g.name: g for g in check_gold_set(reviews, task="review").gates}["class balance"]
+    assert gate.verdict == "warn" and "Review more outputs drawn as production" in gate.detail
+    assert "production_prevalence" not in gate.detail and "enrich" not in gate.detail
