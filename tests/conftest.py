@@ -131,3 +131,21 @@ def playwright_session():
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         yield p
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server on a free local port, one per test run (tests/pg_server.py).
+
+    Skips, saying why, when the server binaries are missing (`make test` installs them).
+    """
+    from pg_server import start, stop
+
+    try:
+        server = start()
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        stop(server)

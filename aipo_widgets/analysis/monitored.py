@@ -170,7 +170,7 @@ def _window(windows: Windows, source: DataSource | None, days: int, name: str
     if source is None:
         return missing(name, "a production log: a data_map.sources entry with role "
                              "'production', a location and a time_column")
-    if not source.location:
+    if source.engine == "duckdb" and not source.location:  # a database needs none
         return missing(name, f"data_map.sources[{source.id}].location (the log's file)")
     if not source.time_column:
         return missing(name, f"data_map.sources[{source.id}].time_column (each row's date, so "

@@ -159,7 +159,8 @@ class Operate(Phase):
 
     def _read(self, days: int) -> tuple[pd.DataFrame | None, Window | None]:
         source = self.production_source
-        if source is None or self.windows is None or not source.location:
+        if (source is None or self.windows is None
+                or (source.engine == "duckdb" and not source.location)):
             return None, None
         if not source.time_column:
             self.add(Gate("production window available", "warn",
