@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from aipo_widgets.analysis.source_engines import quiet as quiet_engine
 from aipo_widgets.examples import write_example
 from aipo_widgets.notebook import _phase
 from aipo_widgets.notebook import operate as operate_facade
@@ -73,7 +74,8 @@ def test_a_postgres_table_gives_the_csv_verdicts(csv_run, tmp_path: Path, pg_ser
     frame = pd.read_csv(folder / LOG)
     con = ibis.postgres.connect(host=pg_server.host, port=pg_server.port, user=pg_server.user,
                                 password=pg_server.password, database=pg_server.database)
-    con.create_table("production_window", frame, overwrite=True)
+    with quiet_engine():  # Ibis 12's pandas-3 notice while it converts the frame
+        con.create_table("production_window", frame, overwrite=True)
     con.disconnect()
     (folder / LOG).unlink()
     monkeypatch.setenv("AIPO_TEST_PG_PASSWORD", pg_server.password)
