@@ -75,7 +75,8 @@ correlated with it.  The scenarios and the tornado are unchanged: they set drive
 
 **Exit criteria** (``exit_criteria``) are stop rules such as "time saved < 0.15": a rule that
 holds for the measured value is a failed gate ("stop"), one that does not hold passes, and a
-rule without a measured value yet warns.
+rule without a measured value yet warns. A value typed in a driver's ``measured`` field is shown
+as typed and never passes (it warns "not measured"; a stop rule it meets still fails).
 
 Examples
 --------
@@ -542,8 +543,13 @@ class BusinessCaseModel:
             name = cond.description or f"exit rule: stop if {cond.metric} {cond.operator} " \
                 f"{cond.value:g}"
             figure = measured.get(cond.metric)
+            typed = None
             if figure is None and cond.metric in self.spec.drivers:
+                # A driver's ``measured`` is typed in aipo.yaml: shown as typed, never a pass.
                 figure = self.spec.drivers[cond.metric].measured
+                typed = Provenance.typed(
+                    f"business_case.drivers[{cond.metric}].measured",
+                    note=f"it would be measured by a phase that measures '{cond.metric}'")
             threshold = f"stop if {cond.operator} {cond.value:g}"
             source = f"business_case.exit_criteria[{i}]"
             # The metric is named so that a later phase's measurement supersedes an earlier
@@ -557,11 +563,12 @@ class BusinessCaseModel:
             elif ops[cond.operator](float(figure), cond.value):
                 gates.append(Gate(name, "fail", float(figure), threshold,
                                   f"the stop rule holds: {cond.metric} = {float(figure):g}",
-                                  source=source, extra=extra))
+                                  source=source, extra=extra, provenance=typed))
             else:
                 gates.append(Gate(name, "pass", float(figure), threshold,
                                   f"the stop rule does not hold: {cond.metric} = "
-                                  f"{float(figure):g}", source=source, extra=extra))
+                                  f"{float(figure):g}", source=source, extra=extra,
+                                  provenance=typed))
         return gates
 
 

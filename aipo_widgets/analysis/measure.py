@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,7 +44,7 @@ from aipo_widgets.analysis.pilot_plan import DesignPlan, icc_anova, plan_design
 from aipo_widgets.analysis.pilots import PilotReport, analyse_pilot
 from aipo_widgets.analysis.sources import index_paths, is_readable, measure_value, read_source
 from aipo_widgets.errors import DataError, Problem
-from aipo_widgets.evidence import Gate
+from aipo_widgets.evidence import Gate, Provenance
 from aipo_widgets.model.pilot_design import PilotDesign, design_for_source
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,12 +66,15 @@ __all__ = [
     "latest_variant_figures",
     "load_frames",
     "measure_nodes",
+    "measured_provenance",
     "pd_mean",
     "pilot_period_rows",
     "pilot_plan",
     "pilot_plan_before",
     "pilot_report",
     "sources_with_role",
+    "typed_figures",
+    "where_measured",
 ]
 
 # The columns of :func:`measure_nodes`' table, in order.
@@ -208,10 +211,11 @@ def measure_nodes(ws: Workspace, frames: Mapping[str, pd.DataFrame], role: str, 
 
 
 def figures_from(ws: Workspace, measured: pd.DataFrame | None = None,
-                 extra: Mapping[str, float | None] | None = None,
-                 *, fallback: Literal["current", "baseline"] | None = "current",
-                 ) -> dict[str, float]:
-    """Collect metric values for conditions: measured ones first, then the workspace's.
+                 extra: Mapping[str, float | None] | None = None) -> dict[str, float]:
+    """Collect the measured metric values that conditions are checked against.
+
+    Only what was measured: a value typed in ``aipo.yaml`` (a node's ``current``) is never
+    taken for a measurement (see :func:`typed_figures` for showing those as typed).
 
     Parameters
     ----------
@@ -220,9 +224,7 @@ def figures_from(ws: Workspace, measured: pd.DataFrame | None = None,
     measured : DataFrame, optional
         From :func:`measure_nodes`.
     extra : mapping, optional
-        Further figures by metric id (evaluation results, drift), which win over both.
-    fallback : {"current", "baseline", None}
-        Which declared value of a node to use where nothing was measured.
+        Further measured figures by metric id (evaluation results, drift, effects), which win.
 
     Returns
     -------
@@ -230,11 +232,6 @@ def figures_from(ws: Workspace, measured: pd.DataFrame | None = None,
         Metric id -> value (never None: what is unknown is left out).
     """
     figures: dict[str, float] = {}
-    if fallback:
-        for node in ws.metric_tree.nodes:
-            value = getattr(node, fallback)
-            if value is not None:
-                figures[node.id] = value
     if measured is not None:
         for row in measured.itertuples():
             figures[str(row.metric)] = float(row.value)
@@ -242,6 +239,115 @@ def figures_from(ws: Workspace, measured: pd.DataFrame | None = None,
         if value is not None:
             figures[key] = value
     return figures
+
+
+def where_measured(ws: Workspace, metric: str, roles: Iterable[str]) -> str:
+    """Say where a metric's figure would be measured: its source and column, or what to add.
+
+    Examples
+    --------
+    >>> from aipo_widgets.model.schema import Workspace
+    >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"},
+    ...     "metric_tree": {"root": "r", "nodes": [{"id": "r", "name": "R", "unit": "%",
+    ...         "measure": {"column": "ok"}}, {"id": "q", "name": "Q", "unit": "%"}]}})
+    >>> where_measured(ws, "r", ["pilot"])
+    "column 'ok' of a data source with role pilot (metric_tree.nodes[r].measure)"
+    >>> where_measured(ws, "q", ["pilot", "production"]).split(", read")[0]
+    'a measure (column, stat) at metric_tree.nodes[q].measure'
+    """
+    roles = list(roles)
+    node = next((n for n in ws.metric_tree.nodes if n.id == metric), None)
+    if node is not None and node.measure is not None:
+        m = node.measure
+        src = f"data source '{m.source}'" if m.source else (
+            "a data source with role " + " or ".join(roles))
+        return f"column '{m.column}' of {src} (metric_tree.nodes[{metric}].measure)"
+    if node is None:
+        return (f"a metric-tree node '{metric}' with a measure (column, stat), read from a data "
+                "source with role " + " or ".join(roles))
+    return (f"a measure (column, stat) at metric_tree.nodes[{metric}].measure, read from a data "
+            "source with role " + " or ".join(roles))
+
+
+def measured_provenance(ws: Workspace, frames: Mapping[str, pd.DataFrame],
+                        measured: pd.DataFrame | None, roles: Iterable[str],
+                        extra: Mapping[str, Provenance] | None = None,
+                        ) -> dict[str, Provenance]:
+    """Say where each metric-tree node's figure came from, or would come from.
+
+    A node measured by :func:`measure_nodes` is *measured* in its source (over the days its
+    ``time_column`` spans, with its rows); ``extra`` adds others (effects, evaluations); every
+    other node is *missing*, naming where it would be measured (:func:`where_measured`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from aipo_widgets.model.schema import Workspace
+    >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"},
+    ...     "metric_tree": {"root": "r", "nodes": [{"id": "r", "name": "R", "unit": "%",
+    ...         "current": 0.9, "measure": {"column": "ok"}}]},
+    ...     "data_map": {"sources": [{"id": "p", "name": "Pilot", "role": "pilot",
+    ...                               "time_column": "at"}]}})
+    >>> frames = {"p": pd.DataFrame({"ok": [1.0, 0.0], "at": ["2026-11-01", "2026-11-03"]})}
+    >>> m = measure_nodes(ws, frames, "pilot", n_boot=0)
+    >>> measured_provenance(ws, frames, m, ["pilot"])["r"].describe()
+    'measured in p from 2026-11-01 to 2026-11-03 (2 rows)'
+    >>> measured_provenance(ws, frames, None, ["pilot"])["r"].kind
+    'missing'
+    """
+    out: dict[str, Provenance] = {}
+    if measured is not None:
+        for row in measured.itertuples():
+            sid = str(row.source)
+            start = end = None
+            frame = frames.get(sid)
+            try:
+                tcol = ws.source(sid).time_column
+            except (KeyError, ValueError, LookupError):
+                tcol = None
+            if frame is not None and tcol and tcol in frame.columns:
+                import pandas as pd
+
+                times = pd.to_datetime(frame[tcol], errors="coerce").dropna()
+                if len(times):
+                    start, end = times.min().date(), times.max().date()
+            rows = None if row.n is None or row.n != row.n else int(row.n)
+            out[str(row.metric)] = Provenance.measured(sid, start=start, end=end, rows=rows)
+    out.update(extra or {})
+    roles = list(roles)
+    for node in ws.metric_tree.nodes:
+        out.setdefault(node.id, Provenance.missing(where_measured(ws, node.id, roles)))
+    return out
+
+
+def typed_figures(ws: Workspace, provenance: Mapping[str, Provenance] | None = None,
+                  ) -> dict[str, tuple[float, Provenance]]:
+    """Return the values typed in ``aipo.yaml`` (each node's ``current``), marked as typed.
+
+    They are shown beside the gates that could not measure them, and never pass; the typed
+    provenance's note says where the figure would be measured (from ``provenance``'s missing
+    entries).
+
+    Examples
+    --------
+    >>> from aipo_widgets.model.schema import Workspace
+    >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"},
+    ...     "metric_tree": {"root": "r", "nodes": [{"id": "r", "name": "R", "unit": "%",
+    ...                                             "current": 0.9}]}})
+    >>> value, prov = typed_figures(ws)["r"]
+    >>> value, prov.describe()
+    (0.9, 'typed in aipo.yaml at metric_tree.nodes[r].current')
+    """
+    out: dict[str, tuple[float, Provenance]] = {}
+    for node in ws.metric_tree.nodes:
+        if node.current is None:
+            continue
+        where = (provenance or {}).get(node.id)
+        note = (f"it would be measured from {where.note}"
+                if where is not None and where.kind == "missing" and where.note else "")
+        out[node.id] = (float(node.current),
+                        Provenance.typed(f"metric_tree.nodes[{node.id}].current", note=note))
+    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ outcome *means* differs, and is the caller's choice via ``meaning``:
 - ``"trigger"`` (alerts, kill switch, stop rules): the gate fails (or warns) when it holds.
 
 A figure that was not measured is never a silent pass: the gate says so (``warn`` for an
-optional requirement, ``fail`` by default).
+optional requirement, ``fail`` by default). A value only typed in ``aipo.yaml`` (``typed``) is
+evaluated and shown with that provenance, so it never passes either: the gate warns "not
+measured" and says where the figure would come from (:mod:`aipo_widgets.evidence`).
 
 Examples
 --------
@@ -24,6 +26,14 @@ Examples
 >>> kill = Condition(id="K1", metric="hallucination_rate", operator=">", value=0.05)
 >>> condition_gate(kill, {"hallucination_rate": 0.01}, meaning="trigger").verdict
 'pass'
+>>> from aipo_widgets.evidence import Provenance
+>>> typed = {"recall": (0.93, Provenance.typed("metric_tree.nodes[recall].current",
+...                                            note="would be measured in the pilot log"))}
+>>> g = condition_gate(c, {}, typed=typed)
+>>> g.verdict, g.figure
+('warn', 0.93)
+>>> g.detail.split("; ")[0]
+'not measured: typed in aipo.yaml at metric_tree.nodes[recall].current'
 """
 
 from __future__ import annotations
@@ -32,7 +42,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from aipo_widgets._text import compare
-from aipo_widgets.evidence import Gate, Verdict
+from aipo_widgets.evidence import Gate, Provenance, Verdict
 
 
 def condition_gate(
@@ -44,6 +54,8 @@ def condition_gate(
     missing: Literal["fail", "warn"] = "fail",
     trigger_verdict: Literal["fail", "warn"] = "fail",
     source: str = "",
+    provenance: Mapping[str, Provenance] | None = None,
+    typed: Mapping[str, tuple[float, Provenance]] | None = None,
 ) -> Gate:
     """Evaluate one condition against measured figures.
 
@@ -63,18 +75,33 @@ def condition_gate(
         The verdict of a trigger that fired (e.g. ``warn`` for a warning-level alert).
     source : str
         Where the condition is in ``aipo.yaml``.
+    provenance : mapping, optional
+        Metric id -> where its figure came from (a measured figure's source, window and rows;
+        for a metric not measured, :meth:`Provenance.missing` saying where it would come from).
+    typed : mapping, optional
+        Metric id -> (value, its typed provenance): what ``aipo.yaml`` says where nothing was
+        measured. It is evaluated and shown, and never passes.
     """
     rule = f"{condition.metric} {condition.operator} {condition.value:g}"
     label = name or (condition.description or f"{condition.id}: {rule}")
     figure = figures.get(condition.metric)
+    prov = (provenance or {}).get(condition.metric)
+    if figure is None and condition.metric in (typed or {}):
+        figure, prov = (typed or {})[condition.metric]
+    extra = {"metric": condition.metric}
     fired = compare(figure, condition.operator, condition.value)
     if fired is None or figure is None:
         # Not measured, or a figure or threshold that is not a finite number: it cannot be
         # evaluated, and a condition that cannot be evaluated never passes.
         if figure is None:
+            said = f"{condition.metric} was not measured"
+            where = prov.note if prov is not None and prov.kind == "missing" else ""
+            if where:
+                said += f": it would come from {where}"
             return Gate(label, missing, figure=None, threshold=rule, source=source,
-                        detail=f"{condition.metric} was not measured")
+                        detail=said, extra=extra, provenance=Provenance.missing(where))
         return Gate(label, "fail", figure=None, threshold=rule, source=source,
+                    extra=extra, provenance=prov,
                     detail=f"cannot be evaluated: {condition.metric} is {figure} and the "
                     f"threshold {condition.value}; NaN and infinity cannot be compared")
     verdict: Verdict
@@ -85,7 +112,7 @@ def condition_gate(
         verdict = trigger_verdict if fired else "pass"
         detail = f"triggered: {condition.metric} is {figure:.4g} ({rule})" if fired else ""
     return Gate(label, verdict, figure=_round(figure), threshold=rule, source=source,
-                detail=detail)
+                detail=detail, extra=extra, provenance=prov)
 
 
 def condition_gates(conditions: Iterable[Any], figures: Mapping[str, float | None],

@@ -88,10 +88,15 @@ def effect_gates(ws: Workspace, effects: Mapping[str, Effect],
     return gates
 
 
-def stage_gates(ws: Workspace, figures: Mapping[str, float | None]) -> list[Gate]:
+def stage_gates(ws: Workspace, figures: Mapping[str, float | None],
+                provenance: Mapping[str, Provenance] | None = None,
+                typed: Mapping[str, tuple[float, Provenance]] | None = None) -> list[Gate]:
     """Entry and exit criteria of the active stage (or the first planned one), on measured figures.
 
-    Criteria of later stages are not judged yet.
+    Criteria of later stages are not judged yet. A criterion whose figure was not measured in
+    the pilot or production data does not pass: it warns "not measured" (a failure with
+    ``--strict``) and says where the figure would come from (``provenance``'s missing entries);
+    a value only typed in ``aipo.yaml`` (``typed``) is shown as typed.
     """
     stages = ws.rollout.stages
     if not stages:
@@ -102,13 +107,14 @@ def stage_gates(ws: Workspace, figures: Mapping[str, float | None]) -> list[Gate
                  next((i for i, s in enumerate(stages) if s.status == "planned"), 0))
     stage = stages[index]
     where = f"rollout.stages[{index}]"
-    gates = condition_gates(stage.exit_criteria, figures, where=f"{where}.exit_criteria")
+    how = {"provenance": provenance, "typed": typed, "missing": "warn"}
+    gates = condition_gates(stage.exit_criteria, figures, where=f"{where}.exit_criteria", **how)
     for g in gates:
         g.name = f"{stage.id} exit: {g.name}"
     if index + 1 < len(stages):
         nxt = stages[index + 1]
         entry = condition_gates(nxt.entry_criteria, figures,
-                                where=f"rollout.stages[{index + 1}].entry_criteria")
+                                where=f"rollout.stages[{index + 1}].entry_criteria", **how)
         for g in entry:
             g.name = f"{nxt.id} entry: {g.name}"
         gates += entry

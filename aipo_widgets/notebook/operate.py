@@ -181,7 +181,7 @@ class Operate(Phase):
         self.current = measure.figures_from(
             self.ws, extra={**self.window, **{
                 m: g.figure for g in found if g.measured and isinstance(g.figure, float)
-                for m in [g.extra.get("metric")] if m}}, fallback=None)
+                for m in [g.extra.get("metric")] if m}})
         return gates_frame(found)
 
     def retrain(self) -> None:

@@ -41,6 +41,7 @@ class Rollout(Phase):
 
     effects: dict[str, Effect] = field(default_factory=dict)
     provenance: dict[str, Provenance] = field(default_factory=dict)
+    effect_provenance: dict[str, Provenance] = field(default_factory=dict)
 
     def pilot(self, *, n_boot: int = 2000) -> None:
         """Analyse each pilot as designed against its control; gate the effects on their targets.
@@ -68,6 +69,7 @@ class Rollout(Phase):
             if report.provenance is not None:
                 provenance[eff.metric] = report.provenance
                 self.provenance[src.id] = report.provenance
+                self.effect_provenance[eff.metric] = report.provenance
             print(f"{src.id}: {report.design}")
             if report.provenance is not None:
                 print(f"  {report.provenance.describe()}")
@@ -187,14 +189,29 @@ class Rollout(Phase):
                 frames[src.id] = measure.pilot_period_rows(self.ws, frames[src.id], src)
         measured = pd.concat([measure.measure_nodes(self.ws, frames, role, n_boot=0)
                               for role in ("pilot", "production")], ignore_index=True)
-        figures = measure.figures_from(self.ws, measured,
-                                       extra=measure.effect_figures(self.ws, self.effects))
-        found = self.add(rollout.stage_gates(self.ws, figures))
+        effects = measure.effect_figures(self.ws, self.effects)
+        figures = measure.figures_from(self.ws, measured, extra=effects)
+        # Where each figure came from: measured in the pilot or production data, or where it
+        # would come from; a value typed in aipo.yaml is shown as typed and never passes.
+        provenance = measure.measured_provenance(
+            self.ws, frames, measured, ("pilot", "production"),
+            extra=self._effect_node_provenance(effects))
+        found = self.add(rollout.stage_gates(self.ws, figures, provenance,
+                                             measure.typed_figures(self.ws, provenance)))
         show(pd.DataFrame([{"stage": s.id, "name": s.name, "audience": s.audience,
                              "share": s.share, "status": s.status,
                              "human review": s.human_review, "min days": s.min_duration_days}
                             for s in self.ws.rollout.stages]))
         return gates_frame(found)
+
+    def _effect_node_provenance(self, effects: dict[str, float]) -> dict[str, Provenance]:
+        # A node that is a pilot's effect (effect_of) was measured where that pilot was.
+        out = {}
+        for node in self.ws.metric_tree.nodes:
+            m = self.ws.metric(node.effect_of).measure if node.effect_of else None
+            if node.id in effects and m is not None and m.column in self.effect_provenance:
+                out[node.id] = self.effect_provenance[m.column]
+        return out
 
     def monitoring(self) -> pd.DataFrame:
         """Freeze the drift reference, gate readiness; return the alert rules."""

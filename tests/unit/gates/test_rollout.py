@@ -11,7 +11,7 @@ import pytest
 
 from aipo_widgets.analysis.drift_reference import Reference
 from aipo_widgets.analysis.pilot_effects import Effect
-from aipo_widgets.evidence import Gate
+from aipo_widgets.evidence import Gate, Provenance
 from aipo_widgets.gates.rollout import (
     drift_reference_gate,
     effect_gates,
@@ -90,8 +90,28 @@ def test_without_an_active_stage_the_first_planned_one_is_judged() -> None:
         stage("shadow", "done", exit_criteria=EXIT),
         stage("pilot", "planned", exit_criteria=EXIT)]})
     (gate,) = stage_gates(ws, {})
-    assert gate.name.startswith("pilot exit") and gate.verdict == "fail"
+    # Not measured: a warning (a failure with --strict), never a pass (issue 13).
+    assert gate.name.startswith("pilot exit") and gate.verdict == "warn"
     assert gate.detail == "t was not measured"
+    assert gate.provenance is not None and gate.provenance.kind == "missing"
+
+
+def test_a_value_typed_in_aipo_yaml_is_shown_as_typed_and_never_passes() -> None:
+    from aipo_widgets.analysis.measure import measured_provenance, typed_figures
+
+    tree = {**TREE, "nodes": [{**n, "current": 14.0} if n["id"] == "t" else n
+                              for n in TREE["nodes"]]}
+    ws = make_ws(metric_tree=tree, rollout={"stages": [stage("pilot", "active",
+                                                             exit_criteria=EXIT)]})
+    prov = measured_provenance(ws, {}, None, ["pilot", "production"])
+    (gate,) = stage_gates(ws, {}, prov, typed_figures(ws, prov))
+    assert (gate.verdict, gate.figure, gate.provenance.kind) == ("warn", 14.0, "typed")
+    assert "typed in aipo.yaml at metric_tree.nodes[t].current" in gate.detail
+    assert "would be measured from" in gate.detail
+    # the same figure measured passes
+    (gate,) = stage_gates(ws, {"t": 14.0}, {"t": Provenance.measured("pilot", rows=90)},
+                          typed_figures(ws, prov))
+    assert gate.verdict == "pass"
 
 
 def test_no_stages_fail() -> None:
