@@ -111,6 +111,9 @@ def condition_gate(
     else:
         verdict = trigger_verdict if fired else "pass"
         detail = f"triggered: {condition.metric} is {figure:.4g} ({rule})" if fired else ""
+    if verdict != "pass" and prov is not None and not prov.passes:
+        # A typed value that fails or fires says so too (a pass on it becomes a warning).
+        detail = f"{detail}; {prov.describe()}" if detail else prov.describe()
     return Gate(label, verdict, figure=_round(figure), threshold=rule, source=source,
                 detail=detail, extra=extra, provenance=prov)
 
