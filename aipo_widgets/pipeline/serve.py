@@ -402,6 +402,24 @@ def harden_voila() -> None:
     _cap_kernels()
 
 
+def _drop_token(request: Any) -> None:
+    """Remove ``token`` from a request whose token was checked (Voila hands kernels the URL).
+
+    Voila puts the visitor's query string and URL in the page kernel's environment or sends
+    them to a pre-started kernel; the token has done its work by then (the visitor holds the
+    login cookie), so the kernel gets the rest only.
+    """
+    from urllib.parse import parse_qsl, urlencode
+
+    if "token" not in (request.query or ""):
+        return
+    kept = [(k, v) for k, v in parse_qsl(request.query, keep_blank_values=True) if k != "token"]
+    request.query = urlencode(kept)
+    request.uri = request.path + (f"?{request.query}" if request.query else "")
+    for table in (request.query_arguments, request.arguments):
+        table.pop("token", None)
+
+
 def _cap_kernels() -> None:
     """Serve at most ``AIPO_MAX_PAGE_KERNELS`` pages at once; beyond, a "busy, retry" page.
 
@@ -427,6 +445,7 @@ def _cap_kernels() -> None:
                 self.set_header("Content-Type", "text/html")
                 yield BUSY_PAGE
                 return
+        _drop_token(self.request)  # checked already; the page's kernel gets no copy of it
         async for chunk in original(self, path):
             yield chunk
 

@@ -127,6 +127,10 @@ def test_pages_beyond_the_kernel_cap_get_a_busy_page(small_ws: Path,
         notebook_path = "status.ipynb"
 
         def __init__(self, n: int) -> None:
+            from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+            self.request = HTTPServerRequest(start_line=RequestStartLine("GET", "/", "HTTP/1.1"),
+                                             headers=HTTPHeaders({"Host": "127.0.0.1"}))
             self.kernel_manager = Manager(n)
             self.status = 200
             self.headers: dict[str, str] = {}
@@ -145,3 +149,15 @@ def test_pages_beyond_the_kernel_cap_get_a_busy_page(small_ws: Path,
     assert asyncio.run(render(2))[:2] == (200, "<html>page</html>")  # pool 1 + 1 visitor
     status, body, headers = asyncio.run(render(3))  # pool 1 + 2 visitors: full
     assert status == 503 and "busy" in body and headers["Retry-After"] == "30"
+
+
+def test_the_checked_token_is_dropped_before_the_kernel_sees_the_request() -> None:
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+    request = HTTPServerRequest(start_line=RequestStartLine(
+        "GET", "/?workspace=a&token=SECRETSECRETSECRET", "HTTP/1.1"),
+        headers=HTTPHeaders({"Host": "127.0.0.1"}))
+    serve._drop_token(request)
+    assert request.query == "workspace=a" and request.uri == "/?workspace=a"
+    assert "token" not in request.arguments and request.arguments["workspace"] == [b"a"]
+    assert "SECRET" not in request.full_url()
