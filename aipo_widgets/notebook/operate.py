@@ -32,8 +32,10 @@ from aipo_widgets.analysis.drift_reference import Reference
 from aipo_widgets.analysis.metric_tree import Tree
 from aipo_widgets.analysis.monitored import Windows
 from aipo_widgets.analysis.operations import Measurement
+from aipo_widgets.analysis.source_engines import open_source
+from aipo_widgets.analysis.sources import index_paths
 from aipo_widgets.errors import DataError
-from aipo_widgets.evidence import Gate, Provenance
+from aipo_widgets.evidence import Gate, Provenance, Verdict
 from aipo_widgets.gates import operate
 from aipo_widgets.gates.common import data_available_gates, gates_frame
 from aipo_widgets.notebook._phase import Phase, scenarios, show
@@ -57,7 +59,8 @@ class Operate(Phase):
     """
 
     name: ClassVar[str] = "operate"
-    roles: ClassVar[tuple[str, ...] | None] = ("production", "reference")
+    # The production log is read window by window (never whole): only the reference here.
+    roles: ClassVar[tuple[str, ...] | None] = ("reference",)
 
     production_source: DataSource | None = None
     drift_report: DriftReport | None = None
@@ -67,18 +70,64 @@ class Operate(Phase):
     window: dict[str, float] = field(default_factory=dict)
     current: dict[str, float] = field(default_factory=dict)
     measured: dict[tuple[str, int], Measurement] = field(default_factory=dict)
+    _production: pd.DataFrame | None = field(default=None, repr=False)
 
     def prepare(self) -> None:
-        """Pick the production log; fail when there is none."""
-        self.production_source = monitored.production_source(self.ws)
+        """Pick the production log and read its default window; gate on what the window holds.
+
+        Only the ``monitoring.window_days`` ending at ``as_of`` are read, never the whole log:
+        the gate passes on the window's rows (source, first and last day, rows), warns on fewer
+        than ``min_rows`` or without a ``time_column``, and fails without a log or an
+        unreadable or empty window.
+        """
+        self.production_source = source = monitored.production_source(self.ws)
         self.windows = Windows(self.folder, self.as_of)
-        self.add(data_available_gates(self.production, name="production window available",
+        name = "production window available"
+        if source is None or (source.engine == "duckdb" and not source.location):
+            self.add(data_available_gates(None, name=name, role="production"))
+            return
+        if not source.time_column:
+            try:  # opening reads no rows: is it there at all?
+                with open_source(self.folder, source):
+                    pass
+            except DataError as exc:
+                self._unreadable(source, exc)
+                return
+            where = f"data_map.sources[{source.id}].time_column"
+            self.add(Gate(name, "warn", detail=f"no window can be cut: add {where}",
+                          source=f"data_map.sources[{source.id}]",
+                          provenance=Provenance.missing(where)))
+            return
+        days, min_rows = self.ws.monitoring.window_days, self.ws.monitoring.min_rows
+        try:
+            frame, window = self.windows.read(source, days)
+        except DataError as exc:
+            self._unreadable(source, exc)
+            return
+        self._production = frame
+        span = f"{source.id} from {window.start} to {window.end} ({days} days)"
+        verdict: Verdict = ("pass" if window.rows >= min_rows
+                            else "warn" if window.rows else "fail")
+        detail = {"pass": f"{window.rows:,} rows in {span}",
+                  "warn": f"too few rows: {window.rows:,} in {span}, {min_rows} needed",
+                  "fail": f"no rows in {span}: is the log current, or as_of right?"}[verdict]
+        self.add(Gate(name, verdict, figure=window.rows, threshold=f">= {min_rows} rows",
+                      detail=detail, source=f"data_map.sources[{source.id}]",
+                      provenance=window.provenance(),
+                      extra={"window": operate.window_info(window.provenance())}))
+
+    def _unreadable(self, source: DataSource, exc: DataError) -> None:
+        found = index_paths(self.ws.data_map.sources, exc.problems)
+        self.add(Gate(f"data source {source.id} readable", "fail",
+                      detail="; ".join(map(str, self.wf.locate(found))),
+                      source=f"data_map.sources[{source.id}]"))
+        self.add(data_available_gates(None, name="production window available",
                                       role="production"))
 
     @property
     def production(self) -> pd.DataFrame | None:
-        """The whole production log as read, None when there is none."""
-        return self.frame(self.production_source)
+        """The production log's default window as read, None when there is none."""
+        return self._production
 
     def measure(self, metric: str, days: int) -> Measurement:
         """Measure ``metric`` on the ``days``-day window ending at ``as_of`` (once)."""
@@ -162,11 +211,7 @@ class Operate(Phase):
         if (source is None or self.windows is None
                 or (source.engine == "duckdb" and not source.location)):
             return None, None
-        if not source.time_column:
-            self.add(Gate("production window available", "warn",
-                          detail=f"no window can be cut: add data_map.sources[{source.id}]"
-                                 ".time_column", provenance=Provenance.missing(
-                                     f"data_map.sources[{source.id}].time_column")))
+        if not source.time_column:  # the window gate says so
             return None, None
         try:
             return self.windows.read(source, days)

@@ -107,3 +107,26 @@ def test_a_blank_workspace_runs_operate_and_says_what_is_missing(tmp_path: Path)
     root = gates["impact on the North Star"]
     assert root.verdict == "warn" and "metric_tree.root" in root.detail
     assert gates["retrain"].verdict == "warn"
+
+
+def test_the_production_window_gate_reads_only_its_window(maintenance: Path) -> None:
+    # Issue 13: the gate judged the whole log file; it reads monitoring.window_days up to as_of.
+    import pandas as pd
+
+    phase = Operate.open(maintenance)
+    gate = next(g for g in phase.gates if g.name == "production window available")
+    source = phase.production_source
+    whole = pd.read_csv(maintenance / source.location)
+    times = pd.to_datetime(whole[source.time_column]).dt.date
+    start = phase.as_of - dt.timedelta(days=phase.ws.monitoring.window_days - 1)
+    inside = int(((times >= start) & (times <= phase.as_of)).sum())
+    assert gate.verdict == "pass" and gate.provenance.kind == "measured"
+    assert gate.figure == inside == len(phase.production) < len(whole)
+    assert (gate.provenance.start, gate.provenance.end) == (start, phase.as_of)
+    assert "frames" not in phase.__dict__ or source.id not in phase.frames  # never read whole
+
+
+def test_an_empty_or_thin_production_window_does_not_pass(maintenance: Path) -> None:
+    late = Operate.open(maintenance, as_of="2030-01-01")
+    gate = next(g for g in late.gates if g.name == "production window available")
+    assert gate.verdict == "fail" and gate.figure == 0 and "no rows" in gate.detail
