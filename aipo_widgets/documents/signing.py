@@ -101,7 +101,11 @@ def _render_for_signing(ws: Workspace, folder: Path | None, names: Iterable[str]
     if not names:
         return {}
     docs = render_documents(ws, folder=folder, run=None, as_of=as_of, only=names)
-    return {n: signable_text(docs[n].markdown, as_of) for n in names}
+    texts = {n: signable_text(docs[n].markdown, as_of) for n in names}
+    if folder is not None:
+        # where the workspace lies is no part of what was signed (a clone elsewhere, CI)
+        texts = {n: t.replace(str(folder), "<workspace>") for n, t in texts.items()}
+    return texts
 
 
 def signed_contents(ws: Workspace, refs: Iterable[str], *, folder: str | os.PathLike | None,
@@ -229,7 +233,16 @@ def governance(folder: str | os.PathLike, ws: Workspace | None = None, *,
               or applies.get(parse_artefact(r).name, False)
               or any(s.artefact == r for s in ws.signoffs)]
     digests = current_digests(ws, wanted, folder=root, as_of=as_of, evidence=evidence)
-    states = signoff_states(ws, reqs, digests, as_of)
+    rendered: dict[tuple[str, dt.date], str | None] = {}
+
+    def digest_on(ref: str, day: dt.date) -> str | None:
+        # the document as it reads on the day it was signed (see signoff_states)
+        if (ref, day) not in rendered:
+            rendered[ref, day] = current_digests(ws, [ref], folder=root, as_of=day,
+                                                 evidence=evidence)[ref]
+        return rendered[ref, day]
+
+    states = signoff_states(ws, reqs, digests, as_of, digest_on=digest_on)
     gates = plan_gates(ws, as_of, evidence=evidence) + signoff_gates(ws, states, as_of)
     return Governance(timeline(ws, as_of, evidence=evidence), reqs, states, gates)
 

@@ -53,7 +53,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -342,7 +342,9 @@ def _due(ws: Workspace, needed_by: str) -> dt.date | None:
 
 
 def signoff_states(ws: Workspace, requirements: Sequence[Requirement],
-                   digests: Mapping[str, str | None], as_of: dt.date) -> list[SignOffState]:
+                   digests: Mapping[str, str | None], as_of: dt.date, *,
+                   digest_on: Callable[[str, dt.date], str | None] | None = None
+                   ) -> list[SignOffState]:
     """Return each required sign-off's state, then those of sign-offs nobody required.
 
     Parameters
@@ -356,6 +358,11 @@ def signoff_states(ws: Workspace, requirements: Sequence[Requirement],
         the latest run). An artefact missing from the mapping counts as not found.
     as_of : datetime.date
         Today.
+    digest_on : callable, optional
+        ``digest_on(ref, day)``: a document's digest rendered as of ``day``. A document
+        shows dates and ages relative to the day it is rendered, so a sign-off is compared with
+        the document as of the day it was signed: it turns stale when the workspace changes,
+        not when the calendar does. Without it, ``digests`` (as of ``as_of``) are used.
     """
     current = _ORDER[str(ws.product.phase)]
     start = ws.product.start_date
@@ -379,6 +386,8 @@ def signoff_states(ws: Workspace, requirements: Sequence[Requirement],
                 s.since = min(since, as_of)
                 s.waiting_days = (as_of - s.since).days
             return s
+        if digest_on is not None and record.artefact.startswith("doc:"):
+            now = s.digest = digest_on(record.artefact, record.date)
         s.signed_by, s.signed_on = record.name, record.date
         s.conditions, s.note = record.conditions, record.note
         if record.verdict == "rejected":
