@@ -32,6 +32,8 @@ import sys
 import time
 from pathlib import Path
 
+from _machine import describe
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 1.5
 
@@ -115,6 +117,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=15, help="repetitions (fresh interpreters)")
     ap.add_argument("--top", type=int, default=12, help="rows of the -X importtime table")
     args = ap.parse_args()
+    print(describe())
 
     print("import benchmark: fresh interpreters, contenders interleaved, medians")
     print(f"python {sys.version.split()[0]} ({python()}), {os.cpu_count()} cores, "

@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "tests" / "voila"))
 sys.path.insert(0, str(ROOT))
 
 import served  # noqa: E402
+from _machine import describe  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / ".cache" / "pages-examples"
 TARGET_STATUS, TARGET_PORTFOLIO = 2.0, 3.0
@@ -292,6 +293,7 @@ def main() -> int:
     ap.add_argument("--visits", type=int, default=7, help="timed visits per page")
     ap.add_argument("--mem-visits", type=int, default=20, help="visits of the memory run")
     args = ap.parse_args()
+    print(describe())
     n_visits = 3 if args.quick else args.visits
     missing = served.browser_missing()
     if missing:

@@ -37,6 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _machine import describe  # noqa: E402
+
 from aipo_widgets.analysis.pii import scan_text  # noqa: E402
 
 REGIONS = ("DE", "GB", "US")
@@ -491,6 +493,7 @@ def main() -> None:
         help="also score the near misses with all Presidio pattern recognisers",
     )
     args = ap.parse_args()
+    print(describe())
     for name in ("presidio-analyzer", "tldextract", "filelock", "urllib3"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
 

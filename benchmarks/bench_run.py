@@ -54,6 +54,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _machine import describe  # noqa: E402
+
 from aipo_widgets import cli  # noqa: E402
 
 EXAMPLES = ["support-summaries", "predictive-maintenance"]
@@ -258,6 +260,7 @@ def main() -> int:
     ap.add_argument("--profile", action="store_true", help="say where the time goes")
     ap.add_argument("--profile-repeat", type=int, default=3)
     args = ap.parse_args()
+    print(describe())
     examples = args.example or EXAMPLES
 
     import papermill

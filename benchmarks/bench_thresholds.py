@@ -24,6 +24,7 @@ import time
 import tracemalloc
 
 import numpy as np
+from _machine import describe
 
 
 def best_of(fn, repeat):
@@ -48,6 +49,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--peer-thresholds", type=int, default=10)
     args = ap.parse_args()
+    print(describe())
 
     from sklearn.metrics import confusion_matrix
 

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "tests" / "ui"))
 sys.path.insert(0, str(ROOT))
 
 import lab  # noqa: E402
+from _machine import describe  # noqa: E402
 
 N_RISKS, N_ITEMS, N_GROUPS, N_LEAVES = 500, 2000, 10, 289
 REPEATS = 25
@@ -241,6 +242,7 @@ print(json.dumps({
 
 
 def main() -> int:
+    print(describe())
     if lab.browser_missing():
         print(f"skipped: {lab.browser_missing()}")
         return 0
