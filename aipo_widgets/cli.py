@@ -24,6 +24,7 @@ from aipo_widgets import __version__
 from aipo_widgets._text import suggest
 from aipo_widgets.analysis.compliance import art9_problems, check_answers, classify_workspace
 from aipo_widgets.analysis.formula_checks import formula_problems
+from aipo_widgets.analysis.monitored import unmeasurable
 from aipo_widgets.analysis.sources import missing_files
 from aipo_widgets.documents.output import completeness_table, write_documents
 from aipo_widgets.documents.render import render_folder
@@ -160,6 +161,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     warnings = wf.locate(missing_files(wf.folder, ws.data_map.sources))
     # Special categories (GDPR Art 9) without their condition, a risk or a DPIA: valid, but said.
     warnings += wf.locate(art9_problems(classify_workspace(ws).gdpr))
+    # An alert rule or kill-switch condition no declared source can measure would only ever
+    # warn 'not measured' in the operate phase: valid, but said now.
+    warnings += wf.locate(unmeasurable(ws))
     counts = {
         "metrics": len(ws.metric_tree.nodes),
         "risks": len(ws.risks),

@@ -53,7 +53,7 @@ from aipo_widgets.analysis.drift import DriftReport, drift
 from aipo_widgets.analysis.measure import evaluate_gold
 from aipo_widgets.analysis.operations import Measurement
 from aipo_widgets.analysis.sources import Window, measure_value, read_window
-from aipo_widgets.errors import DataError, UsageError
+from aipo_widgets.errors import DataError, Problem, UsageError
 from aipo_widgets.evidence import Provenance
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,6 +69,7 @@ __all__ = [
     "measure_metric",
     "missing",
     "production_source",
+    "unmeasurable",
 ]
 
 #: The figures measured from a production log by their metric id, and what each needs.
@@ -438,3 +439,88 @@ def new_labels_since(ws: Workspace, windows: Windows, *,
                              "have arrived)")
     return operations.new_labels(frame, window, label=label, positives=positives,
                                  positive=source.positive_label)
+
+
+def _needs(ws: Workspace, metric: str, source: DataSource) -> str | None:
+    # What the declarations lack for measuring ``metric`` in ``source`` (None: nothing), as
+    # measure_metric would go about it, without reading the data.
+    where = f"data_map.sources[{source.id}]"
+    node = next((n for n in ws.metric_tree.nodes if n.id == metric), None)
+    if node is not None and node.measure is not None:
+        return None  # its column is looked for in the log when the phase runs
+    eval_metric = node.eval_metric if node is not None else None
+    kind = eval_metric if eval_metric in ("precision", "recall") else metric
+    if kind in ("false_alarms_month", "false_alarms_per_month", "precision", "recall"):
+        if not source.label_column or not source.score_column:
+            return f"{where}.label_column and .score_column"
+        if current_threshold(ws) is None:
+            return "a decided threshold (a decisions[] entry with threshold)"
+        return None
+    if eval_metric:
+        return None if source.label_column else f"{where}.label_column"
+    if metric in ("error_rate", "timeout_rate"):
+        return None if source.status_column else f"{where}.status_column"
+    if metric.removesuffix("_ms") in ("latency_p50", "latency_p95", "latency_p99"):
+        return None if source.latency_column else f"{where}.latency_column"
+    if metric in ("cost_per_use", "cost_per_call"):
+        tokens = (source.model_column and source.tokens_in_column and source.tokens_out_column
+                  and ws.budgets.prices)
+        return None if tokens or source.cost_column else (
+            f"{where}.model_column, tokens_in_column, tokens_out_column with budgets.prices, "
+            "or its cost_column")
+    if metric in ("data_completeness", "completeness"):
+        return None if ws.monitoring.drift.columns else "monitoring.drift.columns"
+    if metric in ("psi_max", "drift_share"):
+        return None if ws.monitoring.drift.reference else "monitoring.drift.reference"
+    if node is None:
+        return (f"a metric-tree node '{metric}' with a measure (column and statistic), or one "
+                f"of the kit's operational figures ({', '.join(sorted(OPERATIONAL))})")
+    return f"metric_tree node '{metric}'.measure (a column of {source.id} and a statistic)"
+
+
+def unmeasurable(ws: Workspace) -> list[Problem]:
+    """Say which alert rules and kill-switch conditions no declared source can measure.
+
+    For ``aipo validate``: each is a warning (the workspace is valid) naming the rule's metric
+    and what is missing for the operate phase to measure it on its window: a production log
+    with a ``time_column``, the columns the figure is computed from, a node's ``measure``.
+    Such a rule would only ever warn "not measured" (see :func:`measure_metric`).
+
+    Examples
+    --------
+    >>> from aipo_widgets.model.schema import Workspace
+    >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "y"},
+    ...     "data_map": {"sources": [{"id": "log", "name": "Log", "role": "production",
+    ...                               "location": "log.csv", "time_column": "t",
+    ...                               "latency_column": "ms"}]},
+    ...     "monitoring": {"alert_rules": [
+    ...         {"id": "A1", "metric": "latency_p95_ms", "operator": ">", "value": 900},
+    ...         {"id": "A2", "metric": "error_rate", "operator": ">", "value": 0.02}]}})
+    >>> [(p.path, p.message.split(":")[0]) for p in unmeasurable(ws)]
+    [('monitoring.alert_rules[1].metric', 'alert rule A2 cannot be measured')]
+    """
+    conditions = [(f"monitoring.alert_rules[{i}]", "alert rule", r)
+                  for i, r in enumerate(ws.monitoring.alert_rules)]
+    conditions += [(f"kill_switch.conditions[{i}]", "kill-switch condition", c)
+                   for i, c in enumerate(ws.kill_switch.conditions)]
+    default = production_source(ws)
+    out = []
+    for path, what, cond in conditions:
+        node = next((n for n in ws.metric_tree.nodes if n.id == cond.metric), None)
+        source = default
+        if node is not None and node.measure is not None and node.measure.source:
+            source = next((s for s in ws.data_map.sources if s.id == node.measure.source),
+                          None)
+        if source is None:
+            need = ("a production log: a data_map.sources entry with role 'production', a "
+                    "location and a time_column")
+        elif not source.time_column:
+            need = f"data_map.sources[{source.id}].time_column (so that a window can be cut)"
+        else:
+            need = _needs(ws, cond.metric, source)
+        if need:
+            out.append(Problem(
+                f"{what} {cond.id} cannot be measured: no declared source gives "
+                f"'{cond.metric}'; the operate phase would only warn 'not measured'",
+                path=f"{path}.metric", fix=f"declare {need}"))
+    return out
