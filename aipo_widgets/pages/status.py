@@ -40,8 +40,11 @@ from aipo_widgets.analysis.backlog import score_workspace
 from aipo_widgets.analysis.business_case import analyse
 from aipo_widgets.analysis.compliance import classify_workspace
 from aipo_widgets.analysis.risk import Register
+from aipo_widgets.documents.signing import governance
 from aipo_widgets.errors import AipoError
+from aipo_widgets.figures.timeline import timeline_svg
 from aipo_widgets.figures.verdict import provenance_text, superseded_text, verdict_html
+from aipo_widgets.gates.plan import timeline
 from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict, supersede
 from aipo_widgets.model.workspace import load
 from aipo_widgets.pages.documents import documents_html
@@ -238,6 +241,18 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                 + "</details>")
 
     section("Gates of the last run", gates_table)
+
+    def plan() -> str:
+        # the timeline from the masked workspace (what the page shows); the sign-offs' states
+        # from the workspace as written (their digests cover what was signed)
+        view = timeline(ws, as_of, evidence=run).to_view()
+        waiting = governance(root, wf.workspace, as_of=as_of, evidence=run).waiting
+        rows = "".join(f"<li>{shown(s.label)}: {shown(s.text())}</li>" for s in waiting)
+        return (f'<div class="aipo-figure">{timeline_svg(view)}</div>'
+                + (f"<p>Sign-offs the decision waits for:</p><ul>{rows}</ul>" if rows
+                   else note("No sign-off is waited for.")))
+
+    section("Plan and sign-offs", plan)
 
     def tree() -> Any:
 
