@@ -48,8 +48,8 @@ class NodeResult:
     formula : str or None
         Its formula, if computed.
     value : float or None
-        The current value used for the status: computed from the formula, or measured.
-    value_source : {"formula", "measured", None}
+        The current value used for the status: computed from the formula, or typed (current:).
+    value_source : {"formula", "typed", None}
         Where the value comes from.
     baseline, target : float or None
         The baseline and target used (declared, or implied by the inputs' ones).

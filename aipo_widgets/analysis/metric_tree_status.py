@@ -71,7 +71,8 @@ def node_result(
     """
     is_formula = expr is not None
     # value
-    value, value_source = node.current, ("measured" if node.current is not None else None)
+    # A node's current: is typed in aipo.yaml, not measured (the phases measure their own).
+    value, value_source = node.current, ("typed" if node.current is not None else None)
     computed: dict[str, float | None] = {s: snaps[s].get(nid) for s in _SNAPSHOTS}
     if is_formula and computed["current"] is not None:
         if node.current is not None and not _close(node.current, computed["current"]):
