@@ -60,6 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from aipo_widgets.analysis.drift_reference import Reference
+    from aipo_widgets.model.monitoring import AlertRule, KillCondition
     from aipo_widgets.model.schema import DataSource, Workspace
 
 __all__ = [
@@ -499,8 +500,9 @@ def unmeasurable(ws: Workspace) -> list[Problem]:
     >>> [(p.path, p.message.split(":")[0]) for p in unmeasurable(ws)]
     [('monitoring.alert_rules[1].metric', 'alert rule A2 cannot be measured')]
     """
-    conditions = [(f"monitoring.alert_rules[{i}]", "alert rule", r)
-                  for i, r in enumerate(ws.monitoring.alert_rules)]
+    conditions: list[tuple[str, str, AlertRule | KillCondition]] = [
+        (f"monitoring.alert_rules[{i}]", "alert rule", r)
+        for i, r in enumerate(ws.monitoring.alert_rules)]
     conditions += [(f"kill_switch.conditions[{i}]", "kill-switch condition", c)
                    for i, c in enumerate(ws.kill_switch.conditions)]
     default = production_source(ws)
@@ -511,6 +513,7 @@ def unmeasurable(ws: Workspace) -> list[Problem]:
         if node is not None and node.measure is not None and node.measure.source:
             source = next((s for s in ws.data_map.sources if s.id == node.measure.source),
                           None)
+        need: str | None
         if source is None:
             need = ("a production log: a data_map.sources entry with role 'production', a "
                     "location and a time_column")
