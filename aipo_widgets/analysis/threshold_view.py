@@ -23,7 +23,8 @@ import math
 from typing import Any
 
 from aipo_widgets.analysis.fairness import group_metrics
-from aipo_widgets.analysis.thresholds import cost_curve, optimal_threshold
+from aipo_widgets.analysis.threshold_curves import cost_curve
+from aipo_widgets.analysis.thresholds import optimal_threshold
 
 __all__ = ["COST_KEYS", "group_recall", "threshold_view"]
 

@@ -76,7 +76,7 @@ def threshold_svg(source: dict, *, index: int | None = None, decided: float | No
     k = c["optimum"] if index is None else index
     ys = c["per_period"] or c["per_item"]
     unit = f"per {data['period']}" if c["per_period"] else "per item"
-    # The points are spread evenly by rank (see thresholds.cost_curve), so x is the point's
+    # The points are spread evenly by rank (see threshold_curves.cost_curve), so x is the point's
     # position, labelled with its threshold: skewed scores still fill the width.
     npts = len(c["threshold"])
     ymin, ymax = min(ys), max(ys)

@@ -12,14 +12,16 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import confusion_matrix, precision_recall_curve
 
+from aipo_widgets.analysis.threshold_curves import (
+    cost_curve,
+    threshold_for_precision,
+    threshold_for_recall,
+)
 from aipo_widgets.analysis.thresholds import (
     Costs,
-    cost_curve,
     elkan_threshold,
     expected_cost,
     optimal_threshold,
-    threshold_for_precision,
-    threshold_for_recall,
 )
 from aipo_widgets.errors import DataError, UsageError
 
