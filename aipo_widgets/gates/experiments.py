@@ -25,7 +25,7 @@ from aipo_widgets.analysis.drift import DriftReport, drift
 from aipo_widgets.analysis.evaluation import Evaluation
 from aipo_widgets.analysis.fairness import GroupMetrics
 from aipo_widgets.analysis.thresholds import ThresholdResult, expected_cost, optimal_threshold
-from aipo_widgets.evidence import Gate, worst
+from aipo_widgets.evidence import Gate, Provenance, worst
 from aipo_widgets.gates.acceptance import check_acceptance, criteria_defined_gate
 from aipo_widgets.gates.common import open_points
 from aipo_widgets.gates.conditions import condition_gate
@@ -131,7 +131,8 @@ def representativeness_gate(gold: pd.DataFrame, production: pd.DataFrame,
 
 
 def acceptance_gates(ws: Workspace, evaluation: Evaluation | None,
-                     log_figures: Mapping[str, float | None]) -> list[Gate]:
+                     log_figures: Mapping[str, float | None],
+                     provenance: Mapping[str, Provenance] | None = None) -> list[Gate]:
     """Check the acceptance criteria: on the gold set, or on the variant under test.
 
     A criterion whose metric node names an ``eval_metric`` is checked against the gold set's
@@ -148,6 +149,9 @@ def acceptance_gates(ws: Workspace, evaluation: Evaluation | None,
     log_figures : mapping
         Metric id -> value on the variant under test
         (:func:`aipo_widgets.analysis.measure.latest_variant_figures`).
+    provenance : mapping, optional
+        Metric id -> where its log figure was measured, or would be (a missing figure's gate
+        names it; :func:`aipo_widgets.analysis.measure.measured_provenance`).
 
     Returns
     -------
@@ -161,7 +165,8 @@ def acceptance_gates(ws: Workspace, evaluation: Evaluation | None,
     if evaluation is not None and on_gold:
         gates += check_acceptance(evaluation, on_gold, metric_map=ws.metric_tree.nodes)
     for c in operational:
-        gates.append(condition_gate(c, log_figures, source=f"acceptance_criteria[{c.id}]"))
+        gates.append(condition_gate(c, log_figures, source=f"acceptance_criteria[{c.id}]",
+                                    provenance=provenance))
     return gates
 
 

@@ -92,8 +92,15 @@ class Experiments(Phase):
     def acceptance(self, *, n_boot: int = 1000) -> pd.DataFrame:
         """Check the acceptance criteria (gold set and variant under test); return the gates."""
         self.log_figures = measure.latest_variant_figures(self.ws, self.frames, n_boot=n_boot)
+        # Where each operational figure was measured (the variant's rows, its days), or would be.
+        logs = {src.id: measure.latest_variant(self.frames[src.id], src)[1]
+                for src in measure.sources_with_role(self.ws, "experiment_log")
+                if src.id in self.frames}
+        provenance = measure.measured_provenance(
+            self.ws, logs, measure.measure_nodes(self.ws, logs, "experiment_log", n_boot=0),
+            ["experiment_log"])
         found = self.add(experiments.acceptance_gates(self.ws, self.evaluation,
-                                                      self.log_figures))
+                                                      self.log_figures, provenance))
         return gates_frame(found)
 
     def threshold(self) -> ThresholdExplorer | None:
