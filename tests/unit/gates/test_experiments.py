@@ -10,7 +10,7 @@ import pytest
 from aipo_widgets.analysis.evaluation import evaluate_classification
 from aipo_widgets.analysis.fairness import group_metrics
 from aipo_widgets.analysis.thresholds import optimal_threshold
-from aipo_widgets.evidence import Gate
+from aipo_widgets.evidence import Gate, Provenance
 from aipo_widgets.gates.experiments import (
     acceptance_gates,
     budget_gates,
@@ -97,6 +97,22 @@ def test_without_a_gold_set_only_the_operational_criteria_are_checked() -> None:
     _, gate = acceptance_gates(ws, None, {})
     assert (gate.source, gate.verdict, gate.detail) == (
         "acceptance_criteria[AC2]", "fail", "lat was not measured")
+
+
+def test_an_operational_criterion_says_where_its_figure_was_or_would_be_measured() -> None:
+    # Issue 13: the figure's provenance travels with the gate; a missing one names its source.
+    from aipo_widgets.analysis.measure import measured_provenance
+
+    tree = {**TREE, "nodes": [TREE["nodes"][0], {**TREE["nodes"][1],
+                                                  "measure": {"column": "ms"}}]}
+    ws = make_ws(metric_tree=tree, acceptance_criteria=CRITERIA)
+    missing = measured_provenance(ws, {}, None, ["experiment_log"])
+    _, gate = acceptance_gates(ws, None, {}, missing)
+    assert gate.verdict == "fail" and gate.provenance.kind == "missing"
+    assert "column 'ms' of a data source with role experiment_log" in gate.detail
+    seen = Provenance.measured("log", rows=40)
+    _, gate = acceptance_gates(ws, None, {"lat": 90.0}, {"lat": seen})
+    assert (gate.verdict, gate.provenance) == ("pass", seen)
 
 
 def test_no_acceptance_criteria_fails_the_experiments_and_says_where_to_add_them() -> None:
