@@ -91,14 +91,16 @@ def test_a_declared_value_outside_the_interval_disagrees() -> None:
     assert not agrees
 
 
-def test_figures_measured_first_then_declared_and_extra_wins() -> None:
+def test_figures_are_only_what_was_measured_and_extra_wins() -> None:
+    # Issue 13: no fallback to the values typed in aipo.yaml (current:, baseline:).
     ws = make_ws(metric_tree=TREE)
     measured = pd.DataFrame({"metric": ["t"], "value": [8.5]})
-    assert measure.figures_from(ws) == {"t": 30.0, "o": 1.0, "n": 5.0}
-    assert measure.figures_from(ws, fallback="baseline") == {"t": 12.0}
-    assert measure.figures_from(ws, measured, {"n": None, "x": 2.0}, fallback=None) == {
-        "t": 8.5, "x": 2.0}
+    assert measure.figures_from(ws) == {}
+    assert measure.figures_from(ws, measured, {"n": None, "x": 2.0}) == {"t": 8.5, "x": 2.0}
     assert measure.figures_from(ws, measured, {"t": 7.0})["t"] == 7.0
+    typed = measure.typed_figures(ws)
+    assert {k: v for k, (v, _) in typed.items()} == {"t": 30.0, "o": 1.0, "n": 5.0}
+    assert {p.kind for _, p in typed.values()} == {"typed"}
 
 
 def test_the_latest_variant_of_an_experiment_log() -> None:
