@@ -13,7 +13,7 @@ Next to the documents, ``index.md`` (or ``index.html``) lists them with their co
 Examples
 --------
 >>> html = markdown_to_html("Purpose: **[gap: product.intended_purpose]**", "Model card")
->>> 'class="gap"' in html and "<script" not in html and "http" not in html
+>>> 'class="gap"' in html and "<script" not in html and "://" not in html
 True
 """
 

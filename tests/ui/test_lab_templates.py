@@ -107,14 +107,23 @@ class InstalledEnv:
                        check=True, timeout=INSTALL_TIMEOUT_S, env=self.env())
         # JupyterLab's assets, the prebuilt extensions and the server-extension switches of
         # this environment, as if they had been installed into the new one too.
+        # The wheel installs into some of these folders itself (the panel's labextension, its
+        # server-extension switch): link what this environment has beside what it installed.
+        def link(here: Path, there: Path, skip: set[str]) -> None:
+            there.mkdir(parents=True, exist_ok=True)
+            for item in here.iterdir():
+                target = there / item.name
+                if item.name in skip:
+                    continue
+                if not target.exists():
+                    target.symlink_to(item, target_is_directory=item.is_dir())
+                elif item.is_dir() and target.is_dir() and not target.is_symlink():
+                    link(item, target, set())
+
         for sub, skip in (("share/jupyter", {"notebook_templates"}), ("etc/jupyter", set())):
             here = Path(sys.prefix) / sub
-            there = self.prefix / sub
-            there.mkdir(parents=True, exist_ok=True)
             if here.is_dir():
-                for item in here.iterdir():
-                    if item.name not in skip and not (there / item.name).exists():
-                        (there / item.name).symlink_to(item, target_is_directory=item.is_dir())
+                link(here, self.prefix / sub, skip)
         return self
 
     def env(self) -> dict[str, str]:
