@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from aipo_widgets.analysis import measure
 from aipo_widgets.analysis.business_case import BusinessCaseResult, analyse
-from aipo_widgets.documents.signing import governance_gates
 from aipo_widgets.evidence import Gate
 from aipo_widgets.model.workspace import WorkspaceFile, find, load
 from aipo_widgets.runs.results import record
@@ -133,7 +132,11 @@ class Phase:
         phase.add(unreadable)
         # The plan's milestones and the sign-offs the decision waits for are gates of the
         # product's current phase (none in the other phases), so its decision counts them.
-        phase.add(governance_gates(phase.folder, phase.ws, phase.name, as_of=day))
+        # They render documents: imported here, so that the other phases never load them.
+        if str(phase.ws.product.phase) == phase.name:
+            from aipo_widgets.documents.signing import governance_gates
+
+            phase.add(governance_gates(phase.folder, phase.ws, phase.name, as_of=day))
         phase.prepare()
         return phase
 

@@ -9,8 +9,10 @@ Examples
 >>> phase = Discovery.open(folder, as_of="2026-12-01")
 >>> phase.hypotheses().empty
 True
->>> [(g.name, g.verdict) for g in phase.gates]
-[('value hypotheses stated', 'fail')]
+>>> for g in phase.gates:  # the product is in discovery: its sign-offs are gates here too
+...     print(g.verdict, g.name)
+warn sign-off: data protection officer on the document dpia
+fail value hypotheses stated
 """
 
 from __future__ import annotations

@@ -18,7 +18,10 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "aipo_widgets"
 
 # Modules that still import the kit's own modules inside functions (none: issue 12 is done).
-STILL_LAZY: set[str] = set()
+# The one exception: the plan's and the sign-offs' gates render documents (Jinja, every
+# template) for the product's current phase only; a phase notebook the product is not in must
+# not pay that import (tests/unit/notebook/test_notebook.py keeps each phase's imports lean).
+STILL_LAZY: set[str] = {"notebook/_phase.py"}
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
