@@ -46,6 +46,7 @@ ROUND_TRIP_S = 10
 
 SECTIONS = (
     "Gates of the last run",
+    "Plan and sign-offs",
     "Metric tree: baseline, target, progress",
     "Risks: matrix and the top five",
     "Backlog: the top of the ranking",
