@@ -21,7 +21,8 @@ nobody has to trust a single number.
 
    ``vrf`` (default: value, risk, feasibility)
        Risk here is **harm** (what could go wrong for people or the business if the item is
-       done), not Cohn's uncertainty that is worth retiring early (DOMAIN.md 3.5).  The rule
+       done), not the uncertainty worth retiring early of Mike Cohn's value/risk quadrant (*Agile
+       Estimating and Planning*, 2005).  The rule
        "high value with moderate risk takes precedence" becomes a risk-adjusted value that a
        moderate risk only dents::
 

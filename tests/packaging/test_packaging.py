@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import site
 import subprocess
 import sys
@@ -126,3 +127,17 @@ def test_the_shipped_panel_is_built_from_its_sources():
         sys.path.pop(0)
     built = (ROOT / "aipo_widgets" / "labextension" / "source-digest.txt").read_text().strip()
     assert built == digest(), "run tools/build_labextension.sh and commit its output"
+
+
+def test_the_project_cites_no_research_notes_outside_it():
+    # A fact carried over stands with its public source; notes beside the checkout are not
+    # part of the project and are gone for anyone who clones it.
+    notes = re.compile(r"DOMAIN\.md|ANCHORS\.md|STYLE\.md|JUPYTER-STACK|shared/research")
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    found = [f"{name}:{i}" for name in tracked
+             if not name.startswith("aipo_widgets/labextension/")
+             and (ROOT / name).is_file() and name != "tests/packaging/test_packaging.py"
+             for i, line in enumerate((ROOT / name).read_text(errors="ignore").splitlines(), 1)
+             if notes.search(line)]
+    assert found == []

@@ -1,6 +1,6 @@
 """A JupyterLab server and Debian's Chromium for the browser tests and the widget benchmark.
 
-Recipes from ../shared/research/JUPYTER-STACK.md: `jupyter lab --allow-root` with a token and
+Recipes that work on this kind of machine: `jupyter lab --allow-root` with a token and
 every Jupyter folder in a temporary directory, a fresh `/lab/workspaces/<unique>` URL per
 notebook, Playwright driving /usr/bin/chromium (never a downloaded browser). The server runs in
 its own process group and is stopped by that group's id, kernels included.

@@ -1,6 +1,6 @@
 """Serve the stakeholder pages for the tests and the page benchmark; drive Debian's Chromium.
 
-Recipes from ../shared/research/JUPYTER-STACK.md: standalone Voila started from the plan of
+Recipes that work on this kind of machine: standalone Voila started from the plan of
 ``aipo serve`` (so the tests exercise exactly what a user starts), every Jupyter folder in a
 temporary directory, Playwright driving /usr/bin/chromium (never a downloaded browser). A server
 runs in its own process group and is stopped by that group's id, kernels included.

@@ -4,8 +4,9 @@ The questionnaire, its help texts with their articles, its order and branching, 
 obligations table and the dates with their legal basis live in one data file,
 ``aipo_widgets/analysis/data/ai_act.yaml`` (the *rulebook*); the dates have already changed once
 (Regulation (EU) 2026/1744) and will change again.  This package holds the decision logic:
-the decision list D0-D12 of the domain notes (DOMAIN.md section 1.9), evaluated per AI system
-and for our role.
+a decision list D0-D12 in the Regulation's own order (the AI system definition of Art 3(1),
+scope in Art 2, prohibitions in Art 5, high risk in Art 6 with Annexes I and III, transparency
+in Art 50, then the GDPR overlay), evaluated per AI system and for our role.
 
 =================== =========================================================================
 module              what it holds

@@ -25,7 +25,8 @@ EXAMPLES = {"support-summaries": "support_summaries",
             "predictive-maintenance": "predictive_maintenance"}
 MARKER = re.compile(r"\*\*\[gap: (.+?)\]\*\*")
 
-# Annex IV (AI Act Art 11(1)), DOMAIN.md section 1.11: points 1-9, with the sub-points of 1 and 2.
+# Annex IV of Regulation (EU) 2024/1689 (AI Act Art 11(1)): points 1-9, with the sub-points
+# of 1 and 2.
 ANNEX_IV = {
     "1": "General description", "2": "Detailed description", "3": "Monitoring, functioning and "
     "control", "4": "Appropriateness of the performance metrics", "5": "Risk management system",
@@ -34,7 +35,8 @@ ANNEX_IV = {
 }
 ANNEX_IV_SUB = [f"1({c})" for c in "abcdefgh"] + [f"2({c})" for c in "abcdefgh"]
 
-# The reporting clocks, from the articles (DOMAIN.md section 1.6): id -> (deadline, hours, basis).
+# The reporting clocks, from the articles (AI Act Art 73, GDPR Art 33, NIS2 Art 23):
+# id -> (deadline, hours, basis).
 CLOCKS = {
     "ai_act_73_2": ("15 days", 360, "Art 73(1), (2)"),
     "ai_act_73_3": ("2 days", 48, "Art 73(3)"),
