@@ -8,8 +8,7 @@ For every **numeric** column the module reports four statistics, all computed ex
   (Laplace) smoothing, ``(count + alpha) / (n + alpha * B)``, which keeps the proportions summing
   to one; the ``alpha`` used and the proportion an empty bin receives (``epsilon_ref``,
   ``epsilon_cur``) are part of every result, because the choice can dominate PSI when bins are
-  empty (Evidently puts 0.0001 in an empty bin without renormalising, ``get_binned_data(...,
-  feel_zeroes=True)``; 0.05 against 0.0001 in one bin alone adds about 0.31 to PSI).  The
+  empty (Evidently's ``feel_zeroes`` puts 0.0001 there: 0.05 against it adds 0.31).  The
   statistics themselves are in
   :mod:`aipo_widgets.analysis.drift_stats` (:func:`~aipo_widgets.analysis.drift_stats.psi` works
   on plain proportions).
