@@ -9,9 +9,7 @@ For every **numeric** column the module reports four statistics, all computed ex
   to one; the ``alpha`` used and the proportion an empty bin receives (``epsilon_ref``,
   ``epsilon_cur``) are part of every result, because the choice can dominate PSI when bins are
   empty (Evidently's ``feel_zeroes`` puts 0.0001 there: 0.05 against it adds 0.31).  The
-  statistics themselves are in
-  :mod:`aipo_widgets.analysis.drift_stats` (:func:`~aipo_widgets.analysis.drift_stats.psi` works
-  on plain proportions).
+  statistics are in :mod:`aipo_widgets.analysis.drift_stats` (its ``psi`` takes proportions).
 * **Kolmogorov-Smirnov** statistic and p-value, equal to :func:`scipy.stats.ks_2samp`
   (``method="auto"``): when both samples have at most 10,000 values (scipy's own switch point)
   the exact distribution is used through scipy; above that, Smirnov's asymptotic distribution,
