@@ -80,9 +80,7 @@ def test_a_name_that_never_was_there_is_an_attribute_error():
     ("01_discovery", "discovery"),
     ("02_experiments", "experiments"),
     ("03_rollout", "rollout"),
-    pytest.param("04_operate", "operate", marks=pytest.mark.xfail(
-        raises=papermill.PapermillExecutionError, reason="operate's gates are measured per "
-        "window now: 0.1.0's phases.cost_gates(ws, frame, source) has no counterpart")),
+    ("04_operate", "operate"),
 ])
 def test_a_0_1_0_notebook_runs_and_warns(tmp_path: Path, name: str, phase: str) -> None:
     from aipo_widgets.cli import main
@@ -102,3 +100,21 @@ def test_a_0_1_0_notebook_runs_and_warns(tmp_path: Path, name: str, phase: str) 
     assert "aipo_widgets.notebook" in stderr
     (recorded,) = read_results(executed)  # the last cell's record() reached the pipeline
     assert recorded["phase"] == phase and recorded["gates"]
+    if phase == "operate":
+        _same_operate_verdicts(folder, recorded["gates"])
+
+
+def _same_operate_verdicts(folder: Path, recorded: list[dict]) -> None:
+    """0.1.0's operate helpers decide as the current template does: on windows, on evidence."""
+    from aipo_widgets.notebook.operate import Operate
+
+    now = Operate.open(folder, strict=False)
+    now.drift()
+    now.latest_window(n_boot=100)
+    now.alerts()
+    now.retrain()
+    kinds = ("alert ", "kill switch ", "cost per use", "latency p", "retrain")
+    ours = {g.name: (g.verdict, g.figure) for g in now.gates if g.name.startswith(kinds)}
+    theirs = {g["name"]: (g["verdict"], g["figure"]) for g in recorded
+              if g["name"].startswith(kinds)}
+    assert ours and theirs == ours
