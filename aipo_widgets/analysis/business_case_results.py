@@ -137,6 +137,12 @@ class MonteCarloResult:
     correlations : list of dict
         One per ``business_case.correlations`` pair: ``drivers``, the requested ``rho`` and
         the Spearman correlation ``drawn`` in the samples; empty when all are independent.
+    band : dict
+        The cumulative cash flow's ``p10``, ``p50`` and ``p90`` per month over the samples
+        (lists indexed as a scenario's ``cumulative``, month 0 first): the spread the
+        cash-flow picture shades.
+    histogram : dict
+        The NPV samples in equal bins: ``edges`` (one more than ``counts``) and ``counts``.
     npv_samples : numpy.ndarray
         The NPV samples (not in :meth:`to_dict`).
     driver_samples : dict of numpy.ndarray
@@ -160,6 +166,8 @@ class MonteCarloResult:
     npv_samples: Any = field(repr=False, default=None)
     driver_samples: dict[str, Any] = field(repr=False, default_factory=dict)
     correlations: list[dict] = field(default_factory=list)
+    band: dict[str, list[float]] = field(default_factory=dict)
+    histogram: dict[str, list] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """Return the summary as a JSON-ready dict (without the samples)."""

@@ -24,7 +24,15 @@ from aipo_widgets.figures import business_case, threshold
 from aipo_widgets.figures._svg import Svg, img_html, mimebundle
 from aipo_widgets.figures.ai_act import ai_act_alt, ai_act_svg
 from aipo_widgets.figures.backlog import backlog_alt, backlog_svg
-from aipo_widgets.figures.business_case import business_case_alt, business_case_svg
+from aipo_widgets.figures.budgets import cost_latency_alt, cost_latency_svg
+from aipo_widgets.figures.business_case import (
+    business_case_alt,
+    business_case_svg,
+    npv_alt,
+    npv_svg,
+)
+from aipo_widgets.figures.drift import drift_alt, drift_svg
+from aipo_widgets.figures.intervals import fairness_svg, intervals_alt, intervals_svg, pilot_svg
 from aipo_widgets.figures.metric_tree import (
     STATUS_COLOURS,
     STATUS_LABELS,
@@ -33,6 +41,7 @@ from aipo_widgets.figures.metric_tree import (
 )
 from aipo_widgets.figures.risk_matrix import risk_matrix_alt, risk_matrix_svg
 from aipo_widgets.figures.threshold import threshold_alt, threshold_svg
+from aipo_widgets.figures.trends import trends_alt, trends_svg
 
 __all__ = [
     "STATUS_COLOURS",
@@ -45,13 +54,25 @@ __all__ = [
     "business_case",
     "business_case_alt",
     "business_case_svg",
+    "cost_latency_alt",
+    "cost_latency_svg",
+    "drift_alt",
+    "drift_svg",
+    "fairness_svg",
     "img_html",
+    "intervals_alt",
+    "intervals_svg",
     "metric_tree_alt",
     "metric_tree_svg",
     "mimebundle",
+    "npv_alt",
+    "npv_svg",
+    "pilot_svg",
     "risk_matrix_alt",
     "risk_matrix_svg",
     "threshold",
     "threshold_alt",
     "threshold_svg",
+    "trends_alt",
+    "trends_svg",
 ]

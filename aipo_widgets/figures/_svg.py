@@ -106,12 +106,23 @@ class Svg:
             f'stroke-width="{width}"{dash_attr}/>'
         )
 
-    def circle(self, cx: float, cy: float, r: float, *, fill: str, stroke: str = "") -> None:
-        """Draw a circle."""
+    def polygon(self, points: list[tuple[float, float]], *, fill: str, opacity: float = 1,
+                title: str = "") -> None:
+        """Fill the closed shape through ``points`` (a band between two lines, say)."""
+        if not points:
+            return
+        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        head = f'<polygon points="{pts}" fill="{esc(fill)}" fill-opacity="{opacity:g}"'
+        self._parts.append(f"{head}><title>{esc(title)}</title></polygon>" if title
+                           else f"{head}/>")
+
+    def circle(self, cx: float, cy: float, r: float, *, fill: str, stroke: str = "",
+               title: str = "") -> None:
+        """Draw a circle; ``title`` becomes its tooltip."""
         stroke_attr = f' stroke="{esc(stroke)}"' if stroke else ""
-        self._parts.append(
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r}" fill="{esc(fill)}"{stroke_attr}/>'
-        )
+        head = f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r}" fill="{esc(fill)}"{stroke_attr}'
+        self._parts.append(f"{head}><title>{esc(title)}</title></circle>" if title
+                           else f"{head}/>")
 
     def text(self, x: float, y: float, text: str, *, size: float = 12, anchor: str = "start",
              fill: str = "#1a1a1a", weight: str = "normal", rotate: float = 0) -> None:

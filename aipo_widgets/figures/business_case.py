@@ -22,13 +22,15 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aipo_widgets._text import format_number
-from aipo_widgets.figures._svg import Svg, clip
-from aipo_widgets.figures.tokens import SCENARIO, TEXT
+from aipo_widgets.figures._axes import MUTED, Panel, empty_svg, finite, label
+from aipo_widgets.figures._svg import Svg, clip, esc
+from aipo_widgets.figures.tokens import PALETTE, SCENARIO, TEXT
 
-__all__ = ["SCENARIO_STYLE", "business_case_alt", "business_case_svg"]
+__all__ = ["SCENARIO_STYLE", "business_case_alt", "business_case_svg", "npv_alt", "npv_svg"]
 
 #: Colour (Okabe-Ito) and dash pattern per scenario: told apart without colour too.
 SCENARIO_STYLE = {k: (v["colour"], v["dash"]) for k, v in SCENARIO.items()}
@@ -62,36 +64,34 @@ def business_case_svg(data: dict[str, Any], *,
     """
     cur = data["currency"]
     series = {k: v["cumulative"] for k, v in data["scenarios"].items()}
-    allv = [x for s in series.values() for x in s] + [0.0]
-    lo, hi = min(allv), max(allv)
-    hi = hi if hi > lo else lo + 1
+    mc = data.get("monte_carlo")
+    band = (mc or {}).get("band") or {}
+    spread = list(zip(band["p10"], band["p90"], strict=True)) if band else []
+    allv = [x for s in series.values() for x in s] + [x for p in spread for x in p] + [0.0]
     h_months = data["horizon_months"]
     width, height = 780, 380
-    px0, px1, py0, py1 = 80, 460, 50, 310
     doc = Svg(width, height, title=business_case_alt(data))
     doc.text(8, 22, title, size=15, weight="bold")
-
-    def sx(m: float) -> float:
-        return px0 + m / max(1, h_months) * (px1 - px0)
-
-    def sy(v: float) -> float:
-        return py1 - (v - lo) / (hi - lo) * (py1 - py0)
-
-    doc.line(px0, sy(0), px1, sy(0), stroke="#555")
-    doc.line(px0, py0, px0, py1, stroke="#888")
-    for frac in (0, 0.5, 1):
-        v = lo + frac * (hi - lo)
-        doc.text(px0 - 4, sy(v) + 4, format_number(v), size=10, anchor="end", fill="#444")
-    for m in range(0, h_months + 1, max(1, h_months // 6)):
-        doc.text(sx(m), py1 + 14, str(m), size=10, anchor="middle", fill="#444")
-    doc.text((px0 + px1) / 2, py1 + 30, "month", size=11, anchor="middle")
-    doc.text(14, (py0 + py1) / 2, f"cumulative cash flow ({cur})", size=11, anchor="middle",
-             rotate=-90)
+    panel = Panel(doc, (80, 50, 460, 310), (0, max(1, h_months)), (min(allv), max(allv)))
+    panel.y_axis(lambda v: label(v), n=6)
+    panel.x_axis(str, ticks=list(range(0, h_months + 1, max(1, h_months // 6))))
+    sx, sy = panel.sx, panel.sy
+    if spread:  # the Monte Carlo draws' middle 80 %, behind the scenarios
+        doc.polygon([(sx(m), sy(hi)) for m, (_, hi) in enumerate(spread)]
+                    + [(sx(m), sy(lo)) for m, (lo, _) in reversed(list(enumerate(spread)))],
+                    fill=PALETTE["sky_blue"], opacity=0.3,
+                    title="Monte Carlo: 80 % of the draws end within this band (P10 to P90)")
+        doc.rect(90, 58, 10, 10, fill=PALETTE["sky_blue"])
+        doc.text(104, 67, "Monte Carlo P10 to P90", size=10, fill="#333")
+    doc.line(panel.left, sy(0), panel.right, sy(0), stroke="#555")
+    doc.text(panel.left + 2, sy(0) - 3, "break-even", size=9, fill="#555")
+    doc.text(270, 340, "months from the start", size=11, anchor="middle")
+    doc.text(14, 180, f"cumulative cash flow ({cur})", size=11, anchor="middle", rotate=-90)
     for name, values in series.items():
         colour, dash = SCENARIO_STYLE[name]
         doc.polyline([(sx(m), sy(v)) for m, v in enumerate(values)], stroke=colour, width=2,
                      dash=dash)
-        doc.text(px1 + 4, sy(values[-1]) + 4, name, size=10, fill=colour)
+        doc.text(panel.right + 4, sy(values[-1]) + 4, name, size=10, fill=colour)
     x0 = 540
     doc.text(x0, 62, "NPV and payback", size=12, weight="bold")
     for j, (name, s) in enumerate(data["scenarios"].items()):
@@ -106,12 +106,11 @@ def business_case_svg(data: dict[str, Any], *,
     y = 86 + 3 * 40
     doc.text(x0, y, f"expected NPV {format_number(data['expected_npv'])} {cur}", size=11,
              weight="bold")
-    mc = data.get("monte_carlo")
     if mc:
         doc.text(x0, y + 18, f"P(NPV > 0) {mc['p_positive']:.0%} (Monte Carlo, n {mc['n']:,})",
                  size=10, fill="#333")
-        band = f"{format_number(mc['p10'])} to {format_number(mc['p90'])}"
-        doc.text(x0, y + 32, f"10 % to 90 %: {band}",
+        spread_text = f"{format_number(mc['p10'])} to {format_number(mc['p90'])}"
+        doc.text(x0, y + 32, f"P10 to P90: {spread_text}",
                  size=10, fill="#333")
     for j, g in enumerate(data["gates"][:4]):
         doc.text(x0, y + 56 + j * 16, f"{g['verdict'].upper()}: {clip(g['name'], 40)}", size=9,
@@ -126,4 +125,85 @@ def business_case_svg(data: dict[str, Any], *,
                      fill="#333")
         if len(pairs) > 2:
             doc.text(x0 + 150, y + 130, f"(2 of {len(pairs)})", size=9, fill="#333")
+    return doc.to_string()
+
+
+def npv_alt(data: Mapping[str, Any]) -> str:
+    """Return a one-sentence text alternative for the NPV distribution."""
+    mc = data.get("monte_carlo") or {}
+    if not mc.get("histogram"):
+        return "NPV distribution: no Monte Carlo simulation in this run."
+    cur = data["currency"]
+    return (f"NPV distribution over {mc['n']:,} Monte Carlo draws: P10 {label(mc['p10'], cur)}, "
+            f"P50 {label(mc['p50'], cur)}, P90 {label(mc['p90'], cur)}; chance of a positive "
+            f"NPV {label(mc['p_positive'], percent=True)}")
+
+
+def npv_svg(data: Mapping[str, Any], *,
+            title: str = "How likely is a positive NPV? The Monte Carlo draws") -> str:
+    """Draw the NPV's distribution over the Monte Carlo draws with P10, P50 and P90 marked.
+
+    Parameters
+    ----------
+    data : dict
+        :meth:`aipo_widgets.analysis.business_case.BusinessCaseResult.to_view` (its
+        ``monte_carlo``: ``histogram``, ``p10``, ``p50``, ``p90``, ``p_positive``, ``n``).
+    title : str
+        Heading.
+
+    Returns
+    -------
+    str
+        A complete SVG document (about 780 x 300 pixels): one bar per bin, losses and gains
+        told apart by colour and by side of the break-even line; a picture that says so when
+        there was no simulation.
+
+    Examples
+    --------
+    >>> mc = {"n": 100, "p10": -5.0, "p50": 20.0, "p90": 41.0, "p_positive": 0.7,
+    ...       "histogram": {"edges": [-10.0, 0.0, 10.0, 20.0, 30.0, 40.0, 50.0],
+    ...                     "counts": [15, 15, 20, 20, 20, 10]}}
+    >>> svg = npv_svg({"currency": "EUR", "monte_carlo": mc})
+    >>> svg.count('class="bin"'), "P50 20 EUR" in svg
+    (6, True)
+    >>> "No Monte Carlo simulation" in npv_svg({"currency": "EUR", "monte_carlo": None})
+    True
+    """
+    mc = data.get("monte_carlo") or {}
+    hist = mc.get("histogram") or {}
+    cur = data["currency"]
+    if not hist.get("counts"):
+        return empty_svg(title, "No Monte Carlo simulation in this run: give the drivers a "
+                                "range (low, likely, high) in business_case.drivers.")
+    edges, counts = hist["edges"], hist["counts"]
+    doc = Svg(780, 300, title=npv_alt(data))
+    doc.text(8, 22, title, size=15, weight="bold")
+    doc.text(8, 42, f"Chance of a positive NPV: {label(mc['p_positive'], percent=True)} of "
+             f"{mc['n']:,} draws", size=12, fill="#333")
+    panel = Panel(doc, (70, 78, 760, 250), (edges[0], edges[-1]), (0, max(counts)))
+    panel.y_axis(lambda v: label(v / mc["n"], percent=True), n=4)
+    panel.x_axis(lambda v: label(v), n=7)
+    sx, sy = panel.sx, panel.sy
+    for lo, hi, k in zip(edges, edges[1:], counts, strict=False):
+        colour = PALETTE["vermillion"] if hi <= 0 else PALETTE["blue"]
+        doc.add(f'<rect class="bin" x="{sx(lo) + 0.5:.1f}" y="{sy(k):.1f}" '
+                f'width="{max(sx(hi) - sx(lo) - 1, 0.5):.1f}" height="{panel.bottom - sy(k):.1f}" '
+                f'fill="{colour}" fill-opacity="0.75"><title>{esc(label(lo, cur))} to '
+                f"{esc(label(hi, cur))}: {k:,} draws</title></rect>")
+    if panel.x_lo < 0 < panel.x_hi:
+        doc.line(sx(0), panel.top, sx(0), panel.bottom, stroke="#000", width=1.5)
+        doc.text(sx(0) + 3, panel.bottom - 4, "break-even", size=9, fill="#000")
+    # above the panel, P50 a line higher, P10 and P90 on their outer sides: close values stay
+    # legible and no label sits on a bar
+    for key, dash, dx, dy, anchor in (("p10", "4 3", -3, -3, "end"),
+                                      ("p50", "", 0, -16, "middle"),
+                                      ("p90", "4 3", 3, -3, "start")):
+        v = finite(mc.get(key))
+        if v is None:
+            continue
+        doc.line(sx(v), panel.top, sx(v), panel.bottom, stroke="#1a1a1a", width=1.5, dash=dash)
+        doc.text(sx(v) + dx, panel.top + dy, f"{key.upper()} {label(v, cur)}", size=10,
+                 anchor=anchor, weight="bold" if key == "p50" else "normal")
+    doc.text(415, 284, f"NPV ({cur}); bars: share of the draws", size=11, anchor="middle",
+             fill=MUTED)
     return doc.to_string()

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from aipo_widgets.analysis import measure
 from aipo_widgets.analysis.business_case import BusinessCaseResult, analyse
 from aipo_widgets.evidence import Gate
+from aipo_widgets.figures import mimebundle, npv_alt, npv_svg
 from aipo_widgets.model.workspace import WorkspaceFile, find, load
 from aipo_widgets.runs.results import record
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from aipo_widgets.model.schema import DataSource, Workspace
 
-__all__ = ["DRAWS", "Phase", "scenarios", "show"]
+__all__ = ["DRAWS", "Phase", "Picture", "scenarios", "show"]
 
 P = TypeVar("P", bound="Phase")
 
@@ -48,6 +49,28 @@ def show(value: Any) -> None:
     from IPython.display import display
 
     display(value)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A static picture (SVG) with its text alternative, displayed as an image.
+
+    The same ``<img>`` in JupyterLab (trusted or not), in the phase's HTML report and on
+    GitHub: the figures of :mod:`aipo_widgets.figures`, never a widget.
+
+    Examples
+    --------
+    >>> from aipo_widgets.figures import trends_svg
+    >>> sorted(Picture(trends_svg([]), "no runs yet")._repr_mimebundle_())
+    ['text/html', 'text/plain']
+    """
+
+    svg: str
+    alt: str
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None
+                          ) -> dict[str, str]:
+        return mimebundle(self.svg, alt=self.alt)
 
 
 def scenarios(case: BusinessCaseResult, columns: Iterable[str]) -> pd.DataFrame:
@@ -172,6 +195,12 @@ class Phase:
     def record(self) -> None:
         """Hand the phase's gates and figures to ``aipo run`` (and show them)."""
         record(self.name, self.gates, self.figures)
+
+    def show_business_case(self, case: BusinessCaseResult) -> None:
+        """Show the cumulative cash flow per scenario (with the Monte Carlo band) and the NPV."""
+        view = case.to_view()
+        show(case)  # its own picture: the scenarios' cash flows, the band, the figures
+        show(Picture(npv_svg(view), npv_alt(view)))
 
     def analyse_business_case(self, *, measured: dict[str, float] | None = None
                               ) -> BusinessCaseResult | None:

@@ -108,7 +108,7 @@ class Discovery(Phase):
         return RiskMatrixWidget(self.wf, as_of=self.as_of)
 
     def business_case(self) -> pd.DataFrame | None:
-        """Analyse and gate the business case; return its scenarios."""
+        """Analyse and gate the business case; show its pictures and return its scenarios."""
         case = self.analyse_business_case()
         self.add(discovery.business_case_gates(case))
         if case is None:
@@ -116,6 +116,7 @@ class Discovery(Phase):
         self.figures["expected_npv"] = round(case.expected_npv)
         self.figures["p_npv_positive"] = case.monte_carlo.p_positive if case.monte_carlo \
             else None
+        self.show_business_case(case)
         return scenarios(case, ["NPV", "payback (months)", "ROI"])
 
     def backlog(self) -> BacklogWidget:

@@ -14,22 +14,43 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from aipo_widgets.analysis import measure
 from aipo_widgets.analysis.evaluation import Evaluation
 from aipo_widgets.analysis.gold_set import check_gold_set
+from aipo_widgets.figures import cost_latency_alt, cost_latency_svg, fairness_svg
 from aipo_widgets.gates import experiments
 from aipo_widgets.gates.common import data_available_gates, gates_frame
-from aipo_widgets.notebook._phase import Phase, scenarios, show
+from aipo_widgets.notebook._phase import Phase, Picture, scenarios, show
 from aipo_widgets.widgets import BacklogWidget, ThresholdExplorer
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from aipo_widgets.model.schema import DataSource
+    from aipo_widgets.model.schema import DataSource, Workspace
 
-__all__ = ["Experiments"]
+__all__ = ["Experiments", "budget_view"]
+
+
+def budget_view(ws: Workspace, variants: pd.DataFrame, source: DataSource) -> dict[str, Any]:
+    """Return the variants' cost and latency with the budgets, as the picture draws them.
+
+    The latency drawn is the p95 (the budget users feel), the p50 when the log has no p95 or
+    only a p50 budget is set; the variant under test is the last row (the latest by time).
+    """
+    b = ws.budgets
+    lat = ("latency_p50_ms" if "latency_p95_ms" not in variants
+           or (b.latency_p95_ms is None and b.latency_p50_ms is not None) else "latency_p95_ms")
+    groups = [g for g in source.group_columns if g in variants.columns]
+    rows = variants.to_dict(orient="records")
+    return {"currency": b.currency, "latency": lat,
+            "budgets": {"cost_per_use": b.cost_per_use, "latency_p50_ms": b.latency_p50_ms,
+                        "latency_p95_ms": b.latency_p95_ms},
+            "variants": [{"name": " / ".join(str(r[g]) for g in groups) or "all calls",
+                          "cost_per_use": r.get("cost_per_use"), lat: r.get(lat),
+                          "calls": r.get("calls"), "latest": i == len(rows) - 1}
+                         for i, r in enumerate(rows)]}
 
 
 @dataclass
@@ -136,7 +157,14 @@ class Experiments(Phase):
             return None
         fair = measure.group_report(self.ws, self.gold, self.gold_source,
                                     n_boot=min(n_boot, 200))
-        self.add(experiments.fairness_gates(self.ws, fair, max_difference=max_difference))
+        found = self.add(experiments.fairness_gates(self.ws, fair,
+                                                    max_difference=max_difference))
+        judged = [m for m in fair.metrics
+                  if any(g.name == f"{m} difference between groups" for g in found)]
+        svg = fairness_svg(fair.to_dict(), metrics=judged or None,
+                           max_difference=max_difference)
+        show(Picture(svg, f"Fairness per group: {', '.join(judged or fair.metrics)}, each "
+                          f"group with its {fair.ci:.0%} interval"))
         return fair.table()
 
     def budgets(self) -> None:
@@ -145,6 +173,8 @@ class Experiments(Phase):
             if src.id in self.frames:
                 variants, found = experiments.budget_gates(self.ws, self.frames[src.id], src)
                 self.add(found)
+                view = budget_view(self.ws, variants, src)
+                show(Picture(cost_latency_svg(view), cost_latency_alt(view)))
                 show(variants)
 
     def decide(self) -> BacklogWidget:
@@ -158,5 +188,6 @@ class Experiments(Phase):
         case = self.analyse_business_case(measured=measured)
         if case is not None:
             self.figures["expected_npv"] = round(case.expected_npv)
+            self.show_business_case(case)
             show(scenarios(case, ["NPV", "payback (months)"]))
         return BacklogWidget(self.wf)

@@ -36,9 +36,11 @@ from aipo_widgets.analysis.source_engines import open_source
 from aipo_widgets.analysis.sources import index_paths
 from aipo_widgets.errors import DataError
 from aipo_widgets.evidence import Gate, Provenance, Verdict
+from aipo_widgets.figures import drift_alt, drift_svg
 from aipo_widgets.gates import operate
 from aipo_widgets.gates.common import data_available_gates, gates_frame
-from aipo_widgets.notebook._phase import Phase, scenarios, show
+from aipo_widgets.notebook._phase import Phase, Picture, scenarios, show
+from aipo_widgets.runs.ledger import Ledger
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -171,7 +173,20 @@ class Operate(Phase):
             return None
         self.figures["drift_share"] = report.share_drifted
         self.figures["psi_max"] = max((c.psi for c in report.columns), default=0.0)
+        # each column's PSI, for its trend across runs (the ledger keeps the figures)
+        self.figures.update({f"psi_{c.column}": round(c.psi, 6) for c in report.columns})
+        data = report.to_dict()
+        show(Picture(drift_svg(data, history=self._psi_history(report)), drift_alt(data)))
         return report.to_frame()
+
+    def _psi_history(self, report: DriftReport) -> dict[str, list[float]]:
+        """Each column's PSI in the earlier runs, oldest first, from the run ledger (if any)."""
+        db = self.folder / "reports" / "ledger.sqlite"
+        if not db.exists():
+            return {}
+        with Ledger(db) as ledger:
+            return {c.column: [v for *_, v in ledger.trend(f"psi_{c.column}")
+                               if isinstance(v, (int, float))] for c in report.columns}
 
     def latest_window(self, *, n_boot: int = 1000) -> pd.DataFrame:
         """Measure the default window: metrics, performance where labels arrived, cost, latency."""

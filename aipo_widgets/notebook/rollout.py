@@ -15,17 +15,18 @@ GO: go
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from aipo_widgets.analysis import measure
 from aipo_widgets.analysis.pilot_effects import Effect
 from aipo_widgets.documents.render import documentation_gate
 from aipo_widgets.errors import DataError, UsageError
 from aipo_widgets.evidence import Gate, Provenance
+from aipo_widgets.figures import pilot_svg
 from aipo_widgets.gates import rollout
 from aipo_widgets.gates.common import gates_frame
 from aipo_widgets.model.pilot_design import design_for_source
-from aipo_widgets.notebook._phase import Phase, show
+from aipo_widgets.notebook._phase import Phase, Picture, show
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -89,6 +90,32 @@ class Rollout(Phase):
             self.figures[f"pilot_{eff.metric}_relative"] = round(eff.relative, 6)
         self.add(rollout.effect_gates(self.ws, self.effects, provenance))
         self.add(rollout.pilot_stage_gates(self.ws, self.as_of))
+        effects = self.effect_view()
+        if effects:
+            show(Picture(pilot_svg(effects), "Pilot effect against its target: " + "; ".join(
+                f"{e['name']} {e['value']:+.1%}, target {e['target']:+.1%}" for e in effects)))
+
+    def effect_view(self) -> list[dict[str, Any]]:
+        """Return each pilot effect as its gate judges it: the reduction, its interval, target.
+
+        One per metric-tree node with ``effect_of`` and a target whose metric the pilots
+        measured (:func:`aipo_widgets.gates.rollout.effect_gates`).
+        """
+        out = []
+        for node in self.ws.metric_tree.nodes:
+            if not node.effect_of or node.target is None:
+                continue
+            measure_ = self.ws.metric(node.effect_of).measure
+            effect = self.effects.get(measure_.column) if measure_ else None
+            if effect is None:
+                continue
+            low, high = (sorted(-float(x) for x in effect.relative_ci) if effect.inference
+                         else (None, None))
+            out.append({"name": node.name, "value": -float(effect.relative), "low": low,
+                        "high": high, "target": float(node.target),
+                        "note": effect.design if effect.inference
+                        else f"{effect.design}, no interval possible"})
+        return out
 
     def _unanalysed(self, source_id: str, why: str) -> Gate:
         found = design_for_source(self.ws, source_id)
