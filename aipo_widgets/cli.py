@@ -38,8 +38,12 @@ from aipo_widgets.model.artefacts import parse_artefact
 from aipo_widgets.model.atomic import atomic_write, atomic_write_text
 from aipo_widgets.model.schema import json_schema
 from aipo_widgets.model.signoffs import ROLE_LABELS, ROLES, SignOff, role_from_text
+from aipo_widgets.model.source_access import FORMATS
+from aipo_widgets.model.source_columns import ROLE_FIELDS
 from aipo_widgets.model.workspace import load, resolve
 from aipo_widgets.pipeline.ci import kit_requirement, workflow_text
+from aipo_widgets.pipeline.guided import SOURCE_ROLES as _SOURCE_ROLES
+from aipo_widgets.pipeline.guided import add_source, ask_start
 from aipo_widgets.pipeline.notify import deliveries_text, last_failures, notify
 from aipo_widgets.pipeline.report import export_page
 from aipo_widgets.pipeline.runner import (
@@ -80,6 +84,7 @@ class _Parser(argparse.ArgumentParser):
 def _cmd_init(args: argparse.Namespace) -> int:
 
     target = Path(args.dir)
+    guided = args.interactive or any(getattr(args, k) is not None for k in _GUIDED_FLAGS)
     if args.example not in EXAMPLES:
         raise UsageError([Problem(
             f"unknown example '{args.example}'", path="--example",
@@ -88,17 +93,34 @@ def _cmd_init(args: argparse.Namespace) -> int:
     if target.exists() and not target.is_dir():
         raise UsageError([Problem(f"{target} exists and is not a folder", file=str(target),
                                   fix="choose a new folder name")])
-    if target.is_dir() and any(target.iterdir()):
+    if guided:
+        # A guided start may go where the person's data already is; it never overwrites.
+        taken = [p for p in (target / "aipo.yaml", target / "notebooks", target / ".github")
+                 if p.exists()]
+        if taken:
+            raise UsageError([Problem(
+                f"{taken[0]} exists; nothing was written", file=str(taken[0]),
+                fix="choose a new folder, or add sources to the workspace there with "
+                    "'aipo add source'")])
+    elif target.is_dir() and any(target.iterdir()):
         raise UsageError([Problem(
             f"{target} is not empty; nothing was written", file=str(target),
             fix="choose a new or empty folder, so nothing of yours is overwritten",
         )])
-    created_dir = not target.exists()
+    answers = ask_start({k: getattr(args, k) for k in _GUIDED_FLAGS}, folder=target.resolve()) \
+        if guided else None
+    created: list[Path] = [p for p in (target, *(target / s for s in ("data", "reports")))
+                           if not p.exists()]
+    created += [target / "notebooks", target / ".github", target / "aipo.yaml"]
     try:
         target.mkdir(parents=True, exist_ok=True)
         for sub in ("data", "notebooks", "reports"):
-            (target / sub).mkdir()
-        written = write_example(args.example, target)
+            (target / sub).mkdir(exist_ok=sub != "notebooks")
+        if answers is None:
+            written = write_example(args.example, target)
+        else:
+            atomic_write_text(target / "aipo.yaml", answers.text())
+            written = [target / "aipo.yaml"]
         for nb in notebook_templates():
             dest = target / "notebooks" / nb.name
             dest.write_bytes(nb.read_bytes())
@@ -108,15 +130,40 @@ def _cmd_init(args: argparse.Namespace) -> int:
         requirement = kit_requirement()
         workflow.write_text(workflow_text(requirement), encoding="utf-8")
         written.append(workflow)
+        if answers is not None and answers.source:
+            print(f"\nInspecting {answers.source}...")
+            add_source(target, answers.source_id, answers.source,
+                       engine="postgres" if answers.source.startswith("postgres") else "duckdb",
+                       role=answers.source_role)
     except BaseException:
-        # A half-made workspace is worse than none: take back what this call made.
-        _remove_tree(target, keep_root=not created_dir)
+        # A half-made workspace is worse than none: take back what this call made, and only
+        # that (a guided start may stand beside the person's own files).
+        for path in reversed(created):
+            _remove_tree(path, keep_root=False) if path.is_dir() else path.unlink(
+                missing_ok=True)
         raise
-    print(f"Created workspace {target} from example '{args.example}' "
-          f"({len(written)} files).")
+    what = "your answers" if answers is not None else f"example '{args.example}'"
+    print(f"Created workspace {target} from {what} ({len(written)} files).")
     print(f"CI: {workflow.relative_to(target)} installs {requirement!r} (AIPO_KIT in the file: "
           "change it if you install the kit from elsewhere).")
     print(f"Next: aipo validate {target}")
+    return EXIT_OK
+
+
+_GUIDED_FLAGS = ("name", "owner", "role", "start_date", "source", "source_id", "source_role")
+
+
+def _cmd_add_source(args: argparse.Namespace) -> int:
+    if args.table and args.query:
+        raise UsageError([Problem("--table and --query both given", path="--query",
+                                  fix="read a table or a query, not both")])
+    engine = args.engine or ("postgres" if args.location.startswith(("postgresql://",
+                                                                    "postgres://"))
+                             else "duckdb")
+    add_source(args.dir, args.name, args.location, engine=engine, table=args.table or "",
+               query=args.query or "", password_env=args.password_env or "",
+               file_format=args.format, role=args.role, title=args.title or "",
+               maps=args.map or (), dry_run=args.dry_run)
     return EXIT_OK
 
 
@@ -464,7 +511,58 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", help="the new workspace folder (must not exist or be empty)")
     p.add_argument("--example", default="blank", metavar="NAME",
                    help="start from: " + ", ".join(f"{k} ({v})" for k, v in EXAMPLES.items()))
+    p.add_argument("--interactive", action="store_true",
+                   help="ask the day-1 questions and write a commented aipo.yaml (the folder "
+                   "may hold your data; nothing is overwritten); each question has a flag below")
+    p.add_argument("--name", help="the product's name")
+    p.add_argument("--owner", help="the AI product owner accountable for it")
+    p.add_argument("--role", help="our role under the EU AI Act (provider, deployer, ...)")
+    p.add_argument("--start-date", metavar="YYYY-MM-DD", help="day 1 of the 90 days")
+    p.add_argument("--source", metavar="LOCATION",
+                   help="the first data source: files or a postgresql:// URL ('' for none)")
+    p.add_argument("--source-id", metavar="ID", help="its id (default: from its file name)")
+    p.add_argument("--source-role", metavar="ROLE",
+                   help="what the kit uses it for: baseline, gold, production, ... (default "
+                   "other)")
     p.set_defaults(func=_cmd_init)
+
+    p = sub.add_parser("add", help="add to a workspace: a data source",
+                       description="Add to a workspace's aipo.yaml, keeping the rest of the "
+                       "file as it is.")
+    add = p.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser, required=True)
+    p = add.add_parser(
+        "source", help="inspect a data source and add it with its column mapping",
+        description="Open a data source in its engine (files through DuckDB; a PostgreSQL "
+        "table or query; files through Spark), say its columns, types, rows, dates and the "
+        "personal data found in a sample, propose which column plays each of the kit's roles, "
+        "and append the entry to data_map.sources with that as comments. The write is "
+        "atomic, the rest of aipo.yaml is kept byte for byte, and an id in use is refused.",
+        epilog="Roles for --map: " + ", ".join(ROLE_FIELDS) + " (also timestamp, prediction, "
+        "group).")
+    p.add_argument("name", metavar="NAME", help="the source's id in aipo.yaml")
+    p.add_argument("location", metavar="LOCATION",
+                   help="a CSV, Parquet or JSON file, a glob or a folder (relative to the "
+                   "workspace or here), or a postgresql:// URL without the password")
+    p.add_argument("--dir", default=".", help="the workspace folder (default: here)")
+    p.add_argument("--engine", choices=("duckdb", "postgres", "spark"),
+                   help="default: postgres for a postgresql:// URL, else duckdb")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--table", help="databases: the table, e.g. public.orders")
+    group.add_argument("--query", help="databases: a SELECT query instead of a table")
+    p.add_argument("--password-env", metavar="VAR",
+                   help="databases: the environment variable holding the password")
+    p.add_argument("--format", choices=FORMATS,
+                   help="files: the format when the names do not say it (otlp: OpenTelemetry "
+                   "traces)")
+    p.add_argument("--role", default="other", choices=_SOURCE_ROLES,
+                   help="what the kit uses it for (default other)")
+    p.add_argument("--title", help="its name as people know it (default: from NAME)")
+    p.add_argument("--map", action="append", metavar="COLUMN=ROLE",
+                   help="the role of a column (repeatable), e.g. --map created_at=time; "
+                   "replaces the proposal for that role")
+    p.add_argument("--dry-run", action="store_true", help="say what would be added; write "
+                   "nothing")
+    p.set_defaults(func=_cmd_add_source)
 
     p = sub.add_parser("validate", help="check aipo.yaml and list every problem",
                        description="Validate a workspace's aipo.yaml: schema, types, ranges "

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +169,11 @@ class WorkspaceFile:
         """The workspace folder."""
         return self.path.parent
 
+    @property
+    def indent(self) -> tuple[int, int, int]:
+        """The file's indentation: mapping, sequence and the dash's offset (ruamel's terms)."""
+        return self._indent
+
     def locate(self, problems: Iterable[Problem]) -> list[Problem]:
         """Return ``problems`` with this file's name and the line and column of their path.
 
@@ -232,7 +237,46 @@ class WorkspaceFile:
         problems = check_references(checked)
         if problems:
             raise WorkspaceError([_with_file(p, str(self.path)) for p in problems])
-        text = self.dumps()
+        self._write(self.dumps(), force=force)
+        self._snapshot = self.workspace.model_dump(mode="json")
+        return True
+
+    def edit(self, change: Callable[[Any], None]) -> str:
+        """Return the file's text after ``change`` edits a fresh round-trip copy of it.
+
+        For additions the model cannot say with their comments (``aipo add source`` writes a
+        commented entry): ``change`` receives the ruamel.yaml document of the file as loaded,
+        and the rest of the file comes back as it was.
+        """
+        document = new_yaml().load(self._text)
+        change(document)
+        y = new_yaml()
+        mapping, seq, offset = self._indent
+        y.indent(mapping=mapping, sequence=seq, offset=offset)
+        buf = io.StringIO()
+        y.dump(document, buf)
+        return buf.getvalue()
+
+    def save_text(self, text: str) -> None:
+        """Validate ``text`` as this workspace and write it, atomically and conflict-checked.
+
+        Raises
+        ------
+        WorkspaceError
+            If ``text`` is not a valid workspace (its problems, with their lines); nothing is
+            written.
+        ConflictError
+            If the file changed on disk since it was loaded; nothing is written.
+        """
+        checked, problems = validate_text(text, str(self.path))
+        if problems:
+            raise WorkspaceError(problems)
+        assert checked is not None
+        self._write(text, force=False)
+        self.workspace, self._document = checked.workspace, checked._document
+        self._snapshot = self.workspace.model_dump(mode="json")
+
+    def _write(self, text: str, *, force: bool) -> None:
         with file_lock(self.path):
             on_disk = self.path.read_bytes() if self.path.exists() else b""
             if not force and digest(on_disk) != self._hash:
@@ -250,8 +294,6 @@ class WorkspaceFile:
             atomic_write(self.path, text.encode("utf-8"))
         self._text = text
         self._hash = digest(text.encode("utf-8"))
-        self._snapshot = self.workspace.model_dump(mode="json")
-        return True
 
     def reload(self) -> WorkspaceFile:
         """Return a fresh load of the same file (after a conflict, say)."""
