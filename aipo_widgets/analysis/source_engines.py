@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from aipo_widgets._text import suggest
+from aipo_widgets.analysis.source_traces import read_traces
 from aipo_widgets.errors import DataError, Problem
 from aipo_widgets.model.source_access import RowFilter
 
@@ -194,6 +195,8 @@ def _read_files(con: Any, folder: str | os.PathLike[str], source: DataSource) ->
     files, fmt, hive = resolve_files(folder, source)
     options: dict[str, Any] = {"hive_partitioning": True} if hive else {}
     try:
+        if fmt == "otlp":
+            return read_traces(con, files)
         if fmt == "parquet":
             return con.read_parquet(files, **options)
         if fmt == "json":

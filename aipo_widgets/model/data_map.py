@@ -19,8 +19,8 @@ from aipo_widgets.model.fields import (
     SpecialCategory,
     StrictModel,
 )
-from aipo_widgets.model.source_access import SourceAccess
-from aipo_widgets.model.source_columns import ColumnMapping
+from aipo_widgets.model.source_access import TRACE_COLUMNS, SourceAccess
+from aipo_widgets.model.source_columns import ROLE_FIELDS, ColumnMapping
 
 
 class QualityCheck(StrictModel):
@@ -210,6 +210,16 @@ class DataSource(SourceAccess, ColumnMapping):
                 "remove it here or complete the gold set's columns",
                 {},
             )
+        return self
+
+    @model_validator(mode="after")
+    def _trace_roles(self) -> DataSource:
+        # An OTLP export has the kit's own columns: its roles need no mapping. Set without
+        # marking the fields as written, so that aipo.yaml is saved as the person wrote it.
+        if self.format == "otlp":
+            for role, column in TRACE_COLUMNS.items():
+                if getattr(self, ROLE_FIELDS[role]) is None:
+                    self.__dict__[ROLE_FIELDS[role]] = column
         return self
 
     @model_validator(mode="after")

@@ -37,12 +37,18 @@ from pydantic_core import PydanticCustomError
 from aipo_widgets.model._patterns import ENV_NAME
 from aipo_widgets.model.fields import StrictModel
 
-__all__ = ["ENGINES", "FORMATS", "RowFilter", "Scalar", "SourceAccess", "WhereValue"]
+__all__ = ["ENGINES", "FORMATS", "TRACE_COLUMNS", "RowFilter", "Scalar", "SourceAccess",
+           "WhereValue"]
 
 #: The engines a source is read through.
 ENGINES = ("duckdb", "postgres")
-#: The file formats DuckDB reads without an extension.
-FORMATS = ("csv", "parquet", "json")
+#: The file formats DuckDB reads without an extension (otlp: OpenTelemetry traces in OTLP JSON).
+FORMATS = ("csv", "parquet", "json", "otlp")
+#: The columns an ``otlp`` source gives each LLM call, by the role each one plays
+#: (:mod:`aipo_widgets.analysis.source_traces`); a role the source maps itself wins.
+TRACE_COLUMNS = {"id": "span_id", "time": "start_time", "latency": "latency_ms",
+                 "status": "status", "model": "model", "tokens_in": "input_tokens",
+                 "tokens_out": "output_tokens"}
 
 Scalar = str | int | float | bool
 
@@ -103,9 +109,11 @@ class SourceAccess(StrictModel):
     engine: Literal["duckdb", "postgres"] = Field(
         "duckdb", description="duckdb (default): files read by DuckDB embedded in the kit; "
         "postgres: a table or query of a PostgreSQL database (url, table or query).")
-    format: Literal["csv", "parquet", "json"] | None = Field(
+    format: Literal["csv", "parquet", "json", "otlp"] | None = Field(
         None, description="Files: csv, parquet or json (JSON or JSON Lines); default: from the "
-        "file names' suffix.")
+        "file names' suffix. otlp: OpenTelemetry traces exported as OTLP JSON, one row per LLM "
+        "call (GenAI spans) with start_time, latency_ms, status, model, input_tokens, "
+        "output_tokens and prompt_version, which the roles use unless columns maps others.")
     url: str = Field(
         "", description="Databases: the connection URL without its password, e.g. "
         "postgresql://reader@db.example:5432/shop.")

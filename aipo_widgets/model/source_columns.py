@@ -105,10 +105,11 @@ class ColumnMapping(StrictModel):
     @model_serializer(mode="wrap")
     def _as_written(self, handler: SerializerFunctionWrapHandler) -> Any:
         data = handler(self)
-        if self.columns is not None and isinstance(data, dict):
-            for role in self.columns.model_fields_set:
-                field = ROLE_FIELDS[role]
-                if field not in self.model_fields_set and field in data:
+        if isinstance(data, dict):
+            # A role's field not written in aipo.yaml holds its default unless it was implied:
+            # by columns, or by the source's format (an OTLP export's own columns).
+            for field in ROLE_FIELDS.values():
+                if field not in self.model_fields_set and field in data and data[field]:
                     del data[field]
         return data
 
