@@ -164,10 +164,12 @@ def _find_emails(text: str, out: list[Finding]) -> None:
         local, _, domain = s.partition("@")
         if ".." in local or local.startswith(".") or local.endswith("."):
             continue
+        if pii_rules.SCALED_ASSET.fullmatch(domain):
+            continue  # an image file's density variant (logo@2x.png), not an address
         out.append(Finding("EMAIL", m.start(), m.end(), s, s.lower(), domain.lower()))
 
 
-def _find_ibans(text: str, out: list[Finding]) -> None:
+def _find_ibans(text: str, out: list[Finding], shaped: list[tuple[int, int]]) -> None:
     _, iban, _ = pii_rules.libs()
     for m in pii_rules.IBAN.finditer(text):
         s = m.group()
@@ -176,13 +178,17 @@ def _find_ibans(text: str, out: list[Finding]) -> None:
         # the pattern may run into the next word ("... 0130 00 BIC COBADEFF"): cut it at the
         # length of the country's IBANs, then let stdnum check format and mod-97 digits
         n = pii_rules.iban_length(compact[:2])
-        if n is None or len(compact) < n or not iban.is_valid(compact[:n]):
+        if n is None:
             continue
-        end = m.start() + pos[n - 1] + 1
+        end = m.start() + pos[min(n, len(pos)) - 1] + 1
+        # valid or not, its digit groups are an account number's (see iban_shaped)
+        shaped.append((m.start(), end))
+        if len(compact) < n or not iban.is_valid(compact[:n]):
+            continue
         out.append(Finding("IBAN", m.start(), end, text[m.start() : end], compact[:n], compact[:2]))
 
 
-def _find_cards(text: str, out: list[Finding]) -> None:
+def _find_cards(text: str, out: list[Finding], shaped: list[tuple[int, int]]) -> None:
     _, _, luhn = pii_rules.libs()
     from stdnum import ean
 
@@ -198,6 +204,8 @@ def _find_cards(text: str, out: list[Finding]) -> None:
             continue  # an EAN-13 product code (ticket texts quote them) with a lucky Luhn digit
         if pii_rules.after_id_word(text, m.start(), card=True):
             continue  # a voucher or order number that passes Luhn (Gutscheincode 5157-5157-...)
+        if pii_rules.inside(shaped, m.start(), m.end()):
+            continue  # digit groups of a mistyped IBAN
         out.append(Finding("CARD", m.start(), m.end(), s, digits, brand))
 
 
@@ -205,14 +213,12 @@ def _find_ips(text: str, out: list[Finding]) -> None:
     if "." in text:
         for m in pii_rules.IPV4.finditer(text):
             s = m.group()
-            if pii_rules.DOTTED_CONTEXT.search(text, max(0, m.start() - 24), m.start()) or (
-                pii_rules.after_version_compound(text, m.start())
-            ):
-                continue  # a version or section number (build 1.2.3.4, Kapitel 1.12.8.5)
             try:
                 addr = ipaddress.IPv4Address(s)
             except ValueError:
                 continue
+            if not pii_rules.dotted_quad_is_address(text, m.start(), m.end()):
+                continue  # a version, section or mask (Update auf 4.1.2.3, Kapitel 1.12.8.5)
             out.append(Finding("IP", m.start(), m.end(), s, str(addr), "ipv4"))
     if ":" in text:
         for m in pii_rules.IPV6.finditer(text):
@@ -239,7 +245,7 @@ def _find_phones(text: str, regions: Sequence[str], taken: list[tuple[int, int]]
         if a >= 2 and text[a - 1] == ":" and text[a - 2].isdigit():
             continue  # the seconds and their fractions of a clock time (05:03:09.559388)
         if any(a < m.end() and m.start() < b for a, b in taken):
-            continue  # already an IBAN, card or IP address
+            continue  # already an IBAN (or IBAN-shaped), card or IP address
         for seg_start, seg_end in pii_rules.phone_segments(text, *m.span()):
             s = text[seg_start:seg_end]
             stripped = s.strip(" \t-/.")
@@ -408,14 +414,15 @@ def _scan_normal(text: str, wanted: frozenset[str], regions: tuple[str, ...]
     found: list[Finding] = []
     if "EMAIL" in wanted and "@" in text:
         _find_emails(text, found)
-    if "IBAN" in wanted:
-        _find_ibans(text, found)
+    shaped: list[tuple[int, int]] = []  # IBAN-shaped tokens, valid or not
+    if "IBAN" in wanted or "CARD" in wanted or "PHONE" in wanted:
+        _find_ibans(text, found if "IBAN" in wanted else [], shaped)
     if "CARD" in wanted:
-        _find_cards(text, found)
+        _find_cards(text, found, shaped)
     if "IP" in wanted:
         _find_ips(text, found)
     if "PHONE" in wanted:
-        taken = [(f.start, f.end) for f in found]
+        taken = [(f.start, f.end) for f in found] + shaped
         _find_phones(text, regions, taken, found)
     if not found:
         return found

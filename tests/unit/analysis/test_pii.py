@@ -52,7 +52,7 @@ POSITIVES: dict[str, list[str]] = {
         "SUPPORT@EXAMPLE.CO.UK", "a_b-c@sub.domain.org",
     ],
     "IP": [
-        "192.168.0.1", "10.0.0.7", "8.8.8.8", "1.2.3.4", "fe80::1ff:fe23:4567:890a",
+        "192.168.0.1", "10.0.0.7", "84.19.3.7", "203.0.113.9", "fe80::1ff:fe23:4567:890a",
         "2001:db8::1", "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "::ffff:192.0.2.128",
     ],
 }  # fmt: skip
@@ -102,6 +102,29 @@ def test_positives_are_found_exactly(kind, value, template):
     assert [(f.kind, f.text) for f in found] == [(kind, value)]
     f = found[0]
     assert text[f.start : f.end] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # a public address with a small first part reads as a version without evidence ...
+        ("Hallo, bitte 8.8.8.8 danke.", False), ("x: 1.2.3.4, y", False),
+        ("modem 11.1.60.168", False), ("Nach dem Update auf 4.12.51.225 geht nichts", False),
+        ("upgraded the driver to 21.16.29.9 yesterday", False),
+        # ... and as an address with any: alone, a port, an address word, a direction
+        ("8.8.8.8", True), ("(1.2.3.4).", True), ("x: 1.2.3.4:443, y", True),
+        ("DNS 8.8.8.8 antwortet nicht", True), ("Zieladresse ist 1.2.3.4", True),
+        ("Client-IP: 4.12.51.225", True), ("Login from 11.1.60.168 failed", True),
+        ("src=4.2.2.1 dst=10.0.0.7", True), ("Update-Server 4.12.51.225 down", True),
+        ("network 4.12.0.0/16", True),
+        # a mask and a version suffix are never addresses, whatever the words
+        ("IP 10.0.0.7 Maske 255.255.255.0", True), ("Paket 4.1.2.3-ubuntu1", False),
+    ],
+)
+def test_a_dotted_quad_is_an_address_on_evidence(text, address):
+    found = [f.text for f in scan_text(text) if f.kind == "IP"]
+    assert bool(found) is address, found
+    assert "255.255.255.0" not in found
 
 
 @pytest.mark.parametrize("value", NEAR_MISSES)
@@ -416,3 +439,19 @@ def test_bad_inputs_name_the_argument_and_the_fix(tickets):
 
 def test_kinds_constant():
     assert KINDS == ("EMAIL", "IBAN", "CARD", "IP", "PHONE")
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # the density variant of an image file is no address; a real one beside it is
+        ("siehe logo@2x.png und icon@1.5x.webp", []),
+        ("logo@2x.png an jane.doe@example.com", ["EMAIL"]),
+        # digit groups of a mistyped IBAN are not a phone or card number of their own
+        ("IBAN NL44 ABCD 0704 9996 2283 03 bitte", []),  # its digits read as a DE phone
+        ("IBAN NL37 ABCD 3931 8521 0565 40 bitte", []),  # ... and as a Diners card
+        ("IBAN NL44 ABCD 0704 9996 2283 03, Tel. 0171 1234567", ["PHONE"]),
+    ],
+)
+def test_file_names_and_mistyped_ibans_are_not_reported(text, kinds):
+    assert [f.kind for f in scan_text(text)] == kinds
