@@ -58,14 +58,15 @@ typecheck: node_modules/.package-lock.json
 	@command -v npx >/dev/null 2>&1 || $(NODE_MISSING)
 	npx --no -- tsc -p tsconfig.json
 
-# pytest exit 5 means no test ran: that must fail, not pass silently. mypy reads its
+# pytest exit 5 means no test ran: that must fail, not pass silently; it lists the 25 slowest
+# tests, to keep the suite within its 15 minutes. mypy reads its
 # configuration (the whole package, the lower layers strict) from pyproject.toml.
 test: install typecheck
 	@bash .ci/ensure-chromium.sh
 	@bash .ci/ensure-postgres.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest --doctest-modules aipo_widgets tests; rc=$$?; \
+	$(BIN)/python -m pytest --durations=25 --doctest-modules aipo_widgets tests; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 lint: install
