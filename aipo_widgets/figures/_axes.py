@@ -124,6 +124,14 @@ def empty_svg(title: str, message: str, *, width: int = 720, height: int = 90) -
     return doc.to_string()
 
 
+def _span(lo: float, hi: float) -> tuple[float, float]:
+    """Return a range to draw: ``(lo, hi)``, or around a single value as its ticks round it."""
+    if hi > lo:
+        return lo, hi
+    ticks = nice_ticks(lo, hi)
+    return ticks[0], ticks[-1]
+
+
 class Panel:
     """A plotting area inside a picture: scales from data to pixels, axes and gridlines.
 
@@ -141,8 +149,8 @@ class Panel:
                  x: tuple[float, float], y: tuple[float, float]):
         self.doc = doc
         self.left, self.top, self.right, self.bottom = box
-        self.x_lo, self.x_hi = x if x[1] > x[0] else (x[0] - 0.5, x[0] + 0.5)
-        self.y_lo, self.y_hi = y if y[1] > y[0] else (y[0] - 0.5, y[0] + 0.5)
+        self.x_lo, self.x_hi = _span(*x)
+        self.y_lo, self.y_hi = _span(*y)
 
     def sx(self, v: float) -> float:
         """Return the pixel column of a data x."""
@@ -152,9 +160,16 @@ class Panel:
         """Return the pixel row of a data y."""
         return self.bottom - (v - self.y_lo) / (self.y_hi - self.y_lo) * (self.bottom - self.top)
 
-    def y_axis(self, fmt: Callable[[float], str], *, n: int = 5, size: float = 10) -> None:
-        """Round the y range to nice ticks and draw them with gridlines, labelled by ``fmt``."""
+    def y_axis(self, fmt: Callable[[float], str], *, n: int = 5, size: float = 10,
+               within: tuple[float, float] | None = None) -> None:
+        """Round the y range to nice ticks and draw them with gridlines, labelled by ``fmt``.
+
+        ``within``: the values the axis can take (a share: 0 to 1); ticks outside are dropped.
+        """
         ticks = nice_ticks(self.y_lo, self.y_hi, n)
+        if within is not None:
+            kept = [t for t in ticks if within[0] <= t <= within[1]]
+            ticks = kept if len(kept) >= 2 else ticks
         self.y_lo, self.y_hi = ticks[0], ticks[-1]
         for t in ticks:
             y = self.sy(t)

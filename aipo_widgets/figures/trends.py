@@ -85,13 +85,17 @@ def trends_svg(series: Sequence[Mapping[str, Any]], *,
         pts = [(i, v) for i, p in enumerate(s["points"])
                if (v := finite(p.get("value"))) is not None]
         fmt = _fmt(s)
-        doc.text(x0, y0 + 14, clip(str(s["name"]), 44), size=12, weight="bold")
+        unit = f" ({s['unit']})" if s.get("unit") and not s.get("percent") else ""
+        doc.text(x0, y0 + 14, clip(str(s["name"]), 46 - len(unit)) + unit, size=12,
+                 weight="bold")
+        tick = (lambda v: label(v, percent=True)) if s.get("percent") else (lambda v: label(v))
         target = finite(s.get("target"))
         values = [v for _, v in pts] + ([target] if target is not None else [])
         n = len(s["points"])
-        panel = Panel(doc, (x0 + 64, y0 + 34, x0 + _W - 30, y0 + _H - 26),
+        panel = Panel(doc, (x0 + 72, y0 + 34, x0 + _W - 30, y0 + _H - 26),
                       (-0.3, max(n - 1, 0) + 0.3), (min(values), max(values)))
-        panel.y_axis(fmt, n=3, size=9)
+        within = (0.0, 1.0) if s.get("percent") and all(0 <= v <= 1 for v in values) else None
+        panel.y_axis(tick, n=3, size=9, within=within)
         if target is not None:
             doc.line(panel.left, panel.sy(target), panel.right, panel.sy(target),
                      stroke=CHART["selected"], dash="5 3", width=1.5)

@@ -42,7 +42,9 @@ from aipo_widgets.analysis.compliance import classify_workspace
 from aipo_widgets.analysis.risk import Register
 from aipo_widgets.documents.signing import governance
 from aipo_widgets.errors import AipoError
+from aipo_widgets.figures.business_case import business_case_svg, npv_svg
 from aipo_widgets.figures.timeline import timeline_svg
+from aipo_widgets.figures.trends import trends_svg
 from aipo_widgets.figures.verdict import provenance_text, superseded_text, verdict_html
 from aipo_widgets.gates.plan import timeline
 from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict, supersede
@@ -58,6 +60,7 @@ from aipo_widgets.pages.markup import (
     shown,
     sparkline,
 )
+from aipo_widgets.pages.trends import trend_series
 from aipo_widgets.pages.voila import (
     await_visitor,
     expect_visitor,
@@ -254,6 +257,15 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
 
     section("Plan and sign-offs", plan)
 
+    def trends() -> str:
+        # what a manager follows from run to run: is the value coming, is the case holding
+        series = trend_series(root, ws)
+        return (f'<div class="aipo-figure">{trends_svg(series)}</div>'
+                + (note("One run so far: each aipo run adds a point.")
+                   if series and max(len(s["points"]) for s in series) == 1 else ""))
+
+    section("Trends across runs", trends)
+
     def tree() -> Any:
 
         return MetricTreeWidget(ws, read_only=True)
@@ -305,7 +317,10 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
             phase, npv = measured[-1]
             text += (f"<p>Expected NPV in the last run ({html.escape(phase)} phase, with the "
                      f"values measured so far): <b>{npv:,.0f} {html.escape(cur)}</b>.</p>")
-        return text + html_escape_table(rows)
+        view = case.to_view()
+        pictures = (f'<div class="aipo-figure">{business_case_svg(view)}</div>'
+                    f'<div class="aipo-figure">{npv_svg(view)}</div>')
+        return text + pictures + html_escape_table(rows)
 
     section("Business case", business_case)
 

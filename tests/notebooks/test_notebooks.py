@@ -152,10 +152,33 @@ def test_html_shows_widgets_as_pictures(example_run) -> None:
     html = (folder / "reports" / run.id / "01_discovery.html").read_text()
     # The tree, the matrix and the backlog come out as images, not empty widget boxes.
     images = re.findall(r'<img alt="([^"]*)" class="aipo-static" src="data:image/', html)
-    assert [alt.split(":")[0] for alt in images] == ["Metric tree", "Risk matrix (residual)",
-                                                      "Backlog ranked by Value, risk, feasibility"]
+    assert [alt.split(":")[0] for alt in images] == [
+        "Metric tree", "Risk matrix (residual)", "Business case over 36 months",
+        "NPV distribution over 5,000 Monte Carlo draws",
+        "Backlog ranked by Value, risk, feasibility"]
     assert "application/vnd.jupyter.widget-view+json" not in html
     assert 'class="jupyter-widgets' not in html
+
+
+@pytest.mark.slow
+def test_each_phase_report_draws_its_evidence(example_run) -> None:
+    # The plots where tables alone were: the pictures' text alternatives name what they show.
+    name, folder, run = example_run
+    out = folder / "reports" / run.id
+
+    def alts(phase: str) -> list[str]:
+        html = (out / f"{phase}.html").read_text()
+        return re.findall(r'<img alt="([^"]*)" class="aipo-static" src="data:image/', html)
+
+    experiments = alts("02_experiments")
+    for start in ("Fairness per group", "Business case over", "NPV distribution over"):
+        assert any(a.startswith(start) for a in experiments), (start, experiments)
+    rollout = alts("03_rollout")
+    assert any(a.startswith("Pilot effect against its target") for a in rollout), rollout
+    if name == "support-summaries":
+        assert any(a.startswith("Cost per use against latency") for a in experiments)
+    else:  # the maintenance product drifts in operation
+        assert any(a.startswith("Drift per column: 3 of") for a in alts("04_operate"))
 
 
 @pytest.mark.slow

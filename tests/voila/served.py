@@ -47,6 +47,7 @@ ROUND_TRIP_S = 10
 SECTIONS = (
     "Gates of the last run",
     "Plan and sign-offs",
+    "Trends across runs",
     "Metric tree: baseline, target, progress",
     "Risks: matrix and the top five",
     "Backlog: the top of the ranking",
