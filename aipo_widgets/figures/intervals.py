@@ -134,7 +134,7 @@ def intervals_svg(panels: Sequence[Mapping[str, Any]], *, title: str,
                      weight="bold" if not muted else "normal",
                      fill="#1a1a1a" if not muted else MUTED)
             if r.get("note"):
-                doc.text(width - 240, cy + 11, clip(str(r["note"]), 40), size=9, fill=MUTED)
+                doc.text(width - 240, cy + 11, clip(str(r["note"]), 46), size=9, fill=MUTED)
         y = bottom + 34
     return doc.to_string()
 

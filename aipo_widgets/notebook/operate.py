@@ -22,6 +22,7 @@ No metric-tree root: add metric_tree.root (the North Star) to aipo.yaml.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -184,9 +185,12 @@ class Operate(Phase):
         db = self.folder / "reports" / "ledger.sqlite"
         if not db.exists():
             return {}
-        with Ledger(db) as ledger:
-            return {c.column: [v for *_, v in ledger.trend(f"psi_{c.column}")
-                               if isinstance(v, (int, float))] for c in report.columns}
+        try:
+            with Ledger(db) as ledger:
+                return {c.column: [v for *_, v in ledger.trend(f"psi_{c.column}")
+                                   if isinstance(v, (int, float))] for c in report.columns}
+        except sqlite3.Error:  # a trend is a nicety: the drift picture shows without it
+            return {}
 
     def latest_window(self, *, n_boot: int = 1000) -> pd.DataFrame:
         """Measure the default window: metrics, performance where labels arrived, cost, latency."""

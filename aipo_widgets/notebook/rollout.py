@@ -114,7 +114,7 @@ class Rollout(Phase):
             out.append({"name": node.name, "value": -float(effect.relative), "low": low,
                         "high": high, "target": float(node.target),
                         "note": effect.design if effect.inference
-                        else f"{effect.design}, no interval possible"})
+                        else f"no interval possible ({effect.design})"})
         return out
 
     def _unanalysed(self, source_id: str, why: str) -> Gate:
