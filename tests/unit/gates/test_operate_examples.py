@@ -11,13 +11,18 @@ import pytest
 from aipo_widgets.examples import write_example
 from aipo_widgets.notebook import _phase
 from aipo_widgets.notebook import operate as operate_facade
+from aipo_widgets.notebook._phase import Picture
 from aipo_widgets.notebook.operate import Operate
+from aipo_widgets.runs.ledger import Ledger
+
+SHOWN: list[object] = []  # what the facade displayed (its pictures among them)
 
 
 @pytest.fixture(autouse=True)
 def quiet(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_phase, "show", lambda value: None)
-    monkeypatch.setattr(operate_facade, "show", lambda value: None)
+    SHOWN.clear()
+    monkeypatch.setattr(_phase, "show", SHOWN.append)
+    monkeypatch.setattr(operate_facade, "show", SHOWN.append)
 
 
 def run(folder: Path) -> dict[str, object]:
@@ -34,6 +39,10 @@ def run(folder: Path) -> dict[str, object]:
 def maintenance(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("ops") / "pm"
     write_example("predictive-maintenance", folder)
+    with Ledger(folder / "reports" / "ledger.sqlite") as ledger:  # an earlier run's PSI
+        ledger.add_run({"id": "r0", "started": "2026-11-15T08:00:00", "phases": [
+            {"phase": "operate", "status": "ok", "gates": [],
+             "figures": {"psi_temperature": 0.0412345}}]})
     return folder
 
 
@@ -62,6 +71,11 @@ def test_maintenance_alarm_fatigue_and_precision_floor_fire_on_its_own_data(
     figures = gates["_phase"].figures
     assert {"false_alarms_month", "recall"} <= set(figures["root_measured_inputs"])
     assert figures["root_value"] > 450_000  # the target is missed with ~920 false alarms
+    # drift drawn per column, each column's PSI of the earlier runs with it, and recorded
+    (drift,) = [p for p in SHOWN if isinstance(p, Picture) and p.alt.startswith("Drift")]
+    assert drift.alt.startswith("Drift per column: 3 of 6 columns drifted")
+    assert "PSI over runs: 0.0412, now " in drift.svg
+    assert {"psi_temperature", "psi_score"} <= set(figures)
 
 
 def test_maintenance_retrain_is_due_from_the_dates_in_aipo_yaml(maintenance: Path) -> None:

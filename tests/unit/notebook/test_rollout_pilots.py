@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from aipo_widgets.examples import write_example
+from aipo_widgets.notebook import rollout as rollout_facade
+from aipo_widgets.notebook._phase import Picture
 from aipo_widgets.notebook.rollout import Rollout
 
 
@@ -17,9 +19,16 @@ def maintenance(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_the_maintenance_pilot_is_a_did_without_inference(maintenance: Path, capsys) -> None:
+def test_the_maintenance_pilot_is_a_did_without_inference(maintenance: Path, capsys,
+                                                           monkeypatch) -> None:
+    shown: list[object] = []
+    monkeypatch.setattr(rollout_facade, "show", shown.append)
     phase = Rollout.open(maintenance, as_of="2026-12-01")
     phase.pilot(n_boot=0)
+    # the effect drawn against its target, without an interval, and the picture says why
+    (picture,) = [p for p in shown if isinstance(p, Picture)]
+    assert "target 30%" in picture.svg and "no interval possible" in picture.svg
+    assert phase.effect_view()[0]["low"] is None
     plan = phase.pilot_plan()
     out = capsys.readouterr().out
     gates = {g.name: g for g in phase.gates}
