@@ -138,6 +138,17 @@ def _reference_problems(ws: Workspace) -> Iterator[tuple[Path, str, str]]:
                 f"names data source '{check.source}', which is not in data_map.sources",
                 suggest(check.source, sources),
             )
+    ev = ws.evaluation
+    for path, sid in ((("evaluation", "split", "source"), ev.split and ev.split.source),
+                      (("evaluation", "double_review", "source"),
+                       ev.double_review and ev.double_review.source),
+                      (("evaluation", "judge", "source"), ev.judge and ev.judge.source),
+                      (("evaluation", "candidates", "source"),
+                       ev.candidates and ev.candidates.source),
+                      (("evaluation", "safety", "outputs"), ev.safety and ev.safety.outputs)):
+        if sid and sid not in source_set:
+            yield (path, f"names data source '{sid}', which is not in data_map.sources",
+                   suggest(sid, sources))
     for key in ("reference", "current"):
         sid = getattr(ws.monitoring.drift, key)
         if sid is not None and sid not in source_set:

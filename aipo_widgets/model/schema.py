@@ -49,6 +49,7 @@ from aipo_widgets.model.fields import (
     StrictModel,
     Treatment,
 )
+from aipo_widgets.model.genai import EvaluationPlan
 from aipo_widgets.model.monitoring import (
     AlertRule,
     DriftSettings,
@@ -83,6 +84,7 @@ __all__ = [
     "DriftSettings",
     "Driver",
     "EmailChannel",
+    "EvaluationPlan",
     "GDPRAnswers",
     "KillCondition",
     "KillSwitch",
@@ -529,6 +531,10 @@ class Workspace(StrictModel):
         default_factory=list, description="What 'good enough' means on the gold set."
     )
     budgets: Budgets = Field(default_factory=Budgets, description="Cost and latency budgets.")
+    evaluation: EvaluationPlan = Field(
+        default_factory=EvaluationPlan, description="How reviewed figures become evidence: "
+        "held-out split, reviewer agreement, candidates compared, accepted versions, safety."
+    )
     data_map: DataMap = Field(default_factory=DataMap, description="Data sources and checks.")
     compliance: Compliance = Field(default_factory=Compliance, description="AI Act and GDPR.")
     risks: list[Risk] = Field(default_factory=list, description="The risk register.")

@@ -16,12 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from aipo_widgets.analysis import measure
+from aipo_widgets.analysis import genai_evidence, measure
 from aipo_widgets.analysis.evaluation import Evaluation
 from aipo_widgets.analysis.gold_set import check_gold_set
 from aipo_widgets.figures import cost_latency_alt, cost_latency_svg, fairness_svg
-from aipo_widgets.gates import experiments
+from aipo_widgets.gates import experiments, genai
 from aipo_widgets.gates.common import data_available_gates, gates_frame
+from aipo_widgets.model.genai import AcceptedVersion
 from aipo_widgets.notebook._phase import Phase, Picture, scenarios, show
 from aipo_widgets.widgets import BacklogWidget, ThresholdExplorer
 
@@ -62,6 +63,8 @@ class Experiments(Phase):
     gold_source: DataSource | None = None
     evaluation: Evaluation | None = None
     log_figures: dict[str, float] = field(default_factory=dict)
+    split: pd.Series | None = None
+    reference: str | None = None  # the candidate the comparison and the acceptance are on
 
     def prepare(self) -> None:
         """Pick the gold set; fail when there is none."""
@@ -95,10 +98,25 @@ class Experiments(Phase):
         return gates_frame(report.gates)
 
     def evaluate(self, *, n_boot: int = 1000) -> pd.DataFrame | None:
-        """Evaluate the gold set with confidence intervals; return the metrics."""
+        """Evaluate the gold set with confidence intervals; return the metrics.
+
+        With a development / test split (``evaluation.split``), on the held-out test items
+        only: the acceptance reads this evaluation.
+        """
         if self.gold is None or self.gold_source is None:
             return None
-        self.evaluation = measure.evaluate_gold(self.ws, self.gold, self.gold_source,
+        gold = self.gold
+        if self.ws.evaluation.split is not None:
+            self.split, problem = genai_evidence.gold_split(self.folder, self.ws, gold)
+            if self.split is None:
+                self.add(genai.holdout_gate(None, declared=True, problem=problem))
+            else:
+                gold = genai_evidence.held_out_rows(self.ws, gold, self.split)
+                dev = int((self.split == "dev").sum())
+                self.figures.update({"gold_test_items": len(gold), "gold_dev_items": dev})
+                print(f"evaluated on the {len(gold):,} held-out test items ({dev:,} "
+                      "development items are for the iterations)")
+        self.evaluation = measure.evaluate_gold(self.ws, gold, self.gold_source,
                                                 n_boot=n_boot)
         self.figures.update({f"gold_{k}": round(v, 6)
                              for k, v in measure.eval_figures(self.ws, self.evaluation).items()})
@@ -176,6 +194,116 @@ class Experiments(Phase):
                 view = budget_view(self.ws, variants, src)
                 show(Picture(cost_latency_svg(view), cost_latency_alt(view)))
                 show(variants)
+
+    def review_agreement(self, *, n_boot: int = 1000) -> pd.DataFrame | None:
+        """Agreement between reviewers, adjudication, and a judge's agreement; the confusion."""
+        ev = self.ws.evaluation
+        if ev == type(ev)():
+            print("No evaluation section in aipo.yaml: no double review to check.")
+            return None
+        result, final, problem = genai_evidence.double_review(self.folder, self.ws,
+                                                              self.frames, n_boot=n_boot)
+        self.add(genai.agreement_gate(result, ev.double_review, problem=problem))
+        if final is not None:
+            self.add(genai.adjudication_gate(final))
+        if ev.judge is not None:
+            judged, why = genai_evidence.judge_agreement(self.ws, self.frames, final,
+                                                         n_boot=n_boot)
+            self.add(genai.agreement_gate(judged, ev.judge, name="judge agrees with the "
+                                          "reviewers", path="evaluation.judge", problem=why))
+            if judged is not None and judged.value is not None:
+                self.figures["judge_kappa"] = round(judged.value, 4)
+        if result is None:
+            return None
+        self.figures.update({"reviewer_agreement": result.to_dict()["value"],
+                             "reviewer_agreement_ci_low": result.to_dict()["ci_low"],
+                             "double_reviewed_items": result.items})
+        show(result.by_reviewer)
+        return result.confusion
+
+    def compare(self, *, n_boot: int = 1000) -> pd.DataFrame | None:
+        """Compare the candidates on the same test items; check the acceptance was held out."""
+        ev = self.ws.evaluation
+        if ev.candidates is None:
+            print("No candidates declared (evaluation.candidates): nothing to compare.")
+            return None
+        comparison, problem = genai_evidence.candidate_comparison(
+            self.ws, self.frames, self.split, n_boot=n_boot)
+        if ev.split is not None:
+            check, why = genai_evidence.holdout(self.ws, self.frames, self.split)
+            self.add(genai.holdout_gate(check, declared=True, problem=why))
+        if comparison is None:
+            print(problem)
+            return None
+        self.reference = comparison.reference
+        self.add(genai.comparison_gate(comparison, self.ws))
+        accepting = [g for g in self.gates if g.source.startswith("acceptance_criteria")]
+        self.add(genai.accepted_version_gate(self.ws, accepting, comparison.reference))
+        b = self.ws.budgets
+        table = comparison.table.assign(
+            within_cost_budget=(comparison.table.get("cost_per_call") <= b.cost_per_use)
+            if b.cost_per_use is not None and "cost_per_call" in comparison.table else None,
+            within_latency_budget=(comparison.table.get("latency_p95_ms") <= b.latency_p95_ms)
+            if b.latency_p95_ms is not None and "latency_p95_ms" in comparison.table else None)
+        show(table)
+        print("; ".join(comparison.notes))
+        self.figures["candidates_compared"] = comparison.comparisons
+        return comparison.differences
+
+    def pin_accepted(self, *, evidence: str = "") -> AcceptedVersion | None:
+        """Record the reference candidate's versions in ``evaluation.accepted`` (saves aipo.yaml).
+
+        Only once every acceptance criterion passed; operation then checks that production
+        runs these versions.
+        """
+        spec = self.ws.evaluation.candidates
+        accepting = [g for g in self.gates if g.source.startswith("acceptance_criteria")]
+        if spec is None or self.reference is None or not accepting or any(
+                g.verdict != "pass" for g in accepting):
+            print("Nothing recorded: the acceptance has not passed on a compared candidate.")
+            return None
+        values = self.reference.split(" / ")
+        accepted = AcceptedVersion(versions=dict(zip(spec.columns, values, strict=True)),
+                                   accepted_on=self.as_of, evidence=evidence)
+        self.ws.evaluation.accepted = accepted
+        self.wf.save()
+        return accepted
+
+    def safety(self) -> pd.DataFrame | None:
+        """Injection suite, over-blocking, PII leaks in outputs and the filter's misses."""
+        spec = self.ws.evaluation.safety
+        if spec is None:
+            print("No safety evidence declared (evaluation.safety).")
+            return None
+        found = genai_evidence.safety_evidence(self.folder, self.ws, self.frames)
+        problems = found["problems"]
+        suite = found["suite"]
+        path = "evaluation.safety"
+        if spec.suite or spec.results:
+            self.add([
+                genai.rate_gate(suite.attack_success if suite else None, spec.attack_success,
+                                f"{path}.attack_success", source=str(spec.results),
+                                problem=problems.get("suite", "")),
+                genai.rate_gate(suite.over_blocking if suite else None, spec.over_blocking,
+                                f"{path}.over_blocking", source=str(spec.results),
+                                problem=problems.get("suite", ""))])
+        if spec.outputs:
+            self.add(genai.rate_gate(found["pii_leak"], spec.pii_leak, f"{path}.pii_leak",
+                                     source=spec.outputs, problem=problems.get("pii_leak", "")))
+        if spec.pii_truth_column:
+            self.add(genai.rate_gate(found["filter_miss"], spec.filter_miss,
+                                     f"{path}.filter_miss", source=spec.outputs or "",
+                                     problem=problems.get("filter_miss", "")))
+        for key in ("pii_leak", "filter_miss"):
+            if found[key] is not None:
+                self.figures[key] = found[key].to_dict()["value"]
+        if suite is None:
+            return None
+        self.figures["attack_success"] = suite.attack_success.to_dict()["value"]
+        self.figures["over_blocking"] = suite.over_blocking.to_dict()["value"]
+        if suite.not_run:
+            print(f"not run: {', '.join(suite.not_run)}")
+        return suite.by_category
 
     def decide(self) -> BacklogWidget:
         """Decide continue or stop; show the business case with what was measured."""

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from aipo_widgets._text import format_number
-from aipo_widgets.analysis import measure, monitored
+from aipo_widgets.analysis import genai_evidence, measure, monitored
 from aipo_widgets.analysis.drift import DriftReport
 from aipo_widgets.analysis.drift_reference import Reference
 from aipo_widgets.analysis.metric_tree import Tree
@@ -38,7 +38,7 @@ from aipo_widgets.analysis.sources import index_paths
 from aipo_widgets.errors import DataError
 from aipo_widgets.evidence import Gate, Provenance, Verdict
 from aipo_widgets.figures import drift_alt, drift_svg
-from aipo_widgets.gates import operate
+from aipo_widgets.gates import genai, operate
 from aipo_widgets.gates.common import data_available_gates, gates_frame
 from aipo_widgets.notebook._phase import Phase, Picture, scenarios, show
 from aipo_widgets.runs.ledger import Ledger
@@ -236,6 +236,20 @@ class Operate(Phase):
             return self.windows.read(source, days)
         except DataError:
             return None, None  # the source's readability is its own gate
+
+    def versions(self) -> pd.DataFrame | None:
+        """Check that the default window runs the accepted model and prompt versions."""
+        assert self.windows is not None
+        if self.ws.evaluation.accepted is None:
+            print("No accepted versions recorded (evaluation.accepted): nothing to check.")
+            return None
+        found, window, problem = genai_evidence.production_versions(
+            self.ws, self.windows, self.production_source, self.ws.monitoring.window_days)
+        self.add(genai.version_gate(found, window, self.ws, problem=problem))
+        if found is None:
+            return None
+        self.figures["unaccepted_version_rows"] = found.rows
+        return found.runs
 
     def alerts(self) -> pd.DataFrame:
         """Check the alert rules and the kill-switch conditions, each on its window."""

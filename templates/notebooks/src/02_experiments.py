@@ -40,10 +40,25 @@ phase.gold_set()
 # ## 2. Evaluation with confidence intervals
 #
 # Every metric with a bootstrap (or Wilson) interval: a point estimate alone does not say whether
-# the gold set is big enough to trust it.
+# the gold set is big enough to trust it. With a development / test split (`evaluation.split`),
+# on the held-out test items only.
 
 # %%
 phase.evaluate(n_boot=n_boot)
+
+# %% [markdown]
+# ## 2b. Do the reviewers agree?
+#
+# Labels (correct, minor error, hallucination) are evidence only when the people who give them
+# agree beyond chance. On the items reviewed twice or more (`evaluation.double_review`):
+# Krippendorff's alpha (any number of reviewers, missing reviews) or Cohen's kappa (two reviews
+# per item) with a bootstrap interval over items, each reviewer's agreement with the others,
+# and the confusion between reviewers (pairs of labels given to the same item; the diagonal is
+# agreement). Agreement below the floor fails; disagreements wait for the adjudicator. An
+# automated judge's imported labels (`evaluation.judge`) are held to the same standard.
+
+# %%
+phase.review_agreement(n_boot=n_boot)
 
 # %% [markdown]
 # ## 3. Acceptance criteria
@@ -82,6 +97,31 @@ phase.fairness(max_difference=fairness_max_difference, n_boot=n_boot)
 
 # %%
 phase.budgets()
+
+# %% [markdown]
+# ## 6b. Candidates compared on the same held-out items
+#
+# Each prompt or model version against the reference (the accepted one) on the test items both
+# ran on: the difference of each outcome with a paired bootstrap interval, McNemar's test
+# (exact below 25 discordant items) with Holm's correction over every comparison made, and
+# cost and latency per candidate against the budgets. The acceptance must rest on test items no
+# iteration tuned on (the experiment log's `purpose` says which calls tuned). When the
+# acceptance passes, `phase.pin_accepted()` records the versions in `evaluation.accepted`, and
+# operation checks that production runs them.
+
+# %%
+phase.compare(n_boot=n_boot)
+
+# %% [markdown]
+# ## 6c. Safety evidence
+#
+# The prompt-injection and jailbreak suite's results against its expected behaviour (attacks
+# followed, benign cases refused), personal data in the model's outputs found by the kit's
+# scanner, and that scanner's own misses on outputs a person labelled: each a rate with its
+# interval, against the limits in `evaluation.safety`.
+
+# %%
+phase.safety()
 
 # %% [markdown]
 # ## 7. Continue or stop, and what it does to the backlog and the business case

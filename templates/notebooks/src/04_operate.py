@@ -48,6 +48,16 @@ phase.drift()
 phase.latest_window(n_boot=n_boot)
 
 # %% [markdown]
+# ## 2b. Does production run the accepted versions?
+#
+# The model and prompt versions in the default window against `evaluation.accepted`: another
+# version (a vendor's new model behind the same alias, a prompt hotfix) fails, naming the day
+# it started; the evidence of the experiments holds only for the versions it was measured on.
+
+# %%
+phase.versions()
+
+# %% [markdown]
 # ## 3. Alert rules and the kill switch
 #
 # Each rule on its own `window`, each kill-switch condition on its `window` (default
