@@ -31,6 +31,7 @@ from aipo_widgets.documents.render import render_folder
 from aipo_widgets.documents.signing import governance, resolve_artefact, signed_contents
 from aipo_widgets.errors import AipoError, Problem, UsageError, WorkspaceError
 from aipo_widgets.examples import EXAMPLES, write_example
+from aipo_widgets.figures.card import card_text, card_units, decision_card
 from aipo_widgets.figures.timeline import timeline_text
 from aipo_widgets.figures.verdict import superseded_text, verdict_text
 from aipo_widgets.gates.verdict import supersede
@@ -299,6 +300,15 @@ def _print_verdict(folder: Path, *, strict: bool | None = None) -> None:
         print(line)
 
 
+def _print_card(folder: Path) -> None:
+    """Print the decision card: the verdict in words, who decides what by when, and why."""
+    ws = load(folder).workspace
+    card = decision_card(product_verdict(folder, ws), latest_evidence(folder), card_units(ws),
+                         product=ws.product.name)
+    for line in card_text(card):
+        print(line)
+
+
 _SIGNOFF_WORDS = {"approved": "approved", "conditions": "CONDITIONS", "rejected": "REJECTED",
                   "stale": "STALE", "missing": "WAITING", "unverifiable": "UNCHECKED"}
 
@@ -363,7 +373,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(run, indent=2))
         return EXIT_OK
-    _print_verdict(folder)
+    _print_card(folder)
     for d in last_failures(folder):
         print(f"  notifications: {d.channel} failed at {d.at[:16]}: {d.error}")
     _print_plan(folder)

@@ -24,12 +24,13 @@ Examples
 >>> from aipo_widgets.model.schema import Workspace
 >>> ws = Workspace.model_validate({"product": {"name": "x", "owner": "Jana", "phase": "operate"}})
 >>> run = {"id": "r1", "phases": [{"phase": "operate", "gates": [
-...     {"name": "drift", "verdict": "warn", "figure": "drift", "detail": "2 of 6 columns"},
+...     {"name": "data drift", "verdict": "warn", "figure": 0.33,
+...      "threshold": "share of drifted columns < 0.3", "detail": "2 of 6 columns drifted"},
 ...     {"name": "retrain", "verdict": "warn", "figure": "retrain now",
 ...      "detail": "the data set has drifted"}]}]}
 >>> v = overall_verdict(ws, run)
 >>> v.decision, v.verdict, v.headline
-('retrain', 'warn', 'Retrain needed: the data set has drifted; 2 of 6 columns')
+('retrain', 'warn', 'Retrain needed: drift in 2 of 6 inputs (33% > 30%)')
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from aipo_widgets.evidence import VERDICTS, Verdict, rank
+from aipo_widgets.figures.card import card_units, reason_phrase
 from aipo_widgets.figures.verdict import provenance_text
 from aipo_widgets.model.schema import Workspace
 
@@ -72,20 +74,27 @@ class Reason:
     detail: str = ""
     source: str = ""
     evidence: str = ""
+    summary: str = ""
 
     @classmethod
-    def of(cls, phase: str, gate: Mapping[str, Any]) -> Reason:
-        """Build a reason from a gate as ``results.json`` holds it."""
+    def of(cls, phase: str, gate: Mapping[str, Any],
+           units: Mapping[str, Any] | None = None) -> Reason:
+        """Build a reason from a gate as ``results.json`` holds it.
+
+        ``units`` are the workspace's (:func:`aipo_widgets.figures.card.card_units`): the
+        reason's summary formats its figure in them.
+        """
         # Where the figure came from, in the words every surface uses; the run it was recorded
         # in is the phase's (``_run``, filled in by _phase_gates).
         evidence = provenance_text(gate.get("provenance"), str(gate.get("_run") or ""))
         return cls(phase=phase, name=str(gate.get("name", "")),
                    verdict=str(gate.get("verdict", "warn")), detail=str(gate.get("detail") or ""),
-                   source=str(gate.get("source") or ""), evidence=evidence)
+                   source=str(gate.get("source") or ""), evidence=evidence,
+                   summary=reason_phrase(gate, units))
 
     def text(self) -> str:
-        """Return the reason in one line: its detail where there is one, else the gate's name."""
-        return self.detail or self.name
+        """Return the reason in a few words: its summary, else its detail, else the gate."""
+        return self.summary or self.detail or self.name
 
 
 @dataclass
@@ -234,6 +243,10 @@ def supersede(run: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return {**run, "phases": phases}
 
 
+def _not_measured(gate: Mapping[str, Any]) -> bool:
+    return (gate.get("provenance") or {}).get("kind") in ("missing", "typed", "carried")
+
+
 def _worst(gates: Sequence[Mapping[str, Any]]) -> Verdict:
     ranks = [rank(str(g.get("verdict", "pass"))) for g in gates]
     return VERDICTS[max(ranks)] if ranks else "pass"
@@ -295,10 +308,12 @@ def overall_verdict(ws: Workspace, run: Mapping[str, Any] | None, *,
         due = start + dt.timedelta(days=_DUE_DAY[phase] - 1)
     question = QUESTIONS.get(phase, "")
     run_id = str((run or {}).get("id") or "")
+    units = card_units(ws)
     # Gates about the run itself (a kit phase notebook missing): they weigh on every decision,
     # as they fail CI whatever the phase.
     about_run = [{**g, "_run": run_id} for g in (run or {}).get("gates") or []]
-    run_reasons = sorted((Reason.of(str(g.get("phase") or "workspace"), g) for g in about_run
+    run_reasons = sorted((Reason.of(str(g.get("phase") or "workspace"), g, units)
+                          for g in about_run
                           if g.get("verdict") != "pass"), key=lambda r: -rank(r.verdict))
     current = by_phase.get(phase)
     if not current:
@@ -323,18 +338,22 @@ def overall_verdict(ws: Workspace, run: Mapping[str, Any] | None, *,
     # nothing failed, its warnings: the conditions a "go" comes with).
     own = [g for g in current if g.get("name") not in _DECISION_GATES]
     blocking_level = max([1] + [rank(str(g.get("verdict"))) for g in own])
-    blocking = sorted(
-        (Reason.of(str(g.get("phase") or phase), g) for g in current
+    # Worst first; of the same weight, what was measured before what was not (a figure that
+    # was not measured is a reason to measure it, rarely the reason for the decision).
+    blocking = [r for _, r in sorted(
+        ((g, Reason.of(str(g.get("phase") or phase), g, units)) for g in current
          if rank(str(g.get("verdict"))) >= blocking_level and g.get("name") not in
          _DECISION_GATES),
-        key=lambda r: -rank(r.verdict))
-    if decision.startswith("retrain") or decision == "pull the kill switch":
-        # The gate that states the decision names its own reasons first.
-        lead = [Reason.of(phase, g) for g in current
+        key=lambda gr: (-rank(gr[1].verdict), _not_measured(gr[0])))]
+    if decision == "pull the kill switch" or (decision.startswith("retrain") and not blocking):
+        # The gate that states the decision names its own reasons first: the fired kill
+        # switch; the retrain check where no other gate says why (its reasons are the drift
+        # and the alerts that warn, when they do).
+        lead = [Reason.of(phase, g, units) for g in current
                 if g.get("name") == "retrain" or (str(g.get("name", "")).startswith("kill switch")
                                                   and g.get("verdict") == "fail")]
         blocking = lead + [r for r in blocking if r not in lead]
-    housekeeping = [Reason.of(p, g) for p, gs in by_phase.items() for g in gs
+    housekeeping = [Reason.of(p, g, units) for p, gs in by_phase.items() for g in gs
                     if g.get("verdict") != "pass" and g.get("name") not in _DECISION_GATES
                     and not _superseded(g, measured_after.get(p, set()))
                     and not (p == phase and rank(str(g.get("verdict"))) >= blocking_level)]

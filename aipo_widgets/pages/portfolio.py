@@ -1,10 +1,13 @@
 """The portfolio page: one row per product of a folder of workspaces, each linking to its page.
 
-``voila_apps/portfolio.ipynb`` calls :func:`show_portfolio`. A row says the product's phase,
-verdict, failing gates, AI Act tier, top risk, expected NPV, how complete its documents are and
-when it last ran; a broken workspace is a row with its error. The table sorts by a click on a
-header (``static/sort.js``). ``?workspace=NAME`` opens that product's status page, for listed
-workspace folders only (:func:`aipo_widgets.pages.voila.resolve_in`).
+``voila_apps/portfolio.ipynb`` calls :func:`show_portfolio`. A row is the product's decision
+card in one line: its phase, verdict in words, the decision due with its owner and date, how
+many gates fail and warn, the top risk by its title, the trend of its root metric (values, from
+the run ledger), the AI Act tier, expected NPV, how complete its documents are and when it last
+ran; a broken workspace is a row with its error. The rows come most urgent first
+(:func:`by_urgency`: failures, then the decision due soonest, then warnings); the table sorts
+by a click on a header too (``static/sort.js``). ``?workspace=NAME`` opens that product's
+status page, for listed workspace folders only (:func:`aipo_widgets.pages.voila.resolve_in`).
 
 Rows are kept per workspace, keyed by its fingerprint (:func:`aipo_widgets.pages.voila.
 fingerprint`), in this process and in the server's cache folder (``AIPO_PAGE_CACHE``), so that a
@@ -21,6 +24,7 @@ import json
 import logging
 import os
 import random
+import sqlite3
 import stat
 import tempfile
 import urllib.parse
@@ -28,11 +32,21 @@ from pathlib import Path
 from typing import Any
 
 from aipo_widgets import __version__
+from aipo_widgets._text import MISSING, format_number
 from aipo_widgets.analysis.compliance import classify_workspace
 from aipo_widgets.analysis.risk import Register
 from aipo_widgets.errors import AipoError, UsageError
+from aipo_widgets.gates.verdict import supersede
 from aipo_widgets.model.workspace import load, workspaces_in
-from aipo_widgets.pages.markup import CSS, badge, html_escape_table, masked_workspace, script, shown
+from aipo_widgets.pages.markup import (
+    CSS,
+    badge,
+    html_escape_table,
+    masked_workspace,
+    script,
+    shown,
+    sparkline,
+)
 from aipo_widgets.pages.status import page_verdict, show_status_of
 from aipo_widgets.pages.voila import (
     await_visitor,
@@ -48,8 +62,15 @@ from aipo_widgets.runs.results import latest_evidence
 log = logging.getLogger(__name__)
 
 
-_ROW_COLUMNS = ["product", "phase", "verdict", "failing gates", "AI Act tier", "top risk",
-                "expected NPV", "documents", "last run"]
+_ROW_COLUMNS = ["product", "phase", "verdict", "decision due", "failures", "warnings",
+                "top risk", "root metric", "AI Act tier", "expected NPV", "documents",
+                "last run"]
+
+
+def _count(run: dict | None, verdict: str) -> int:
+    """Gates of the evidence with that verdict, superseded ones left out (as the page does)."""
+    return sum(g.get("verdict") == verdict and not g.get("superseded_by")
+               for ph in (supersede(run) or {}).get("phases", []) for g in ph.get("gates") or [])
 
 
 def _row(folder: Path, root: Path) -> dict:
@@ -61,12 +82,13 @@ def _row(folder: Path, root: Path) -> dict:
         v = page_verdict(ws, run)
         row.update({
             "product": ws.product.name, "owner": ws.product.owner,
-            "phase": str(ws.product.phase), "verdict": v.verdict, "label": v.headline,
-            "decision": v.decision,
-            "failing gates": sum(g["verdict"] == "fail" for ph in (run or {}).get(
-                "phases", []) for g in ph["gates"]),
+            "phase": str(getattr(ws.product.phase, "value", ws.product.phase)),
+            "verdict": v.verdict, "label": v.headline, "decision": v.decision,
+            "question": v.question, "due": v.due.isoformat() if v.due else None,
+            "failures": _count(run, "fail"), "warnings": _count(run, "warn"),
             "last run": run["started"][:16].replace("T", " ") if run else "never",
         })
+        row["root metric"] = _root_trend(folder, ws)
         row.update(_portfolio_figures(ws, run))
         row["documents"] = _documents_share(folder)
     except AipoError as exc:
@@ -98,14 +120,87 @@ def _portfolio_figures(ws: Any, run: dict | None) -> dict:
     except AipoError:
         out["AI Act tier"] = "unknown"
     ranked = Register.from_workspace(ws).ranked()
-    out["top risk"] = (f"{ranked[0].id} ({ranked[0].residual.band})" if ranked else "none")
+    # The top risk by its title, with its residual band: "R1 (medium)" says nothing.
+    out["top risk"] = (f"{ws.risk(ranked[0].id).title} ({ranked[0].residual.band}, "
+                       f"{ranked[0].id})" if ranked else "none")
     npv = None
     for ph in (run or {}).get("phases", []):
         npv = ph.get("figures", {}).get("expected_npv", npv)
     currency = ws.business_case.currency if ws.business_case is not None else ""
-    out["expected NPV"] = (f"{npv:,.0f} {currency}".strip()
-                           if isinstance(npv, (int, float)) else npv)
+    out["expected NPV"] = format_number(npv, currency) if isinstance(npv, (int, float)) \
+        else MISSING
     return out
+
+
+def _root_trend(folder: Path, ws: Any) -> dict:
+    """Return the root metric across runs, oldest first, from the ledger opened read-only.
+
+    ``{"name", "unit", "values"}``: the values each run measured (``root_value`` of the operate
+    phase); none before the product is in operation.
+    """
+    tree = ws.metric_tree
+    node = next((n for n in tree.nodes if n.id == tree.root), None)
+    out: dict[str, Any] = {"name": node.name if node else "", "unit": node.unit if node else "",
+                           "values": []}
+    db = folder / "reports" / "ledger.sqlite"
+    if node is None or not db.exists():
+        return out
+    try:
+        con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = con.execute(
+                "SELECT f.value FROM figures f JOIN runs r ON r.id = f.run_id "
+                "WHERE f.name = 'root_value' ORDER BY r.started, r.id").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:  # a trend is a nicety; the row shows without it
+        log.warning("cannot read the run ledger %s: %s", db, exc)
+        return out
+    for (text,) in rows:
+        with contextlib.suppress(TypeError, ValueError):
+            value = json.loads(text)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                out["values"].append(value)
+    return out
+
+
+def _trend_html(trend: Any) -> str:
+    """Return the root metric's trend: its values (first, last) beside a line of every run."""
+    if not isinstance(trend, dict) or not trend.get("values"):
+        return MISSING
+    values, unit = trend["values"], str(trend.get("unit") or "")
+    text = format_number(values[-1], unit)
+    if len(values) > 1:
+        text = f"{format_number(values[0])} → {text} ({len(values)} runs)"
+    return (f'<span title="{shown(trend.get("name", ""))}, per run: '
+            f'{shown(", ".join(format_number(v) for v in values))}">{shown(text)}</span> '
+            + sparkline(values))
+
+
+_URGENCY = {"error": 0, "fail": 0, "warn": 1, "pass": 2}
+
+
+def by_urgency(rows: list[dict]) -> list[dict]:
+    """Return portfolio rows most urgent first.
+
+    Failures (and broken workspaces) first, then the decision due soonest (no date last),
+    then warnings (a warning verdict before a pass, more warnings first), then by name.
+
+    Examples
+    --------
+    >>> rows = [{"product": "a", "verdict": "pass", "due": "2026-01-01", "warnings": 0},
+    ...         {"product": "b", "verdict": "warn", "due": None, "warnings": 3},
+    ...         {"product": "c", "verdict": "fail", "due": None, "warnings": 0},
+    ...         {"product": "d", "verdict": "warn", "due": "2026-02-01", "warnings": 1}]
+    >>> [r["product"] for r in by_urgency(rows)]
+    ['c', 'a', 'd', 'b']
+    """
+    def key(r: dict) -> tuple:
+        rank = _URGENCY.get(str(r.get("verdict")), 1)
+        return (min(rank, 1), str(r.get("due") or "9999-99-99"), rank,
+                -int(r.get("warnings") or 0), str(r.get("product", r.get("folder", ""))))
+
+    return sorted(rows, key=key)
 
 
 def _cache_dir() -> Path | None:
@@ -202,13 +297,21 @@ def portfolio_html(root: str | os.PathLike, *, link: str = "?workspace=",
     """
     rows = portfolio_rows(root) if rows is None else rows
     out = []
-    for r in rows:
+    for r in by_urgency(rows):
         name = shown(r.get("product", r["folder"]))
         href = link + urllib.parse.quote(r["folder"])
+        due = (shown(r.get("question", "")) + "<br>" + shown(r.get("owner", ""))
+               + (f" by <b>{shown(r['due'])}</b>" if r.get("due") else "")
+               if r.get("question") else "")
         out.append({**r,
                     "product": f'<a class="aipo-nav" href="{html.escape(href)}">{name}</a>',
-                    "verdict": badge(r["verdict"]) + " " + shown(r.get("label", ""))})
-    table = html_escape_table(out, _ROW_COLUMNS, raw={"product", "verdict"})
+                    "verdict": (f'<span data-verdict="{html.escape(str(r["verdict"]))}">'
+                                + badge(r["verdict"]) + " " + shown(r.get("label", ""))
+                                + "</span>"),
+                    "decision due": due,
+                    "root metric": _trend_html(r.get("root metric"))})
+    table = html_escape_table(out, _ROW_COLUMNS,
+                              raw={"product", "verdict", "decision due", "root metric"})
     return (table.replace('<table class="aipo-table">',
                           '<table class="aipo-table" id="aipo-portfolio">', 1)
             + script("sort.js") + script("nav.js"))

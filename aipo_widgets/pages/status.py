@@ -43,9 +43,16 @@ from aipo_widgets.analysis.risk import Register
 from aipo_widgets.documents.signing import governance
 from aipo_widgets.errors import AipoError
 from aipo_widgets.figures.business_case import business_case_svg, npv_svg
+from aipo_widgets.figures.card import (
+    card_html,
+    card_units,
+    decision_card,
+    gate_anchor,
+    section_anchor,
+)
 from aipo_widgets.figures.timeline import timeline_svg
 from aipo_widgets.figures.trends import trends_svg
-from aipo_widgets.figures.verdict import provenance_text, superseded_text, verdict_html
+from aipo_widgets.figures.verdict import provenance_text, superseded_text
 from aipo_widgets.gates.plan import timeline
 from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict, supersede
 from aipo_widgets.model.workspace import load
@@ -103,6 +110,12 @@ def _trends(folder: Path) -> dict[str, list[float]]:
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 out.setdefault(name, []).append(value)
     return out
+
+
+def _anchored(row: dict, phase: str) -> dict:
+    """Return a row of "What needs attention" with the anchor the decision card links to."""
+    return {**row, "gate": f'<span id="{gate_anchor(phase, str(row["gate"]))}"></span>'
+                           + shown(row["gate"])}
 
 
 def page_verdict(ws: Any, run: dict | None) -> OverallVerdict:
@@ -178,13 +191,16 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
     def header() -> str:
         p = ws.product
         when = run["started"][:10] if run else "never"
+        # The decision card first, right under the name: what is decided, by whom, by when
+        # and why, above the fold of a laptop screen; the problem statement after it.
+        card = decision_card(verdict, run, card_units(ws), product=p.name)
         return (
             f"<h1>{shown(p.name)}</h1>"
-            f'<p class="aipo-meta">Owner: {shown(p.owner)} &middot; phase: '
+            + card_html(card, escape=shown)
+            + f'<p class="aipo-meta">Owner: {shown(p.owner)} &middot; phase: '
             f"{shown(p.phase)} &middot; page as of {as_of} &middot; last run: "
             f"{html.escape(when)}</p>"
             + (f"<p>{shown(p.problem)}</p>" if p.problem else "")
-            + verdict_html(verdict, escape=shown)
             + "".join(note(f"{shown(ph['phase'])}: from run {shown(ph['run_id'])} (the last "
                             "run did not run it, or it raised there)")
                       for ph in (run or {}).get("phases", []) if ph.get("run_id"))
@@ -225,7 +241,7 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                        "trend": sparkline(trends.get(g["name"], []))}
                 everything.append(row)
                 if g["verdict"] != "pass" and not later:
-                    attention.append(row)
+                    attention.append(_anchored(row, ph["phase"]))
         # The run's own gates (a phase notebook of the kit missing from the workspace, say).
         for g in run.get("gates", []):
             row = {"phase": g.get("phase") or "run", "verdict": badge(g["verdict"]),
@@ -234,11 +250,11 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                    "threshold": g.get("threshold"), "why": g.get("detail"), "trend": ""}
             everything.append(row)
             if g["verdict"] != "pass":
-                attention.append(row)
+                attention.append(_anchored(row, str(g.get("phase") or "workspace")))
         cols = ["phase", "verdict", "gate", "figure", "evidence", "threshold", "why", "trend"]
         return (html_escape_table(summary, raw={"verdict"})
                 + "<h3>What needs attention</h3>"
-                + html_escape_table(attention, cols, raw={"verdict", "trend"})
+                + html_escape_table(attention, cols, raw={"verdict", "trend", "gate"})
                 + f"<details><summary>All {len(everything)} gates</summary>"
                 + html_escape_table(everything, cols, raw={"verdict", "trend"})
                 + "</details>")
@@ -389,7 +405,7 @@ def _status_parts(target: Path, label_root: Path) -> list[Any]:
     parts: list[Any] = []
     for title, content in sections:
         if title:
-            parts.append(f"<h2>{html.escape(title)}</h2>")
+            parts.append(f'<h2 id="{section_anchor(title)}">{html.escape(title)}</h2>')
         parts.extend(content if isinstance(content, list) else [content])
     return parts
 

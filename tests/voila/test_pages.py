@@ -236,7 +236,10 @@ def test_the_runs_own_gates_need_attention_on_the_page(small_ws):
     assert "notebooks/03_rollout.ipynb is missing" in sections["Gates of the last run"]
     header = sections[""]  # the verdict's reasons, and the verdict fails as CI does
     assert 'data-verdict="fail"' in header
-    assert "workspace: <b>kit phase notebooks present</b>" in header
+    # the decision card's reason, linked to the gate's row (its field names in the tooltip)
+    assert 'data-gate="kit phase notebooks present"' in header
+    assert 'href="#gate-workspace-kit-phase-notebooks-present"' in header
+    assert 'id="gate-workspace-kit-phase-notebooks-present"' in sections["Gates of the last run"]
 
 
 def test_business_case_says_which_drivers_move_together(tmp_path):

@@ -32,9 +32,34 @@ def test_operate_with_drift_is_about_retraining_not_go():
                       detail="the data set has drifted")])
     v = overall_verdict(ws("operate"), evidence)
     assert (v.decision, v.verdict) == ("retrain", "warn")
-    assert v.headline.startswith("Retrain needed: the data set has drifted")
+    # The headline says why: the drift, not the retrain check restating the decision.
+    assert v.headline == "Retrain needed: 2 of 6 columns drifted"
     assert v.question == "Keep it running, retrain it, or pull the kill switch?"
+    assert [r.name for r in v.blocking] == ["drift of the latest window"]
+
+
+def test_a_retrain_check_with_no_other_reason_names_its_own():
+    evidence = run(operate=[gate("retrain", "warn", figure="retrain now",
+                                 detail="the data set has drifted; the cut-off is 287 days old")])
+    v = overall_verdict(ws("operate"), evidence)
+    assert v.headline == "Retrain needed: the data set has drifted"
     assert v.blocking[0].name == "retrain"
+
+
+def test_reasons_measured_come_before_reasons_not_measured():
+    measured = {"kind": "measured", "source": "production_window", "rows": 668}
+    evidence = run(operate=[
+        gate("cost per use within budget", "warn", figure=None, provenance={"kind": "missing"}),
+        gate("alert A5: precision", "warn", figure=0.0449, threshold="precision < 0.1",
+             extra={"metric": "precision"}, provenance=measured),
+        gate("retrain", "warn", figure="retrain now", detail="the data set has drifted")])
+    workspace = Workspace.model_validate({
+        "product": {"name": "Pumps", "owner": "Stefan", "phase": "operate"},
+        "metric_tree": {"nodes": [{"id": "precision", "name": "Precision at the threshold",
+                                   "unit": "share"}]}})
+    v = overall_verdict(workspace, evidence)
+    assert v.headline == ("Retrain needed: Precision at the threshold: 4.49% < 10%; "
+                          "cost per use within budget: not measured")
 
 
 def test_a_fired_kill_switch_outranks_everything():

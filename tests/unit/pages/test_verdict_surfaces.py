@@ -132,8 +132,9 @@ def test_each_gate_shows_where_its_figure_came_from(tmp_path, capsys):
     assert main(["status", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert f"drift against the frozen reference (figure 0.33; {measured}): 2 of 6" in out
-    # The verdict's reasons say it in the same words.
-    assert f"    - operate, data drift against the frozen reference [WARN]: {measured}" in out
+    # The decision card's reasons say it in the same words, beside the gate's name.
+    assert ("    1. [WARN] drift in 2 of 6 inputs (operate > data drift against the frozen "
+            f"reference; {measured})") in out
 
 
 def test_documents_cite_a_gate_with_where_its_figure_came_from(tmp_path):
