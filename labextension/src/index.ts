@@ -19,6 +19,9 @@ import { Widget } from '@lumino/widgets';
 
 const API = 'aipo/api';
 const POLL_MS = 700;
+/** How often the panel looks whether aipo.yaml or the reports changed (saved in another tab,
+ * by git, by `aipo run` in a terminal): a listing without content, cheap for the server. */
+const WATCH_MS = 4000;
 const VERDICT_WORDS: Record<string, string> = {
   pass: 'PASS',
   warn: 'WARN',
@@ -123,6 +126,38 @@ class AipoPanel extends Widget {
   private body: HTMLElement;
   private output: HTMLElement;
   private busy = false;
+  /** When aipo.yaml and reports/ were last modified, as of the last refresh. */
+  private stamp = '';
+
+  /** What the panel shows depends on: aipo.yaml and what runs write into reports/. */
+  private async modified(): Promise<string> {
+    if (this.workspace === null) {
+      return '';
+    }
+    const contents = this.app.serviceManager.contents;
+    const base = this.workspace ? `${this.workspace}/` : '';
+    const stamps = await Promise.all(
+      ['aipo.yaml', 'reports'].map(name =>
+        contents
+          .get(`${base}${name}`, { content: false })
+          .then(m => m.last_modified)
+          .catch(() => '')
+      )
+    );
+    return stamps.join('|');
+  }
+
+  /** Refresh when aipo.yaml or the reports changed since the last refresh (not while a
+   * command of the panel runs: it refreshes at its end). */
+  async watch(): Promise<void> {
+    if (this.busy || this.workspace === null || !this.isVisible) {
+      return;
+    }
+    const now = await this.modified();
+    if (this.stamp && now !== this.stamp) {
+      await this.refresh();
+    }
+  }
 
   async refresh(): Promise<void> {
     const path = this.currentPath();
@@ -137,6 +172,7 @@ class AipoPanel extends Widget {
       return;
     }
     this.workspace = state.workspace;
+    this.stamp = await this.modified();
     this.render(state);
   }
 
@@ -334,6 +370,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
     };
     shell.currentChanged.connect(follow);
     browser?.model.pathChanged.connect(follow);
+    // aipo.yaml saved in this browser refreshes at once; elsewhere (another tab, git, a
+    // terminal's aipo run) within WATCH_MS
+    app.serviceManager.contents.fileChanged.connect((_, change) => {
+      const path = change.newValue?.path ?? '';
+      if (panel.workspace !== null && change.type === 'save' &&
+          path === (panel.workspace ? `${panel.workspace}/aipo.yaml` : 'aipo.yaml')) {
+        void panel.refresh();
+      }
+    });
+    window.setInterval(() => void panel.watch(), WATCH_MS);
     panel.node.addEventListener('focusin', () => undefined);
     app.restored.then(() => void panel.refresh());
 

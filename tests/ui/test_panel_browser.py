@@ -54,3 +54,10 @@ def test_the_panel_shows_the_verdict_and_runs_a_phase(page, lab_server: lab.LabS
         arg=name, timeout=lab.ROUND_TRIP_MS)
     lab.screenshot(panel, "panel-after-run")
     assert page.js_errors == []
+
+    # aipo.yaml changed outside the panel (another tab, git, an editor): it follows by itself
+    yaml = panel_ws / "aipo.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace(
+        "name: Ticket summaries", "name: Ticket summaries v2", 1), encoding="utf-8")
+    panel.locator("h2", has_text="Ticket summaries v2").wait_for(timeout=lab.ROUND_TRIP_MS)
+    assert page.js_errors == []
