@@ -4,7 +4,8 @@
 returns the series :func:`aipo_widgets.figures.trends.trends_svg` draws, one point per run,
 oldest first: the metric tree's root as operation measured it, the expected NPV and the chance
 that it is positive, each metric with a target as last measured (in operation's window, else
-on the gold set), and the share of drifted columns. Only figures with a value are drawn.
+on the gold set), the share of drifted columns and the largest PSI of a column, each with its
+alert line. Only figures with a value are drawn.
 
 Examples
 --------
@@ -94,7 +95,9 @@ def trend_series(folder: Path, ws: Any) -> list[dict[str, Any]]:
                 wanted.append((key, node.name, node.unit or "", node.unit == "share",
                                node.target))
                 break
-    wanted.append(("drift_share", "Share of drifted columns", "", True, None))
+    drift = ws.monitoring.drift
+    wanted += [("drift_share", "Share of drifted columns", "", True, drift.drifted_share_alert),
+               ("psi_max", "Largest PSI of a column", "", False, drift.psi_alert)]
     series = []
     for key, name, unit, percent, target in wanted:
         values = figures.get(key)
