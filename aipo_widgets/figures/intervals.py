@@ -152,7 +152,7 @@ def _group(key: str) -> str:
 
 
 def fairness_svg(fair: Mapping[str, Any], *, metrics: Sequence[str] | None = None,
-                 max_difference: float | None = None,
+                 max_difference: float | None = None, names: Mapping[str, str] | None = None,
                  title: str = "Fairness: each group's metric with its interval") -> str:
     """Draw each judged metric per group (dot and interval) with the widest gap allowed.
 
@@ -165,6 +165,8 @@ def fairness_svg(fair: Mapping[str, Any], *, metrics: Sequence[str] | None = Non
     max_difference : float, optional
         The widest gap allowed between groups: the dashed line sits that far above the lowest
         ranked group, so a ranked group right of it makes the gap too wide.
+    names : dict of str to str, optional
+        A metric's name in words (the metric tree's node), shown with the metric.
     title : str
         Heading.
 
@@ -194,7 +196,8 @@ def fairness_svg(fair: Mapping[str, Any], *, metrics: Sequence[str] | None = Non
                          "note": (f"n {sizes.get(g, 0):,}, too few to rank" if g in few
                                   else f"n {sizes.get(g, 0):,}")})
         ranked = [v for r in rows if not r["muted"] and (v := finite(r["value"])) is not None]
-        panel: dict[str, Any] = {"title": m, "rows": rows,
+        words = (names or {}).get(m)
+        panel: dict[str, Any] = {"title": f"{words} ({m})" if words else m, "rows": rows,
                                  "percent": all(0 <= (finite(r["value"]) or 0) <= 1
                                                 for r in rows)}
         if ranked and max_difference is not None:

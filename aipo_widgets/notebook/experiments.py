@@ -179,8 +179,9 @@ class Experiments(Phase):
                                                     max_difference=max_difference))
         judged = [m for m in fair.metrics
                   if any(g.name == f"{m} difference between groups" for g in found)]
+        names = {n.eval_metric: n.name for n in self.ws.metric_tree.nodes if n.eval_metric}
         svg = fairness_svg(fair.to_dict(), metrics=judged or None,
-                           max_difference=max_difference)
+                           max_difference=max_difference, names=names)
         show(Picture(svg, f"Fairness per group: {', '.join(judged or fair.metrics)}, each "
                           f"group with its {fair.ci:.0%} interval"))
         return fair.table()

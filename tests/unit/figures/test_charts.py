@@ -138,11 +138,13 @@ def test_fairness_draws_a_dot_and_interval_per_group_and_the_gap_limit():
     g = np.where(rng.random(600) < 0.5, "a", np.where(rng.random(600) < 0.9, "b", "tiny"))
     gm = group_metrics(label=y, score=s, groups=g, metrics=["recall", "precision"], n_boot=100,
                        seed=0, min_group_size=40)
-    root = parse(fairness_svg(gm.to_dict(), metrics=["recall"], max_difference=0.1))
+    root = parse(fairness_svg(gm.to_dict(), metrics=["recall"], max_difference=0.1,
+                              names={"recall": "Failures caught"}))
     assert marks(root, "circle", "estimate") == 3
     assert marks(root, "line", "interval") == 3
     found = texts(root)
     assert "gap limit: lowest group + 10 points" in found
+    assert "Failures caught (recall)" in found  # the metric in words, its name beside
     assert any("too few to rank" in t for t in found)
     assert_formatted(root)
     assert "No group to compare" in " ".join(texts(parse(fairness_svg({"by_group": {}}))))
