@@ -48,9 +48,9 @@ Near misses are **not** reported, by these rules:
 
 The rules are heuristics: ``benchmarks/README.md`` reports how they fare on held-out texts
 written by people who had not read them (four sets; the fourth, ``benchmarks/pii_corpus4``,
-50,000 texts, still shows 24 false positives per 1,000 texts: dotted quads read as addresses
-and digit runs as phone numbers), and a Luhn-valid code of one repeated block, ``5157-5157-5157-5157``,
-is a card number unless a word says otherwise.
+50,000 texts, still shows 24 false positives per 1,000 texts: dotted quads read as
+addresses and digit runs as phone numbers), and a Luhn-valid code of one repeated block,
+``5157-5157-5157-5157``, is a card number unless a word says otherwise.
 
 Examples
 --------
