@@ -64,6 +64,7 @@ typecheck: node_modules/.package-lock.json
 test: install typecheck
 	@bash .ci/ensure-chromium.sh
 	@bash .ci/ensure-postgres.sh
+	@bash .ci/ensure-java.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest --durations=25 --doctest-modules aipo_widgets tests; rc=$$?; \

@@ -149,3 +149,32 @@ def pg_server():
         yield server
     finally:
         stop(server)
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    """One pyspark session in local mode for the whole test run (Spark takes ~40 s to start).
+
+    Skips, saying why, only when Java is missing (`make test` installs Debian's with apt when
+    it may, .ci/ensure-java.sh); pyspark itself is in the test extra.
+    """
+    import shutil
+    import subprocess
+
+    java = (os.path.join(os.environ["JAVA_HOME"], "bin", "java")
+            if os.environ.get("JAVA_HOME") else shutil.which("java"))
+    if not java or subprocess.run([java, "-version"], capture_output=True,
+                                  check=False).returncode != 0:
+        pytest.skip("Java is missing, so Spark cannot run: sudo apt-get install -y "
+                    "default-jre-headless (make test installs it when run as root)")
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master("local[2]").appName("aipo-kit-tests")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.shuffle.partitions", "2")
+               .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    try:
+        yield session
+    finally:
+        session.stop()

@@ -1,4 +1,4 @@
-r"""Opening a data source in its engine, through Ibis: files in DuckDB, tables in PostgreSQL.
+r"""Opening a data source in its engine, through Ibis: files in DuckDB, PostgreSQL, Spark.
 
 Ibis compiles one expression API to each engine's SQL, so the kit writes no SQL dialect by
 hand: a source becomes an Ibis table expression (:func:`open_source`), its ``where`` filter and
@@ -208,6 +208,60 @@ def _read_files(con: Any, folder: str | os.PathLike[str], source: DataSource) ->
                     fix="check the file, or set format to what it holds") from None
 
 
+#: The Spark master of a session the kit starts itself (one on this machine by default).
+SPARK_MASTER_ENV = "AIPO_SPARK_MASTER"
+
+
+def _spark(source: DataSource) -> Any:
+    try:
+        import ibis
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise _fail(source, "the Spark engine is not installed", "engine",
+                    code="engine_unavailable",
+                    fix="pip install 'aipo-kit[spark]' (pyspark; Spark also needs Java 17 or "
+                        "21: sudo apt-get install -y default-jre-headless)") from None
+    try:
+        session = SparkSession.getActiveSession() or (
+            SparkSession.builder.master(os.environ.get(SPARK_MASTER_ENV, "local[*]"))
+            .appName("aipo-kit").config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+        return ibis.pyspark.connect(session)
+    except Exception as exc:
+        raise _fail(source, f"Spark cannot start: {_first_line(exc)}", "engine",
+                    code="engine_unavailable",
+                    fix="Spark needs Java 17 or 21 (sudo apt-get install -y "
+                        f"default-jre-headless), and {SPARK_MASTER_ENV} a master it can "
+                        "reach") from None
+
+
+def _spark_table(con: Any, folder: str | os.PathLike[str], source: DataSource) -> ir.Table:
+    if source.table or source.query:
+        return _database_table(con, source)
+    loc = source.location
+    if "://" in loc:  # the cluster's own storage: Spark reads it, the kit cannot look
+        path, fmt = loc, source.format or file_format(loc)
+        if fmt is None:
+            raise _fail(source, f"cannot tell the format of {loc}", "format",
+                        fix="set format: csv, parquet or json")
+    else:
+        _, fmt, _ = resolve_files(folder, source)  # there, and of one format
+        path = str(Path(loc) if Path(loc).is_absolute() else Path(folder) / loc)
+    if fmt == "otlp":
+        raise _fail(source, "OpenTelemetry traces are read by DuckDB", "engine",
+                    fix="remove engine: spark (DuckDB reads the export where it lies)")
+    try:
+        if fmt == "parquet":
+            return con.read_parquet(path)
+        if fmt == "json":
+            return con.read_json(path)
+        return con.read_csv(path, header=True, inferSchema=True)
+    except Exception as exc:
+        raise _fail(source, f"{loc} cannot be read as {fmt} by Spark: {_first_line(exc)}",
+                    "location", fix="check the files, or set format to what they hold") \
+            from None
+
+
 def _password(source: DataSource) -> str | None:
     if not source.password_env:
         return None
@@ -253,7 +307,7 @@ def _first_line(exc: BaseException) -> str:
 def _database_table(con: Any, source: DataSource) -> ir.Table:
     if source.query:
         try:
-            return con.sql(source.query)
+            return con.sql(source.query, dialect="spark" if source.engine == "spark" else None)
         except Exception as exc:
             raise _fail(source, f"its query fails: {_first_line(exc)}", "query",
                         fix="run the query in the database's own client and correct it") from None
@@ -295,6 +349,13 @@ def open_source(folder: str | os.PathLike[str], source: DataSource) -> Iterator[
     DataError
         When the source cannot be opened.
     """
+    if source.engine == "spark":
+        # The Spark session outlives the source: starting one takes tens of seconds, and
+        # disconnecting Ibis' backend would stop it for every later read.
+        with quiet():
+            table = _spark_table(_spark(source), folder, source)
+        yield table
+        return
     con = _postgres(source) if source.engine == "postgres" else _duckdb()
     try:
         with quiet():
@@ -333,10 +394,12 @@ def to_frame(expr: ir.Table, source: DataSource | None = None) -> pd.DataFrame:
 
 @contextlib.contextmanager
 def quiet() -> Iterator[None]:
-    """Silence the deprecation notices Ibis 12 raises on pandas 3 and DuckDB 1.5 (not ours)."""
+    """Silence the notices Ibis 12 and pyspark raise on pandas 3 and DuckDB 1.5 (not ours)."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*fetch_arrow_table", category=Warning)
         warnings.filterwarnings("ignore", message=".*future.infer_string", category=Warning)
+        # pyspark 4.0 on pandas 3: its own notices about pandas' changes, not ours
+        warnings.filterwarnings("ignore", category=Warning, module=r"pyspark\.")
         yield
 
 

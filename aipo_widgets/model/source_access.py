@@ -41,7 +41,7 @@ __all__ = ["ENGINES", "FORMATS", "TRACE_COLUMNS", "RowFilter", "Scalar", "Source
            "WhereValue"]
 
 #: The engines a source is read through.
-ENGINES = ("duckdb", "postgres")
+ENGINES = ("duckdb", "postgres", "spark")
 #: The file formats DuckDB reads without an extension (otlp: OpenTelemetry traces in OTLP JSON).
 FORMATS = ("csv", "parquet", "json", "otlp")
 #: The columns an ``otlp`` source gives each LLM call, by the role each one plays
@@ -106,9 +106,12 @@ WhereValue = Scalar | RowFilter
 class SourceAccess(StrictModel):
     """Where a data source lives and which engine reads it (a part of a data-map entry)."""
 
-    engine: Literal["duckdb", "postgres"] = Field(
+    engine: Literal["duckdb", "postgres", "spark"] = Field(
         "duckdb", description="duckdb (default): files read by DuckDB embedded in the kit; "
-        "postgres: a table or query of a PostgreSQL database (url, table or query).")
+        "postgres: a table or query of a PostgreSQL database (url, table or query); spark: "
+        "files (location, also hdfs:// or s3a://), a table of the Spark catalog or a Spark SQL "
+        "query, read by pyspark (the aipo-kit[spark] extra; the session is the running one, "
+        "else local, or the master in AIPO_SPARK_MASTER).")
     format: Literal["csv", "parquet", "json", "otlp"] | None = Field(
         None, description="Files: csv, parquet or json (JSON or JSON Lines); default: from the "
         "file names' suffix. otlp: OpenTelemetry traces exported as OTLP JSON, one row per LLM "
@@ -156,6 +159,16 @@ class SourceAccess(StrictModel):
                 raise PydanticCustomError(
                     "source_engine", "a postgres source needs a table or a query (one of them)",
                     {})
+        elif self.engine == "spark":
+            if self.url:
+                raise PydanticCustomError(
+                    "source_engine", "a spark source has no url: the Spark session is the "
+                    "running one, else local (or the master in AIPO_SPARK_MASTER)", {})
+            if sum(map(bool, (self.table, self.query))) > 1 or (
+                    (self.table or self.query) and getattr(self, "location", "")):
+                raise PydanticCustomError(
+                    "source_engine", "a spark source reads files (location), a table or a "
+                    "query: one of them", {})
         elif self.url or self.table or self.query:
             raise PydanticCustomError(
                 "source_engine", "url, table and query are for a database: set engine: "
