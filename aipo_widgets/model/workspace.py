@@ -39,11 +39,13 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from aipo_widgets.errors import ConflictError, Problem, WorkspaceError
 from aipo_widgets.model.atomic import atomic_write, clean_leftovers, digest, file_lock
@@ -181,6 +183,48 @@ class WorkspaceFile:
         that they point into ``aipo.yaml`` like its validation problems do.
         """
         return [_with_file(p, str(self.path), self._document) for p in problems]
+
+    def line_of(self, path: str) -> int | None:
+        r"""Return the 1-based line of a place named as the gates name their ``source``.
+
+        A list item is named by its index or by its ``id`` (``plan.milestones[M7]``), a mapping
+        entry by its key (``business_case.drivers[adoption_max]``); ``[]`` (every item) stops at
+        the list. The deepest part found gives the line; None when not even the first is there.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> risk = ("  - id: {}\n    title: t\n    category: model\n    likelihood: 2\n"
+        ...         "    impact: 3\n")
+        >>> _ = (folder / "aipo.yaml").write_text(
+        ...     "product:\n  name: X\n  owner: Jana\nrisks:\n" + risk.format("R1")
+        ...     + risk.format("R2"))
+        >>> wf = load(folder)
+        >>> wf.line_of("risks[R2].impact"), wf.line_of("risks[0]"), wf.line_of("risks[]")
+        (14, 5, 5)
+        >>> wf.line_of("monitoring.alert_rules") is None
+        True
+        """
+        node, line = self._document, None
+        for part in re.findall(r"\[[^\]]*\]|[^.\[\]]+", path):
+            key: Any = part[1:-1] if part.startswith("[") else part
+            if key == "":
+                break
+            pos: Any = None
+            if isinstance(node, CommentedMap) and key in node:
+                pos, node = node.lc.value(key), node[key]
+            elif isinstance(node, CommentedSeq):
+                index = int(key) if key.isdigit() else next(
+                    (i for i, item in enumerate(node)
+                     if isinstance(item, dict) and str(item.get("id")) == key), None)
+                if index is None or index >= len(node):
+                    break
+                pos, node = node.lc.item(index), node[index]
+            else:
+                break
+            line = pos[0] + 1
+        return line
 
     @property
     def changed(self) -> bool:

@@ -163,6 +163,31 @@ class Ledger:
             "WHERE g.name=? ORDER BY 2, 1", (name, name))
         return [(rid, started, phase, _decode(v)) for rid, started, phase, v in cur.fetchall()]
 
+    def series(self) -> dict[str, list[tuple[str, str, Any]]]:
+        """Return every key figure across runs: name to ``(run_id, started, value)``, oldest first.
+
+        One value a run: where several phases of a run recorded the same figure (the business
+        case's NPV in discovery and experiments), the last phase's. Gates' figures are left out
+        (:meth:`trend` gives one gate's).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> db = Ledger(pathlib.Path(tempfile.mkdtemp()) / "ledger.sqlite")
+        >>> for i, npv in enumerate([1.2e6, 1.7e6]):
+        ...     db.add_run({"id": f"r{i}", "started": f"2026-11-2{i}", "phases": [
+        ...         {"phase": p, "figures": {"npv": npv}} for p in ("discovery", "experiments")]})
+        >>> db.series()
+        {'npv': [('r0', '2026-11-20', 1200000.0), ('r1', '2026-11-21', 1700000.0)]}
+        """
+        cur = self._db.execute(
+            "SELECT f.name, r.id, r.started, f.value FROM figures f JOIN runs r ON r.id=f.run_id "
+            "ORDER BY f.name, r.started, r.id, f.rowid")
+        out: dict[str, dict[str, tuple[str, str, Any]]] = {}
+        for name, rid, started, value in cur.fetchall():
+            out.setdefault(name, {})[rid] = (rid, started, _decode(value))
+        return {name: list(runs.values()) for name, runs in out.items()}
+
     def names(self) -> list[str]:
         """Return every figure and gate name in the ledger (for did-you-mean messages)."""
         cur = self._db.execute("SELECT DISTINCT name FROM figures UNION SELECT DISTINCT name "

@@ -30,9 +30,10 @@ from typing import Any
 
 from aipo_widgets._text import format_number
 from aipo_widgets.evidence import Gate, worst
+from aipo_widgets.figures.problems import PhaseProblems, problems
 from aipo_widgets.figures.tokens import VERDICT
 from aipo_widgets.figures.verdict import provenance_text
-from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict
+from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict, supersede
 from aipo_widgets.model.schema import Workspace
 
 RESULTS_MIME = "application/vnd.aipo.results+json"
@@ -255,3 +256,28 @@ def product_verdict(folder: str | os.PathLike[str], ws: Workspace, *,
     warnings block where the newest run was strict, unless ``strict`` says otherwise.
     """
     return overall_verdict(ws, latest_evidence(folder), strict=strict)
+
+
+def run_problems(folder: str | os.PathLike[str], run: Mapping[str, Any]) -> list[PhaseProblems]:
+    """Return what did not pass in a run, per phase and worst first, as every surface lists it.
+
+    A gate whose figure a later phase measured (in this run or an earlier one) is superseded:
+    counted, not listed (:func:`aipo_widgets.gates.verdict.supersede`). A phase that raised is
+    its notebook's error, not an earlier run's gates.
+
+    Parameters
+    ----------
+    folder : path
+        The workspace folder (its earlier runs are read for the later measurements).
+    run : dict
+        The run, as ``results.json`` holds it.
+
+    Returns
+    -------
+    list of aipo_widgets.figures.problems.PhaseProblems
+    """
+    evidence = supersede(with_earlier_phases(folder, dict(run))) or {}
+    marked = {ph.get("phase"): ph for ph in evidence.get("phases", []) if not ph.get("run_id")}
+    phases = [ph if ph.get("status") == "error" else {**ph, **marked.get(ph.get("phase"), {})}
+              for ph in run.get("phases", [])]
+    return problems({**run, "phases": phases})
