@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from aipo_widgets import __version__
-from aipo_widgets._text import suggest
+from aipo_widgets._text import format_number, suggest
 from aipo_widgets.analysis.compliance import art9_problems, check_answers, classify_workspace
 from aipo_widgets.analysis.formula_checks import formula_problems
 from aipo_widgets.analysis.monitored import unmeasurable
@@ -32,7 +32,10 @@ from aipo_widgets.documents.signing import governance, resolve_artefact, signed_
 from aipo_widgets.errors import AipoError, Problem, UsageError, WorkspaceError
 from aipo_widgets.examples import EXAMPLES, write_example
 from aipo_widgets.figures.card import card_text, card_units, decision_card
+from aipo_widgets.figures.problems import problems_text
 from aipo_widgets.figures.timeline import timeline_text
+from aipo_widgets.figures.trend_text import sparkline_text, trend_table
+from aipo_widgets.figures.units import figure_units, format_value, unit_of
 from aipo_widgets.figures.verdict import superseded_text, verdict_text
 from aipo_widgets.gates.verdict import supersede
 from aipo_widgets.model.artefacts import parse_artefact
@@ -43,6 +46,7 @@ from aipo_widgets.model.source_access import FORMATS
 from aipo_widgets.model.source_columns import ROLE_FIELDS
 from aipo_widgets.model.workspace import load, resolve
 from aipo_widgets.pipeline.ci import kit_requirement, workflow_text
+from aipo_widgets.pipeline.github import report_to_github
 from aipo_widgets.pipeline.guided import SOURCE_ROLES as _SOURCE_ROLES
 from aipo_widgets.pipeline.guided import add_source, ask_start
 from aipo_widgets.pipeline.notify import deliveries_text, last_failures, notify
@@ -56,7 +60,12 @@ from aipo_widgets.pipeline.runner import (
 from aipo_widgets.pipeline.serve import plan, serve
 from aipo_widgets.resources import notebook_templates
 from aipo_widgets.runs.ledger import Ledger
-from aipo_widgets.runs.results import latest_evidence, latest_run, product_verdict
+from aipo_widgets.runs.results import (
+    latest_evidence,
+    latest_run,
+    product_verdict,
+    run_problems,
+)
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -261,22 +270,36 @@ def _near(path: Path) -> Path:
         return path
 
 
+#: Warnings ``aipo run`` lists on the terminal; the others are counted (summary.md has all).
+RUN_WARNINGS_SHOWN = 15
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
 
     params = parse_parameters(args.param or [])
     run = run_workspace(args.dir, phases=args.phase or (), parameters=params, jobs=args.jobs,
                         strict=args.strict, show_code=args.show_code,
                         progress=None if args.quiet else main_progress)
-    reports = _near(Path(run.folder) / "reports" / run.id)
+    folder = Path(run.folder)
+    reports = _near(folder / "reports" / run.id)
     print(f"{run.verdict.upper()}: run {run.id} -> {reports} (exit {run.exit_code})")
-    _print_verdict(Path(run.folder), strict=args.strict)
-    _notify(Path(run.folder), strict=args.strict)
-    # The run's own warnings (a kit phase notebook missing) show even when they do not fail it.
-    for g in run.failed_gates + [g for g in run.gates if g not in run.failed_gates]:
-        print(f"  {g['verdict'].upper()} {g['phase']}: {gate_line(g, run.id)}")
+    _print_verdict(folder, strict=args.strict)
+    _notify(folder, strict=args.strict)
+    # Every failure and, up to a limit, every warning with its reason, worst first per phase.
+    wf = load(folder)
+    payload = run.to_dict()
+    groups = run_problems(folder, payload)
+    if args.strict and any(g.warnings for g in groups):
+        print("Strict: warnings fail this run.")
+    for line in problems_text(groups, units=figure_units(wf.workspace),
+                              limit=RUN_WARNINGS_SHOWN, more=f"all in {reports / 'summary.md'}"):
+        print(line)
     for ph in run.phases:
         if ph.status == "error":
-            print(f"  ERROR {ph.phase}: {_raised(ph.error, ph.error_cell, reports / ph.notebook)}")
+            print(f"  {ph.phase}: the executed notebook with the error: {reports / ph.notebook}")
+    # In GitHub Actions: the job summary and an annotation per problem (nothing elsewhere).
+    for line in report_to_github(payload, groups, wf):
+        print(line)
     return run.exit_code
 
 
@@ -347,25 +370,8 @@ def _raised(error: str, cell: int | None, notebook: Path) -> str:
 def _cmd_status(args: argparse.Namespace) -> int:
 
     folder = resolve(args.dir).parent
-    if args.trend:
-        db = folder / "reports" / "ledger.sqlite"
-        if not db.exists():
-            raise UsageError([Problem("no runs yet", file=str(db), fix=f"aipo run {folder}")])
-        with Ledger(db) as ledger:
-            points = ledger.trend(args.trend)
-            if not points:
-                raise UsageError([Problem(
-                    f"no figure or gate named '{args.trend}' in the ledger", path="--trend",
-                    fix=suggest(args.trend, ledger.names(), n=3,
-                                none="see 'aipo status DIR --json' for the names"),
-                )])
-        if args.json:
-            print(json.dumps([{"run": r, "started": s, "phase": p, "value": v}
-                              for r, s, p, v in points], indent=2))
-        else:
-            for r, s, p, v in points:
-                print(f"{s[:19]}  {r}  {p:<12} {v}")
-        return EXIT_OK
+    if args.trend is not None:
+        return _print_trend(folder, args.trend, as_json=args.json)
     run = latest_run(folder)
     if run is None:
         raise UsageError([Problem(f"{folder} has no runs yet", file=str(folder),
@@ -373,36 +379,98 @@ def _cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(run, indent=2))
         return EXIT_OK
+    units = figure_units(load(folder).workspace)
     _print_card(folder)
     for d in last_failures(folder):
         print(f"  notifications: {d.channel} failed at {d.at[:16]}: {d.error}")
+    reports = folder / "reports" / run["id"]
+    merged = latest_evidence(folder) or {}
+    if args.problems:
+        print(f"Run {run['id']} ({run['started'][:16].replace('T', ' ')}): "
+              f"{run['verdict'].upper()}, exit {run['exit_code']}")
+        for line in problems_text(run_problems(folder, run), units=units):
+            print(line)
+        for ph in run["phases"]:
+            if ph["status"] == "error":
+                print(f"  {ph['phase']}: the executed notebook with the error: "
+                      f"{reports / ph['notebook']}")
+        for ph in merged.get("phases", []):
+            if ph.get("run_id") and ph.get("verdict") != "pass":
+                print(f"  {ph['phase']}: not in this run; {ph['verdict'].upper()} in run "
+                      f"{ph['run_id']} (aipo status {folder} shows its gates)")
+        return EXIT_OK
     _print_plan(folder)
     print(f"Run {run['id']} ({run['started'][:19]}): {run['verdict'].upper()}, "
           f"exit {run['exit_code']}")
-    reports = folder / "reports" / run["id"]
     # A gate whose figure a later phase measured (in this run or an earlier one) is superseded.
     later = {(ph["phase"], g["name"]): superseded_text(g)
-             for ph in (supersede(latest_evidence(folder)) or {}).get("phases", [])
+             for ph in (supersede(merged) or {}).get("phases", [])
              for g in ph["gates"] if g.get("superseded_by")}
     for g in run.get("gates", []):  # about the run itself (older results.json have none)
-        print(f"  {g['phase']}: [{g['verdict'].upper()}] {gate_line(g, run['id'])}")
+        print(f"  {g['phase']}: [{g['verdict'].upper()}] {gate_line(g, run['id'], units)}")
     for ph in run["phases"]:
         state = "ERROR" if ph["status"] == "error" else ph["verdict"].upper()
-        print(f"  {ph['phase']}: {state} ({ph['seconds']} s)")
+        print(f"  {ph['phase']}: {state} ({format_number(ph['seconds'])} s)")
         if ph["status"] == "error":
             print(f"    {_raised(ph['error'], ph.get('error_cell'), reports / ph['notebook'])}")
-        for g in ph["gates"]:
+        # What does not pass first, failures before warnings; the passes after them.
+        for g in sorted(ph["gates"], key=lambda g: (
+                (ph["phase"], g["name"]) in later, _WORST.get(g["verdict"], len(_WORST)))):
             if (ph["phase"], g["name"]) in later:
                 print(f"    [SUPERSEDED] {g['name']}: {later[ph['phase'], g['name']]}")
                 continue
-            print(f"    [{g['verdict'].upper():4}] {gate_line(g, run['id'])}")
+            print(f"    [{g['verdict'].upper():4}] {gate_line(g, run['id'], units)}")
     # A run of some phases only: say where the others stand, so a green partial run does not
     # read as the product's state.
-    merged = latest_evidence(folder) or {}
     for ph in merged.get("phases", []):
         if ph.get("run_id"):
             print(f"  {ph['phase']}: not in this run; {ph['verdict'].upper()} in run "
                   f"{ph['run_id']}, where the status page and aipo docs take it from")
+    return EXIT_OK
+
+
+# The order gates are listed in: what blocks first.
+_WORST = {"fail": 0, "warn": 1, "pass": 2}
+
+
+def _print_trend(folder: Path, name: str, *, as_json: bool) -> int:
+    """Print one figure or gate across runs (``name``), or every key figure (``name`` empty)."""
+    db = folder / "reports" / "ledger.sqlite"
+    if not db.exists():
+        raise UsageError([Problem("no runs yet", file=str(db), fix=f"aipo run {folder}")])
+    units = figure_units(load(folder).workspace)
+    with Ledger(db) as ledger:
+        if not name:
+            series = ledger.series()
+            if as_json:
+                print(json.dumps({k: [{"run": r, "started": s, "value": v} for r, s, v in pts]
+                                  for k, pts in series.items()}, indent=2))
+                return EXIT_OK
+            lines = trend_table({k: [v for _, _, v in pts] for k, pts in series.items()}, units)
+            runs = len(ledger.runs())
+            print(f"Key figures across {runs} run(s), oldest to newest "
+                  "(aipo status DIR --trend NAME for one run by run):" if lines else
+                  "No key figures with numbers in the ledger yet.")
+            for line in lines:
+                print(f"  {line}")
+            return EXIT_OK
+        points = ledger.trend(name)
+        if not points:
+            raise UsageError([Problem(
+                f"no figure or gate named '{name}' in the ledger", path="--trend",
+                fix=suggest(name, ledger.names(), n=3,
+                            none="see 'aipo status DIR --trend' for the names"),
+            )])
+    if as_json:
+        print(json.dumps([{"run": r, "started": s, "phase": p, "value": v}
+                          for r, s, p, v in points], indent=2))
+        return EXIT_OK
+    unit = unit_of(name, units)
+    for r, s, p, v in points:
+        print(f"{s[:16].replace('T', ' ')}  {r}  {p:<12} {format_value(v, unit)}")
+    line = sparkline_text([v for *_, v in points], width=60)
+    if line:
+        print(f"{name}: {line}  ({len(points)} value(s), oldest first)")
     return EXIT_OK
 
 
@@ -606,12 +674,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("status", help="show the last run's gates, or a figure across runs",
-                       description="Print the gates of the workspace's last run, or with "
-                       "--trend NAME a figure or gate across all runs of the ledger.")
+    p = sub.add_parser("status", help="show the last run's gates, or figures across runs",
+                       description="Print the product's verdict and the gates of the "
+                       "workspace's last run (what does not pass first); with --problems only "
+                       "what does not pass; with --trend every key figure across the runs of "
+                       "the ledger, with --trend NAME one figure or gate run by run.")
     p.add_argument("dir", help="the workspace folder")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--trend", metavar="NAME", help="a figure or gate name")
+    p.add_argument("--problems", action="store_true",
+                   help="only the failures and warnings, per phase, worst first")
+    p.add_argument("--trend", metavar="NAME", nargs="?", const="",
+                   help="key figures across runs with a sparkline; with NAME one figure or gate")
     p.set_defaults(func=_cmd_status)
 
     p = sub.add_parser("serve", help="serve the read-only stakeholder page(s) with Voila",

@@ -43,6 +43,8 @@ from typing import Any
 from aipo_widgets._text import format_number, git_commit, suggest
 from aipo_widgets.errors import Problem, UsageError
 from aipo_widgets.evidence import VERDICTS
+from aipo_widgets.figures.problems import PhaseProblems, count_text, problems, problems_markdown
+from aipo_widgets.figures.units import figure_units, format_threshold, format_value, gate_unit
 from aipo_widgets.figures.verdict import provenance_text, verdict_markdown
 from aipo_widgets.gates.verdict import overall_verdict, supersede
 from aipo_widgets.model.atomic import atomic_write_text, clean_leftovers
@@ -51,7 +53,12 @@ from aipo_widgets.pipeline.kernels import kernel_options
 from aipo_widgets.pipeline.report import LEAD_PLACEHOLDER, fill_lead, notebook_to_html, phase_lead
 from aipo_widgets.resources import notebook_templates
 from aipo_widgets.runs.ledger import Ledger
-from aipo_widgets.runs.results import latest_run, read_results, with_earlier_phases
+from aipo_widgets.runs.results import (
+    latest_run,
+    read_results,
+    run_problems,
+    with_earlier_phases,
+)
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE, EXIT_NOTEBOOK_RAISED = 0, 1, 2, 3
 
@@ -586,7 +593,9 @@ def _execute(run: RunResult, wf: Any, root: Path, chosen: dict[str, Path], out_d
             lead = phase_lead(verdict, shown.get(ph.phase, asdict(ph)), run.id)
             ph.html_bytes = fill_lead(out_dir / ph.html, lead)
     # results.json last of the run's files and atomically: a folder without it is no run.
-    atomic_write_text(out_dir / "summary.md", summary_markdown(run))
+    groups = run_problems(root, run.to_dict())
+    atomic_write_text(out_dir / "summary.md",
+                      summary_markdown(run, groups, figure_units(wf.workspace)))
     atomic_write_text(out_dir / "results.json", json.dumps(run.to_dict(), indent=2) + "\n")
     _point_latest(root / "reports", run.id)
     with Ledger(root / "reports" / "ledger.sqlite") as ledger:
@@ -615,16 +624,32 @@ def _point_latest(reports: Path, run_id: str) -> None:
         atomic_write_text(reports / "latest.txt", run_id + "\n")
 
 
-def summary_markdown(run: RunResult) -> str:
-    """Return the short ``summary.md`` of a run: verdict, failing gates, phases, errors."""
+def summary_markdown(run: RunResult, groups: Sequence[PhaseProblems] | None = None,
+                     units: dict[str, str] | None = None) -> str:
+    """Return the ``summary.md`` of a run: its verdict, every failure and warning, its phases.
+
+    Parameters
+    ----------
+    run : RunResult
+        The run.
+    groups : list of PhaseProblems, optional
+        Its failures and warnings (:func:`aipo_widgets.runs.results.run_problems`, which leaves
+        out what a later phase measured again); default: every gate that did not pass.
+    units : dict, optional
+        Units by figure name (:func:`aipo_widgets.figures.units.figure_units`).
+    """
+    if groups is None:
+        groups = problems(run.to_dict())
     lines = [f"# Run {run.id}", ""]
     if run.product_verdict:
         # The product's one verdict first, as every other surface opens with it.
         lines += [verdict_markdown(run.product_verdict), ""]
+    fails, warns = sum(g.failures for g in groups), sum(g.warnings for g in groups)
     lines += [f"- workspace: `{run.folder}`",
-             f"- gates at worst: **{run.verdict.upper()}** (exit code {run.exit_code})",
-             f"- git commit: {run.git_commit or 'none'}",
-             f"- strict: {'yes' if run.strict else 'no'}", ""]
+              f"- gates at worst: **{run.verdict.upper()}** (exit code {run.exit_code}); "
+              f"not passing: {count_text(fails, warns)}",
+              f"- git commit: {run.git_commit or 'none'}",
+              f"- strict: {'yes, warnings fail the run' if run.strict else 'no'}", ""]
     errors = [p for p in run.phases if p.status == "error"]
     if errors:
         lines += ["## Notebooks that raised", ""]
@@ -633,26 +658,19 @@ def summary_markdown(run: RunResult) -> str:
             lines.append(f"- `{p.notebook}`{cell}: {p.error} (executed notebook kept: "
                          f"`{p.notebook}`, page `{p.html}`)")
         lines.append("")
-    failed = run.failed_gates
-    if failed:
-        lines += ["## Gates that failed" + (" or warned (strict)" if run.strict else ""), ""]
-        for g in failed:
-            lines.append(f"- {g['phase']}, {g['verdict']}: {gate_line(g, run.id)}")
-        lines.append("")
-    warned = [g for g in run.gates if g not in failed]
-    if warned:
-        lines += ["## Warnings about the run", ""]
-        lines += [f"- {g['phase']}, {g['verdict']}: {gate_line(g, run.id)}" for g in warned]
-        lines.append("")
+    lines += ["## Failures and warnings", ""]
+    links = {p.phase: p.html for p in run.phases if p.html}
+    lines += [problems_markdown(groups, units=units, report_link=links, level=3)]
     lines += ["## Phases", "", "| phase | verdict | gates | seconds | report |",
-              "| --- | --- | --- | --- | --- |"]
+              "| --- | --- | ---: | ---: | --- |"]
     for p in run.phases:
         mark = "error" if p.status == "error" else p.verdict
-        lines.append(f"| {p.phase} | {mark} | {len(p.gates)} | {p.seconds} | {p.html} |")
+        lines.append(f"| {p.phase} | {mark} | {len(p.gates)} | {format_number(p.seconds)} | "
+                     f"{p.html} |")
     return "\n".join(lines) + "\n"
 
 
-def gate_line(gate: dict, run: str = "") -> str:
+def gate_line(gate: dict, run: str = "", units: dict[str, str] | None = None) -> str:
     """Return a gate as one line for people: its name, figure and threshold, and why.
 
     The figure and threshold are left out when the gate has none (a file that could not be
@@ -666,9 +684,15 @@ def gate_line(gate: dict, run: str = "") -> str:
         The gate as ``results.json`` holds it.
     run : str
         The run the gate was recorded in (a measured figure names it).
+    units : dict, optional
+        Units by metric (:func:`aipo_widgets.figures.units.figure_units`): the figure and
+        threshold of a gate that reads a metric (``extra.metric``) are shown in its unit.
 
     Examples
     --------
+    >>> gate_line({"name": "correct", "verdict": "warn", "figure": 0.874, "threshold": ">= 0.9",
+    ...            "extra": {"metric": "correct_share"}}, units={"correct_share": "share"})
+    'correct (figure 87.4%, threshold >= 90%)'
     >>> gate_line({"name": "recall", "verdict": "fail", "figure": 0.8123, "threshold": ">= 0.85",
     ...            "detail": "3 of 16 missed"})
     'recall (figure 0.812, threshold >= 0.85): 3 of 16 missed'
@@ -680,8 +704,11 @@ def gate_line(gate: dict, run: str = "") -> str:
     ...     "end": "2026-11-30", "rows": 17400}}, "r7")
     'drift (figure 0.02; measured: sensor_log, 2026-11-01 to 2026-11-30, 17,400 rows, run r7)'
     """
-    measured = [f"{label} {format_number(gate.get(label))}" for label in ("figure", "threshold")
-                if gate.get(label) is not None]
+    unit = gate_unit(gate, units or {})
+    measured = [f"figure {format_value(gate['figure'], unit)}"] if gate.get(
+        "figure") is not None else []
+    if gate.get("threshold") is not None:
+        measured.append(f"threshold {format_threshold(gate['threshold'], unit)}")
     said = ", ".join(measured)
     where = provenance_text(gate.get("provenance"), run)
     if where:

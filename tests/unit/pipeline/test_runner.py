@@ -86,7 +86,8 @@ def test_run_writes_reports_and_ledger(ws_with_phases: Path, monkeypatch) -> Non
                  "02_experiments.html", "results.json", "summary.md"):
         assert (out / name).is_file(), name
     assert (ws_with_phases / "reports" / "latest").resolve() == out.resolve()
-    assert "## Warnings about the run" in (out / "summary.md").read_text()
+    # The run's own warning is listed with the phases' problems, with its reason.
+    assert "### workspace: 1 warning" in (out / "summary.md").read_text()
     results = json.loads((out / "results.json").read_text())
     # The product's one verdict is kept with the run and opens its summary and phase reports.
     verdict = results["product_verdict"]
@@ -133,7 +134,9 @@ def test_a_missing_kit_phase_is_a_warning_that_strict_fails(ws_with_phases: Path
     assert not list(tmp.glob("aipo-kernel-*"))
     line = next(ln for ln in proc.stdout.splitlines()  # the gate's line, not the verdict's
                 if "kit phase notebooks" in ln and not ln.startswith("    - "))
-    assert line.startswith("  WARN workspace: kit phase notebooks present (figure 2, threshold "
+    assert "Strict: warnings fail this run." in proc.stdout
+    assert "  workspace: 1 warning" in proc.stdout.splitlines()
+    assert line.startswith("    WARN kit phase notebooks present (figure 2, threshold "
                            "all 4): notebooks/03_rollout.ipynb, notebooks/04_operate.ipynb are "
                            "missing, so their phases and gates did not run")
     templates = resource_dir("templates") / "notebooks"
@@ -142,28 +145,47 @@ def test_a_missing_kit_phase_is_a_warning_that_strict_fails(ws_with_phases: Path
     results = json.loads((ws_with_phases / "reports" / "latest" / "results.json").read_text())
     assert [(g["phase"], g["verdict"]) for g in results["gates"]] == [("workspace", "warn")]
     summary = (ws_with_phases / "reports" / "latest" / "summary.md").read_text()
-    assert "- workspace, warn: kit phase notebooks present" in summary
+    assert "| **WARN** | kit phase notebooks present | 2 | all 4 |" in summary
     proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "status",
                            str(ws_with_phases)], capture_output=True, text=True, timeout=120)
     assert "workspace: [WARN] kit phase notebooks present" in proc.stdout
 
 
 @pytest.mark.slow
-def test_failing_gate_exits_1_and_names_it(ws_with_phases: Path) -> None:
+def test_failing_gate_exits_1_and_names_it(ws_with_phases: Path, tmp_path: Path) -> None:
+    # In a GitHub Actions job (the variables as the runner sets them), with a job summary that
+    # an earlier step wrote to.
+    step_summary = tmp_path / "step_summary.md"
+    step_summary.write_text("earlier step\n", encoding="utf-8")
+    actions = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(step_summary),
+               "GITHUB_WORKSPACE": str(ws_with_phases.parent)}
     proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "run", str(ws_with_phases),
                            "--phase", "discovery", "-p", "fail_gate=true"],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **actions})
     assert proc.returncode == 1, proc.stderr
-    assert "FAIL discovery: risks registered (figure 2, threshold >= 1)" in proc.stdout
+    out = proc.stdout.splitlines()
+    # grouped per phase, failures with their figures and reasons
+    assert "Not passing: 2 failures" in out and "  discovery: 2 failures" in out
+    assert "    FAIL risks registered (figure 2, threshold >= 1)" in out
     # why the gate failed, not "(figure None, threshold None)"
-    assert ("FAIL discovery: data source tickets readable: data/ticket.csv does not exist "
-            "(check data_map.sources location)") in proc.stdout
+    assert ("    FAIL data source tickets readable: data/ticket.csv does not exist "
+            "(check data_map.sources location)") in out
     assert "None" not in proc.stdout
+    # GitHub's annotations: at the notebook (these gates name no rule in aipo.yaml)
+    assert "::error file=ws/notebooks/01_discovery.ipynb,title=discovery%3A risks registered::" \
+        "risks registered (figure 2, threshold >= 1)" in out
+    assert sum(ln.startswith("::error ") for ln in out) == 2
+    job = step_summary.read_text(encoding="utf-8")
+    assert job.startswith("earlier step\n## aipo: Ticket summaries: FAIL\n")
+    assert "**Not passing: 2 failures** of 2 gates" in job
+    assert "| **FAIL** | data source tickets readable | — | — | data/ticket.csv does not " \
+        "exist (check data\\_map.sources location) |" in job
     assert "discovery" in proc.stderr and "s " in proc.stderr  # progress with elapsed time
     assert "IPKernelApp" not in proc.stderr  # ipykernel 7 warns of a kernel on plain TCP
     summary = (ws_with_phases / "reports" / "latest" / "summary.md").read_text()
-    assert "risks registered (figure 2, threshold >= 1)" in summary
-    assert "data source tickets readable: data/ticket.csv does not exist" in summary
+    assert "| **FAIL** | risks registered | 2 | >= 1 |" in summary
+    assert "data/ticket.csv does not exist" in summary
     assert "n/a" not in summary
     proc = subprocess.run([sys.executable, "-m", "aipo_widgets.cli", "status",
                            str(ws_with_phases)], capture_output=True, text=True, timeout=120)
