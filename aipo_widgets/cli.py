@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from aipo_widgets import __version__
-from aipo_widgets._text import format_number, suggest
+from aipo_widgets._text import suggest
 from aipo_widgets.analysis.compliance import art9_problems, check_answers, classify_workspace
 from aipo_widgets.analysis.formula_checks import formula_problems
 from aipo_widgets.analysis.monitored import unmeasurable
@@ -34,10 +34,8 @@ from aipo_widgets.examples import EXAMPLES, write_example
 from aipo_widgets.figures.card import card_text, card_units, decision_card
 from aipo_widgets.figures.problems import problems_text
 from aipo_widgets.figures.timeline import timeline_text
-from aipo_widgets.figures.trend_text import sparkline_text, trend_table
-from aipo_widgets.figures.units import figure_units, format_value, unit_of
-from aipo_widgets.figures.verdict import superseded_text, verdict_text
-from aipo_widgets.gates.verdict import supersede
+from aipo_widgets.figures.units import figure_units
+from aipo_widgets.figures.verdict import verdict_text
 from aipo_widgets.model.artefacts import parse_artefact
 from aipo_widgets.model.atomic import atomic_write, atomic_write_text
 from aipo_widgets.model.schema import json_schema
@@ -52,14 +50,13 @@ from aipo_widgets.pipeline.guided import add_source, ask_start
 from aipo_widgets.pipeline.notify import deliveries_text, last_failures, notify
 from aipo_widgets.pipeline.report import export_page
 from aipo_widgets.pipeline.runner import (
-    gate_line,
     main_progress,
     parse_parameters,
     run_workspace,
 )
 from aipo_widgets.pipeline.serve import plan, serve
+from aipo_widgets.pipeline.status_text import gate_lines, problem_lines, trend_lines
 from aipo_widgets.resources import notebook_templates
-from aipo_widgets.runs.ledger import Ledger
 from aipo_widgets.runs.results import (
     latest_evidence,
     latest_run,
@@ -361,17 +358,13 @@ def _print_plan(folder: Path) -> None:
                                      f"(before {s.needed_by})" for s in later))
 
 
-def _raised(error: str, cell: int | None, notebook: Path) -> str:
-    """Say what a phase notebook raised, in which cell, and where the executed copy is."""
-    where = f"in cell [{cell}] " if cell is not None else ""
-    return f"{error} ({where}see {notebook})"
-
-
 def _cmd_status(args: argparse.Namespace) -> int:
 
     folder = resolve(args.dir).parent
     if args.trend is not None:
-        return _print_trend(folder, args.trend, as_json=args.json)
+        for line in trend_lines(folder, args.trend, as_json=args.json):
+            print(line)
+        return EXIT_OK
     run = latest_run(folder)
     if run is None:
         raise UsageError([Problem(f"{folder} has no runs yet", file=str(folder),
@@ -379,98 +372,16 @@ def _cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(run, indent=2))
         return EXIT_OK
-    units = figure_units(load(folder).workspace)
     _print_card(folder)
     for d in last_failures(folder):
         print(f"  notifications: {d.channel} failed at {d.at[:16]}: {d.error}")
-    reports = folder / "reports" / run["id"]
-    merged = latest_evidence(folder) or {}
-    if args.problems:
-        print(f"Run {run['id']} ({run['started'][:16].replace('T', ' ')}): "
-              f"{run['verdict'].upper()}, exit {run['exit_code']}")
-        for line in problems_text(run_problems(folder, run), units=units):
-            print(line)
-        for ph in run["phases"]:
-            if ph["status"] == "error":
-                print(f"  {ph['phase']}: the executed notebook with the error: "
-                      f"{reports / ph['notebook']}")
-        for ph in merged.get("phases", []):
-            if ph.get("run_id") and ph.get("verdict") != "pass":
-                print(f"  {ph['phase']}: not in this run; {ph['verdict'].upper()} in run "
-                      f"{ph['run_id']} (aipo status {folder} shows its gates)")
-        return EXIT_OK
-    _print_plan(folder)
-    print(f"Run {run['id']} ({run['started'][:19]}): {run['verdict'].upper()}, "
-          f"exit {run['exit_code']}")
-    # A gate whose figure a later phase measured (in this run or an earlier one) is superseded.
-    later = {(ph["phase"], g["name"]): superseded_text(g)
-             for ph in (supersede(merged) or {}).get("phases", [])
-             for g in ph["gates"] if g.get("superseded_by")}
-    for g in run.get("gates", []):  # about the run itself (older results.json have none)
-        print(f"  {g['phase']}: [{g['verdict'].upper()}] {gate_line(g, run['id'], units)}")
-    for ph in run["phases"]:
-        state = "ERROR" if ph["status"] == "error" else ph["verdict"].upper()
-        print(f"  {ph['phase']}: {state} ({format_number(ph['seconds'])} s)")
-        if ph["status"] == "error":
-            print(f"    {_raised(ph['error'], ph.get('error_cell'), reports / ph['notebook'])}")
-        # What does not pass first, failures before warnings; the passes after them.
-        for g in sorted(ph["gates"], key=lambda g: (
-                (ph["phase"], g["name"]) in later, _WORST.get(g["verdict"], len(_WORST)))):
-            if (ph["phase"], g["name"]) in later:
-                print(f"    [SUPERSEDED] {g['name']}: {later[ph['phase'], g['name']]}")
-                continue
-            print(f"    [{g['verdict'].upper():4}] {gate_line(g, run['id'], units)}")
-    # A run of some phases only: say where the others stand, so a green partial run does not
-    # read as the product's state.
-    for ph in merged.get("phases", []):
-        if ph.get("run_id"):
-            print(f"  {ph['phase']}: not in this run; {ph['verdict'].upper()} in run "
-                  f"{ph['run_id']}, where the status page and aipo docs take it from")
-    return EXIT_OK
-
-
-# The order gates are listed in: what blocks first.
-_WORST = {"fail": 0, "warn": 1, "pass": 2}
-
-
-def _print_trend(folder: Path, name: str, *, as_json: bool) -> int:
-    """Print one figure or gate across runs (``name``), or every key figure (``name`` empty)."""
-    db = folder / "reports" / "ledger.sqlite"
-    if not db.exists():
-        raise UsageError([Problem("no runs yet", file=str(db), fix=f"aipo run {folder}")])
-    units = figure_units(load(folder).workspace)
-    with Ledger(db) as ledger:
-        if not name:
-            series = ledger.series()
-            if as_json:
-                print(json.dumps({k: [{"run": r, "started": s, "value": v} for r, s, v in pts]
-                                  for k, pts in series.items()}, indent=2))
-                return EXIT_OK
-            lines = trend_table({k: [v for _, _, v in pts] for k, pts in series.items()}, units)
-            runs = len(ledger.runs())
-            print(f"Key figures across {runs} run(s), oldest to newest "
-                  "(aipo status DIR --trend NAME for one run by run):" if lines else
-                  "No key figures with numbers in the ledger yet.")
-            for line in lines:
-                print(f"  {line}")
-            return EXIT_OK
-        points = ledger.trend(name)
-        if not points:
-            raise UsageError([Problem(
-                f"no figure or gate named '{name}' in the ledger", path="--trend",
-                fix=suggest(name, ledger.names(), n=3,
-                            none="see 'aipo status DIR --trend' for the names"),
-            )])
-    if as_json:
-        print(json.dumps([{"run": r, "started": s, "phase": p, "value": v}
-                          for r, s, p, v in points], indent=2))
-        return EXIT_OK
-    unit = unit_of(name, units)
-    for r, s, p, v in points:
-        print(f"{s[:16].replace('T', ' ')}  {r}  {p:<12} {format_value(v, unit)}")
-    line = sparkline_text([v for *_, v in points], width=60)
-    if line:
-        print(f"{name}: {line}  ({len(points)} value(s), oldest first)")
+    if args.problems:  # only what does not pass
+        lines = problem_lines(folder, run)
+    else:
+        _print_plan(folder)
+        lines = gate_lines(folder, run)
+    for line in lines:
+        print(line)
     return EXIT_OK
 
 
