@@ -94,7 +94,7 @@ class PhaseProblems:
         return sum(g.get("verdict") == "warn" for g in self.gates)
 
 
-def problems(run: Mapping[str, Any] | None) -> list[PhaseProblems]:
+def problems(run: Mapping[str, Any] | None, *, current: str = "") -> list[PhaseProblems]:
     """Return a run's failures and warnings, grouped per phase, worst first.
 
     Parameters
@@ -102,6 +102,9 @@ def problems(run: Mapping[str, Any] | None) -> list[PhaseProblems]:
     run : dict or None
         The run as ``results.json`` holds it (or :func:`aipo_widgets.gates.verdict.supersede`
         returns it).
+    current : str
+        The product's current phase, whose decision is due: among phases as bad as each other
+        it comes first (a terminal or GitHub shows only so many).
 
     Returns
     -------
@@ -139,7 +142,8 @@ def problems(run: Mapping[str, Any] | None) -> list[PhaseProblems]:
                                  superseded, str(ph.get("html") or ""),
                                  str(ph.get("notebook") or "")))
     order = {p: i for i, p in enumerate(_PHASES)}
-    out.sort(key=lambda p: (_RANK[p.verdict], order.get(p.phase, len(order))))
+    out.sort(key=lambda p: (_RANK[p.verdict], p.phase != current,
+                            order.get(p.phase, len(order))))
     return out
 
 

@@ -263,7 +263,8 @@ def run_problems(folder: str | os.PathLike[str], run: Mapping[str, Any]) -> list
 
     A gate whose figure a later phase measured (in this run or an earlier one) is superseded:
     counted, not listed (:func:`aipo_widgets.gates.verdict.supersede`). A phase that raised is
-    its notebook's error, not an earlier run's gates.
+    its notebook's error, not an earlier run's gates. Among phases as bad as each other, the
+    product's current phase (whose decision is due) comes first.
 
     Parameters
     ----------
@@ -280,4 +281,5 @@ def run_problems(folder: str | os.PathLike[str], run: Mapping[str, Any]) -> list
     marked = {ph.get("phase"): ph for ph in evidence.get("phases", []) if not ph.get("run_id")}
     phases = [ph if ph.get("status") == "error" else {**ph, **marked.get(ph.get("phase"), {})}
               for ph in run.get("phases", [])]
-    return problems({**run, "phases": phases})
+    current = str((run.get("product_verdict") or {}).get("phase") or "")
+    return problems({**run, "phases": phases}, current=current)

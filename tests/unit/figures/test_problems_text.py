@@ -49,6 +49,9 @@ def test_failures_first_then_warnings_per_phase_in_the_products_order() -> None:
     assert exp.superseded == 1 and exp.failures == 1 and exp.warnings == 1
     assert groups[1].error == "RuntimeError: boom (in cell [4])" and groups[1].failures == 1
     assert groups[3].passed == 1
+    # the product's current phase first among the phases as bad as each other
+    assert [g.phase for g in problems(_run(), current="operate")][2:] == [
+        "operate", "workspace", "discovery"]
 
 
 def test_terminal_lists_every_failure_and_counts_warnings_past_the_limit() -> None:
