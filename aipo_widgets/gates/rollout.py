@@ -18,6 +18,8 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import re
+import textwrap
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -229,6 +231,23 @@ def pilot_size_gate(source_id: str, plan: DesignPlan, has: Mapping[str, tuple[in
         provenance=provenance)
 
 
+def _first_sentence(text: str, most: int = 160) -> str:
+    """Return the first sentence of a text, or its first words with "…" when that is long.
+
+    A figure is read in a table cell: the whole fallback plan is in aipo.yaml, and a text cut
+    at a fixed number of characters would end mid-word.
+
+    Examples
+    --------
+    >>> _first_sentence("Turn the flag off. Agents write summaries by hand, as before.")
+    'Turn the flag off.'
+    >>> _first_sentence("word " * 40, most=20)
+    'word word word …'
+    """
+    first = re.split(r"(?<=[.;!?])\s+", " ".join(text.split()), maxsplit=1)[0]
+    return first if len(first) <= most else textwrap.shorten(first, most, placeholder=" …")
+
+
 def readiness_gates(ws: Workspace, as_of: dt.date) -> list[Gate]:
     """Check that monitoring and the kill switch are ready before go-live."""
     ks = ws.kill_switch
@@ -236,7 +255,8 @@ def readiness_gates(ws: Workspace, as_of: dt.date) -> list[Gate]:
         Gate("kill switch has conditions", "pass" if ks.conditions else "fail",
              figure=len(ks.conditions), threshold=">= 1", source="kill_switch.conditions"),
         Gate("fallback defined", "pass" if ks.fallback else "fail",
-             figure=ks.fallback[:60] or "none", threshold="defined", source="kill_switch"),
+             figure=_first_sentence(ks.fallback) or "none", threshold="defined",
+             source="kill_switch"),
         Gate("kill switch has an owner", "pass" if ks.owner else "fail",
              figure=ks.owner or "none", threshold="named", source="kill_switch.owner"),
     ]
