@@ -109,6 +109,9 @@ def figure_units(workspace: Any) -> dict[str, str]:
     for node in nodes:
         if getattr(node, "unit", ""):
             units[str(node.id)] = str(node.unit)
+            # A gate on the gold set names the evaluation metric (label_share:minor_error).
+            if getattr(node, "eval_metric", None):
+                units.setdefault(str(node.eval_metric), str(node.unit))
     root = getattr(tree, "root", None)
     roots: list[Any] = [n for n in nodes if (n.id == root if root else n.parent is None)]
     if len(roots) == 1 and roots[0].unit:
