@@ -63,7 +63,8 @@ def trends_svg(series: Sequence[Mapping[str, Any]], *,
     ----------
     series : list of dict
         Each: ``name``; ``points`` (each ``label``, the run, and ``value``); optional
-        ``unit``, ``percent`` (values are shares), ``target``.
+        ``unit``, ``percent`` (values are shares), ``target`` (a dashed line) and
+        ``target_label`` (its word, default "target"; "alert at" for an alert threshold).
     title : str
         Heading.
 
@@ -99,7 +100,8 @@ def trends_svg(series: Sequence[Mapping[str, Any]], *,
         if target is not None:
             doc.line(panel.left, panel.sy(target), panel.right, panel.sy(target),
                      stroke=CHART["selected"], dash="5 3", width=1.5)
-            doc.text(panel.right, panel.sy(target) - 3, f"target {fmt(target)}", size=9,
+            doc.text(panel.right, panel.sy(target) - 3,
+                     f"{s.get('target_label') or 'target'} {fmt(target)}", size=9,
                      anchor="end", fill=TEXT["warning"])
         doc.polyline([(panel.sx(i), panel.sy(v)) for i, v in pts], stroke=CHART["series"],
                      width=2)

@@ -105,6 +105,8 @@ def trend_series(folder: Path, ws: Any) -> list[dict[str, Any]]:
             continue
         series.append({"name": name, "unit": "" if percent else unit, "percent": percent,
                        "target": target,
+                       "target_label": "alert at" if key in ("drift_share", "psi_max")
+                       else "target",
                        "points": [{"label": run.split(" ")[0], "value": values.get(run)}
                                   for run in runs if run in values]})
     return series[:MAX_SERIES]

@@ -44,6 +44,7 @@ def test_the_root_npv_and_key_figures_across_runs(tmp_path: Path) -> None:
     texts = [t.text for t in svg.iter(f"{SVG}text")]
     assert "13,561,630 EUR" in texts and "12,000,000 EUR" in texts
     assert "50%" in texts and "16.7%" in texts
+    assert f"target {root.target:,.0f} EUR" in texts and "alert at 30%" in texts
     assert "1,071,342 EUR" in texts or "1,071,342" in " ".join(t or "" for t in texts)
     assert "One run so far" not in html
 
