@@ -37,10 +37,11 @@ from aipo_widgets.analysis.source_engines import open_source
 from aipo_widgets.analysis.sources import index_paths
 from aipo_widgets.errors import DataError
 from aipo_widgets.evidence import Gate, Provenance, Verdict
-from aipo_widgets.figures import drift_alt, drift_svg
+from aipo_widgets.figures import drift_alt, drift_svg, trends_alt, trends_svg
 from aipo_widgets.gates import genai, operate
 from aipo_widgets.gates.common import data_available_gates, gates_frame
 from aipo_widgets.notebook._phase import Phase, Picture, scenarios, show
+from aipo_widgets.pages.trends import trend_series
 from aipo_widgets.runs.ledger import Ledger
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -286,6 +287,10 @@ class Operate(Phase):
         else:
             self._root_now(tree, tree.root)
         case = self.analyse_business_case(measured=self.current)
+        # the North Star and the key figures run by run, this run's last (the run ledger)
+        series = trend_series(self.folder, self.ws, now=self.figures)
+        if series:
+            show(Picture(trends_svg(series), trends_alt(series)))
         if case is None:
             return None
         self.add(self._exit_gates(case.exit_gates))

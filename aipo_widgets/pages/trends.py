@@ -58,7 +58,8 @@ def _ledger_figures(folder: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def trend_series(folder: Path, ws: Any) -> list[dict[str, Any]]:
+def trend_series(folder: Path, ws: Any, *, now: dict[str, Any] | None = None
+                 ) -> list[dict[str, Any]]:
     """Return the figures to follow across runs, as series for ``trends_svg``.
 
     Parameters
@@ -67,6 +68,9 @@ def trend_series(folder: Path, ws: Any) -> list[dict[str, Any]]:
         The workspace folder (its run ledger).
     ws : aipo_widgets.model.schema.Workspace
         The workspace (names, units and targets of the metrics; the currency).
+    now : dict, optional
+        The figures of the run under way (a phase's ``figures``, not in the ledger yet): each
+        series gets its value as a last point, "this run".
 
     Returns
     -------
@@ -75,9 +79,14 @@ def trend_series(folder: Path, ws: Any) -> list[dict[str, Any]]:
         day, ``value``), at most :data:`MAX_SERIES`.
     """
     figures = _ledger_figures(folder)
+    runs = sorted({run for values in figures.values() for run in values})
+    this_run = "~ this run"  # sorts after every run's day
+    for key, value in (now or {}).items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            figures.setdefault(key, {})[this_run] = float(value)
     if not figures:
         return []
-    runs = sorted({run for values in figures.values() for run in values})
+    runs += [this_run] if now else []
     nodes = {n.id: n for n in ws.metric_tree.nodes}
     currency = ws.business_case.currency if ws.business_case is not None else ""
     wanted: list[tuple[str, str, str, bool, float | None]] = []  # figure, name, unit, %, target
@@ -107,6 +116,7 @@ def trend_series(folder: Path, ws: Any) -> list[dict[str, Any]]:
                        "target": target,
                        "target_label": "alert at" if key in ("drift_share", "psi_max")
                        else "target",
-                       "points": [{"label": run.split(" ")[0], "value": values.get(run)}
+                       "points": [{"label": "this run" if run == this_run
+                                   else run.split(" ")[0], "value": values.get(run)}
                                   for run in runs if run in values]})
     return series[:MAX_SERIES]

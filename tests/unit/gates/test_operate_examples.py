@@ -42,7 +42,7 @@ def maintenance(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Ledger(folder / "reports" / "ledger.sqlite") as ledger:  # an earlier run's PSI
         ledger.add_run({"id": "r0", "started": "2026-11-15T08:00:00", "phases": [
             {"phase": "operate", "status": "ok", "gates": [],
-             "figures": {"psi_temperature": 0.0412345}}]})
+             "figures": {"psi_temperature": 0.0412345, "root_value": 1234567.0}}]})
     return folder
 
 
@@ -76,6 +76,9 @@ def test_maintenance_alarm_fatigue_and_precision_floor_fire_on_its_own_data(
     assert drift.alt.startswith("Drift per column: 3 of 6 columns drifted")
     assert "PSI over runs: 0.0412, now " in drift.svg
     assert {"psi_temperature", "psi_score"} <= set(figures)
+    # the North Star across runs: the earlier run's value, then this run's
+    (trends,) = [p for p in SHOWN if isinstance(p, Picture) and p.alt.startswith("Across")]
+    assert "1,234,567 EUR" in trends.svg and ">this run<" in trends.svg
 
 
 def test_maintenance_retrain_is_due_from_the_dates_in_aipo_yaml(maintenance: Path) -> None:
