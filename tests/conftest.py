@@ -97,6 +97,10 @@ def _isolated_jupyter(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
         path.mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(var, str(path))
     monkeypatch.setenv("MPLBACKEND", "agg")
+    # The suite itself may run in GitHub Actions: its own `aipo run`s must not annotate that job
+    # or write its summary (tests that want them set the variables themselves).
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     yield
     os.environ.pop("AIPO_TEST", None)
 
