@@ -15,6 +15,8 @@ Examples
 ('—', 'go', '9.77')
 >>> format_threshold(">= 0.25", "share"), format_threshold("no failed gate", "share")
 ('>= 25%', 'no failed gate')
+>>> format_threshold("stop if < 0.15", "share"), format_threshold("<= 0.1 in every group", "share")
+('stop if < 15%', '<= 10% in every group')
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ SHARE_UNITS = frozenset({"share", "ratio", "fraction", "proportion"})
 
 # A scale such as "1-5" or "0-10" is said after the value, in brackets: "4.27 (1-5)".
 _SCALE = re.compile(r"^\d+\s*-\s*\d+$")
-# A threshold that is one comparison with a number, e.g. ">= 0.25" or "< 1e-3".
-_COMPARISON = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*$")
+# A threshold that is one comparison with a number, e.g. ">= 0.25" or "< 1e-3", with words
+# before it ("stop if") or a group after it ("in every group of language") at most.
+_COMPARISON = re.compile(r"^(\s*(?:[a-z]+ )*)(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+                         r"((?: in [\w ]+)?)\s*$")
 # What a phase notebook puts before a metric's id when it records where it measured it.
 _PREFIXES = ("window_", "gold_", "baseline_", "pilot_", "production_", "current_")
 
@@ -81,9 +85,10 @@ def format_threshold(threshold: Any, unit: str = "") -> str:
         m = _COMPARISON.match(threshold)
         if not m:
             return threshold
-        number = float(m.group(2))
-        shown = int(number) if number.is_integer() and "." not in m.group(2) else number
-        return f"{m.group(1)} {format_value(shown, unit)}"
+        words, op, text, group = m.groups()
+        number = float(text)
+        shown = int(number) if number.is_integer() and "." not in text else number
+        return f"{words}{op} {format_value(shown, unit)}{group}"
     return format_value(threshold, unit)
 
 

@@ -99,7 +99,9 @@ def test_units_shares_money_scales_and_thresholds() -> None:
     assert format_value(4.231577e-164) == "4.23e-164"
     assert format_threshold(">= 0.25", "share") == ">= 25%"
     assert format_threshold("<= 2000", "ms") == "<= 2,000 ms"
-    assert format_threshold("stop if < 0.15", "share") == "stop if < 0.15"  # not one comparison
+    assert format_threshold("stop if < 0.15", "share") == "stop if < 15%"
+    assert format_threshold(">= 30 rows of the rarest class", "share") == (
+        ">= 30 rows of the rarest class")  # not one comparison with a number in the unit
     units = {"csat": "1-5", "__currency__": "EUR"}
     assert unit_of("window_csat", units) == "1-5" and unit_of("expected_npv", units) == "EUR"
     assert unit_of("n_risks", units) == ""
