@@ -11,6 +11,8 @@ Examples
 '▁▂▃▄▅▆▇█'
 >>> sparkline_text([0.27, 0.27, 0.27]), sparkline_text([1, None, 3])
 ('▄▄▄', '▁ █')
+>>> trend_table({"open_risks": [9, 9]})[1]
+'open_risks  9       ▄▄        2  unchanged'
 >>> for line in trend_table({"expected_npv": [1.2e6, 1.5e6, 1708996.0]}, {"expected_npv": "EUR"}):
 ...     print(line)
 figure        newest         trend  runs  lowest to highest
@@ -84,8 +86,8 @@ def trend_table(series: Mapping[str, Sequence[Any]], units: Mapping[str, str] | 
             continue
         unit = unit_of(name, units or {})
         newest = numeric(values[-1]) if values else None
-        spread = (f"{format_value(min(known), unit)} to {format_value(max(known), unit)}"
-                  if len(known) > 1 else "")
+        spread = ("" if len(known) < 2 else "unchanged" if min(known) == max(known) else
+                  f"{format_value(min(known), unit)} to {format_value(max(known), unit)}")
         rows.append((name, format_value(newest, unit) if newest is not None else MISSING,
                      sparkline_text(values, width=width), str(len(values)), spread))
     if len(rows) == 1:
