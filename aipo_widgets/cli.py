@@ -275,7 +275,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     params = parse_parameters(args.param or [])
     run = run_workspace(args.dir, phases=args.phase or (), parameters=params, jobs=args.jobs,
-                        strict=args.strict, show_code=args.show_code,
+                        strict=args.strict, show_code=args.show_code, fresh=args.fresh,
                         progress=None if args.quiet else main_progress)
     folder = Path(run.folder)
     reports = _near(folder / "reports" / run.id)
@@ -582,6 +582,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "per phase; 1 runs them one after the other)")
     p.add_argument("--strict", action="store_true", help="warnings fail the run too")
     p.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    p.add_argument("--fresh", action="store_true",
+                   help="recompute every analysis instead of reusing the results of earlier "
+                   "runs on unchanged inputs (reports/cache; AIPO_CACHE_MAX_MB bounds it)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=_cmd_run)
 

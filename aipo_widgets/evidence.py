@@ -277,6 +277,33 @@ class Gate:
         return d
 
 
+def mark_reused(gates: Iterable[Gate], run: str, analyses: Iterable[str]) -> list[Gate]:
+    """Say on each gate that the analysis behind it was reused from run ``run``, inputs unchanged.
+
+    The gate's ``extra["reused"]`` names the run and the analyses, and a figure's provenance
+    says so in its note (its kind stays: the figure was measured, on the same inputs). Gates
+    are changed in place and returned.
+
+    Examples
+    --------
+    >>> g = Gate("drift", "pass", figure=0.02, provenance=Provenance.measured("log", rows=900))
+    >>> (g,) = mark_reused([g], "r7", ["drift against the reference"])
+    >>> g.provenance.describe()
+    'measured in log (900 rows); reused from run r7, inputs unchanged'
+    >>> g.extra["reused"]
+    {'run': 'r7', 'analyses': ['drift against the reference']}
+    """
+    said = f"reused from run {run}, inputs unchanged" if run else \
+        "reused from a notebook session, inputs unchanged"
+    out = list(gates)
+    for g in out:
+        g.extra["reused"] = {"run": run, "analyses": list(analyses)}
+        if g.provenance is not None and said not in g.provenance.note:
+            note = f"{g.provenance.note}; {said}" if g.provenance.note else said
+            g.provenance = replace(g.provenance, note=note)
+    return out
+
+
 def worst(gates: Iterable[Gate]) -> Verdict:
     """Return the worst verdict of the gates (``"pass"`` when there are none)."""
     ranks = [_RANK[g.verdict] for g in gates]

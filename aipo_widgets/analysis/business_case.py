@@ -145,6 +145,7 @@ from aipo_widgets.analysis.business_case_results import (
     TornadoBar,
 )
 from aipo_widgets.analysis.business_case_view import result_view
+from aipo_widgets.analysis.cached import simulate
 from aipo_widgets.analysis.formulas import Expression, FormulaError
 from aipo_widgets.errors import Problem, UsageError, WorkspaceError, format_path
 from aipo_widgets.evidence import Gate, Provenance
@@ -623,7 +624,8 @@ def analyse(
         "conservative": 0.25, "realistic": 0.5, "optimistic": 0.25}
     expected = sum(weights.get(s, 0.0) * scen[s].npv for s in SCENARIOS)
     npvs = [scen[s].npv for s in SCENARIOS]
-    mc = model.simulate(n, seed, bins) if monte_carlo else None
+    # Through the workspace's cache when a phase opened one (same section, draws and seed).
+    mc = simulate(model, bc, n, seed, bins)[0] if monte_carlo else None
     return BusinessCaseResult(
         currency=model.spec.currency, horizon_months=model.horizon,
         discount_rate=model.spec.discount_rate, monthly_rate=model.monthly_rate,

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from aipo_widgets.analysis.cached import read_source
 from aipo_widgets.analysis.decisions import current_threshold
 from aipo_widgets.analysis.drift_reference import Reference
 from aipo_widgets.analysis.evaluation import (
@@ -42,7 +43,7 @@ from aipo_widgets.analysis.fairness import GroupMetrics, group_metrics
 from aipo_widgets.analysis.pilot_effects import Effect
 from aipo_widgets.analysis.pilot_plan import DesignPlan, icc_anova, plan_design
 from aipo_widgets.analysis.pilots import PilotReport, analyse_pilot
-from aipo_widgets.analysis.sources import index_paths, is_readable, measure_value, read_source
+from aipo_widgets.analysis.sources import index_paths, is_readable, measure_value
 from aipo_widgets.errors import DataError, Problem
 from aipo_widgets.evidence import Gate, Provenance
 from aipo_widgets.model.pilot_design import PilotDesign, design_for_source

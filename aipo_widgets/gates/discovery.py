@@ -25,9 +25,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from aipo_widgets.analysis.business_case import BusinessCaseResult
+from aipo_widgets.analysis.cached import mark, scan_frame
 from aipo_widgets.analysis.compliance import Classification, art9_problems
 from aipo_widgets.analysis.metric_tree import Tree
-from aipo_widgets.analysis.pii import scan_frame
 from aipo_widgets.analysis.risk import Register
 from aipo_widgets.evidence import Gate, Verdict
 
@@ -115,7 +115,8 @@ def pii_scan(ws: Workspace, frames: Mapping[str, pd.DataFrame], *, sample: int |
         frame = frames.get(src.id)
         if frame is None:
             continue
-        report = scan_frame(frame, sample=sample or None, seed=seed)
+        # Through the workspace's cache when a phase opened one (same frame, sample and seed).
+        report, use = scan_frame(frame, sample=sample or None, seed=seed, label=src.id)
         flagged = [c for c in report.columns if c.personal_data]
         for col in flagged:
             d = col.to_dict()
@@ -123,15 +124,16 @@ def pii_scan(ws: Workspace, frames: Mapping[str, pd.DataFrame], *, sample: int |
                          "examples": "; ".join(d.get("examples", [])[:2])})
         found = bool(flagged)
         if found and not src.personal_data:
-            gates.append(Gate(f"personal data in {src.id} declared", "fail",
-                              figure=", ".join(c.column for c in flagged), threshold="declared",
-                              detail="personal data found but personal_data is false: fix the "
-                              "data map (lawful basis, DPIA screening)",
-                              source=f"data_map.sources[{src.id}].personal_data"))
+            gate = Gate(f"personal data in {src.id} declared", "fail",
+                        figure=", ".join(c.column for c in flagged), threshold="declared",
+                        detail="personal data found but personal_data is false: fix the data "
+                        "map (lawful basis, DPIA screening)",
+                        source=f"data_map.sources[{src.id}].personal_data")
         else:
-            gates.append(Gate(f"personal data in {src.id} declared", "pass",
-                              figure=", ".join(c.column for c in flagged) or "none found",
-                              threshold="declared", source=f"data_map.sources[{src.id}]"))
+            gate = Gate(f"personal data in {src.id} declared", "pass",
+                        figure=", ".join(c.column for c in flagged) or "none found",
+                        threshold="declared", source=f"data_map.sources[{src.id}]")
+        gates.extend(mark([gate], [use]))
     table = pd.DataFrame(rows)
     return table, gates
 

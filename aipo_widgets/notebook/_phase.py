@@ -27,6 +27,7 @@ from aipo_widgets.analysis import measure
 from aipo_widgets.analysis.business_case import BusinessCaseResult, analyse
 from aipo_widgets.evidence import Gate
 from aipo_widgets.figures import mimebundle, npv_alt, npv_svg
+from aipo_widgets.model import cache as caching
 from aipo_widgets.model.workspace import WorkspaceFile, find, load
 from aipo_widgets.runs.results import record
 
@@ -104,6 +105,9 @@ class Phase:
         The phase's gates so far.
     figures : dict
         The phase's key figures so far, for ``results.json``.
+    cache : aipo_widgets.model.cache.Cache, optional
+        The workspace's analysis cache (``reports/cache``), opened by :meth:`open`: what it
+        reused and what it computed goes to ``results.json`` with the gates.
     """
 
     name: ClassVar[str] = ""
@@ -116,6 +120,7 @@ class Phase:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     gates: list[Gate] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
+    cache: caching.Cache | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls: type[P], workspace: str | os.PathLike[str] = "", *,
@@ -149,6 +154,8 @@ class Phase:
         else:
             day = wf.workspace.settings.as_of or dt.date.today()
         phase = cls(wf, day, strict)
+        # The expensive analyses ask the workspace's cache first (aipo run --fresh: never).
+        phase.cache = caching.activate(phase.folder)
         frames, unreadable = measure.load_frames(phase.folder, phase.ws, roles=cls.roles,
                                                   locate=phase.wf.locate)
         phase.frames = frames
@@ -194,7 +201,17 @@ class Phase:
 
     def record(self) -> None:
         """Hand the phase's gates and figures to ``aipo run`` (and show them)."""
-        record(self.name, self.gates, self.figures)
+        uses = [u.to_dict() for u in self.cache.uses] if self.cache is not None else []
+        record(self.name, self.gates, self.figures, cache=uses)
+
+    def uses_since(self, start: int) -> list[caching.Use | None]:
+        """Return the cache's uses from the ``start``-th on (what one step reused or computed)."""
+        return list(self.cache.uses[start:]) if self.cache is not None else []
+
+    @property
+    def used(self) -> int:
+        """How many analyses asked the cache so far (a step's start, for :meth:`uses_since`)."""
+        return len(self.cache.uses) if self.cache is not None else 0
 
     def show_business_case(self, case: BusinessCaseResult) -> None:
         """Show the cumulative cash flow per scenario (with the Monte Carlo band) and the NPV."""

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from aipo_widgets.analysis import measure
 from aipo_widgets.analysis.backlog import score_workspace
+from aipo_widgets.analysis.cached import mark
 from aipo_widgets.analysis.compliance import Classification, classify_workspace
 from aipo_widgets.analysis.metric_tree import Tree
 from aipo_widgets.analysis.risk import Register
@@ -109,8 +110,9 @@ class Discovery(Phase):
 
     def business_case(self) -> pd.DataFrame | None:
         """Analyse and gate the business case; show its pictures and return its scenarios."""
+        start = self.used
         case = self.analyse_business_case()
-        self.add(discovery.business_case_gates(case))
+        self.add(mark(discovery.business_case_gates(case), self.uses_since(start)))
         if case is None:
             return None
         self.figures["expected_npv"] = round(case.expected_npv)

@@ -20,7 +20,12 @@ Where the time goes, and what the runner does about it (``benchmarks/bench_run.p
   no port is open to other users of the machine, and ipykernel 7 has no plain-text warning
   to print for each kernel (POSIX only; elsewhere Papermill's TCP default stays);
 * with ``jobs`` > 1 the phases start longest first (their durations in the previous run), so a
-  long phase does not start last and leave the other workers idle.
+  long phase does not start last and leave the other workers idle;
+* the expensive analyses (source reads, PII scans, the business case's Monte Carlo, pilot
+  analyses) are kept in the workspace's cache, ``reports/cache``, by the hash of their inputs
+  (:mod:`aipo_widgets.model.cache`): a run reuses what is unchanged, says so per phase and per
+  gate, and ``fresh`` recomputes everything. The kernels learn the run's id and ``fresh`` from
+  their environment.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ import secrets
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -48,6 +53,7 @@ from aipo_widgets.figures.units import figure_units, format_threshold, format_va
 from aipo_widgets.figures.verdict import provenance_text, verdict_markdown
 from aipo_widgets.gates.verdict import overall_verdict, supersede
 from aipo_widgets.model.atomic import atomic_write_text, clean_leftovers
+from aipo_widgets.model.cache import ENV_FRESH, ENV_RUN
 from aipo_widgets.model.workspace import load
 from aipo_widgets.pipeline.kernels import kernel_options
 from aipo_widgets.pipeline.report import LEAD_PLACEHOLDER, fill_lead, notebook_to_html, phase_lead
@@ -80,6 +86,45 @@ class PhaseResult:
     html_bytes: int = 0
     error: str = ""
     error_cell: int | None = None
+    # The analyses the phase asked the workspace's cache for: kind, label, reused, run, why.
+    cache: list[dict] = field(default_factory=list)
+
+    def cache_line(self) -> str:
+        """Say in a line what the phase reused (from which runs) and what it computed.
+
+        Examples
+        --------
+        >>> PhaseResult("discovery", "01_discovery.ipynb", cache=[
+        ...     {"label": "PII scan of tickets", "reused": True, "run": "r1"},
+        ...     {"label": "PII scan of pilot", "reused": True, "run": "r1"},
+        ...     {"label": "business case Monte Carlo", "reused": False, "why": "new inputs"},
+        ... ]).cache_line()
+        'reused from run r1: PII scan of tickets, pilot; computed: business case Monte Carlo'
+        """
+        reused = [u for u in self.cache if u.get("reused")]
+        computed = [u for u in self.cache if not u.get("reused")]
+        parts = []
+        for run in dict.fromkeys(u.get("run") or "" for u in reused):
+            origin = f"run {run}" if run else "a notebook session"
+            parts.append(f"reused from {origin}: "
+                         + _labels([u["label"] for u in reused if (u.get("run") or "") == run]))
+        if computed:
+            parts.append("computed: " + _labels([u["label"] for u in computed]))
+        return "; ".join(parts) or "no cached analysis"
+
+
+def _labels(labels: list[str]) -> str:
+    """Join labels, naming a shared "X of" once: "PII scan of a, b"."""
+    out: list[str] = []
+    last = ""
+    for label in labels:
+        head, sep, tail = label.partition(" of ")
+        if sep and head == last:
+            out[-1] += f", {tail}"
+            continue
+        out.append(label)
+        last = head if sep else ""
+    return ", ".join(out)
 
 
 @dataclass
@@ -102,6 +147,9 @@ class RunResult:
     # The product's one verdict after this run (gates.verdict.overall_verdict over this run and
     # the phases it did not run, from earlier runs), as every surface shows it.
     product_verdict: dict[str, Any] | None = None
+    # Whether every analysis was recomputed (aipo run --fresh) rather than reused where the
+    # inputs had not changed.
+    fresh: bool = False
 
     def to_dict(self) -> dict:
         """Return the ``results.json`` payload."""
@@ -370,6 +418,7 @@ def _run_phase(name: str, source: Path, out_dir: Path,
         for payload in read_results(nb):
             result.gates.extend(payload.get("gates", []))
             result.figures.update(payload.get("figures", {}))
+            result.cache.extend(payload.get("cache", []))
     for g in result.gates:
         g.setdefault("phase", name)
     ranks = [VERDICTS.index(g["verdict"]) for g in result.gates if g["verdict"] in VERDICTS]
@@ -420,6 +469,7 @@ def run_workspace(
     jobs: int | None = 1,
     strict: bool = False,
     show_code: bool = False,
+    fresh: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Execute a workspace's phase notebooks and write the run's reports.
@@ -441,6 +491,9 @@ def run_workspace(
         Warnings count as failures.
     show_code : bool, default False
         Keep code cells in the HTML.
+    fresh : bool, default False
+        Recompute every analysis; by default one whose inputs are unchanged since an earlier
+        run is reused from ``reports/cache`` (and its gates say so).
     progress : callable, optional
         Called with a line of progress text per phase.
 
@@ -481,17 +534,33 @@ def run_workspace(
     now = dt.datetime.now(dt.timezone.utc)
     run = RunResult(id=_new_run_id(now), folder=str(root), started=now.isoformat(),
                     strict=strict, git_commit=git_commit(root), parameters=params,
-                    gates=[missing] if missing else [])
+                    gates=[missing] if missing else [], fresh=fresh)
     out_dir = root / "reports" / run.id
     out_dir.mkdir(parents=True)
     (out_dir / RUNNING).write_text(f"{os.getpid()}\n", encoding="utf-8")
     try:
-        _execute(run, wf, root, chosen, out_dir, params, jobs, show_code, strict, progress)
+        with _kernel_environment({ENV_RUN: run.id, ENV_FRESH: "1" if fresh else ""}):
+            _execute(run, wf, root, chosen, out_dir, params, jobs, show_code, strict, progress)
     except BaseException as exc:
         _mark_partial(out_dir, f"the run stopped: {type(exc).__name__}: {exc}")
         raise
     (out_dir / RUNNING).unlink(missing_ok=True)
     return run
+
+
+@contextlib.contextmanager
+def _kernel_environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the run's kernels (they inherit this process's); restore."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 #: Beside a run's files while it runs: the process id, to tell a run in progress from a killed
@@ -545,7 +614,8 @@ def _execute(run: RunResult, wf: Any, root: Path, chosen: dict[str, Path], out_d
              progress: Callable[[str], None] | None) -> None:
     """Run the chosen phases into ``out_dir`` and fill ``run`` (see :func:`run_workspace`)."""
     say = progress or (lambda line: None)
-    say(f"run {run.id}: {len(chosen)} phase(s), jobs={jobs}")
+    say(f"run {run.id}: {len(chosen)} phase(s), jobs={jobs}"
+        + (", fresh (every analysis recomputed)" if run.fresh else ""))
 
     # The HTML export runs beside the next phase (its kernel starts meanwhile).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aipo-html") as exporter:
@@ -560,6 +630,8 @@ def _execute(run: RunResult, wf: Any, root: Path, chosen: dict[str, Path], out_d
             mark = "ERROR" if res.status == "error" else res.verdict.upper()
             say(f"  {name:<12} {mark:<5} {res.seconds:6.1f}s  {len(res.gates)} gate(s)"
                 + (f"  {res.error}" if res.error else ""))
+            if res.cache:
+                say(f"  {'':<12} {res.cache_line()}")
             return res
 
         if jobs == 1 or len(chosen) == 1:
@@ -667,6 +739,10 @@ def summary_markdown(run: RunResult, groups: Sequence[PhaseProblems] | None = No
         mark = "error" if p.status == "error" else p.verdict
         lines.append(f"| {p.phase} | {mark} | {len(p.gates)} | {format_number(p.seconds)} | "
                      f"{p.html} |")
+    cached = [p for p in run.phases if p.cache]
+    if cached:
+        lines += ["", "## Analyses reused or computed (reports/cache)", ""]
+        lines += [f"- {p.phase}: {p.cache_line()}" for p in cached]
     return "\n".join(lines) + "\n"
 
 

@@ -73,11 +73,14 @@ class Results:
         The phase's gates.
     figures : dict
         Key figures by name (numbers or short texts), e.g. ``{"baseline_handle_time_min": 18.4}``.
+    cache : list of dict
+        The analyses reused from the workspace's cache or computed (kind, label, reused, run).
     """
 
     phase: str
     gates: list[Gate] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
+    cache: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON payload read back by ``aipo run``."""
@@ -87,7 +90,7 @@ class Results:
             d["phase"] = d.get("phase") or self.phase
             gates.append(_jsonable(d))
         return {"phase": self.phase, "verdict": worst(self.gates), "gates": gates,
-                "figures": _jsonable(self.figures)}
+                "figures": _jsonable(self.figures), "cache": _jsonable(self.cache)}
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return {
@@ -133,7 +136,7 @@ class Results:
 
 
 def record(phase: str, gates: Iterable[Gate] = (), figures: Mapping[str, Any] | None = None,
-           *, display: bool = True) -> Results | None:
+           *, cache: Iterable[Mapping[str, Any]] = (), display: bool = True) -> Results | None:
     """Record a phase's gates and key figures for ``aipo run`` (and show them).
 
     Parameters
@@ -144,6 +147,9 @@ def record(phase: str, gates: Iterable[Gate] = (), figures: Mapping[str, Any] | 
         The gates of the phase.
     figures : mapping, optional
         Key figures by name.
+    cache : iterable of dict
+        The analyses the phase asked the workspace's cache for, reused or computed
+        (:meth:`aipo_widgets.model.cache.Use.to_dict`).
     display : bool, default True
         Display the results in the notebook (this is what hands them to the pipeline).
 
@@ -153,7 +159,7 @@ def record(phase: str, gates: Iterable[Gate] = (), figures: Mapping[str, Any] | 
         What was recorded when ``display=False``; None otherwise, so that a call at the end of
         a cell does not show (and record) the results a second time.
     """
-    results = Results(phase, list(gates), dict(figures or {}))
+    results = Results(phase, list(gates), dict(figures or {}), [dict(u) for u in cache])
     if not display:
         return results
     from IPython.display import display as _display
