@@ -1,11 +1,14 @@
 """Benchmark: ``aipo run`` of the four phase notebooks against the kernel-start floor.
 
-Targets (issue 6):
+Targets (issues 6 and 20):
 
-* ``aipo run`` of all four phases on an example takes at most 3x the time of executing four
-  empty notebooks with Papermill in the same process (the *floor*: four kernel starts and
-  shutdowns, measured in the same benchmark run);
-* ``--jobs 2`` is at least 1.6x faster than ``--jobs 1`` on a 2-core machine.
+* a *cold* run (``aipo run --fresh``: every analysis computed, nothing reused from
+  ``reports/cache``) of all four phases on an example takes at most 3x the time of executing
+  four empty notebooks with Papermill in the same process (the *floor*: four kernel starts and
+  shutdowns, measured in the same benchmark run), with ``--jobs 2``;
+* cold ``--jobs 2`` is at least 1.6x faster than cold ``--jobs 1`` on a 2-core machine;
+* a *warm* run (the same command again, nothing changed: the source reads, PII scans and
+  Monte Carlo reused from the cache) with ``--jobs 2`` takes at most 1.5x the floor.
 
 Both examples (``support-summaries``, ``predictive-maintenance``) are made with ``aipo init`` in a
 temporary folder. ``aipo run`` is called in this process through the CLI's ``main`` (exactly what
@@ -61,6 +64,7 @@ from aipo_widgets import cli  # noqa: E402
 EXAMPLES = ["support-summaries", "predictive-maintenance"]
 TARGET_FLOOR = 3.0
 TARGET_SPEEDUP = 1.6
+TARGET_WARM = 1.5
 KERNEL = "python3"
 SHUTDOWN = "immediate"
 
@@ -129,11 +133,13 @@ def floor(empty: Path, workspace: Path) -> tuple[float, float]:
     return time.perf_counter() - t0, cpu() - c0
 
 
-def aipo_run(workspace: Path, jobs: int, log: Path) -> tuple[float, float, str]:
-    """``aipo run WORKSPACE --jobs N`` in this process; (wall seconds, CPU seconds, run id)."""
+def aipo_run(workspace: Path, jobs: int, log: Path, *, fresh: bool = True
+             ) -> tuple[float, float, str]:
+    """``aipo run WORKSPACE --jobs N [--fresh]`` in this process; (wall s, CPU s, run id)."""
     c0, t0 = cpu(), time.perf_counter()
     with quiet(log):
-        code = cli.main(["run", str(workspace), "--jobs", str(jobs)])
+        code = cli.main(["run", str(workspace), "--jobs", str(jobs),
+                         *(["--fresh"] if fresh else [])])
     seconds, cpu_s = time.perf_counter() - t0, cpu() - c0
     if code not in (0, 1):
         raise SystemExit(f"aipo run {workspace} --jobs {jobs} exited {code}; see {log}")
@@ -280,12 +286,13 @@ def main() -> int:
             spaces[ex] = base / ex
             with quiet(log):
                 cli.main(["init", str(spaces[ex]), "--example", ex])
-            # One unmeasured run warms the disk cache and the kernel's bytecode.
+            # One unmeasured run warms the disk cache and the kernel's bytecode (and fills
+            # reports/cache, which the cold runs ignore and the warm ones read).
             aipo_run(spaces[ex], 2, log)
         with quiet(log):
             execute(empty, scratch / "warm.ipynb", spaces[examples[0]])
 
-        keys = ("floor", "jobs1", "jobs2")
+        keys = ("floor", "jobs1", "jobs2", "warm")
         rows = {ex: {k: [] for k in (*keys, "load")} for ex in examples}
         cpus = {ex: {k: [] for k in keys} for ex in examples}
         for rep in range(args.repeat):
@@ -296,44 +303,55 @@ def main() -> int:
                     wall, cpu_s = floor(empty, spaces[ex])
                 r["floor"].append(wall)
                 c["floor"].append(cpu_s)
-                for jobs in (1, 2):
+                for jobs in (1, 2):  # cold: --fresh
                     wall, cpu_s, _ = aipo_run(spaces[ex], jobs, log)
                     r[f"jobs{jobs}"].append(wall)
                     c[f"jobs{jobs}"].append(cpu_s)
-                print(f"  rep {rep + 1} {ex:<24} floor {r['floor'][-1]:5.2f} s  "
-                      f"jobs 1 {r['jobs1'][-1]:6.2f} s  jobs 2 {r['jobs2'][-1]:6.2f} s  "
-                      f"(load {r['load'][-1]:.1f})", flush=True)
+                # warm: the same run again, nothing changed since the cold one
+                wall, cpu_s, _ = aipo_run(spaces[ex], 2, log, fresh=False)
+                r["warm"].append(wall)
+                c["warm"].append(cpu_s)
+                print(f"  rep {rep + 1} {ex:<24} floor {r['floor'][-1]:5.2f} s  cold: "
+                      f"jobs 1 {r['jobs1'][-1]:6.2f} s  jobs 2 {r['jobs2'][-1]:6.2f} s  warm: "
+                      f"jobs 2 {r['warm'][-1]:6.2f} s  (load {r['load'][-1]:.1f})", flush=True)
 
         med = statistics.median
-        verdicts: dict[str, tuple[bool, bool]] = {}
+        verdicts: dict[str, tuple[bool, bool, bool]] = {}
         print()
-        print("wall time, medians (in brackets: medians of the per-repetition ratios)")
-        print(f"{'example':<24} {'floor':>7} {'jobs 1':>8} {'jobs 2':>8} {'j1/floor':>9} "
-              f"{'j2/floor':>9} {'j1/j2':>6}   {'load':>5}")
+        print("wall time, medians (in brackets: medians of the per-repetition ratios); cold = "
+              "--fresh, warm = --jobs 2 again with nothing changed")
+        print(f"{'example':<24} {'floor':>7} {'cold j1':>8} {'cold j2':>8} {'warm j2':>8} "
+              f"{'j1/floor':>9} {'j2/floor':>9} {'j1/j2':>6} {'warm/fl':>8}   {'load':>5}")
         for ex, r in rows.items():
-            f, j1, j2 = med(r["floor"]), med(r["jobs1"]), med(r["jobs2"])
-            rf1 = med(a / b for a, b in zip(r["jobs1"], r["floor"], strict=True))
-            rf2 = med(a / b for a, b in zip(r["jobs2"], r["floor"], strict=True))
-            sp = med(a / b for a, b in zip(r["jobs1"], r["jobs2"], strict=True))
-            print(f"{ex:<24} {f:6.2f}s {j1:7.2f}s {j2:7.2f}s {j1 / f:8.2f}x {j2 / f:8.2f}x "
-                  f"{j1 / j2:5.2f}x   {med(r['load']):5.1f}")
-            print(f"{'':<24} {'':>7} {'':>8} {'':>8} {f'[{rf1:.2f}]':>9} {f'[{rf2:.2f}]':>9} "
-                  f"{f'[{sp:.2f}]':>6}")
-            verdicts[ex] = (j2 / f <= TARGET_FLOOR, j1 / j2 >= TARGET_SPEEDUP)
+            f, j1, j2, w = med(r["floor"]), med(r["jobs1"]), med(r["jobs2"]), med(r["warm"])
+
+            def ratio(a: str, b: str, r: dict = r) -> float:
+                return med(x / y for x, y in zip(r[a], r[b], strict=True))
+
+            rf1, rf2, sp, rw = (ratio("jobs1", "floor"), ratio("jobs2", "floor"),
+                                ratio("jobs1", "jobs2"), ratio("warm", "floor"))
+            print(f"{ex:<24} {f:6.2f}s {j1:7.2f}s {j2:7.2f}s {w:7.2f}s {j1 / f:8.2f}x "
+                  f"{j2 / f:8.2f}x {j1 / j2:5.2f}x {w / f:7.2f}x   {med(r['load']):5.1f}")
+            print(f"{'':<24} {'':>7} {'':>8} {'':>8} {'':>8} {f'[{rf1:.2f}]':>9} "
+                  f"{f'[{rf2:.2f}]':>9} {f'[{sp:.2f}]':>6} {f'[{rw:.2f}]':>8}")
+            verdicts[ex] = (rf2 <= TARGET_FLOOR, sp >= TARGET_SPEEDUP, rw <= TARGET_WARM)
         print()
         print("CPU time (this process and the kernels, user + system), medians")
-        print(f"{'example':<24} {'floor':>7} {'jobs 1':>8} {'jobs 2':>8} {'j1/floor':>9} "
-              f"{'j2/floor':>9}")
+        print(f"{'example':<24} {'floor':>7} {'cold j1':>8} {'cold j2':>8} {'warm j2':>8} "
+              f"{'j1/floor':>9} {'j2/floor':>9} {'warm/fl':>8}")
         for ex, c in cpus.items():
-            f, j1, j2 = med(c["floor"]), med(c["jobs1"]), med(c["jobs2"])
-            print(f"{ex:<24} {f:6.2f}s {j1:7.2f}s {j2:7.2f}s {j1 / f:8.2f}x {j2 / f:8.2f}x")
+            f, j1, j2, w = med(c["floor"]), med(c["jobs1"]), med(c["jobs2"]), med(c["warm"])
+            print(f"{ex:<24} {f:6.2f}s {j1:7.2f}s {j2:7.2f}s {w:7.2f}s {j1 / f:8.2f}x "
+                  f"{j2 / f:8.2f}x {w / f:7.2f}x")
         print()
-        print(f"targets: aipo run <= {TARGET_FLOOR}x the floor (checked for --jobs 2, the "
-              "default on 2 cores and how CI and 'make demo' run it; --jobs 1 shown above); "
-              f"--jobs 2 >= {TARGET_SPEEDUP}x faster than --jobs 1")
+        print(f"targets (checked on the medians of the per-repetition ratios, which see the same "
+              f"load): cold --jobs 2 <= {TARGET_FLOOR}x the floor (the default on 2 cores and "
+              f"how CI and 'make demo' run it); cold --jobs 2 >= {TARGET_SPEEDUP}x faster than "
+              f"cold --jobs 1; warm --jobs 2 <= {TARGET_WARM}x the floor")
         word = {True: "met", False: "MISSED"}
-        for ex, (floor_ok, speed_ok) in verdicts.items():
-            print(f"  {ex:<24} run/floor: {word[floor_ok]}; speed-up: {word[speed_ok]}")
+        for ex, (floor_ok, speed_ok, warm_ok) in verdicts.items():
+            print(f"  {ex:<24} cold/floor: {word[floor_ok]}; speed-up: {word[speed_ok]}; "
+                  f"warm/floor: {word[warm_ok]}")
         ok = all(all(v) for v in verdicts.values())
         print(f"load average (1, 5, 15 min) at end: {load()}")
 

@@ -103,6 +103,11 @@ def _isolated_jupyter(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     yield
     os.environ.pop("AIPO_TEST", None)
+    # A phase opened in this process leaves its workspace's analysis cache open (in a kernel
+    # there is one workspace); the next test starts without one.
+    from aipo_widgets.model.cache import deactivate
+
+    deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -132,7 +132,6 @@ from aipo_widgets.analysis.business_case_finance import (
     CONVENTION,
     evpi,
     evppi,
-    irr,
     monthly_rate,
     npv,
     payback,
@@ -145,7 +144,7 @@ from aipo_widgets.analysis.business_case_results import (
     TornadoBar,
 )
 from aipo_widgets.analysis.business_case_view import result_view
-from aipo_widgets.analysis.cached import simulate
+from aipo_widgets.analysis.cached import irr, simulate
 from aipo_widgets.analysis.formulas import Expression, FormulaError
 from aipo_widgets.errors import Problem, UsageError, WorkspaceError, format_path
 from aipo_widgets.evidence import Gate, Provenance
@@ -371,7 +370,7 @@ class BusinessCaseModel:
         flows = b - c
         rm = self.monthly_rate
         value = float(np.sum(flows / (1 + rm) ** np.arange(flows.size)))
-        r, note = irr(flows)
+        r, note = irr(flows)  # through the workspace's cache: solving it imports scipy.optimize
         pb, pb_note = payback(flows)
         disc = flows / (1 + rm) ** np.arange(flows.size)
         dpb, _ = payback(disc)

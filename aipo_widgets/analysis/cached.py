@@ -7,11 +7,13 @@ doctest). What each one's key holds:
 * a source read (:func:`read_source`): the source's files (their SHA-256) and its
   ``data_map.sources[]`` entry; a database source is always read (the kit has no table
   version to key on). The frame is kept as Parquet;
-* a PII scan (:func:`scan_frame`): the frame scanned (:func:`frame_key`), the sample and seed;
+* a PII scan (:func:`aipo_widgets.analysis.pii_cached.scan_frame`, a module of its own so
+  that the phases without a scan do not import the scanner): the frame scanned
+  (:func:`frame_key`), the sample and seed;
 * the business case's Monte Carlo (:func:`simulate`): the ``business_case`` section, the draws,
   seed and groups; the samples are kept as ``.npz`` arrays;
-* a pilot's analysis (:func:`pilot_report`): the pilot's frame, the sections it reads
-  (its source, ``rollout``, ``metric_tree``, ``acceptance_criteria``) and the resamples.
+* the internal rate of return of a scenario's cash flows (:func:`irr`): the flows (solving it
+  imports ``scipy.optimize``, the larger part of a business case's time).
 
 A frame read through the cache is known by its read's key (:func:`frame_key`); any other frame
 is known by the hash of its content. The frames a phase read are treated as read-only: the kit's
@@ -37,9 +39,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from aipo_widgets.analysis.business_case_finance import irr as _irr
 from aipo_widgets.analysis.business_case_results import MonteCarloResult
-from aipo_widgets.analysis.pii import ColumnPii, PiiReport
-from aipo_widgets.analysis.pii import scan_frame as _scan_frame
 from aipo_widgets.analysis.source_engines import SOURCE_ATTR, resolve_files
 from aipo_widgets.analysis.sources import read_source as _read_source
 from aipo_widgets.evidence import Gate, mark_reused
@@ -50,7 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from aipo_widgets.model.schema import DataSource
 
-__all__ = ["frame_key", "mark", "read_source", "remember", "scan_frame", "section", "simulate"]
+__all__ = ["frame_key", "irr", "mark", "read_source", "remember", "section", "simulate"]
 
 T = TypeVar("T")
 
@@ -160,26 +161,6 @@ def read_source(folder: str | os.PathLike[str], source: DataSource) -> pd.DataFr
     return frame
 
 
-def _pii_encode(report: PiiReport) -> bytes:
-    payload = {**report.to_dict(), "sample": report.sample}
-    return JSON[0](payload)
-
-
-def _pii_decode(data: bytes) -> PiiReport:
-    d = JSON[1](data)
-    return PiiReport(columns=[ColumnPii(**c) for c in d["columns"]], n_rows=d["n_rows"],
-                     n_scanned=d["n_scanned"], sample=d["sample"], seed=d["seed"],
-                     regions=tuple(d["regions"]))
-
-
-def scan_frame(frame: pd.DataFrame, *, sample: int | None, seed: int, label: str
-               ) -> tuple[PiiReport, Use | None]:
-    """Scan a frame for personal data (:func:`aipo_widgets.analysis.pii.scan_frame`), cached."""
-    return remember("pii", f"PII scan of {label}", (frame_key(frame), sample, seed),
-                    lambda: _scan_frame(frame, sample=sample, seed=seed), _pii_encode,
-                    _pii_decode)
-
-
 def _mc_encode(mc: MonteCarloResult) -> bytes:
     import numpy as np
 
@@ -214,3 +195,20 @@ def simulate(model: Any, spec: Mapping[str, Any] | Any, n: int, seed: int, bins:
     return remember("business_case", "business case Monte Carlo",
                     (_dump(spec), n, seed, bins), lambda: model.simulate(n, seed, bins),
                     _mc_encode, _mc_decode)
+
+
+def irr(values: Any) -> tuple[float | None, str]:
+    """Return the IRR of cash flows through the cache (the key is the flows).
+
+    What :func:`aipo_widgets.analysis.business_case_finance.irr` returns.
+
+    Examples
+    --------
+    >>> irr([100, 50])
+    (None, 'the cash flows never change sign: no IRR')
+    """
+    flows = [float(v) for v in values]
+    (rate, note), _ = remember("irr", "IRR of the cash flows", (flows,), lambda: _irr(flows),
+                               lambda rn: JSON[0](list(rn)),
+                               lambda data: tuple(JSON[1](data)))
+    return rate, note

@@ -25,9 +25,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from aipo_widgets.analysis.business_case import BusinessCaseResult
-from aipo_widgets.analysis.cached import mark, scan_frame
+from aipo_widgets.analysis.cached import mark
 from aipo_widgets.analysis.compliance import Classification, art9_problems
 from aipo_widgets.analysis.metric_tree import Tree
+from aipo_widgets.analysis.pii_cached import scan_frame
 from aipo_widgets.analysis.risk import Register
 from aipo_widgets.evidence import Gate, Verdict
 

@@ -97,9 +97,10 @@ class PhaseResult:
         >>> PhaseResult("discovery", "01_discovery.ipynb", cache=[
         ...     {"label": "PII scan of tickets", "reused": True, "run": "r1"},
         ...     {"label": "PII scan of pilot", "reused": True, "run": "r1"},
-        ...     {"label": "business case Monte Carlo", "reused": False, "why": "new inputs"},
+        ...     {"label": "IRR of the cash flows", "reused": False, "why": "new inputs"},
+        ...     {"label": "IRR of the cash flows", "reused": False, "why": "new inputs"},
         ... ]).cache_line()
-        'reused from run r1: PII scan of tickets, pilot; computed: business case Monte Carlo'
+        'reused from run r1: PII scan of tickets, pilot; computed: IRR of the cash flows (x2)'
         """
         reused = [u for u in self.cache if u.get("reused")]
         computed = [u for u in self.cache if not u.get("reused")]
@@ -114,10 +115,13 @@ class PhaseResult:
 
 
 def _labels(labels: list[str]) -> str:
-    """Join labels, naming a shared "X of" once: "PII scan of a, b"."""
+    """Join labels, naming a shared "X of" once and counting repeats: "PII scan of a, b"."""
     out: list[str] = []
     last = ""
-    for label in labels:
+    counts = {label: labels.count(label) for label in labels}
+    for label in counts:
+        if counts[label] > 1:
+            label = f"{label} (x{counts[label]})"
         head, sep, tail = label.partition(" of ")
         if sep and head == last:
             out[-1] += f", {tail}"

@@ -211,3 +211,39 @@ def test_nbval_lax_on_the_examples(example: str, tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=900, cwd=folder)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert re.search(r"\d+ passed", proc.stdout)
+
+
+def _without_reuse(gate: dict) -> dict:
+    """A gate as computed, without what says that its analysis was reused."""
+    gate = json.loads(json.dumps(gate))
+    gate.get("extra", {}).pop("reused", None)
+    prov = gate.get("provenance") or {}
+    if "note" in prov:
+        prov["note"] = re.sub(r"(; )?reused from run \S+, inputs unchanged", "", prov["note"])
+        if not prov["note"]:
+            del prov["note"]
+    return gate
+
+
+@pytest.mark.slow
+def test_a_phase_run_again_reuses_its_analyses_with_the_same_gates(example_run) -> None:
+    name, folder, run = example_run
+    if name != "support-summaries":
+        pytest.skip("one example is enough: the support example's discovery scans five sources")
+    first = next(p for p in run.phases if p.phase == "discovery")
+    assert first.cache and not any(u["reused"] for u in first.cache if u["kind"] == "pii")
+    lines: list[str] = []
+    again = run_workspace(folder, phases=["discovery"], parameters={"n_boot": 200},
+                          progress=lines.append)
+    (second,) = again.phases
+    kinds = {u["kind"] for u in second.cache}
+    assert {"source", "pii", "business_case"} <= kinds
+    assert all(u["reused"] and u["run"] == run.id for u in second.cache), second.cache
+    assert any(f"reused from run {run.id}: read of tickets" in line for line in lines), lines
+    # every gate as before; those resting on a reused analysis say so in their provenance
+    assert [_without_reuse(g) for g in second.gates] == [_without_reuse(g) for g in first.gates]
+    assert second.figures == first.figures
+    pii = next(g for g in second.gates if g["name"] == "personal data in tickets declared")
+    assert pii["extra"]["reused"] == {"run": run.id, "analyses": ["PII scan of tickets"]}
+    summary = (folder / "reports" / again.id / "summary.md").read_text()
+    assert f"discovery: reused from run {run.id}: read of tickets" in summary

@@ -21,6 +21,14 @@ def test_workflow_installs_the_pinned_requirement_and_runs_the_phases():
     assert any(r.startswith('aipo run "$WORKSPACE"') for r in
                (s.get("run", "") for s in doc["jobs"]["phases"]["steps"]))
     assert "--phase operate" in ci.workflow_text("x")
+    # the analysis cache is restored before the run, saved after it, kept out of the artifacts
+    for job in ("phases", "operate"):
+        steps = doc["jobs"][job]["steps"]
+        for action in ("actions/cache/restore", "actions/cache/save"):
+            step = next(s for s in steps if s.get("uses", "").startswith(action))
+            assert "${{ env.WORKSPACE }}/reports/cache/" in step["with"]["path"].splitlines()
+        uploaded = next(s for s in steps if s.get("uses", "").startswith("actions/upload-"))
+        assert "!${{ env.WORKSPACE }}/reports/cache/" in uploaded["with"]["path"].splitlines()
 
 
 def test_this_environment_pins_the_installed_version():
