@@ -6,14 +6,17 @@ it nor an open TCP port should be reachable by other local users.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import tempfile
 import weakref
+from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["SOCKET_PATH_MAX", "clean_kernel_folders", "ipc_fits", "kernel_options"]
+__all__ = ["SOCKET_PATH_MAX", "clean_kernel_folders", "ipc_fits", "kernel_environment",
+           "kernel_options"]
 
 #: The prefix of a kernel's private folder below TMPDIR, and the file naming its owner.
 FOLDER_PREFIX = "aipo-kernel-"
@@ -114,3 +117,30 @@ def kernel_options() -> dict[str, Any]:
         cleanup_resources = _async_cleanup_resources
 
     return {"kernel_manager_class": IpcKernelManager}
+
+
+@contextlib.contextmanager
+def kernel_environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the kernels started meanwhile; restore them after.
+
+    A kernel inherits this process's environment: ``aipo run`` tells its kernels the run's id
+    and whether it is fresh this way (:mod:`aipo_widgets.model.cache`).
+
+    Examples
+    --------
+    >>> with kernel_environment({"AIPO_EXAMPLE_VAR": "1"}):
+    ...     os.environ["AIPO_EXAMPLE_VAR"]
+    '1'
+    >>> "AIPO_EXAMPLE_VAR" in os.environ
+    False
+    """
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                del os.environ[k]
+            else:
+                os.environ[k] = v

@@ -39,7 +39,7 @@ import secrets
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -55,7 +55,7 @@ from aipo_widgets.gates.verdict import overall_verdict, supersede
 from aipo_widgets.model.atomic import atomic_write_text, clean_leftovers
 from aipo_widgets.model.cache import ENV_FRESH, ENV_RUN
 from aipo_widgets.model.workspace import load
-from aipo_widgets.pipeline.kernels import kernel_options
+from aipo_widgets.pipeline.kernels import kernel_environment, kernel_options
 from aipo_widgets.pipeline.report import LEAD_PLACEHOLDER, fill_lead, notebook_to_html, phase_lead
 from aipo_widgets.resources import notebook_templates
 from aipo_widgets.runs.ledger import Ledger
@@ -151,8 +151,7 @@ class RunResult:
     # The product's one verdict after this run (gates.verdict.overall_verdict over this run and
     # the phases it did not run, from earlier runs), as every surface shows it.
     product_verdict: dict[str, Any] | None = None
-    # Whether every analysis was recomputed (aipo run --fresh) rather than reused where the
-    # inputs had not changed.
+    # Whether every analysis was recomputed (--fresh), none reused from reports/cache.
     fresh: bool = False
 
     def to_dict(self) -> dict:
@@ -543,28 +542,13 @@ def run_workspace(
     out_dir.mkdir(parents=True)
     (out_dir / RUNNING).write_text(f"{os.getpid()}\n", encoding="utf-8")
     try:
-        with _kernel_environment({ENV_RUN: run.id, ENV_FRESH: "1" if fresh else ""}):
+        with kernel_environment({ENV_RUN: run.id, ENV_FRESH: "1" if fresh else ""}):
             _execute(run, wf, root, chosen, out_dir, params, jobs, show_code, strict, progress)
     except BaseException as exc:
         _mark_partial(out_dir, f"the run stopped: {type(exc).__name__}: {exc}")
         raise
     (out_dir / RUNNING).unlink(missing_ok=True)
     return run
-
-
-@contextlib.contextmanager
-def _kernel_environment(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the run's kernels (they inherit this process's); restore."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 #: Beside a run's files while it runs: the process id, to tell a run in progress from a killed
