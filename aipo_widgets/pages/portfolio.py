@@ -177,6 +177,15 @@ def _trend_html(trend: Any) -> str:
             + sparkline(values))
 
 
+def _verdict_cell(r: dict) -> str:
+    """Return the verdict's word, then its words: the decision in bold, the reasons after."""
+    label, _, reasons = str(r.get("label", "")).partition(": ")
+    if r["verdict"] == "error":  # the workspace's error, as one message
+        return f'<span data-verdict="error">{badge("error")} {shown(r.get("label", ""))}</span>'
+    return (f'<span data-verdict="{html.escape(str(r["verdict"]))}">{badge(r["verdict"])} '
+            f"<b>{shown(label)}</b>" + (f": {shown(reasons)}" if reasons else "") + "</span>")
+
+
 _URGENCY = {"error": 0, "fail": 0, "warn": 1, "pass": 2}
 
 
@@ -305,9 +314,7 @@ def portfolio_html(root: str | os.PathLike, *, link: str = "?workspace=",
                if r.get("question") else "")
         out.append({**r,
                     "product": f'<a class="aipo-nav" href="{html.escape(href)}">{name}</a>',
-                    "verdict": (f'<span data-verdict="{html.escape(str(r["verdict"]))}">'
-                                + badge(r["verdict"]) + " " + shown(r.get("label", ""))
-                                + "</span>"),
+                    "verdict": _verdict_cell(r),
                     "decision due": due,
                     "root metric": _trend_html(r.get("root metric"))})
     table = html_escape_table(out, _ROW_COLUMNS,

@@ -65,6 +65,9 @@ def test_status_page_predictive_maintenance(page, portfolio_server):
     assert product and product != "Not found"
     _check_status_page(page, product, "voila-status-predictive-maintenance")
     assert page.get_by_text("No documents yet").count() == 1  # no 'aipo docs' here
+    # The card says what the drift means for the decision, first thing on the page.
+    headline = page.locator(".aipo-card .aipo-verdict-headline").inner_text()
+    assert headline.startswith("Retrain needed: "), headline
 
 
 def test_portfolio_rows_error_row_and_links(page, portfolio_server):
@@ -115,3 +118,35 @@ def test_portfolio_link_of_broken_workspace_shows_its_error(page, portfolio_serv
     text = page.locator(".aipo-page").all_inner_texts()
     assert any("likelihood" in t for t in text)
     assert str(portfolio_server.plan.root) not in page.content()  # no server paths shown
+
+
+_RAW = re.compile(r"\bNone\b|\bNaN\b|\bnan\b|\d\.\d{4,}|label_share:|\('\w+', '\w+'\)")
+
+
+def test_decision_card_above_the_fold_in_words_without_edit_controls(page, status_server):
+    page.goto(status_server.url(), timeout=served.PAGE_MS)
+    served.wait_for_sections(page)
+    card = page.locator(".aipo-card")
+    for width in (1000, 1440):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.evaluate("window.scrollTo(0, 0)")
+        box = card.bounding_box()
+        # The whole card (verdict, decision due, owner, date, reasons) on the first screen.
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 800, box
+        assert box["x"] + box["width"] <= width
+        served.screenshot(page, f"voila-status-card-{width}")
+    assert card.locator(".aipo-verdict").inner_text() in ("PASS", "WARN", "FAIL")
+    assert card.locator(".aipo-card-facts").inner_text().count("Jana Keller") == 1
+    reasons = card.locator(".aipo-card-reasons li")
+    assert 1 <= reasons.count() <= 3
+    # Each reason links to its gate's row on the page, its field names in the tooltip.
+    first = reasons.first
+    assert first.get_attribute("title").startswith("rollout > ")
+    href = first.locator("a").get_attribute("href")
+    assert page.locator(href).count() == 1
+    text = card.text_content()  # the folded groups too
+    assert not _RAW.search(text), _RAW.search(text)
+    # A read-only page offers no what-if or expand-all buttons.
+    tree = page.locator(".aipo.aipo-tree")
+    assert tree.get_by_role("button", name="What-if").count() == 0
+    assert tree.get_by_role("button", name="Expand all").count() == 0

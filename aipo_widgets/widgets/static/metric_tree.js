@@ -55,14 +55,16 @@ function render({ model, el }) {
   const resetBtn = h("button", { class: "aipo-btn", hidden: true,
     onclick: () => { st.whatif = {}; st.result = null; draw(); } }, "Reset what-if");
   const counts = h("span", { class: "aipo-mt-counts", "aria-label": "Statuses" });
-  ui.toolbar.append(counts,
+  // A read-only page (the stakeholder pages) shows the tree and its statuses only: no what-if,
+  // no expand/collapse-all buttons that read as controls of something to edit.
+  ui.toolbar.append(counts, ...(!editable() ? [] : [
     h("button", { class: "aipo-btn", onclick: () => { st.collapsed.clear(); draw(); } },
       "Expand all"),
     h("button", { class: "aipo-btn", onclick: () => {
       for (const n of view().nodes || []) if (n.has_children && n.depth > 0) st.collapsed.add(n.id);
       draw();
     } }, "Collapse all"),
-    whatifBtn, resetBtn);
+    whatifBtn, resetBtn]));
 
   const table = h("table", { class: "aipo-mt-table", role: "treegrid",
     "aria-label": "Metric tree" });
