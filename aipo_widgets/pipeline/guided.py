@@ -15,6 +15,8 @@ as it was, the write is atomic, and a source of the same id is never replaced.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import glob
 import os
 import re
 import sys
@@ -150,7 +152,7 @@ def ask_start(given: Mapping[str, Any], *, folder: Path, stdin: IO[str] | None =
     source = answer("source", "--source", "Where is the first data source?",
                     "a CSV, Parquet or JSON file, a glob or a folder, or a postgresql:// URL; "
                     "'aipo add source' adds more later; empty: none yet", "",
-                    lambda s: None)
+                    lambda s: _where_problem(s, folder))
     source_id = source_role = ""
     if source:
         source_id = answer("source_id", "--source-id", "Its id in aipo.yaml?",
@@ -161,6 +163,15 @@ def ask_start(given: Mapping[str, Any], *, folder: Path, stdin: IO[str] | None =
                                  f"'{s}' is not one of {', '.join(SOURCE_ROLES)}"))
     return Answers(name, owner, role, dt.date.fromisoformat(start), source, source_id,
                    source_role or "other")
+
+
+def _where_problem(location: str, folder: Path) -> str | None:
+    if not location or "://" in location:
+        return None
+    if any(glob.glob(str(base / location)) for base in (Path.cwd(), folder)):
+        return None
+    return (f"nothing is at {location} (from {Path.cwd()} or from {folder}); give a file, a "
+            "glob or a folder that exists")
 
 
 def source_location(location: str, folder: Path) -> str:
@@ -277,7 +288,13 @@ def add_source(folder: str | os.PathLike[str], source_id: str, location: str, *,
     say("  columns: " + (", ".join(f"{r} -> {v}" for r, v in roles.items()) or
                          "no role proposed; map them with --map COLUMN=ROLE"))
     if dry_run:
-        say(f"Nothing written (--dry-run); {wf.path} would get the source '{source_id}'.")
+        old = wf.path.read_text(encoding="utf-8").splitlines()
+        new = text.splitlines()
+        for op, _, _, j1, j2 in difflib.SequenceMatcher(a=old, b=new,
+                                                        autojunk=False).get_opcodes():
+            for line in new[j1:j2] if op != "equal" else ():
+                say(f"+ {line}")
+        say(f"Nothing written (--dry-run); {wf.path} would get the lines above.")
         return text, found
     wf.save_text(text)
     say(f"Added data source '{source_id}' to {wf.path}. Next: aipo validate {wf.folder}")

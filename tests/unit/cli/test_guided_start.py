@@ -69,6 +69,11 @@ def test_flags_answer_without_a_terminal_and_a_bad_answer_writes_nothing(tmp_pat
                "P\nO\ndeployer\n1 September\n", monkeypatch) == 2
     assert "is not a date; write it as YYYY-MM-DD" in capsys.readouterr().err
     assert not (tmp_path / "c").exists()
+    # a first source that is not there: said before anything is made
+    assert run(["init", str(tmp_path / "d"), *flags[:-1], "nothere.csv", "--role", "deployer"],
+               "", monkeypatch) == 2
+    assert "--source: nothing is at nothere.csv" in capsys.readouterr().err
+    assert not (tmp_path / "d").exists()
 
 
 def test_init_interactive_never_overwrites(tmp_path, monkeypatch, capsys) -> None:
@@ -125,7 +130,8 @@ def test_add_source_errors_name_the_column_and_the_fix(tmp_path, capsys) -> None
     assert (tmp_path / "aipo.yaml").read_bytes() == before
     # --dry-run says what it would add, and writes nothing
     assert main(["add", "source", "t", "t.csv", "--dir", str(tmp_path), "--dry-run"]) == 0
-    assert "Nothing written (--dry-run)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Nothing written (--dry-run)" in out and "+     - id: t" in out
     assert (tmp_path / "aipo.yaml").read_bytes() == before
     # the blank template's commented sections stay as they were; the data map follows them
     assert main(["add", "source", "t", "t.csv", "--dir", str(tmp_path)]) == 0
