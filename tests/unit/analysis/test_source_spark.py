@@ -23,6 +23,7 @@ from aipo_widgets.model.schema import DataSource
 AS_OF = dt.date(2026, 11, 30)
 
 
+@pytest.mark.slow
 def test_spark_counts_the_drift_duckdb_counts(spark_session, tmp_path: Path) -> None:
     rng = np.random.default_rng(11)
     n = 4000
@@ -53,6 +54,7 @@ def test_spark_counts_the_drift_duckdb_counts(spark_session, tmp_path: Path) -> 
     assert spark["x"].ks == pytest.approx(duck["x"].ks, rel=1e-12)  # all values: exact
 
 
+@pytest.mark.slow
 def test_spark_errors_name_the_source(spark_session, tmp_path: Path) -> None:
     with pytest.raises(DataError) as err:
         read_source(tmp_path, DataSource(id="log", name="Log", location="nothere/*.parquet",
