@@ -30,10 +30,31 @@ _FILE_LINK = re.compile(r'<a href="([^"#:][^":]*)">(.*?)</a>', re.S)
 
 
 def _digest(path: Path) -> str | None:
+    """Return the SHA-256 of a file (None when it cannot be read)."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
+
+
+def out_of_date(folder: str | os.PathLike, manifest: dict, run_id: str | None) -> list[str]:
+    """Say why the documents ``aipo docs`` wrote are out of date (empty: they are not).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out_of_date(tempfile.mkdtemp(), {"run_id": "r1"}, "r2")
+    ['they cite run r1, the last run is r2']
+    """
+    why = []
+    cited = manifest.get("run_id")
+    if run_id is not None and cited != run_id:
+        why.append(f"they cite {'run ' + str(cited) if cited else 'no run'}, the last run is "
+                   f"{run_id}")
+    digest = manifest.get("workspace_digest")
+    if digest and digest != _digest(Path(folder) / "aipo.yaml"):
+        why.append("aipo.yaml changed since they were written")
+    return why
 
 
 def documents_html(folder: str | os.PathLike, run: dict | None = None) -> str:
@@ -91,7 +112,7 @@ def documents_html(folder: str | os.PathLike, run: dict | None = None) -> str:
            "of the fields the applicable documents need (threshold "
            f"{shown(gate.get('threshold', ''))}).</p>"]
     stale = []
-    if run is not None and cited != run.get("id"):
+    if run is not None and cited != run.get("id"):  # out_of_date() says the same in words
         stale.append(f"they cite {cites}, the last run is <code>{shown(run.get('id'))}</code>")
     digest = manifest.get("workspace_digest")
     if digest and digest != _digest(Path(folder) / "aipo.yaml"):

@@ -38,6 +38,7 @@ from aipo_widgets.analysis.risk import Register
 from aipo_widgets.errors import AipoError, UsageError
 from aipo_widgets.gates.verdict import supersede
 from aipo_widgets.model.workspace import load, workspaces_in
+from aipo_widgets.pages.documents import out_of_date
 from aipo_widgets.pages.markup import (
     CSS,
     badge,
@@ -90,7 +91,7 @@ def _row(folder: Path, root: Path) -> dict:
         })
         row["root metric"] = _root_trend(folder, ws)
         row.update(_portfolio_figures(ws, run))
-        row["documents"] = _documents_share(folder)
+        row["documents"] = _documents_share(folder, run["id"] if run else None)
     except AipoError as exc:
         row.update({"product": folder.name, "verdict": "error",
                     "label": served_relative(str(exc.problems[0]), root)})
@@ -101,11 +102,12 @@ def _row(folder: Path, root: Path) -> dict:
     return row
 
 
-def _documents_share(folder: Path) -> str:
-    """How complete the documents ``aipo docs`` last wrote are, as a portfolio cell."""
+def _documents_share(folder: Path, run_id: str | None = None) -> str:
+    """How complete the documents ``aipo docs`` last wrote are, and whether they are current."""
     try:
         manifest = json.loads((folder / "reports" / "docs" / "docs.json").read_text("utf-8"))
-        return f"{float(manifest['share']):.0%} complete"
+        share = f"{float(manifest['share']):.0%} complete"
+        return share + ("; out of date" if out_of_date(folder, manifest, run_id) else "")
     except FileNotFoundError:
         return "not written"
     except (OSError, ValueError, KeyError, TypeError):

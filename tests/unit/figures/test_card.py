@@ -156,6 +156,9 @@ def test_aipo_status_opens_with_the_card(examples, capsys):
 
 
 def test_portfolio_rows_say_the_card_in_one_line_most_urgent_first(examples):
+    docs = examples / "support-summaries" / "reports" / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    (docs / "docs.json").write_text(json.dumps({"share": 0.88, "run_id": "older"}), "utf-8")
     rows = {r["folder"]: r for r in portfolio.portfolio_rows(examples)}
     pm, ss = rows["predictive-maintenance"], rows["support-summaries"]
     assert pm["label"].startswith("Retrain needed: ") and pm["due"] is None
@@ -167,6 +170,8 @@ def test_portfolio_rows_say_the_card_in_one_line_most_urgent_first(examples):
     # The top risk by its title, not "R1 (medium)".
     assert not re.fullmatch(r"R\d+ \(\w+\)", pm["top risk"])
     assert re.fullmatch(r".{12,} \((low|medium|high|critical), R\d+\)", pm["top risk"])
+    # The documents' state: how complete, and whether they cite the last run.
+    assert (ss["documents"], pm["documents"]) == ("88% complete; out of date", "not written")
     # The root metric's values across runs, in its unit.
     assert pm["root metric"]["values"] == [842000.0, 905012.4]
     table = portfolio.portfolio_html(examples, rows=list(rows.values()))
