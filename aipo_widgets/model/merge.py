@@ -82,7 +82,91 @@ def merge(old: Any, new: Any, pruned: Any) -> Any:
         return old
     if isinstance(new, (dict, list)):
         return plain(pruned if pruned is not None else new)
-    return old if same(old, new) else new
+    if same(old, new):
+        return old
+    return whole(new) if old is None or _is_int(old) else new
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def whole(value: Any) -> Any:
+    """Return an integer-valued float as an int (what a person wrote as ``9`` stays ``9``).
+
+    A model field typed ``float`` holds 9.0 after an edit to 9; written back where the file
+    had an integer (or nothing) it reads ``9``, not ``9.0``. Other values pass unchanged.
+
+    Examples
+    --------
+    >>> whole(9.0), whole(0.5), whole(True), whole(1e300)
+    (9, 0.5, True, 1e+300)
+    """
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def commented_changes(document: Any, before: Any, after: Any,
+                      path: str = "") -> list[tuple[str, str]]:
+    r"""Return the changed values that carry a comment on their line in the file.
+
+    A save keeps a comment beside a value it changes (``target: 12.5  # 25 % less``), but the
+    comment may no longer be true; a widget names these so a person can check them.
+
+    Parameters
+    ----------
+    document : ruamel.yaml CommentedMap
+        The document as loaded (or last saved).
+    before, after : JSON data
+        The model as loaded and as it is now (``model_dump(mode="json")``).
+
+    Returns
+    -------
+    list of (str, str)
+        The value's YAML path (list items named by their ``id`` where they have one) and the
+        comment's first line.
+
+    Examples
+    --------
+    >>> from aipo_widgets.model.yaml_io import new_yaml
+    >>> doc = new_yaml().load("risks:\n- id: R1\n  likelihood: 2  # after the pilot\n")
+    >>> commented_changes(doc, {"risks": [{"id": "R1", "likelihood": 2}]},
+    ...                   {"risks": [{"id": "R1", "likelihood": 4}]})
+    [('risks[R1].likelihood', '# after the pilot')]
+    """
+    out: list[tuple[str, str]] = []
+    if isinstance(after, dict) and isinstance(before, dict) and isinstance(document, CommentedMap):
+        keys = [k for k in after if k in before and k in document and before[k] != after[k]]
+        for k in keys:
+            sub = f"{path}.{k}" if path else str(k)
+            if isinstance(after[k], (dict, list)):
+                out += commented_changes(document[k], before[k], after[k], sub)
+            else:
+                note = _eol_comment(document.ca.items.get(k), 2)
+                if note:
+                    out.append((sub, note))
+    elif (isinstance(after, list) and isinstance(before, list)
+          and isinstance(document, CommentedSeq) and len(after) == len(before) == len(document)):
+        for i, (b, a) in enumerate(zip(before, after, strict=True)):
+            if a == b:
+                continue
+            named = a.get("id") if isinstance(a, dict) else None
+            sub = f"{path}[{named if isinstance(named, str) else i}]"
+            if isinstance(a, (dict, list)):
+                out += commented_changes(document[i], b, a, sub)
+            else:
+                note = _eol_comment(document.ca.items.get(i), 0)
+                if note:
+                    out.append((sub, note))
+    return out
+
+
+def _eol_comment(slot: Any, index: int) -> str:
+    token = slot[index] if isinstance(slot, list) and len(slot) > index else None
+    text = getattr(token, "value", "") or ""
+    first = text.strip().splitlines()[0].strip() if text.strip() else ""
+    return first if first.startswith("#") else ""
 
 
 def _item_id(x: Any) -> Any:

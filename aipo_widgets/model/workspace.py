@@ -49,7 +49,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from aipo_widgets.errors import ConflictError, Problem, WorkspaceError
 from aipo_widgets.model.atomic import atomic_write, clean_leftovers, digest, file_lock
-from aipo_widgets.model.merge import merge, parse_path
+from aipo_widgets.model.merge import commented_changes, merge, parse_path
 from aipo_widgets.model.references import check_references
 from aipo_widgets.model.schema import Workspace
 from aipo_widgets.model.validation_errors import problems_from_validation
@@ -230,6 +230,31 @@ class WorkspaceFile:
     def changed(self) -> bool:
         """True when the model differs from what was loaded or last saved."""
         return self.workspace.model_dump(mode="json") != self._snapshot
+
+    def commented_changes(self) -> list[tuple[str, str]]:
+        r"""Return the unsaved changes to values that have a comment on their line in the file.
+
+        A save keeps such a comment (``target: 12.5  # 25 % less``), though it may no longer
+        be true: widgets name these after a save so that a person checks them.
+
+        Returns
+        -------
+        list of (str, str)
+            YAML path (list items by ``id``) and the comment.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "aipo.yaml").write_text(
+        ...     "product:\n  name: Demo  # working title\n  owner: Jana\n")
+        >>> wf = load(folder)
+        >>> wf.workspace.product.name = "Ticket summaries"
+        >>> wf.commented_changes()
+        [('product.name', '# working title')]
+        """
+        return commented_changes(self._document, self._snapshot,
+                                 self.workspace.model_dump(mode="json"))
 
     def dumps(self) -> str:
         """Return the YAML text the current model would be saved as.

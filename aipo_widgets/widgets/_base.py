@@ -77,6 +77,7 @@ __all__ = [
     "AipoWidget",
     "operation",
     "require",
+    "stale_comment_warning",
     "static_asset",
 ]
 
@@ -250,6 +251,26 @@ def view_patch(old: Any, new: Any, path: tuple = (), out: list | None = None) ->
     return out
 
 
+def stale_comment_warning(commented: list[tuple[str, str]]) -> str:
+    """Say which comments beside changed values were kept and may no longer hold.
+
+    Examples
+    --------
+    >>> stale_comment_warning([("metric_tree.nodes[handle_time_min].target", "# 25 % less")])
+    "The comment '# 25 % less' beside metric_tree.nodes[handle_time_min].target was kept: \
+check that it still holds."
+    >>> stale_comment_warning([("a", "# x"), ("b", "# y"), ("c", "# z"), ("d", "# w")])
+    "The comments beside a ('# x'), b ('# y'), c ('# z') and 1 more were kept: check that \
+they still hold."
+    """
+    if len(commented) == 1:
+        path, note = commented[0]
+        return f"The comment '{note}' beside {path} was kept: check that it still holds."
+    named = ", ".join(f"{path} ('{note}')" for path, note in commented[:3])
+    more = f" and {len(commented) - 3} more" if len(commented) > 3 else ""
+    return f"The comments beside {named}{more} were kept: check that they still hold."
+
+
 # Widgets bound to the same WorkspaceFile refresh one another after an edit, so a risk moved in
 # the matrix updates the backlog's "blocked" marks in the same notebook.
 _SIBLINGS: weakref.WeakKeyDictionary[Any, weakref.WeakSet[AipoWidget]] = (
@@ -290,7 +311,8 @@ class AipoWidget(anywidget.AnyWidget):
     status : str
         The outcome of the last save (shown in the widget's footer).
     status_kind : str
-        ``"ok"``, ``"error"``, ``"conflict"`` or ``""``.
+        ``"ok"``, ``"warn"`` (saved; a comment beside a changed value may be stale),
+        ``"error"``, ``"conflict"`` or ``""``.
     error : str
         The last error raised while handling a browser operation (shown as a banner).
     title : str
@@ -633,6 +655,7 @@ class AipoWidget(anywidget.AnyWidget):
             )
             self.status, self.status_kind = msg, "error"
             raise UsageError(msg)
+        commented = self._file.commented_changes()
         try:
             written = self._file.save(force=force)
         except AipoError as exc:
@@ -641,9 +664,13 @@ class AipoWidget(anywidget.AnyWidget):
             raise
         when = dt.datetime.now().strftime("%H:%M:%S")
         text = f"Saved {self._file.path.name} at {when}" if written else "Nothing to save"
+        kind = "ok"
+        if written and commented:
+            text += ". " + stale_comment_warning(commented)
+            kind = "warn"
         for w in [self, *self._siblings()]:
             w.dirty = False
-            w.status, w.status_kind = text, "ok"
+            w.status, w.status_kind = text, kind
         return written
 
     @operation("save", kind="command")

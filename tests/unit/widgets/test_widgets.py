@@ -206,7 +206,10 @@ def test_save_writes_the_edit_and_keeps_comments(small_ws: Path):
                         "impact": 5})
     w.handle_operation({"op": "save"})
     after = path.read_text()
-    assert w.status.startswith("Saved aipo.yaml at") and w.status_kind == "ok" and not w.dirty
+    assert w.status.startswith("Saved aipo.yaml at") and not w.dirty
+    # "# possible" was written for likelihood 3: kept, and named as maybe stale.
+    assert w.status_kind == "warn"
+    assert "'# possible' beside risks[R1].likelihood was kept" in w.status
     assert "    likelihood: 4  # possible\n    impact: 5\n" in after
     assert "# Keep the worst ones on top." in after and "# as stakeholders call it" in after
     diff = [ln for ln in difflib.unified_diff(before.splitlines(), after.splitlines(),
