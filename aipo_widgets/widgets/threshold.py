@@ -138,6 +138,7 @@ class ThresholdExplorer(AipoWidget):
             self._curve_cache = (key, data)
         data = self._curve_cache[1]
         return {**data, "decided": current_threshold(self.workspace),
+                "currency": _currency(self.workspace),
                 "has_groups": self._groups is not None,
                 "group_column": self._groups if isinstance(self._groups, str) else "group"}
 
@@ -217,3 +218,12 @@ class ThresholdExplorer(AipoWidget):
 
     def _static_alt(self) -> str:
         return render.threshold_alt(self.view or self._compute_view())
+
+
+def _currency(ws: Any) -> str:
+    """Return the workspace's currency (business case, then budgets) for the costs' labels."""
+    for section in (ws.business_case, ws.budgets):
+        cur = getattr(section, "currency", None) if section is not None else None
+        if cur:
+            return str(cur)
+    return ""

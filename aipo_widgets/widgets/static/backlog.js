@@ -41,6 +41,12 @@ function render({ model, el }) {
     scroll: 0,
     toolbarKey: "",
     rev: 0,
+    // Narrower than the factors and a readable title need: the factors move to the details.
+    compact: false,
+    /** @type {(number|null)[]|null} the ranks the marks compare with */ lastRank: null,
+    /** @type {Record<string, number>} id -> places moved up (negative: down) at the last re-rank */
+    moves: {},
+    /** @type {string[]} the ids lastRank belongs to */ prevIds: [],
   };
   /** @returns {BacklogView} */
   const view = () => model.get("view");
@@ -73,11 +79,43 @@ function render({ model, el }) {
 
   const col = () => view().columns;
 
+  /** Widths of the columns other than the title's (px), and what the title needs. */
+  const FIXED = { rank: 58, id: 48, type: 84, factor: 56, score: 58, stability: 84, gate: 120 };
+  const TITLE_MIN = 260;
+  /** The factors shown as columns: none when the grid is too narrow for them and a title. */
+  const inlineFactors = () => (st.compact ? [] : view().factor_columns);
+
   /** Column template shared by the header and the rows. */
   const template = () => {
-    const nf = view().factor_columns.length;
-    return `46px 60px minmax(180px, 2fr) 84px repeat(${nf}, 74px) 70px 118px minmax(110px, 1fr)`;
+    const nf = inlineFactors().length;
+    return `${FIXED.rank}px ${FIXED.id}px minmax(120px, 3fr) ${FIXED.type}px`
+      + `${nf ? ` repeat(${nf}, ${FIXED.factor}px)` : ""} ${FIXED.score}px ${FIXED.stability}px`
+      + ` minmax(${FIXED.gate}px, 1fr)`;
   };
+
+  /** @param {number} width the grid's width in px */
+  const fitsFactors = (width) => {
+    const nf = view().factor_columns ? view().factor_columns.length : 0;
+    const cols = 7 + nf;
+    const need = FIXED.rank + FIXED.id + FIXED.type + nf * FIXED.factor + FIXED.score
+      + FIXED.stability + FIXED.gate + TITLE_MIN + cols * 4 + 8;
+    return width >= need;
+  };
+  // The column layout follows the width the notebook gives the widget (a 1,000-px column,
+  // a Voila page, a side-by-side view), measured by the browser, never guessed.
+  const resize = new ResizeObserver((entries) => {
+    const width = entries[entries.length - 1].contentRect.width;
+    if (!width || !view().columns) return;
+    const compact = !fitsFactors(width);
+    if (compact === st.compact) return;
+    st.compact = compact;
+    ui.root.classList.toggle("aipo-bl-compact", compact);
+    headKey = "";
+    drawHead();
+    drawRows();
+    drawAside();
+  });
+  resize.observe(grid);
 
   // -- order ------------------------------------------------------------------------------
   const refilter = (rows = true) => {
@@ -119,16 +157,17 @@ function render({ model, el }) {
   const drawHead = () => {
     const v = view();
     grid.setAttribute("aria-rowcount", String(st.order.length + 1));
-    const key = JSON.stringify([v.factor_columns, v.formula, st.sortKey, st.sortDir]);
+    const key = JSON.stringify([v.factor_columns, v.formula, st.sortKey, st.sortDir, st.compact]);
     if (key === headKey) return;
     headKey = key;
     /** @type {[string, string, string][]} key, label, title */
     const cols = [["rank", "Rank", "Rank (1 = do first)"], ["id", "Id", ""],
       ["title", "Title", ""], ["type", "Type", ""],
-      ...v.factor_columns.map((f) => /** @type {[string, string, string]} */ (
+      ...inlineFactors().map((f) => /** @type {[string, string, string]} */ (
         [f, v.factor_meta[f].short, `${v.factor_meta[f].description}`])),
       ["score", "Score", v.formula], ["stability", "Stability",
-        "Largest rank move when any weight changes by ±20 %"], ["gate", "Gate", ""]];
+        "Largest rank move when any weight changes by ±20 %"],
+      ["gate", "Gate", "Blocked by a risk, excluded by the AI Act tier, incomplete or done"]];
     headRow.style.gridTemplateColumns = template();
     headRow.replaceChildren(...cols.map(([key, label, title]) => {
       const sorted = st.sortKey === key;
@@ -202,9 +241,42 @@ function render({ model, el }) {
       h("strong", {}, g), reasons.length ? ` ${reasons[0]}` : "");
   };
 
+  /**
+   * The mark of an item's move at the last re-rank: ▲2 (up two places) or ▼1.
+   * @param {string} id
+   */
+  const moveMark = (id) => {
+    const m = st.moves[id];
+    if (!m) return null;
+    const up = m > 0;
+    return h("span", { class: `aipo-bl-move aipo-bl-move-${up ? "up" : "down"}`,
+      title: `${up ? "Up" : "Down"} ${Math.abs(m)} place${Math.abs(m) === 1 ? "" : "s"} at the last re-rank` },
+    `${up ? "▲" : "▼"}${Math.abs(m)}`);
+  };
+
+  /** Compare the ranks with those last drawn; a change marks the items that moved. */
+  const trackMoves = () => {
+    const c = col();
+    if (c.rank === st.lastRank) return;
+    if (st.lastRank) {
+      const before = /** @type {Record<string, number|null>} */ ({});
+      const old = st.lastRank;
+      st.prevIds.forEach((iid, k) => { before[iid] = old[k]; });
+      /** @type {Record<string, number>} */
+      const moves = {};
+      c.id.forEach((iid, k) => {
+        const a = before[iid], b = c.rank[k];
+        if (a !== null && a !== undefined && b !== null && a !== b) moves[iid] = a - b;
+      });
+      // Ranks that did not change (a stability update) keep the marks of the last re-rank.
+      if (Object.keys(moves).length) st.moves = moves;
+    }
+    st.lastRank = c.rank;
+    st.prevIds = c.id;
+  };
+
   const drawRows = () => {
     const c = col();
-    const v = view();
     const n = st.order.length;
     spacer.style.height = `${n * ROW_H}px`;
     // The height is set here, not measured: the first render happens before layout.
@@ -218,8 +290,8 @@ function render({ model, el }) {
       const k = st.order[p];
       const id = c.id[k];
       const cells = [
-        h("div", { class: "aipo-bl-cell aipo-bl-rank", role: "gridcell" },
-          c.rank[k] === null ? "–" : String(c.rank[k])),
+        h("div", { class: "aipo-bl-cell aipo-bl-rank", role: "gridcell" }, moveMark(id),
+          h("span", { class: "aipo-bl-ranknum" }, c.rank[k] === null ? "–" : String(c.rank[k]))),
         h("div", { class: "aipo-bl-cell", role: "gridcell" },
           h("button", { class: "aipo-bl-id", "aria-pressed": String(st.selected === id),
             dataset: { focusKey: `id:${id}` }, title: "Show the details",
@@ -228,7 +300,7 @@ function render({ model, el }) {
         h("div", { class: "aipo-bl-cell aipo-bl-title", role: "gridcell", title: c.title[k] }, c.title[k]),
         h("div", { class: "aipo-bl-cell", role: "gridcell" },
           h("span", { class: `aipo-bl-type aipo-bl-type-${c.type[k]}` }, c.type[k])),
-        ...v.factor_columns.map((f) => h("div", { class: "aipo-bl-cell aipo-bl-numcell",
+        ...inlineFactors().map((f) => h("div", { class: "aipo-bl-cell aipo-bl-numcell",
           role: "gridcell" }, factorCell(k, f))),
         h("div", { class: "aipo-bl-cell aipo-bl-score", role: "gridcell",
           dataset: { score: id } }, fmt(c.score[k])),
@@ -283,6 +355,9 @@ function render({ model, el }) {
         h("dl", { class: "aipo-dl" },
           h("dt", {}, "Type"), h("dd", {}, choice("type", v.types)),
           h("dt", {}, "Status"), h("dd", {}, choice("status", v.statuses)),
+          ...(st.compact ? v.factor_columns.flatMap((f) => [
+            h("dt", { title: v.factor_meta[f].description }, v.factor_meta[f].label),
+            h("dd", { class: "aipo-bl-dfactor" }, factorCell(k, f))]) : []),
           h("dt", {}, "Score"), h("dd", {}, fmt(c.score[k])),
           ...inter.flatMap(([name, xs]) => [h("dt", {}, name.replace(/_/g, " ")),
             h("dd", {}, fmt(xs[k]))]),
@@ -345,6 +420,7 @@ function render({ model, el }) {
     if (!view().columns) return;
     const active = /** @type {HTMLElement|null} */ (document.activeElement);
     const key = st.follow || (active && ui.root.contains(active) ? active.dataset.focusKey : undefined);
+    trackMoves();
     drawToolbar();
     refilter(false);
     const followed = st.follow ? st.follow.split(":")[1] : null;
@@ -361,7 +437,8 @@ function render({ model, el }) {
     }
   });
 
-  return live(model, ui, draw, { refused: () => { st.follow = null; draw(); } });
+  return live(model, ui, draw, { refused: () => { st.follow = null; draw(); },
+    cleanup: () => resize.disconnect() });
 }
 
 export default /** @satisfies {Widget} */ ({ initialize, render });

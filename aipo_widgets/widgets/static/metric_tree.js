@@ -45,26 +45,27 @@ function render({ model, el }) {
   const view = () => model.get("view");
   const editable = () => !model.get("read_only");
 
-  const whatifBtn = h("button", { class: "aipo-btn", "aria-pressed": "false",
+  const whatifBtn = h("button", { class: "aipo-btn aipo-edit-only", "aria-pressed": "false",
     title: "Change measured values to see every computed metric move (nothing is saved)",
     onclick: () => {
       st.whatifMode = !st.whatifMode;
       if (!st.whatifMode) { st.whatif = {}; st.result = null; }
       draw();
     } }, "What-if");
-  const resetBtn = h("button", { class: "aipo-btn", hidden: true,
+  const resetBtn = h("button", { class: "aipo-btn aipo-edit-only", hidden: true,
     onclick: () => { st.whatif = {}; st.result = null; draw(); } }, "Reset what-if");
   const counts = h("span", { class: "aipo-mt-counts", "aria-label": "Statuses" });
   // A read-only page (the stakeholder pages) shows the tree and its statuses only: no what-if,
-  // no expand/collapse-all buttons that read as controls of something to edit.
-  ui.toolbar.append(counts, ...(!editable() ? [] : [
-    h("button", { class: "aipo-btn", onclick: () => { st.collapsed.clear(); draw(); } },
+  // no expand/collapse-all buttons that read as controls of something to edit (hidden by
+  // .aipo-ro .aipo-edit-only, so that read_only changed from Python shows or hides them).
+  ui.toolbar.append(counts,
+    h("button", { class: "aipo-btn aipo-edit-only", onclick: () => { st.collapsed.clear(); draw(); } },
       "Expand all"),
-    h("button", { class: "aipo-btn", onclick: () => {
+    h("button", { class: "aipo-btn aipo-edit-only", onclick: () => {
       for (const n of view().nodes || []) if (n.has_children && n.depth > 0) st.collapsed.add(n.id);
       draw();
     } }, "Collapse all"),
-    whatifBtn, resetBtn]));
+    whatifBtn, resetBtn);
 
   const table = h("table", { class: "aipo-mt-table", role: "treegrid",
     "aria-label": "Metric tree" });
@@ -257,9 +258,12 @@ function render({ model, el }) {
       const valueCell = n.measured
         ? editableNumber(n, "current", n.value, "Current value")
         : h("span", { class: "aipo-mt-computed", title: `= ${n.formula}` }, `= ${fmt(n.value)}`);
+      // The indentation is the wrapper's margin and the toggle a column of its own, so a name
+      // that wraps keeps its depth on the second line.
       const cells = [
-        h("td", { role: "gridcell", class: "aipo-mt-namecell",
-          style: { paddingLeft: `${4 + 16 * Math.min(n.depth, 12)}px` } }, toggle, name, tag),
+        h("td", { role: "gridcell", class: "aipo-mt-namecell" },
+          h("div", { class: "aipo-mt-namewrap", style: { marginLeft: `${16 * Math.min(n.depth, 12)}px` } },
+            toggle, h("span", { class: "aipo-mt-namebox" }, name, tag))),
         h("td", { role: "gridcell", class: "aipo-mt-num" }, valueCell,
           n.unit ? h("span", { class: "aipo-mt-unit" }, ` ${n.unit}`) : null),
       ];
@@ -271,10 +275,12 @@ function render({ model, el }) {
           const after = st.result.after[n.id];
           const delta = after !== null && before !== null && after !== undefined &&
             before !== undefined ? after - before : null;
+          // The change goes on a line of its own, so the what-if column stays narrow and
+          // Progress stays in view in a 1,000-px column.
           cell = h("span", { class: "aipo-mt-whatif" }, fmt(after),
             delta !== null && Math.abs(delta) > 1e-12 * Math.max(1, Math.abs(before || 0))
               ? h("span", { class: `aipo-mt-delta ${better(n, delta) ? "aipo-mt-better" : "aipo-mt-worse"}` },
-                ` ${delta > 0 ? "+" : "−"}${fmt(Math.abs(delta))} ${better(n, delta) ? "better" : "worse"}`)
+                `${delta > 0 ? "+" : "−"}${fmt(Math.abs(delta))} ${better(n, delta) ? "better" : "worse"}`)
               : null);
         }
         cells.push(h("td", { role: "gridcell", class: "aipo-mt-num" }, cell));
@@ -343,19 +349,46 @@ function render({ model, el }) {
     }
     const sens = v.sensitivity || { items: [], error: "" };
     const root = v.root ? byId.get(v.root) : null;
+    /** @param {string} id */
+    const nameOf = (id) => (byId.get(id) || { name: id }).name;
+    // A lever is an input somebody plans to move: one with a target or a limit. A price or a
+    // volume without either (an agent's hourly cost) moves the root too, but is nobody's lever.
+    /** @param {Lever} it */
+    const isLever = (it) => {
+      const node = byId.get(it.input);
+      return !node || node.target !== null || (node.threshold !== null && node.threshold !== undefined);
+    };
+    const levers = sens.items.filter(isLever);
+    const given = sens.items.filter((it) => !isLever(it));
+    /**
+     * "+1 % (+0.126 min) → cost per long ticket +0.0966 EUR": the lever in the units of the
+     * input and of the root.
+     * @param {Lever} it
+     */
+    const leverText = (it) => {
+      if (it.elasticity === null || it.delta_for_plus_1pct === null) return it.note || "no effect computed";
+      const node = byId.get(it.input);
+      const step = Math.abs(it.value) * 0.01;
+      const d = it.delta_for_plus_1pct;
+      const rootName = root ? root.name.charAt(0).toLowerCase() + root.name.slice(1) : "the root";
+      return `+1 % (+${fmt(step, node ? node.unit : "")}) → ${rootName} ${d > 0 ? "+" : d < 0 ? "−" : "±"}`
+        + `${fmt(Math.abs(d), root ? root.unit : "")}`;
+    };
     parts.push(h("div", { class: "aipo-panel aipo-mt-levers" },
       h("h4", {}, `Levers of ${root ? root.name : "the root"}`,
         sens.stale ? h("span", { class: "aipo-muted" }, " (updating…)") : null),
       sens.error ? h("p", { class: "aipo-muted" }, sens.error) : h("ol", {},
-        ...sens.items.slice(0, 12).map((it) => h("li", {},
-          h("span", { class: "aipo-mt-lever-name" }, (byId.get(it.input) || { name: it.input }).name),
-          h("span", { class: "aipo-muted" },
-            it.elasticity === null ? ` ${it.note || "no elasticity"}`
-              : ` elasticity ${fmt(it.elasticity)}; +1% → ${it.delta_for_plus_1pct !== null && it.delta_for_plus_1pct > 0 ? "+" : ""}${fmt(it.delta_for_plus_1pct)}`),
+        ...levers.slice(0, 12).map((it) => h("li", { dataset: { lever: it.input } },
+          h("span", { class: "aipo-mt-lever-name" }, nameOf(it.input)), " ",
+          h("span", { class: "aipo-mt-lever-effect", title: it.elasticity === null ? ""
+            : `elasticity ${fmt(it.elasticity)}: % change of the root per 1 % change of the input` },
+          leverText(it)),
           it.aligned === false ? h("span", { class: "aipo-flag aipo-flag-warn",
             title: "Improving this input worsens the root: check its direction" }, "works against") : null))),
-      sens.items.length ? h("p", { class: "aipo-muted aipo-mt-note" },
-        "Elasticity: % change of the root per 1 % change of the input (central differences).") : null));
+      given.length ? h("p", { class: "aipo-muted aipo-mt-note", dataset: { fig: "given" } },
+        `Taken as given (no target or limit to move it to): ${given.map((it) => nameOf(it.input)).join("; ")}.`) : null,
+      levers.length ? h("p", { class: "aipo-muted aipo-mt-note" },
+        "Each line: the change of the root when the input rises by 1 % from its current value.") : null));
     if ((v.warnings || []).length) {
       parts.push(h("details", { class: "aipo-panel aipo-mt-warnings" },
         h("summary", {}, `${v.warnings.length} warning(s)`),

@@ -220,7 +220,11 @@ function render({ model, el }) {
       input = h("select", { class: "aipo-select", onchange: send },
         ...kind.map((o) => h("option", { value: o, selected: o === value }, o)));
     } else if (kind === "textarea") {
-      input = h("textarea", { class: "aipo-input aipo-rm-text", rows: "3", onchange: send });
+      // A title wraps on two lines rather than scroll inside a one-line field.
+      input = h("textarea", { class: "aipo-input aipo-rm-text", rows: field === "title" ? "2" : "3",
+        onchange: send, onkeydown: field === "title" ? (/** @type {KeyboardEvent} */ e) => {
+          if (e.key === "Enter") { e.preventDefault(); /** @type {HTMLElement} */ (e.target).blur(); }
+        } : null });
       /** @type {HTMLTextAreaElement} */ (input).value = value;
     } else {
       input = h("input", { class: "aipo-input aipo-rm-text", type: kind, value, onchange: send,
@@ -246,7 +250,7 @@ function render({ model, el }) {
         role: "group" },
         h("h4", {}, `${sel.id}${sel.rank ? ` · rank ${sel.rank}` : ""}`),
         h("dl", { class: "aipo-dl" },
-          ...detailField(sel, "title", "Title", "text"),
+          ...detailField(sel, "title", "Title", "textarea"),
           h("dt", {}, "Inherent"), h("dd", {}, ratingText(sel.inherent)),
           h("dt", {}, "Residual"), h("dd", {}, ratingText(sel.residual) +
             (sel.residual_rated ? "" : " (not rated: inherent used)")),

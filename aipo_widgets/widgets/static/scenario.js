@@ -36,6 +36,24 @@ const FIELDS = [["conservative", "Conservative"], ["realistic", "Realistic"],
   ["optimistic", "Optimistic"], ["low", "Low"], ["high", "High"], ["measured", "Measured"]];
 
 /**
+ * Round tick values from lo to hi: steps of 1, 2 or 5 times a power of ten.
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} [count] about this many steps
+ * @returns {number[]}
+ */
+function roundTicks(lo, hi, count = 4) {
+  const raw = (hi - lo) / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((x) => x >= raw) || raw;
+  const out = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
+    out.push(Math.round(t / step) * step);
+  }
+  return out;
+}
+
+/**
  * @param {string} tag
  * @param {Record<string, string|number>} attrs
  */
@@ -192,9 +210,10 @@ function render({ model, el }) {
       parts.push(svgEl("polyline", { points: s.cumulative.map((y, m) => `${sx(m).toFixed(1)},${sy(y).toFixed(1)}`).join(" "),
         fill: "none", stroke: style.colour, "stroke-width": 2, "stroke-dasharray": style.dash }));
     }
-    for (const f of [0, 1]) {
-      const t = svgEl("text", { x: x0 - 4, y: sy(lo + f * (hi - lo)) + 4, "text-anchor": "end", class: "aipo-sc-tick" });
-      t.textContent = fmt(lo + f * (hi - lo));
+    for (const y of roundTicks(lo, hi)) {
+      parts.push(svgEl("line", { x1: x0, y1: sy(y), x2: x1, y2: sy(y), class: "aipo-sc-grid" }));
+      const t = svgEl("text", { x: x0 - 4, y: sy(y) + 4, "text-anchor": "end", class: "aipo-sc-tick" });
+      t.textContent = fmt(y);
       parts.push(t);
     }
     for (let m = 0; m <= H; m += Math.max(1, Math.round(H / 6))) {
@@ -216,15 +235,28 @@ function render({ model, el }) {
     const parts = [];
     if (mc) {
       const floor = mc.evppi_noise_floor;
+      // Value of information only where it is worth something: a driver whose EVPPI is within
+      // the simulation's noise is left out, and when no measurement could change the decision
+      // (every draw has the same sign) one sentence says so instead of a list of zeros.
+      const worth = mc.evppi.filter(([, x]) => x > 0 && x >= floor).slice(0, 5);
+      const voi = mc.evpi > 0
+        ? [h("dt", { title: "Expected value of perfect information: what knowing every driver "
+          + "exactly before deciding would be worth" }, "Worth knowing all"),
+        h("dd", {}, `${fmt(mc.evpi)} ${v.currency}`)]
+        : [];
       parts.push(h("div", { class: "aipo-panel" },
         h("h4", {}, "Uncertainty", mc.stale ? h("span", { class: "aipo-muted" }, " (updating…)") : null),
         h("dl", { class: "aipo-dl" },
           h("dt", {}, "P(NPV > 0)"), h("dd", { dataset: { fig: "p_positive" } }, `${(mc.p_positive * 100).toFixed(0)}%`),
-          h("dt", {}, "10 / 50 / 90 %"), h("dd", {}, `${fmt(mc.p10)} / ${fmt(mc.p50)} / ${fmt(mc.p90)}`),
-          h("dt", {}, "EVPI"), h("dd", {}, fmt(mc.evpi))),
-        h("p", { class: "aipo-muted aipo-sc-small" }, "Worth measuring first (EVPPI):"),
-        h("ol", { class: "aipo-sc-list" }, ...mc.evppi.slice(0, 5).map(([d, x]) =>
-          h("li", {}, `${d}: ${fmt(x)}`, x < floor ? h("span", { class: "aipo-muted" }, " (noise)") : null))),
+          h("dt", {}, "NPV P10 / P50 / P90"), h("dd", {}, `${fmt(mc.p10)} / ${fmt(mc.p50)} / ${fmt(mc.p90)} ${v.currency}`),
+          ...voi),
+        worth.length ? h("p", { class: "aipo-muted aipo-sc-small" }, "Worth measuring first (EVPPI):") : null,
+        worth.length ? h("ol", { class: "aipo-sc-list", dataset: { fig: "evppi" } }, ...worth.map(([d, x]) =>
+          h("li", {}, `${d}: ${fmt(x)} ${v.currency}`)))
+          : h("p", { class: "aipo-muted aipo-sc-small", dataset: { fig: "evpi-none" } }, mc.evpi > 0
+            ? "No single driver is worth measuring on its own (each within the simulation's noise)."
+            : "Knowing the drivers exactly would not change the decision: the NPV has the same "
+              + "sign in every draw."),
         drawCorrelations(),
         h("p", { class: "aipo-muted aipo-sc-small" }, `Monte Carlo, ${mc.n.toLocaleString("en-US")} draws, seed ${mc.seed}`)));
     } else {

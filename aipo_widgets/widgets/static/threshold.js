@@ -9,12 +9,51 @@
  *   downsampled_from: number|null}} Curve
  * @typedef {{curve: Curve, optimum: Record<string, any>, costs: Record<string, number>,
  *   n: number, n_pos: number, volume_per_period: number|null, period: string,
- *   decided: number|null, has_groups: boolean, group_column: string}} ThresholdView
+ *   decided: number|null, has_groups: boolean, group_column: string,
+ *   currency: string}} ThresholdView
  * @typedef {{group: string, recall: number|null, positives: number, size: number,
  *   sufficient: boolean}} GroupRow
  */
 
 const SVG_NS = "http://www.w3.org/2000/svg";
+/** The chart's view box and plot area: the slider spans the same x range (see .aipo-th-plot). */
+const W = 520, X0 = 60, X1 = 510;
+
+/**
+ * Round tick values for an axis from lo to hi: about `count` steps of 1, 2 or 5 times a power
+ * of ten, so that a person reads 900,000 and 1,200,000 rather than 839,703 and 1,303,575.
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} [count]
+ * @returns {number[]}
+ */
+function niceTicks(lo, hi, count = 5) {
+  const raw = (hi - lo) / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((x) => x >= raw) || raw;
+  const out = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
+    out.push(Math.round(t / step) * step);
+  }
+  return out;
+}
+
+/**
+ * What each cost term means, in words (the keys are those of settings.threshold_costs).
+ * @param {Record<string, number>} costs
+ * @param {string} cur currency
+ * @returns {string[]}
+ */
+function costWords(costs, cur) {
+  const money = (/** @type {number} */ x) => `${fmt(x)}${cur ? ` ${cur}` : ""}`;
+  const out = [];
+  if (costs.c_fn) out.push(`a missed positive (false negative, c_fn) costs ${money(costs.c_fn)}`);
+  if (costs.c_fp) out.push(`a false alarm (false positive, c_fp) costs ${money(costs.c_fp)}`);
+  if (costs.c_tp) out.push(`a caught positive (true positive, c_tp) still costs ${money(costs.c_tp)}`);
+  if (costs.c_tn) out.push(`a correct all-clear (true negative, c_tn) costs ${money(costs.c_tn)}`);
+  if (costs.review_cost) out.push(`reviewing one flag costs ${money(costs.review_cost)}`);
+  return out;
+}
 
 /**
  * @param {string} tag
@@ -60,8 +99,13 @@ function render({ model, el }) {
   ui.toolbar.append(toOpt, toDecided, useBtn);
   const chart = s("svg", { class: "aipo-th-chart", viewBox: "0 0 520 260", role: "img" });
   const figures = h("div", { class: "aipo-th-figures" });
+  // The slider sits under the chart in a box of the chart's width, inset to the plot's x range
+  // (minus half a thumb each side), so the thumb stands under the selected point.
+  const slideBox = h("div", { class: "aipo-th-slidebox", style: {
+    marginLeft: `calc(${((X0 / W) * 100).toFixed(3)}% - 8px)`,
+    width: `calc(${(((X1 - X0) / W) * 100).toFixed(3)}% + 16px)` } }, slider);
   ui.body.append(h("div", { class: "aipo-th-slide" }, h("span", { class: "aipo-field-label" },
-    "Threshold"), slider, tLabel), chart, figures);
+    "Threshold"), tLabel), h("div", { class: "aipo-th-plot" }, chart, slideBox), figures);
   slider.addEventListener("input", () => setIndex(Number(slider.value)));
   // Keys handled here (not left to the browser) so that a host page's shortcuts (JupyterLab's
   // notebook, Voila) cannot swallow them; the steps are the curve's points.
@@ -115,7 +159,8 @@ function render({ model, el }) {
     const c = v.curve;
     const ys = c.per_period || c.per_item;
     const n = ys.length;
-    const x0 = 60, x1 = 510, y0 = 12, y1 = 220;
+    const x0 = X0, x1 = X1, y0 = 12, y1 = 220;
+    const cur = v.currency ? ` ${v.currency}` : "";
     const lo = Math.min(...ys), hi = Math.max(...ys) > lo ? Math.max(...ys) : lo + 1;
     /** @param {number} i */ const sx = (i) => x0 + (i / Math.max(1, n - 1)) * (x1 - x0);
     /** @param {number} y */ const sy = (y) => y1 - ((y - lo) / (hi - lo)) * (y1 - y0);
@@ -127,16 +172,20 @@ function render({ model, el }) {
     ];
     for (const f of [0, 0.5, 1]) {
       const i = Math.round(f * (n - 1));
-      const t = s("text", { x: sx(i), y: y1 + 14, "text-anchor": "middle", class: "aipo-th-tick" });
+      const t = s("text", { x: sx(i), y: y1 + 14, "text-anchor": f === 0 ? "start" : f === 1 ? "end" : "middle",
+        class: "aipo-th-tick" });
       t.textContent = c.threshold[i] === null ? "none" : fmt(c.threshold[i]);
-      const yv = lo + f * (hi - lo);
-      const u = s("text", { x: x0 - 4, y: sy(yv) + 4, "text-anchor": "end", class: "aipo-th-tick" });
+      parts.push(t);
+    }
+    for (const yv of niceTicks(lo, hi)) {
+      parts.push(s("line", { x1: x0 - 3, y1: sy(yv), x2: x0, y2: sy(yv), class: "aipo-th-axis" }));
+      const u = s("text", { x: x0 - 5, y: sy(yv) + 3, "text-anchor": "end", class: "aipo-th-tick" });
       u.textContent = fmt(yv);
-      parts.push(t, u);
+      parts.push(u);
     }
     const unit = c.per_period ? `per ${v.period}` : "per item";
     const xl = s("text", { x: (x0 + x1) / 2, y: y1 + 32, "text-anchor": "middle", class: "aipo-th-tick" });
-    xl.textContent = `threshold (points spaced by rank); expected cost ${unit}`;
+    xl.textContent = `threshold (points spaced by rank); expected cost${cur} ${unit}`;
     parts.push(xl);
     if (v.decided !== null && v.decided !== undefined) {
       const d = nearest(v.decided);
@@ -155,7 +204,7 @@ function render({ model, el }) {
       `${tText(c.threshold[o])}`);
     chart.onclick = (e) => {
       const r = chart.getBoundingClientRect();
-      const x = ((e.clientX - r.left) / r.width) * 520;
+      const x = ((e.clientX - r.left) / r.width) * W;
       setIndex(Math.round(((x - x0) / (x1 - x0)) * (n - 1)));
     };
   };
@@ -166,7 +215,8 @@ function render({ model, el }) {
     const k = st.index;
     const o = c.optimum;
     const ys = c.per_period || c.per_item;
-    const unit = c.per_period ? `per ${v.period}` : "per item";
+    const cur = v.currency ? ` ${v.currency}` : "";
+    const unit = `${cur} ${c.per_period ? `per ${v.period}` : "per item"}`.trim();
     const extra = ys[k] - ys[o];
     const cell = (/** @type {string} */ name, /** @type {number} */ count, /** @type {string} */ cls) =>
       h("td", { class: `aipo-th-cell ${cls}`, dataset: { cell: name } },
@@ -187,11 +237,14 @@ function render({ model, el }) {
       h("dt", {}, "vs optimum"), h("dd", {}, extra > 0 ? `+${fmt(extra)} ${unit}` : "this is the optimum"),
       h("dt", {}, "Flag nothing"), h("dd", {}, `${fmt(ys[ys.length - 1])} ${unit}`),
       h("dt", {}, "Flag everything"), h("dd", {}, `${fmt(ys[0])} ${unit}`),
-      v.optimum.p_star !== null ? h("dt", {}, "Elkan p*") : null,
-      v.optimum.p_star !== null ? h("dd", {}, fmt(v.optimum.p_star)) : null);
-    const costs = h("p", { class: "aipo-muted aipo-th-costs" }, "Costs per item: " +
-      Object.entries(v.costs).filter(([, x]) => x).map(([name, x]) => `${name} ${fmt(x)}`).join(", ") +
-      (v.volume_per_period ? `; ${fmt(v.volume_per_period)} items per ${v.period}` : ""));
+      v.optimum.p_star !== null ? h("dt", { title: "Elkan's p*: c_fp / (c_fp + c_fn), for "
+        + "calibrated scores (Elkan 2001, The Foundations of Cost-Sensitive Learning)" },
+      "Break-even probability") : null,
+      v.optimum.p_star !== null ? h("dd", {}, `${fmt(v.optimum.p_star)} (flag when the chance `
+        + "of a positive is above this; for calibrated scores)") : null);
+    const words = costWords(v.costs, v.currency);
+    const costs = h("p", { class: "aipo-muted aipo-th-costs" }, "Costs assumed: " + words.join("; ")
+      + (v.volume_per_period ? `; ${fmt(v.volume_per_period)} items per ${v.period}` : "") + ".");
     const parts = [h("div", { class: "aipo-th-row" }, matrix, dl), costs];
     for (const note of v.optimum.notes || []) parts.push(h("p", { class: "aipo-muted aipo-th-note" }, note));
     figures.replaceChildren(...parts);
