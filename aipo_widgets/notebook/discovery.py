@@ -29,8 +29,14 @@ from aipo_widgets.analysis.risk import Register
 from aipo_widgets.analysis.sources import quality_gates
 from aipo_widgets.gates import discovery
 from aipo_widgets.gates.common import gates_frame
-from aipo_widgets.notebook._phase import Phase, scenarios
-from aipo_widgets.widgets import BacklogWidget, MetricTreeWidget, RiskMatrixWidget
+from aipo_widgets.notebook._phase import DRAWS, Phase, scenarios
+from aipo_widgets.widgets import (
+    AIActQuestionnaire,
+    BacklogWidget,
+    MetricTreeWidget,
+    RiskMatrixWidget,
+    ScenarioWidget,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -100,6 +106,15 @@ class Discovery(Phase):
               f"articles: {', '.join(a['article'] for a in c.articles)}")
         return c.obligations_frame()
 
+    def ai_act_questionnaire(self) -> AIActQuestionnaire:
+        """Return the EU AI Act questionnaire as a widget: answer, see the tier, save.
+
+        The answers are ``compliance.ai_act.answers`` in ``aipo.yaml``; re-run the notebook
+        after saving so that the gates read them. In a report it is one sentence: the
+        classification and its obligations are printed just before it.
+        """
+        return AIActQuestionnaire(self.wf, as_of=self.as_of, picture=False)
+
     def risks(self) -> RiskMatrixWidget:
         """Gate the risk register; return the risk matrix as a widget."""
         register = Register.from_workspace(self.ws, as_of=self.as_of)
@@ -131,3 +146,15 @@ class Discovery(Phase):
         if not_ranked:
             print("Not ranked:", ", ".join(not_ranked))
         return BacklogWidget(self.wf)
+
+    def scenario_widget(self) -> ScenarioWidget | None:
+        """Return the business case's drivers as an editable widget (None without a case).
+
+        In JupyterLab a person changes a driver per scenario and sees NPV, payback and the
+        simulation move; Save writes the drivers to ``aipo.yaml``. In a report it is one
+        sentence: the pictures of the same figures are shown just before it.
+        """
+        if self.ws.business_case is None:
+            print("No business case in aipo.yaml yet: nothing to explore.")
+            return None
+        return ScenarioWidget(self.wf, n=DRAWS[self.name], picture=False)

@@ -23,8 +23,8 @@ from aipo_widgets.figures import cost_latency_alt, cost_latency_svg, fairness_sv
 from aipo_widgets.gates import experiments, genai
 from aipo_widgets.gates.common import data_available_gates, gates_frame
 from aipo_widgets.model.genai import AcceptedVersion
-from aipo_widgets.notebook._phase import Phase, Picture, scenarios, show
-from aipo_widgets.widgets import BacklogWidget, ThresholdExplorer
+from aipo_widgets.notebook._phase import DRAWS, Phase, Picture, scenarios, show
+from aipo_widgets.widgets import BacklogWidget, ScenarioWidget, ThresholdExplorer
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -320,3 +320,15 @@ class Experiments(Phase):
             self.show_business_case(case)
             show(scenarios(case, ["NPV", "payback (months)"]))
         return BacklogWidget(self.wf)
+
+    def scenario_widget(self) -> ScenarioWidget | None:
+        """Return the business case's drivers as an editable widget (None without a case).
+
+        In JupyterLab a person changes a driver per scenario and sees NPV, payback and the
+        simulation move; Save writes the drivers to ``aipo.yaml``. In a report it is one
+        sentence: the pictures of the same figures are shown just before it.
+        """
+        if self.ws.business_case is None:
+            print("No business case in aipo.yaml yet: nothing to explore.")
+            return None
+        return ScenarioWidget(self.wf, n=DRAWS[self.name], picture=False)

@@ -54,6 +54,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import html
 import logging
 import os
 import traceback
@@ -296,6 +297,10 @@ class AipoWidget(anywidget.AnyWidget):
     read_only : bool, default False
         Show without editing. Enforced in Python: edits from the browser are rejected and
         :meth:`save` refuses.
+    picture : bool, default True
+        Where no widget runs (a report, an untrusted notebook) show a static picture. False
+        shows one sentence instead, for a widget placed beside a picture of the same figures
+        (a report would show them twice).
     **kwargs
         Public traits of the widget (e.g. ``layout``). Anything else raises a TypeError naming
         the unexpected arguments.
@@ -321,6 +326,8 @@ class AipoWidget(anywidget.AnyWidget):
 
     #: Name shown in ``text/plain`` and used as the accessible name of the region.
     _label: ClassVar[str] = "AIPO widget"
+    #: Where a report finds the figures when the widget shows no picture (``picture=False``).
+    _picture_note: ClassVar[str] = "its figures are shown above"
     #: Workspace sections the view is computed from, and sections the edits change: an edit
     #: refreshes the widgets on the same file that read what it writes.
     _reads: ClassVar[frozenset[str]] = frozenset({"*"})
@@ -363,8 +370,10 @@ class AipoWidget(anywidget.AnyWidget):
         workspace: WorkspaceFile | Workspace | str | os.PathLike,
         *,
         read_only: bool = False,
+        picture: bool = True,
         **kwargs: Any,
     ) -> None:
+        self._picture = picture
         allowed = {
             n for n in self.class_trait_names()
             if not n.startswith("_") and n not in self._computed_traits
@@ -372,7 +381,7 @@ class AipoWidget(anywidget.AnyWidget):
         unexpected = sorted(set(kwargs) - allowed)
         if unexpected:
             names = ", ".join(repr(n) for n in unexpected)
-            known = ", ".join(sorted(allowed - {"comm", "keys", "log"}))
+            known = ", ".join(sorted((allowed | {"picture"}) - {"comm", "keys", "log"}))
             msg = (
                 f"{type(self).__name__}() got unexpected keyword argument(s) {names}; "
                 f"accepted: {known}"
@@ -725,6 +734,12 @@ class AipoWidget(anywidget.AnyWidget):
             return None
         data, metadata = bundle
 
+        if not self._picture:
+            data["text/html"] = (
+                f'<p class="aipo-static-note">{html.escape(self.title or self._label)}: '
+                f"edited in JupyterLab, where this widget runs; {self._picture_note}.</p>")
+            data["text/plain"] = f"<{type(self).__name__}: {self.title or self._label}>"
+            return data, metadata
         try:
             data["text/html"] = img_html(self._static_svg(), alt=self._static_alt())
         except Exception as exc:  # a broken picture must not hide the widget

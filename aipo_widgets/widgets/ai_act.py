@@ -54,6 +54,7 @@ class AIActQuestionnaire(AipoWidget):
     """
 
     _label = "EU AI Act questionnaire"
+    _picture_note: ClassVar[str] = "the classification and its obligations are shown above"
     _reads: ClassVar[frozenset[str]] = frozenset({"compliance", "data_map"})
     _writes: ClassVar[frozenset[str]] = frozenset({"compliance"})
     _init_args: ClassVar[frozenset[str]] = frozenset({"as_of"})

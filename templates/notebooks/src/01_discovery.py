@@ -83,6 +83,14 @@ phase.quality()
 phase.compliance()
 
 # %% [markdown]
+# In JupyterLab, answer the questionnaire here: each answer opens its follow-up questions and
+# shows the tier it leads to. **Save** writes the answers to `aipo.yaml`; re-run the notebook so
+# that the gates read them.
+
+# %%
+phase.ai_act_questionnaire()
+
+# %% [markdown]
 # ## 6. Risk register and matrix
 #
 # Likelihood x impact, inherent and residual, with expected losses where the register has numeric
@@ -98,6 +106,13 @@ phase.risks()
 
 # %%
 phase.business_case()
+
+# %% [markdown]
+# In JupyterLab, change the drivers of each scenario and watch NPV, payback and the chance of a
+# positive NPV move. **Save** writes the drivers to `aipo.yaml`.
+
+# %%
+phase.scenario_widget()
 
 # %% [markdown]
 # ## 8. Backlog v0

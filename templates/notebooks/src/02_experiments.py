@@ -130,6 +130,14 @@ phase.safety()
 phase.decide()
 
 # %% [markdown]
+# In JupyterLab, put what the experiments measured into the drivers (the *Measured* column) and
+# try other scenarios; NPV, payback and the simulation follow. **Save** writes them to
+# `aipo.yaml`.
+
+# %%
+phase.scenario_widget()
+
+# %% [markdown]
 # ## Gates
 
 # %%

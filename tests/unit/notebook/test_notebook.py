@@ -139,3 +139,25 @@ def test_every_step_of_every_phase_runs_on_an_example(tmp_path: Path) -> None:
     assert o.gates[-1].name == "retrain" and o.gates[-1].figure == "retrain now"
     o.impact()
     assert {"drift_share", "labelled_rows", "root_value"} <= set(o.figures)
+
+
+def test_the_editing_widgets_are_in_discovery_and_experiments(tmp_path: Path) -> None:
+    folder = tmp_path / "support"
+    write_example("support-summaries", folder)
+    d = Discovery.open(folder, as_of="2026-12-01")
+    questionnaire, scenarios = d.ai_act_questionnaire(), d.scenario_widget()
+    e = Experiments.open(folder, as_of="2026-12-01")
+    assert type(e.scenario_widget()).__name__ == "ScenarioWidget"
+    assert questionnaire.view["result"]["tier_label"].startswith("Transparency")
+    assert scenarios is not None and scenarios.view["scenarios"]["realistic"]["npv"] > 0
+    # Bound to the phase's workspace file: a save writes aipo.yaml.
+    assert questionnaire.workspace_file is d.wf and scenarios.workspace_file is d.wf
+    # In a report, a sentence where the figures are, not the same picture twice.
+    data, _ = scenarios._repr_mimebundle_()
+    assert data["text/html"].startswith('<p class="aipo-static-note">Business case scenarios:')
+    assert "<img" not in data["text/html"]
+    data, _ = questionnaire._repr_mimebundle_()
+    assert "the classification and its obligations are shown above" in data["text/html"]
+    blank = tmp_path / "blank"
+    write_example("blank", blank)
+    assert Discovery.open(blank, as_of="2026-12-01").scenario_widget() is None
