@@ -197,7 +197,36 @@ class JobHandler(_Base):
         self.finish(json.dumps(job.to_dict(max(since, 0))))
 
 
+def prefer_kit_templates(config: Any) -> bool:
+    """Make the kit's phase notebooks the template dialog's first group; return whether it did.
+
+    ``jupyterlab-templates`` lists its own *Sample* group first, and its dialog opens on the
+    first group: a person choosing *Template* in the launcher would start from a sample that is
+    not theirs. Unless the person configured ``JupyterLabTemplates.include_default`` themselves,
+    the sample is left out, so the kit's group (``AIPO kit``, installed as shared data) comes
+    first. Server extensions load in the order of their names, this one before
+    ``jupyterlab_templates``, which reads the setting when it loads.
+
+    Examples
+    --------
+    >>> from traitlets.config import Config
+    >>> c = Config()
+    >>> prefer_kit_templates(c), c.JupyterLabTemplates.include_default
+    (True, False)
+    >>> mine = Config({"JupyterLabTemplates": {"include_default": True}})
+    >>> prefer_kit_templates(mine), mine.JupyterLabTemplates.include_default
+    (False, True)
+    """
+    section = config.JupyterLabTemplates
+    if "include_default" in section:
+        return False
+    section.include_default = False
+    return True
+
+
 def _load_jupyter_server_extension(serverapp: Any) -> None:
+    if prefer_kit_templates(serverapp.config):
+        serverapp.log.info("aipo: the template dialog opens on the kit's phase notebooks")
     web_app = serverapp.web_app
     base = url_path_join(web_app.settings["base_url"], "aipo", "api")
     web_app.settings["aipo_jobs"] = _Jobs()

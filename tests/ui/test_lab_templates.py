@@ -1,14 +1,15 @@
 """The phase templates in JupyterLab's launcher after ``pip install``, proven in Chromium.
 
-What is installed, and why this way: the wheel ships ``templates/notebooks`` as hatch shared-data
-in ``share/jupyter/notebook_templates/aipo/``, where ``jupyterlab-templates`` looks (every
-``<data dir>/notebook_templates/<group>/``; ``jupyter --paths`` lists ``<sys.prefix>/share/jupyter``
-among the data dirs). hatch's *editable* install does copy the shared-data into
-``.venv/share/jupyter/notebook_templates/aipo`` too, but as a snapshot taken at install time:
-after the templates change (``python tools/build_notebooks.py``) the venv keeps serving the old
-ones until ``pip install -e .`` runs again, so a test on that copy may test yesterday's notebooks.
-Pointing ``JUPYTER_PATH`` at a fresh copy does not help either: the extension lists every
-directory on the path, and a later directory's template of the same name wins.
+What is installed, and why this way: the wheel ships the phase notebooks as hatch shared-data
+in ``share/jupyter/notebook_templates/AIPO kit/`` (one file per phase, named as the dialog lists
+it), where ``jupyterlab-templates`` looks (every ``<data dir>/notebook_templates/<group>/``;
+``jupyter --paths`` lists ``<sys.prefix>/share/jupyter`` among the data dirs). hatch's *editable*
+install does copy the shared-data into ``.venv/share/jupyter/notebook_templates`` too, but as a
+snapshot taken at install time: after the templates change (``python tools/build_notebooks.py``)
+the venv keeps serving the old ones until ``pip install -e .`` runs again, so a test on that
+copy may test yesterday's notebooks. Pointing ``JUPYTER_PATH`` at a fresh copy does not help
+either: the extension lists every directory on the path, and a later directory's template of the
+same name wins.
 
 So the test installs what a user installs: it builds the wheel from the checkout and installs it
 (``pip install --no-deps``) into a temporary virtual environment whose other packages come from
@@ -20,7 +21,8 @@ only the venv's own ``notebook_templates``. JupyterLab then runs from that envir
 temporary folders and no other configuration: the data path keeps ``<sys.prefix>/share/jupyter``
 (checked), and the kernel imports the kit from the wheel, not from the checkout.
 
-In the browser: the launcher's *Template* tile, the kit's group ``aipo`` with its four phase
+In the browser: the launcher's *Template* tile, the kit's group ``AIPO kit`` (the dialog opens
+on it: the kit's server extension leaves the extension's own sample out) with its four phase
 notebooks, and a new notebook with the template's cells (the markdown ``01 Discovery`` heading,
 the ``parameters`` cell with its tag). That notebook is created in a workspace folder made by
 the installed ``aipo init``; its first cells are run in Lab with the ``workspace`` parameter left
@@ -52,7 +54,11 @@ except ImportError:  # the tests skip then (see _missing)
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHASES = ["01_discovery", "02_experiments", "03_rollout", "04_operate"]
-GROUP = "aipo"
+GROUP = "AIPO kit"
+# The names the dialog lists (the wheel's shared-data in pyproject.toml).
+LISTED = {"01_discovery": "01 Discovery (days 1-30)",
+          "02_experiments": "02 Experiments (days 31-60)",
+          "03_rollout": "03 Rollout (days 61-90)", "04_operate": "04 Operate (after go-live)"}
 DIALOG_MS = 15_000
 INSTALL_TIMEOUT_S = 600
 
@@ -210,7 +216,7 @@ def test_wheel_installs_templates_on_the_data_path(installed: InstalledEnv,
                                                    server: InstalledLab) -> None:
     # The files, exactly the checkout's templates (the wheel was built from it just now).
     for stem in PHASES:
-        shipped = installed.templates() / f"{stem}.ipynb"
+        shipped = installed.templates() / f"{LISTED[stem]}.ipynb"
         assert shipped.is_file(), f"the wheel did not install {shipped}"
         source = lab.ROOT / "templates" / "notebooks" / f"{stem}.ipynb"
         assert shipped.read_bytes() == source.read_bytes(), stem
@@ -227,7 +233,9 @@ def test_wheel_installs_templates_on_the_data_path(installed: InstalledEnv,
     names = server.get("templates/names")
     assert names["template_label"] == "Template"
     listed = [t["name"] for t in names["templates"].get(GROUP, [])]
-    assert listed == [f"/{GROUP}/{stem}.ipynb" for stem in PHASES], names["templates"]
+    assert listed == [f"/{GROUP}/{LISTED[stem]}.ipynb" for stem in PHASES], names["templates"]
+    # The kit's group comes first (the dialog opens on it): the extension's sample is left out.
+    assert next(iter(names["templates"])) == GROUP, names["templates"]
 
 
 def _wait_idle(page, path: str) -> None:
@@ -280,16 +288,16 @@ def test_launcher_template_opens_phase_notebook_that_finds_its_workspace(
     tile.first.wait_for(timeout=lab.WIDGET_MS)
     lab.screenshot(page.locator(".jp-Launcher").first, "lab_templates_launcher")
 
-    # The tile's dialog: the kit's group, its four phases, pick 01_discovery.
+    # The tile's dialog: the kit's group, its four phases, pick 01 Discovery.
     tile.first.click()
     dialog = page.locator(".jp-Dialog")
     dialog.wait_for(timeout=DIALOG_MS)
     group, template = dialog.locator("select").nth(0), dialog.locator("select").nth(1)
-    assert GROUP in group.locator("option").all_inner_texts()
-    group.select_option(GROUP)
+    # The dialog opens on the kit's group, its notebooks named for their phases.
+    assert group.input_value() == GROUP, group.locator("option").all_inner_texts()
     options = template.locator("option").all_inner_texts()
-    assert options == [f"/{GROUP}/{stem}.ipynb" for stem in PHASES], options
-    template.select_option(f"/{GROUP}/01_discovery.ipynb")
+    assert options == [f"/{GROUP}/{LISTED[stem]}.ipynb" for stem in PHASES], options
+    template.select_option(f"/{GROUP}/{LISTED['01_discovery']}.ipynb")
     lab.screenshot(dialog.locator(".jp-Dialog-content"), "lab_templates_dialog")
     dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
 
@@ -314,7 +322,8 @@ def test_launcher_template_opens_phase_notebook_that_finds_its_workspace(
         }
         return out;
     }""")
-    tpl = json.loads((installed.templates() / "01_discovery.ipynb").read_text("utf-8"))
+    shipped = installed.templates() / f"{LISTED['01_discovery']}.ipynb"
+    tpl = json.loads(shipped.read_text("utf-8"))
     expected = [[c["cell_type"], "".join(c["source"]), c["metadata"].get("tags", [])]
                 for c in tpl["cells"]]
     assert cells == expected
