@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import math
@@ -22,12 +23,12 @@ import operator
 import os
 import re
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypedDict
 
-__all__ = ["MISSING", "OPERATORS", "compare", "format_number", "git_commit", "markdown_html",
-           "suggest"]
+__all__ = ["MISSING", "OPERATORS", "compare", "format_number", "format_value", "git_commit",
+           "is_missing", "markdown_html", "suggest"]
 
 # The number format is a presentation token: it lives in figures/tokens.json with the colours,
 # so that the widgets' JavaScript (static/_common.js: fmt) formats from the same settings. It is
@@ -99,8 +100,10 @@ def format_number(value: Any, unit: str = "") -> str:
     """Format a number for a person: three significant figures, thousands separated.
 
     ``None``, NaN and infinity show as :data:`MISSING`; integers keep every digit; a bool is
-    "yes" or "no"; anything else is shown as text. The settings (significant digits, thousands
-    separator, missing sign, the words for a bool) are the ``number`` tokens of
+    a check mark or a cross; anything else is shown as text. The unit follows the number; a
+    ``share`` (a fraction of one, as the metric tree writes it) is shown as a percentage, and a
+    scale (``1-5``) in brackets. The settings (significant digits, thousands separator, missing
+    sign, the marks for a bool) are the ``number`` tokens of
     ``aipo_widgets/figures/tokens.json``; ``fmt`` in the widgets' ``_common.js`` mirrors this
     function, rounding half to even as Python does.
 
@@ -109,12 +112,16 @@ def format_number(value: Any, unit: str = "") -> str:
     >>> format_number(1234567.8, "EUR"), format_number(13.8, "%"), format_number(12345)
     ('1,234,568 EUR', '13.8%', '12,345')
     >>> format_number(float("inf")), format_number(0.000012345), format_number(True)
-    ('—', '1.23e-05', 'yes')
+    ('—', '1.23e-05', '✓')
+    >>> format_number(0.2712, "share"), format_number(4.271, "1-5"), format_number(False)
+    ('27.1%', '4.27 (1-5)', '✗')
     """
     if value is None:
         return MISSING
     if isinstance(value, bool):
         return _NUMBER["yes"] if value else _NUMBER["no"]
+    if unit == "share" and isinstance(value, (int, float)):
+        return format_number(value * 100, "%")
     digits = _NUMBER["digits"]
     if isinstance(value, int):
         text = f"{value:,}"
@@ -138,7 +145,84 @@ def format_number(value: Any, unit: str = "") -> str:
         text = text.replace(",", _NUMBER["thousands"])
     if not unit:
         return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+    if unit == "%":
+        return f"{text}%"
+    return f"{text} ({unit})" if _SCALE.match(unit) else f"{text} {unit}"
+
+
+# A unit that is a rating scale ("1-5", "0-10"): "4.27 (1-5)" reads as a score, "4.27 1-5" not.
+_SCALE = re.compile(r"^-?\d+(\.\d+)?\s*(-|–|to)\s*-?\d+(\.\d+)?$")
+
+
+def is_missing(value: Any) -> bool:
+    """Return whether a value is not there: None, NaN, infinity, pandas' NA or NaT.
+
+    Examples
+    --------
+    >>> is_missing(None), is_missing(float("nan")), is_missing(0), is_missing("")
+    (True, True, False, False)
+    """
+    if value is None:
+        return True
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    return False
+
+
+def format_value(value: Any, unit: str = "") -> str:
+    """Format any value a table or a sentence shows: the one rule for cells.
+
+    Numbers as :func:`format_number` (numpy and pandas scalars too); missing values
+    (:func:`is_missing`) as :data:`MISSING`; a bool as a check mark or a cross; a date as
+    ``YYYY-MM-DD`` (with the time only when there is one); a mapping as ``key: value`` pairs
+    and a list as its items, each formatted; text as it is.
+
+    Parameters
+    ----------
+    value : any
+        The value.
+    unit : str, optional
+        The unit of a number (``EUR``, ``%``, ``share``, ``min`` ...), as :func:`format_number`.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> format_value(13.569999999999999), format_value(4.231577e-164), format_value(None)
+    ('13.6', '4.23e-164', '—')
+    >>> format_value({"recall": 0.81234, "n": 1200}), format_value([0.1, None])
+    ('recall: 0.812, n: 1,200', '0.1, —')
+    >>> format_value(datetime.datetime(2026, 5, 1)), format_value(datetime.date(2026, 5, 1))
+    ('2026-05-01', '2026-05-01')
+    >>> format_value(1708996.4, "EUR"), format_value(True), format_value("text")
+    ('1,708,996 EUR', '✓', 'text')
+    """
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, (str, bool)):
+        return value if isinstance(value, str) else format_number(value)
+    if isinstance(value, dt.datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {format_value(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(format_value(v) for v in value)
+    item = getattr(value, "item", None)
+    if callable(item) and type(value).__module__.startswith("numpy"):
+        try:
+            return format_value(item(), unit)  # a numpy scalar: its Python value
+        except (TypeError, ValueError):  # an array of several values
+            pass
+    if hasattr(value, "tolist") and type(value).__module__.startswith("numpy"):
+        return format_value(value.tolist(), unit)
+    if isinstance(value, (int, float)):
+        return format_number(value, unit)
+    return str(value)
 
 
 def compare(figure: Any, op: str, value: Any) -> bool | None:

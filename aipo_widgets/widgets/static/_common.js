@@ -60,7 +60,8 @@ function h(tag, attrs = {}, ...children) {
 /**
  * Format a number for display: AIPO_TOKENS.number.digits (three) significant figures, every
  * digit of a larger number, thousands separated, scientific below 1e-4; the missing sign for
- * null, NaN and infinity; the words yes/no for a boolean. Mirrors aipo_widgets._text
+ * null, NaN and infinity; the marks for true/false; a "share" unit as a percentage and a scale
+ * unit ("1-5") in brackets. Mirrors aipo_widgets._text
  * .format_number so that widget and picture read the same, down to rounding a tie half to even
  * as Python does (toFixed and toExponential round it half up).
  * @param {number|boolean|null|undefined} value
@@ -71,6 +72,7 @@ function fmt(value, unit = "") {
   const N = AIPO_TOKENS.number;
   if (typeof value === "boolean") return value ? N.yes : N.no;
   if (value === null || value === undefined || !Number.isFinite(value)) return N.missing;
+  if (unit === "share") return fmt(value * 100, "%");
   const a = Math.abs(value);
   const sign = value < 0 ? "-" : "";
   let text;
@@ -87,8 +89,12 @@ function fmt(value, unit = "") {
     text = sign + generalHalfEven(a, N.digits);
   }
   if (!unit) return text;
-  return unit === "%" ? `${text}%` : `${text} ${unit}`;
+  if (unit === "%") return `${text}%`;
+  return SCALE_UNIT.test(unit) ? `${text} (${unit})` : `${text} ${unit}`;
 }
+
+// A rating scale as unit ("1-5"): as _SCALE in aipo_widgets/_text.py.
+const SCALE_UNIT = /^-?\d+(\.\d+)?\s*(-|–|to)\s*-?\d+(\.\d+)?$/;
 
 /**
  * "12.50" -> "12.5", "12.0" -> "12" (only after a decimal point).
