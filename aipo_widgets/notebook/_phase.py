@@ -27,6 +27,7 @@ from aipo_widgets.analysis import measure
 from aipo_widgets.analysis.business_case import BusinessCaseResult, analyse
 from aipo_widgets.evidence import Gate
 from aipo_widgets.figures import mimebundle, npv_alt, npv_svg
+from aipo_widgets.figures.table import table_html, with_units
 from aipo_widgets.model import cache as caching
 from aipo_widgets.model.workspace import WorkspaceFile, find, load
 from aipo_widgets.runs.results import record
@@ -36,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from aipo_widgets.model.schema import DataSource, Workspace
 
-__all__ = ["DRAWS", "Phase", "Picture", "scenarios", "show"]
+__all__ = ["DRAWS", "Phase", "Picture", "scenarios", "show", "use_kit_tables"]
 
 P = TypeVar("P", bound="Phase")
 
@@ -74,14 +75,49 @@ class Picture:
         return mimebundle(self.svg, alt=self.alt)
 
 
+def _cell() -> int | None:
+    """Return the execution count of the notebook cell running now (None outside IPython)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - the kit installs IPython
+        return None
+    shell = get_ipython()
+    count = getattr(shell, "execution_count", None) if shell is not None else None
+    return count if isinstance(count, int) else None
+
+
+def use_kit_tables() -> bool:
+    """Show every DataFrame of this kernel as a kit table instead of pandas' own repr.
+
+    The table (:func:`aipo_widgets.figures.table.table_html`) has no index column, figures in
+    the kit's number format with their units, "—" for a missing value and ✓/✗ for a bool: the
+    notebook, its HTML report and a page read alike. Returns False outside IPython.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - the kit installs IPython
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    import pandas as pd
+
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
+    return True
+
+
 def scenarios(case: BusinessCaseResult, columns: Iterable[str]) -> pd.DataFrame:
-    """Return the business case's scenarios as a table (``NPV``, ``payback (months)``, ``ROI``)."""
+    """Return the business case's scenarios as a table (``NPV``, ``payback (months)``, ``ROI``).
+
+    The NPV is in the business case's currency and the ROI a share (shown as a percentage).
+    """
     import pandas as pd
 
     values = {"NPV": lambda s: round(s.npv), "payback (months)": lambda s: s.payback_months,
               "ROI": lambda s: s.roi}
-    return pd.DataFrame([{"scenario": s.scenario, **{c: values[c](s) for c in columns}}
-                         for s in case.scenarios.values()])
+    frame = pd.DataFrame([{"scenario": s.scenario, **{c: values[c](s) for c in columns}}
+                          for s in case.scenarios.values()])
+    return with_units(frame, units={"NPV": case.currency, "ROI": "share"})
 
 
 @dataclass
@@ -121,6 +157,9 @@ class Phase:
     gates: list[Gate] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
     cache: caching.Cache | None = field(default=None, repr=False)
+    # The notebook cell (execution count) that added each gate: the report links a gate to
+    # the section that checked it.
+    cells: list[int | None] = field(default_factory=list, repr=False)
 
     @classmethod
     def open(cls: type[P], workspace: str | os.PathLike[str] = "", *,
@@ -146,6 +185,7 @@ class Phase:
         import pandas as pd
 
         pd.set_option("display.max_colwidth", 80)
+        use_kit_tables()
         wf = load(find(workspace))
         if isinstance(as_of, dt.date):
             day = as_of
@@ -189,10 +229,16 @@ class Phase:
         p = self.ws.product
         return f"{p.name} (owner {p.owner}), phase {p.phase}, as of {self.as_of}"
 
+    @property
+    def units(self) -> dict[str, str]:
+        """Each metric's unit (metric id -> unit), as the metric tree gives them."""
+        return {n.id: n.unit for n in self.ws.metric_tree.nodes if n.unit}
+
     def add(self, gates: Gate | Iterable[Gate]) -> list[Gate]:
         """Add a gate (or several) to the phase's gates; return those added."""
         added = [gates] if isinstance(gates, Gate) else list(gates)
         self.gates.extend(added)
+        self.cells.extend([_cell()] * len(added))
         return added
 
     def frame(self, source: DataSource | None) -> pd.DataFrame | None:
@@ -200,9 +246,16 @@ class Phase:
         return self.frames.get(source.id) if source is not None else None
 
     def record(self) -> None:
-        """Hand the phase's gates and figures to ``aipo run`` (and show them)."""
+        """Hand the phase's gates and figures to ``aipo run`` (and show them).
+
+        The output's metadata says which cell added each gate, for the report's links.
+        """
         uses = [u.to_dict() for u in self.cache.uses] if self.cache is not None else []
-        record(self.name, self.gates, self.figures, cache=uses)
+        results = record(self.name, self.gates, self.figures, cache=uses, display=False)
+        from IPython.display import display
+
+        cells = (self.cells + [None] * len(self.gates))[:len(self.gates)]
+        display(results, metadata={"aipo": {"cells": cells}})
 
     def uses_since(self, start: int) -> list[caching.Use | None]:
         """Return the cache's uses from the ``start``-th on (what one step reused or computed)."""

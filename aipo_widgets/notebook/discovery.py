@@ -27,6 +27,7 @@ from aipo_widgets.analysis.compliance import Classification, classify_workspace
 from aipo_widgets.analysis.metric_tree import Tree
 from aipo_widgets.analysis.risk import Register
 from aipo_widgets.analysis.sources import quality_gates
+from aipo_widgets.figures.table import with_units
 from aipo_widgets.gates import discovery
 from aipo_widgets.gates.common import gates_frame
 from aipo_widgets.notebook._phase import DRAWS, Phase, scenarios
@@ -59,7 +60,11 @@ class Discovery(Phase):
 
         self.add(discovery.hypothesis_gates(self.ws))
         keep = {"id", "statement", "metric", "baseline", "target", "status"}
-        return pd.DataFrame([h.model_dump(include=keep) for h in self.ws.value_hypotheses])
+        frame = pd.DataFrame([h.model_dump(include=keep) for h in self.ws.value_hypotheses])
+        return with_units(frame, row_units=self.units, row_key="metric",
+                          row_unit_columns=["baseline", "target"],
+                          empty="No value hypotheses yet: add them to value_hypotheses in "
+                                "aipo.yaml.")
 
     def baseline(self, *, n_boot: int = 1000) -> pd.DataFrame:
         """Measure the baselines in the baseline data, with intervals, and gate them."""
@@ -67,7 +72,10 @@ class Discovery(Phase):
         self.add(discovery.baseline_gates(measured))
         self.figures.update({f"baseline_{r.metric}": round(r.value, 6)
                              for r in measured.itertuples()})
-        return measured
+        return with_units(measured, row_units=self.units, row_key="metric",
+                          row_unit_columns=["value", "ci_low", "ci_high", "declared"],
+                          empty="Nothing measured: no metric of the tree has a measure on a "
+                                "baseline source that could be read.")
 
     def metric_tree(self) -> MetricTreeWidget:
         """Gate the tree's guardrails; return the tree as a widget."""
@@ -129,6 +137,7 @@ class Discovery(Phase):
         case = self.analyse_business_case()
         self.add(mark(discovery.business_case_gates(case), self.uses_since(start)))
         if case is None:
+            print("No business case yet: add business_case to aipo.yaml.")
             return None
         self.figures["expected_npv"] = round(case.expected_npv)
         self.figures["p_npv_positive"] = case.monte_carlo.p_positive if case.monte_carlo \

@@ -20,6 +20,7 @@ from aipo_widgets.analysis import genai_evidence, measure
 from aipo_widgets.analysis.evaluation import Evaluation
 from aipo_widgets.analysis.gold_set import check_gold_set
 from aipo_widgets.figures import cost_latency_alt, cost_latency_svg, fairness_svg
+from aipo_widgets.figures.table import with_units
 from aipo_widgets.gates import experiments, genai
 from aipo_widgets.gates.common import data_available_gates, gates_frame
 from aipo_widgets.model.genai import AcceptedVersion
@@ -80,6 +81,8 @@ class Experiments(Phase):
         """Check the gold set, and whether it looks like production; return its gates."""
         gold, source = self.gold, self.gold_source
         if gold is None or source is None:
+            print("No gold set: name a data source with role 'gold' in the data map "
+                  "(the gate 'gold set available' says what is missing).")
             return None
         training = self.frame(measure.first_source(self.ws, "training"))
         production = self.frame(measure.first_source(self.ws, "production"))
@@ -104,6 +107,7 @@ class Experiments(Phase):
         only: the acceptance reads this evaluation.
         """
         if self.gold is None or self.gold_source is None:
+            print("Nothing to evaluate: there is no gold set.")
             return None
         gold = self.gold
         if self.ws.evaluation.split is not None:
@@ -172,6 +176,9 @@ class Experiments(Phase):
         metrics, and the gaps are pointers to look at, not verdicts.
         """
         if self.gold is None or self.gold_source is None or not self.gold_source.group_columns:
+            source = self.gold_source
+            print("No groups to compare: " + ("there is no gold set." if source is None else
+                  f"the gold set's source '{source.id}' names no group_columns."))
             return None
         fair = measure.group_report(self.ws, self.gold, self.gold_source,
                                     n_boot=min(n_boot, 200))
@@ -188,13 +195,17 @@ class Experiments(Phase):
 
     def budgets(self) -> None:
         """Check cost and latency of each experiment log's latest variant; show the variants."""
-        for src in measure.sources_with_role(self.ws, "experiment_log"):
-            if src.id in self.frames:
-                variants, found = experiments.budget_gates(self.ws, self.frames[src.id], src)
-                self.add(found)
-                view = budget_view(self.ws, variants, src)
-                show(Picture(cost_latency_svg(view), cost_latency_alt(view)))
-                show(variants)
+        logs = [s for s in measure.sources_with_role(self.ws, "experiment_log")
+                if s.id in self.frames]
+        if not logs:
+            print("Nothing to check against the budgets: no experiment log (a data source with "
+                  "role 'experiment_log', with cost and latency columns) was read.")
+        for src in logs:
+            variants, found = experiments.budget_gates(self.ws, self.frames[src.id], src)
+            self.add(found)
+            view = budget_view(self.ws, variants, src)
+            show(Picture(cost_latency_svg(view), cost_latency_alt(view)))
+            show(with_units(variants, units={"cost_per_use": self.ws.budgets.currency}))
 
     def review_agreement(self, *, n_boot: int = 1000) -> pd.DataFrame | None:
         """Agreement between reviewers, adjudication, and a judge's agreement; the confusion."""

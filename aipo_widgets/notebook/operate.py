@@ -38,6 +38,7 @@ from aipo_widgets.analysis.sources import index_paths
 from aipo_widgets.errors import DataError
 from aipo_widgets.evidence import Gate, Provenance, Verdict
 from aipo_widgets.figures import drift_alt, drift_svg, trends_alt, trends_svg
+from aipo_widgets.figures.table import with_units
 from aipo_widgets.gates import genai, operate
 from aipo_widgets.gates.common import data_available_gates, gates_frame
 from aipo_widgets.notebook._phase import Phase, Picture, scenarios, show
@@ -162,7 +163,8 @@ class Operate(Phase):
             nothing = monitored.missing(
                 "drift", "a frozen drift reference: run the rollout notebook, or name a "
                 "reference source in monitoring.drift.reference")
-            self.add(operate.drift_gate(None, missing=nothing, min_rows=min_rows))
+            (gate,) = self.add(operate.drift_gate(None, missing=nothing, min_rows=min_rows))
+            print(f"No drift comparison: {gate.detail}")
             return None
         report, window, gap = monitored.drift_on_window(self.ws, self.windows, reference,
                                                         source=self.production_source)
@@ -170,8 +172,9 @@ class Operate(Phase):
         if report is not None and window is not None and window.rows < min_rows:
             report = None  # too few rows for a verdict: the gate says so
         self.drift_report = report
-        self.add(operate.drift_gate(report, window, min_rows=min_rows, missing=gap))
+        (gate,) = self.add(operate.drift_gate(report, window, min_rows=min_rows, missing=gap))
         if report is None:
+            print(f"No drift comparison: {gate.detail}")
             return None
         self.figures["drift_share"] = report.share_drifted
         self.figures["psi_max"] = max((c.psi for c in report.columns), default=0.0)
@@ -224,7 +227,9 @@ class Operate(Phase):
             self.add(operate.cost_gates(self.ws, self.measure))
         self.window = window
         self.figures.update({f"window_{k}": round(v, 6) for k, v in window.items()})
-        return pd.Series(window, name="latest window", dtype=float).to_frame()
+        return with_units(pd.Series(window, name="latest window", dtype=float).to_frame(),
+                          row_units=self.units, row_unit_columns=["latest window"],
+                          empty="Nothing measured: no production window could be read.")
 
     def _read(self, days: int) -> tuple[pd.DataFrame | None, Window | None]:
         source = self.production_source
@@ -292,6 +297,7 @@ class Operate(Phase):
         if series:
             show(Picture(trends_svg(series), trends_alt(series)))
         if case is None:
+            print("No business case in aipo.yaml: nothing to compare the realised value with.")
             return None
         self.add(self._exit_gates(case.exit_gates))
         return scenarios(case, ["NPV"])

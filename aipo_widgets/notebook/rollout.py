@@ -23,6 +23,7 @@ from aipo_widgets.documents.render import documentation_gate
 from aipo_widgets.errors import DataError, UsageError
 from aipo_widgets.evidence import Gate, Provenance
 from aipo_widgets.figures import pilot_svg
+from aipo_widgets.figures.table import with_units
 from aipo_widgets.gates import rollout
 from aipo_widgets.gates.common import gates_frame
 from aipo_widgets.model.pilot_design import design_for_source
@@ -225,10 +226,12 @@ class Rollout(Phase):
             extra=self._effect_node_provenance(effects))
         found = self.add(rollout.stage_gates(self.ws, figures, provenance,
                                              measure.typed_figures(self.ws, provenance)))
-        show(pd.DataFrame([{"stage": s.id, "name": s.name, "audience": s.audience,
-                             "share": s.share, "status": s.status,
-                             "human review": s.human_review, "min days": s.min_duration_days}
-                            for s in self.ws.rollout.stages]))
+        show(with_units(pd.DataFrame([{"stage": s.id, "name": s.name, "audience": s.audience,
+                                       "share": s.share, "status": s.status,
+                                       "human review": s.human_review,
+                                       "min days": s.min_duration_days}
+                                      for s in self.ws.rollout.stages]),
+                        units={"share": "share"}, empty="No rollout stages in aipo.yaml."))
         return gates_frame(found)
 
     def _effect_node_provenance(self, effects: dict[str, float]) -> dict[str, Provenance]:
@@ -256,7 +259,10 @@ class Rollout(Phase):
             self.add(rollout.drift_reference_gate(None))
         self.add(rollout.readiness_gates(self.ws, self.as_of))
         keep = {"id", "metric", "operator", "value", "severity", "window", "action"}
-        return pd.DataFrame([a.model_dump(include=keep) for a in self.ws.monitoring.alert_rules])
+        rules = pd.DataFrame([a.model_dump(include=keep) for a in self.ws.monitoring.alert_rules])
+        return with_units(rules, row_units=self.units, row_key="metric",
+                          row_unit_columns=["value"],
+                          empty="No alert rules yet: add monitoring.alert_rules to aipo.yaml.")
 
     def documents(self) -> None:
         """Gate the documents' completeness for going live."""

@@ -90,13 +90,20 @@ def test_a_person_adds_own_gates_and_records(blank: Path, capsys) -> None:
     assert "go / no-go" in capsys.readouterr().out
 
 
-def test_steps_without_data_show_nothing(blank: Path, capsys) -> None:
+def test_steps_without_data_show_no_table_but_say_why(blank: Path, capsys) -> None:
     experiments = Experiments.open(blank, as_of="2026-12-01")
     assert experiments.gold is None
-    assert experiments.gold_set() is None and experiments.evaluate() is None
+    assert experiments.gold_set() is None
+    assert capsys.readouterr().out.startswith("No gold set: name a data source with role 'gold'")
+    assert experiments.evaluate() is None
+    assert capsys.readouterr().out == "Nothing to evaluate: there is no gold set.\n"
     assert experiments.fairness() is None
+    assert capsys.readouterr().out == "No groups to compare: there is no gold set.\n"
     assert experiments.threshold() is None
     assert capsys.readouterr().out.startswith("No threshold to choose")
+    experiments.budgets()  # an empty section says why it is empty
+    assert capsys.readouterr().out.startswith("Nothing to check against the budgets: no "
+                                              "experiment log")
     discovery = Discovery.open(blank, as_of="2026-12-01")
     assert discovery.personal_data() == "No personal data found by the pattern scan."
     assert Phase.open(blank).name == ""
