@@ -18,8 +18,10 @@ True
 from __future__ import annotations
 
 import copy
+import hashlib
 import html as _html
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,7 @@ from aipo_widgets.model.workspace import load
 from aipo_widgets.pipeline.kernels import kernel_options
 from aipo_widgets.pipeline.serve import plan
 from aipo_widgets.resources import resource_dir
+from aipo_widgets.runs.results import RESULTS_MIME
 
 _TEMPLATES = Path(__file__).parent / "nbconvert"
 
@@ -57,6 +60,126 @@ DISPLAY_PRIORITY = [
 #: Where a phase report's lead goes until the run knows the product's verdict (see
 #: :func:`fill_lead`): a phase's report is written while the next phase runs.
 LEAD_PLACEHOLDER = "<!-- aipo:lead -->"
+
+#: The anchor of a report's gates table (the phase's recorded results, at its end).
+GATES_ANCHOR = "aipo-gates"
+
+#: The key of a recorded results output's metadata that says which cell added each gate
+#: (``{"aipo": {"cells": [execution count per gate]}}``, written by the notebook facade).
+CELLS_KEY = "aipo"
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+
+
+def gate_anchor(name: str) -> str:
+    """Return the anchor of a gate's section in a phase report (the same for the same name).
+
+    Examples
+    --------
+    >>> gate_anchor("recall") == gate_anchor("recall") != gate_anchor("precision")
+    True
+    >>> gate_anchor("recall")
+    'aipo-gate-cd473cc272'
+    """
+    return "aipo-gate-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+
+
+def _sections(nb: Any) -> list[dict[str, Any]]:
+    """Return the notebook's sections: heading cell, level, title, cells, gates, outputs."""
+    sections: list[dict[str, Any]] = []
+    for i, cell in enumerate(nb.cells):
+        lines = str(cell.get("source", "")).strip().splitlines() if cell.cell_type == "markdown" \
+            else []
+        head = _HEADING.match(lines[0]) if lines else None
+        if head is not None:
+            sections.append({"cell": i, "level": len(head.group(1)),
+                             "title": re.sub(r"[`*_]", "", head.group(2)), "counts": [],
+                             "gates": [], "shown": False, "code": False})
+            continue
+        if not sections or cell.cell_type != "code":
+            continue
+        current = sections[-1]
+        current["counts"].append(cell.get("execution_count"))
+        current["code"] = True
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and str(output.get("text", "")).strip():
+                current["shown"] = True
+            elif output.get("output_type") in ("display_data", "execute_result", "error"):
+                data = output.get("data") or {}
+                if RESULTS_MIME in data:
+                    current["results"] = output
+                if any(k != "text/plain" or str(v).strip() for k, v in data.items()) \
+                        or output.get("output_type") == "error":
+                    current["shown"] = True
+    return sections
+
+
+def _place_gates(sections: list[dict[str, Any]]) -> None:
+    """Put each recorded gate in the section whose cell added it (else with the gates table)."""
+    by_count = {c: s for s in sections for c in s["counts"] if c is not None}
+    for s in sections:
+        output = s.get("results")
+        if output is None:
+            continue
+        payload = output["data"][RESULTS_MIME]
+        gates = payload.get("gates", []) if isinstance(payload, Mapping) else []
+        cells = ((output.get("metadata") or {}).get(CELLS_KEY) or {}).get("cells") or []
+        for k, gate in enumerate(gates):
+            count = cells[k] if k < len(cells) else None
+            home = by_count.get(count)
+            if home is None or home["level"] < 2:
+                home = s  # added when the phase opened: listed with the gates
+            home["gates"].append(gate)
+
+
+def _toc(sections: list[dict[str, Any]]) -> str:
+    """Return the report's table of contents: each section, with its warnings and failures."""
+    items = []
+    for s in sections:
+        if s["level"] < 2:
+            continue
+        bad = {v: sum(g.get("verdict") == v for g in s["gates"]) for v in ("fail", "warn")}
+        said = ", ".join(f"{n} {'failed' if v == 'fail' else 'warning' + ('s' if n > 1 else '')}"
+                         for v, n in bad.items() if n)
+        note = f" <span class='aipo-toc-note'>({_html.escape(said)})</span>" if said else ""
+        if not s["shown"] and s["code"]:
+            note += " <span class='aipo-toc-note'>(nothing to show)</span>"
+        items.append(f"<li><a href='#{s['anchor']}'>{_html.escape(s['title'])}</a>{note}</li>")
+    if not items:
+        return ""
+    return ("<nav class='aipo-toc'><p><b>Contents</b></p><ol>" + "".join(items)
+            + "</ol></nav>")
+
+
+def _outline(nb: Any) -> str:
+    """Anchor the notebook's sections and gates, note empty sections; return the contents.
+
+    Each heading gets an anchor (``aipo-section-N``), each gate one in the section whose cell
+    added it (:func:`gate_anchor`), the section of the recorded gates :data:`GATES_ANCHOR`; a
+    section whose steps showed nothing says so, instead of a heading over a blank.
+    """
+    import nbformat
+
+    sections = _sections(nb)
+    _place_gates(sections)
+    placed: set[str] = set()
+    for k, s in enumerate(sections):
+        s["anchor"] = GATES_ANCHOR if "results" in s else f"aipo-section-{k + 1}"
+        anchors = [s["anchor"]] + [a for a in (gate_anchor(str(g.get("name", "")))
+                                               for g in s["gates"]) if a not in placed]
+        placed.update(anchors)
+        cell = nb.cells[s["cell"]]
+        cell.source = "".join(f'<a id="{a}" class="aipo-anchor"></a>' for a in anchors) \
+            + "\n\n" + str(cell.source)
+    for s in reversed(sections):
+        if s["code"] and not s["shown"]:
+            note = nbformat.v4.new_markdown_cell(
+                "*Nothing to show here in this run: this step displayed no table, figure or "
+                "message. Its gates, if any, are in the summary at the top and in the gates "
+                "table at the end.*")
+            ends = [t["cell"] for t in sections if t["cell"] > s["cell"]]
+            nb.cells.insert(min(ends, default=len(nb.cells)), note)
+    return _toc(sections)
 
 
 def notebook_to_html(notebook: Any, *, show_code: bool = False, title: str | None = None,
@@ -96,9 +219,11 @@ def notebook_to_html(notebook: Any, *, show_code: bool = False, title: str | Non
     if lead:
         import nbformat
 
+        # The summary, then the contents: a report reads like a report, not like a notebook.
+        toc = _outline(nb)
         first = nbformat.v4.new_code_cell("")
         first.outputs = [nbformat.v4.new_output("display_data", data={
-            "text/html": f'<div class="aipo-lead">{lead}</div>', "text/plain": "verdict"})]
+            "text/html": f'<div class="aipo-lead">{lead}</div>{toc}', "text/plain": "verdict"})]
         first.metadata["transient"] = {"remove_source": True}
         nb.cells.insert(0, first)
     exporter = HTMLExporter(
@@ -166,9 +291,10 @@ def phase_lead(verdict: Any, phase: Mapping[str, Any], run: str = "") -> str:
         if g.get("verdict") == "pass":
             continue
         by = superseded_text(g)
+        name = str(g.get("name", ""))
         rows.append(
             f"<tr><td><b>{'SUPERSEDED' if by else verdict_word(str(g.get('verdict')))}</b></td>"
-            f"<td>{_html.escape(str(g.get('name', '')))}</td>"
+            f"<td><a href='#{gate_anchor(name)}'>{_html.escape(name)}</a></td>"
             f"<td>{_html.escape(format_number(g.get('figure')))}</td>"
             f"<td>{_html.escape(format_number(g.get('threshold')))}</td>"
             f"<td>{_html.escape(str(g.get('detail') or ''))}</td>"
@@ -180,7 +306,8 @@ def phase_lead(verdict: Any, phase: Mapping[str, Any], run: str = "") -> str:
     return (verdict_html(verdict, heading="The product's verdict")
             + f"<p><b>Gates of the {name} phase: "
             f"{verdict_word(str(phase.get('verdict', 'pass')))}</b> ({said}; the full table is "
-            "at the end of this report)</p>" + table)
+            f"<a href='#{GATES_ANCHOR}'>at the end of this report</a>; each gate's name "
+            "links to the section that checked it)</p>" + table)
 
 
 def fill_lead(path: str | os.PathLike, lead: str) -> int:
