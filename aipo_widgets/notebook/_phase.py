@@ -82,8 +82,10 @@ def _cell() -> int | None:
     except ImportError:  # pragma: no cover - the kit installs IPython
         return None
     shell = get_ipython()
-    count = getattr(shell, "execution_count", None) if shell is not None else None
-    return count if isinstance(count, int) else None
+    # While a cell runs, IPython 8 already holds the next cell's count: the cell's own (the
+    # In [n] the notebook saves) is one less.
+    count = getattr(shell, "execution_count", None)
+    return count - 1 if isinstance(count, int) else None
 
 
 def use_kit_tables() -> bool:
