@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -114,6 +115,56 @@ class GapList(list):
         return self.gap.marker
 
     __repr__ = __str__
+
+
+# What a list's entries are called, for a reader who does not know the aipo.yaml paths.
+_ENTRY_WORDS = {
+    "metric_tree.nodes": "the metric", "risks": "the risk", "data_map.sources": "the data source",
+    "value_hypotheses": "the hypothesis", "rollout.stages": "the rollout stage",
+    "acceptance_criteria": "the acceptance criterion", "backlog": "the backlog item",
+    "monitoring.alert_rules": "the alert rule", "decision_log": "the decision",
+    "signoffs": "the sign-off", "stakeholders": "the stakeholder",
+}
+_ENTRY = re.compile(r"^(?P<list>[\w.]+)\[(?P<id>[^\]]+)\](?:\.(?P<rest>.+))?$")
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ").replace(".", " ").strip()
+
+
+def gap_sentence(field: str) -> str:
+    """Say in plain words what a gap is, for a reader who does not know ``aipo.yaml``.
+
+    The field's path stays available beside it (the documents put it in a tooltip).
+
+    Examples
+    --------
+    >>> gap_sentence("metric_tree.nodes[correct_share].description")
+    "Not yet written: the description of the metric 'Correct share' (aipo.yaml, metric_tree)"
+    >>> gap_sentence("product.intended_purpose")
+    'Not yet written: the intended purpose of the product (aipo.yaml, product)'
+    >>> gap_sentence("risks")
+    'Not yet written: the risks (aipo.yaml, risks)'
+    >>> gap_sentence("run: experiments gate 'gold set size'")
+    "Not yet measured: experiments gate 'gold set size' (run the phase notebooks: aipo run)"
+    """
+    if field.startswith("run:"):
+        return (f"Not yet measured: {field[4:].strip()} (run the phase notebooks: aipo run)")
+    if field.startswith("manual:") or " " in field:
+        what = field.split(":", 1)[1].strip() if field.startswith("manual:") else field
+        return f"To be written by hand: {what}"
+    entry = _ENTRY.match(field)
+    if entry is not None:
+        listed = entry.group("list")
+        thing = _ENTRY_WORDS.get(listed, f"the entry of {_words(listed)}")
+        name = entry.group("id").replace("_", " ")
+        whose = f"{thing} '{name[:1].upper() + name[1:]}'"
+        rest = entry.group("rest")
+        what = f"the {_words(rest)} of {whose}" if rest else whose
+        return f"Not yet written: {what} (aipo.yaml, {listed.split('.')[0]})"
+    head, _, rest = field.partition(".")
+    what = f"the {_words(rest)} of the {_words(head)}" if rest else f"the {_words(head)}"
+    return f"Not yet written: {what} (aipo.yaml, {head})"
 
 
 def is_gap(value: Any) -> TypeGuard[GapMarker | GapList]:

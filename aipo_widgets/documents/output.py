@@ -22,6 +22,7 @@ from __future__ import annotations
 import html as html_lib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from aipo_widgets._text import markdown_html
+from aipo_widgets.documents.gaps import gap_sentence
 from aipo_widgets.errors import Problem, UsageError
 from aipo_widgets.model.atomic import atomic_write_text
 
@@ -59,13 +61,18 @@ th { background: #f3f3f3; }
 code { background: #f3f3f3; padding: 0 0.2rem; border-radius: 3px; font-size: 0.9em; }
 blockquote { border-left: 4px solid #ccc; margin: 0.8rem 0; padding: 0.1rem 1rem;
   color: #444; background: #fafafa; }
-strong.gap { background: #ffe3d6; color: #8a2a00; padding: 0 0.25rem; border-radius: 3px; }
+strong.gap { background: #ffe3d6; color: #8a2a00; padding: 0 0.25rem; border-radius: 3px;
+  font-weight: 600; }
+/* A wide table scrolls inside the page's column instead of overflowing it; long words wrap. */
+table { display: block; max-width: 100%; overflow-x: auto; }
+th, td { overflow-wrap: anywhere; }
 a { color: #0b5cad; }
 ul.task-list, li.task-list-item { list-style: none; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10.5pt; }
   h2 { break-after: avoid; }
   tr, li { break-inside: avoid; }
+  table { display: table; width: 100%; table-layout: fixed; }
   a { color: inherit; }
 }
 """
@@ -99,16 +106,31 @@ def markdown_body(markdown: str) -> str:
     """Return a document's Markdown as an HTML fragment (what :func:`markdown_to_html` wraps).
 
     HTML inside the Markdown is escaped; nothing remote is loaded or linked (see
-    :func:`aipo_widgets._text.markdown_html`); gap markers get ``class="gap"``.
+    :func:`aipo_widgets._text.markdown_html`); a gap marker reads as a plain sentence
+    (:func:`~aipo_widgets.documents.gaps.gap_sentence`) with ``class="gap"`` and the field's
+    path in its tooltip (``title``) and ``data-field``.
 
     Examples
     --------
     >>> print(markdown_body("Owner: <b>x</b> **[gap: product.owner]**"))
-    <p>Owner: &lt;b&gt;x&lt;/b&gt; <strong class="gap">[gap: product.owner]</strong></p>
+    <p>Owner: &lt;b&gt;x&lt;/b&gt; <strong class="gap" title="aipo.yaml: product.owner" \
+data-field="product.owner">Not yet written: the owner of the product (aipo.yaml, product)\
+</strong></p>
     <BLANKLINE>
     """
     body = markdown_html(markdown)  # the kit's one rule: nothing remote, nothing to run
-    return body.replace("<strong>[gap: ", '<strong class="gap">[gap: ')
+
+    def sentence(found: re.Match[str]) -> str:
+        field = html_lib.unescape(found.group(1))
+        path = html_lib.escape(field)
+        return (f'<strong class="gap" title="aipo.yaml: {path}" data-field="{path}">'
+                f"{html_lib.escape(gap_sentence(field), quote=False)}</strong>")
+
+    return _GAP_HTML.sub(sentence, body)
+
+
+# A gap marker as the Markdown renderer writes it (``**[gap: field]**``).
+_GAP_HTML = re.compile(r"<strong>\[gap: (.+?)\]</strong>")
 
 
 def find_chromium() -> str | None:

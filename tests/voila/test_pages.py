@@ -176,7 +176,8 @@ def test_documents_section_lists_links_and_flags_stale_documents(small_ws):
     html = documents.documents_html(small_ws, None)
     assert '<a class="aipo-doc-link" href="#aipo-doc-model_card">Model card</a>' in html
     assert '<details class="aipo-doc" id="aipo-doc-model_card">' in html
-    assert '<strong class="gap">[gap: ' in html  # gaps stand out, as in the HTML files
+    assert '<strong class="gap" title="aipo.yaml: ' in html  # gaps stand out, as in the files
+    assert "Not yet written: " in html and "[gap: " not in html
     # Under the page's h2 "Documents", a document's own headings start at h3.
     assert "<h3>Model card: " in html and "<h1>" not in html and "<h2>" not in html
     assert "Out of date" not in html  # no run: nothing to be out of date against

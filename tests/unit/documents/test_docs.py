@@ -434,7 +434,10 @@ def test_html_is_self_contained_and_escapes_workspace_html():
                             "| a | b |\n| --- | --- |\n| 1 | 2 |\n", "T")
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<img" not in page and "&lt;img" in page
-    assert '<strong class="gap">[gap: product.version]</strong>' in page
+    # A gap reads as a sentence for a reader who does not know aipo.yaml; its path in a tooltip.
+    assert ('<strong class="gap" title="aipo.yaml: product.version" data-field="product.version">'
+            "Not yet written: the version of the product (aipo.yaml, product)</strong>") in page
+    assert "[gap: " not in page
     assert "<table>" in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
 
