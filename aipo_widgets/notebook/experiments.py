@@ -8,6 +8,8 @@ Examples
 >>> _ = write_example("blank", folder)
 >>> phase = Experiments.open(folder, as_of="2026-12-01")
 >>> phase.gold_set() is None, [(g.name, g.verdict) for g in phase.gates]
+No gold set: name a data source with role 'gold' in the data map (the gate 'gold set available' \
+says what is missing).
 (True, [('gold set available', 'fail')])
 """
 

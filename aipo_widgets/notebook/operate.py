@@ -7,7 +7,9 @@ Examples
 >>> folder = pathlib.Path(tempfile.mkdtemp()) / "blank"
 >>> _ = write_example("blank", folder)
 >>> phase = Operate.open(folder, as_of="2026-12-01")
->>> phase.drift() is None
+>>> phase.drift() is None  # the section says why it shows no table
+No drift comparison: not measured: would come from a frozen drift reference: run the rollout \
+notebook, or name a reference source in monitoring.drift.reference
 True
 >>> [(g.name, g.verdict) for g in phase.gates]  # doctest: +NORMALIZE_WHITESPACE
 [('production window available', 'fail'),
@@ -16,6 +18,7 @@ True
 Retrain: not measured. not measured: drift (no drift measured in the drift window)
 >>> phase.impact()
 No metric-tree root: add metric_tree.root (the North Star) to aipo.yaml.
+No business case in aipo.yaml: nothing to compare the realised value with.
 >>> phase.gates[-1].detail
 'no metric-tree root: name the North Star node in metric_tree.root of aipo.yaml'
 """
