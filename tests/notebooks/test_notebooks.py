@@ -160,6 +160,50 @@ def test_html_shows_widgets_as_pictures(example_run) -> None:
     assert 'class="jupyter-widgets' not in html
 
 
+# A cell that shows a raw value instead of a formatted one.
+RAW_CELL = re.compile(r"<t[dh][^>]*>\s*(NaN|nan|None|True|False|NaT|<NA>)\s*</t[dh]>")
+NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:e[+-]\d+)?")
+
+
+def significant_digits(number: str) -> int:
+    """Count the significant digits a formatted number shows (its integer digits all count)."""
+    mantissa = number.lstrip("-").split("e")[0].replace(",", "")
+    whole, _, decimals = mantissa.partition(".")
+    if not decimals:
+        return 0  # an integer keeps every digit
+    return len((whole + decimals).lstrip("0"))
+
+
+def check_report(html: str, digits: int) -> None:
+    """A phase report reads like a report: summary and contents first, formatted tables."""
+    body = html[html.index("<body"):]
+    assert 'class="aipo-toc"' in body, "the report has no contents"
+    verdict, toc, title = (body.index("aipo-verdict-box"), body.index('class="aipo-toc"'),
+                           body.index("<h1"))
+    assert verdict < toc < title, "the report opens with its summary, then its contents"
+    ids = set(re.findall(r'id="([^"]+)"', body))
+    for target in re.findall(r"href=['\"]#(aipo-[^'\"]+)['\"]", body):
+        assert target in ids, f"a link of the summary or contents goes nowhere: #{target}"
+    assert 'class="dataframe"' not in body, "a table in pandas' own repr"
+    assert not RAW_CELL.search(body), RAW_CELL.search(body).group(0)
+    for table in re.findall(r'<table class="aipo-table".*?</table>', body, re.S):
+        first = re.findall(r"<tr><td[^>]*>([^<]*)</td>", table)
+        assert first[:3] != ["0", "1", "2"], "a kit table shows the row index"
+        for cell in re.findall(r'<td style="[^"]*text-align:right">([^<]*)</td>', table):
+            for number in NUMBER.findall(cell):
+                assert significant_digits(number) <= digits, f"{cell!r} has too many digits"
+
+
+@pytest.mark.slow
+def test_reports_open_with_their_summary_and_show_kit_tables(example_run) -> None:
+    from aipo_widgets.figures.tokens import NUMBER as NUMBER_TOKENS
+
+    _, folder, run = example_run
+    for phase in PHASES:
+        html = (folder / "reports" / run.id / f"{phase}.html").read_text()
+        check_report(html, NUMBER_TOKENS["digits"])
+
+
 @pytest.mark.slow
 def test_each_phase_report_draws_its_evidence(example_run) -> None:
     # The plots where tables alone were: the pictures' text alternatives name what they show.
