@@ -5,7 +5,8 @@ The kit's figures travel as plain numbers (``results.json``, the run ledger); th
 business case and the budgets a currency. :func:`figure_units` collects them by the names the
 phase notebooks record their key figures under (``window_csat`` is the node ``csat`` measured
 in the production window), and :func:`format_value` writes a value with its unit, through the
-kit's one number format (:func:`aipo_widgets._text.format_number`).
+kit's one number format (:func:`aipo_widgets._text.format_value`: a ``share`` as a
+percentage, a scale such as ``1-5`` in brackets).
 
 Examples
 --------
@@ -25,15 +26,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from aipo_widgets._text import format_number
+from aipo_widgets._text import format_value as _format_value
 
 __all__ = ["figure_units", "format_threshold", "format_value", "gate_unit", "unit_of"]
 
 #: Units that hold a part of a whole (0.25 is a quarter): shown as a percentage.
 SHARE_UNITS = frozenset({"share", "ratio", "fraction", "proportion"})
 
-# A scale such as "1-5" or "0-10" is said after the value, in brackets: "4.27 (1-5)".
-_SCALE = re.compile(r"^\d+\s*-\s*\d+$")
 # A threshold that is one comparison with a number, e.g. ">= 0.25" or "< 1e-3", with words
 # before it ("stop if") or a group after it ("in every group of language") at most.
 _COMPARISON = re.compile(r"^(\s*(?:[a-z]+ )*)(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
@@ -60,17 +59,13 @@ def format_value(value: Any, unit: str = "") -> str:
     --------
     >>> format_value(0.0824, "share"), format_value(13.5, "%"), format_value(2401.3, "ms")
     ('8.24%', '13.5%', '2,401 ms')
-    >>> format_value(12, "min"), format_value(True, "share")
-    ('12 min', 'yes')
+    >>> format_value(12, "min"), format_value(True, "share"), format_value(0.5, "ratio")
+    ('12 min', '✓', '50%')
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return format_number(value)
     unit = (unit or "").strip()
-    if unit.lower() in SHARE_UNITS:
-        return format_number(float(value) * 100, "%")
-    if _SCALE.match(unit):
-        return f"{format_number(value)} ({unit})"
-    return format_number(value, unit)
+    # One rule for every surface (aipo_widgets._text.format_value, mirrored by the widgets'
+    # fmt): a share is a percentage there; the other names of a part of a whole map onto it.
+    return _format_value(value, "share" if unit.lower() in SHARE_UNITS else unit)
 
 
 def format_threshold(threshold: Any, unit: str = "") -> str:
