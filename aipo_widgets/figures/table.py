@@ -184,9 +184,10 @@ def cells(frame: pd.DataFrame, **options: Any) -> tuple[list[str], list[str], li
     return headers, kinds, rows
 
 
-_ALIGN = {"number": "right", "bool": "center", "text": "left"}
+_ALIGN = {"number": "right;white-space:nowrap", "bool": "center", "text": "left"}
 # Inline styles: the table reads the same in JupyterLab (which aligns every cell right), an
-# nbconvert report, a Voila page and a document, with no style sheet of its own.
+# nbconvert report, a Voila page and a document, with no style sheet of its own. A number and
+# its unit stay on one line.
 _TABLE = ("border-collapse:collapse;margin:0.3em 0;font-variant-numeric:tabular-nums;"
           "table-layout:auto")
 _TH = "padding:3px 10px;border-bottom:2px solid #666;vertical-align:bottom;text-align:{a}"

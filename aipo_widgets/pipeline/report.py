@@ -147,8 +147,9 @@ def _toc(sections: list[dict[str, Any]]) -> str:
         items.append(f"<li><a href='#{s['anchor']}'>{_html.escape(s['title'])}</a>{note}</li>")
     if not items:
         return ""
-    return ("<nav class='aipo-toc'><p><b>Contents</b></p><ol>" + "".join(items)
-            + "</ol></nav>")
+    # A list without numbers: the headings carry their own ("1. The gold set").
+    return ("<nav class='aipo-toc'><p><b>Contents</b></p><ul>" + "".join(items)
+            + "</ul></nav>")
 
 
 def _outline(nb: Any) -> str:

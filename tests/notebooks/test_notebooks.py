@@ -189,7 +189,7 @@ def check_report(html: str, digits: int) -> None:
     for table in re.findall(r'<table class="aipo-table".*?</table>', body, re.S):
         first = re.findall(r"<tr><td[^>]*>([^<]*)</td>", table)
         assert first[:3] != ["0", "1", "2"], "a kit table shows the row index"
-        for cell in re.findall(r'<td style="[^"]*text-align:right">([^<]*)</td>', table):
+        for cell in re.findall(r'<td style="[^"]*text-align:right[^"]*">([^<]*)</td>', table):
             for number in NUMBER.findall(cell):
                 assert significant_digits(number) <= digits, f"{cell!r} has too many digits"
 
