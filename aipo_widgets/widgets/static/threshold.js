@@ -262,7 +262,7 @@ function render({ model, el }) {
         h("tbody", {}, ...g.groups.map((r) => h("tr", { class: r.sufficient ? null : "aipo-muted",
           title: r.sufficient ? null : "too few rows: shown, not ranked" },
         h("td", {}, r.group), h("td", {}, h("span", { class: "aipo-th-bar",
-          style: { width: `${Math.round((r.recall || 0) * 60)}px` } }), ` ${fmt(r.recall)}`),
+          style: { width: `${Math.round((r.recall || 0) * 48)}px` } }), ` ${fmt(r.recall)}`),
         h("td", {}, String(r.positives)))))) : h("p", { class: "aipo-muted" }, "…"),
       g && g.difference !== null ? h("p", { class: "aipo-muted" },
         `largest difference ${fmt(g.difference)}`) : null));
