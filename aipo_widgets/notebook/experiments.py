@@ -273,7 +273,7 @@ class Experiments(Phase):
         spec = self.ws.evaluation.candidates
         accepting = [g for g in self.gates if g.source.startswith("acceptance_criteria")]
         if spec is None or self.reference is None or not accepting or any(
-                g.verdict != "pass" for g in accepting):
+                g.verdict == "fail" for g in accepting):
             print("Nothing recorded: the acceptance has not passed on a compared candidate.")
             return None
         values = self.reference.split(" / ")

@@ -144,6 +144,20 @@ def test_aipo_run_passes_on_the_examples(example_run) -> None:
         operate = next(ph for ph in results["phases"] if ph["phase"] == "operate")
         drift = next(g for g in operate["gates"] if g["name"].startswith("data drift"))
         assert drift["verdict"] == "warn" and drift["figure"] >= 0.3  # the drift is detected
+    if name == "support-summaries":  # the evidence of a generative product (issue 17)
+        gates = {g["name"]: g for ph in results["phases"] for g in ph["gates"]}
+        agree = gates["reviewer agreement (Krippendorff's alpha)"]
+        assert agree["verdict"] == "pass" and agree["ci"][0] >= 0.667
+        assert gates["accepted on held-out items only"]["verdict"] == "pass"
+        assert gates["candidates compared with the reference"]["figure"] == 4
+        assert gates["accepted versions recorded"]["verdict"] == "pass"
+        for safety in ("attack success rate", "over-blocking rate", "PII leak rate in outputs",
+                       "PII filter false-negative rate"):
+            assert gates[safety]["verdict"] == "pass" and gates[safety]["ci"], safety
+        version = gates["production runs the accepted versions"]
+        assert version["verdict"] == "pass" and version["provenance"]["kind"] == "measured"
+        experiments = next(ph for ph in results["phases"] if ph["phase"] == "experiments")
+        assert experiments["figures"]["gold_test_items"] == 800
 
 
 @pytest.mark.slow

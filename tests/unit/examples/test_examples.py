@@ -161,6 +161,11 @@ def test_every_data_source_location_exists_and_nothing_else_is_written(written, 
     target, paths = written[name]
     ws = _ws(name)
     locations = {s.location for s in ws.data_map.sources}
+    ev = ws.evaluation  # files the evaluation section names (a split, decisions, a suite)
+    locations |= {f for f in (ev.split and ev.split.file,
+                              ev.double_review and ev.double_review.adjudication,
+                              ev.safety and ev.safety.suite, ev.safety and ev.safety.results)
+                  if f}
     for loc in locations:
         assert (target / loc).is_file(), loc
     assert {p.relative_to(target).as_posix() for p in paths[1:]} == locations
@@ -227,7 +232,10 @@ def test_support_sizes(support):
     assert set(t.language) == {"de", "en", "fr"} and set(t.channel) == {"email", "chat", "phone"}
     assert t.loc[t.period == "baseline", "arm"].isna().all()
     assert set(t.loc[t.period == "pilot", "arm"]) == {"control", "treatment"}
-    assert len(support["gold_reviews"]) == 1200
+    assert len(support["gold_reviews"]) == 2000  # 1,200 development and 800 test items
+    split = support["gold_split"].set_index("ticket_id").split
+    assert split.value_counts().to_dict() == {"dev": 1200, "test": 800}
+    assert set(split.index) == set(support["gold_reviews"].ticket_id)
     assert set(support["gold_reviews"].ticket_id) <= set(t.ticket_id[t.period == "baseline"])
     assert len(support["production_log"]) >= 1000 and len(support["experiment_log"]) >= 1000
 
@@ -259,9 +267,12 @@ def test_support_numbers_in_aipo_yaml_match_the_data(support):
     pilot = t[t.period == "pilot"].groupby("arm").handle_time_min.mean()
     assert ws.business_case.drivers["minutes_saved"].measured == round(
         pilot["control"] - pilot["treatment"], 1)
-    labels = support["gold_reviews"].review_label.value_counts(normalize=True)
+    test = support["gold_split"].ticket_id[support["gold_split"].split == "test"]
+    gold = support["gold_reviews"]
+    labels = gold[gold.ticket_id.isin(test)].review_label.value_counts(normalize=True)
     assert ws.metric("hallucination_rate").current == round(labels["hallucination"], 3)
     assert ws.metric("correct_share").current == round(labels["correct"], 3)
+    assert ws.metric("minor_error_share").current == round(labels["minor_error"], 3)
     prod = support["production_log"]
     assert ws.metric("handle_time_min").current == round(prod.handle_time_min.mean(), 1)
     assert ws.metric("review_min").current == round(prod.review_min.mean(), 2)
@@ -273,7 +284,8 @@ def test_support_numbers_in_aipo_yaml_match_the_data(support):
 
 
 def test_support_gold_set_meets_its_acceptance_criteria(support):
-    gold = support["gold_reviews"]
+    test = support["gold_split"].ticket_id[support["gold_split"].split == "test"]
+    gold = support["gold_reviews"][support["gold_reviews"].ticket_id.isin(test)]
     n = len(gold)
     k = int((gold.review_label == "hallucination").sum())
     assert 0.005 <= k / n <= 0.02  # about 1 %
@@ -413,3 +425,34 @@ def test_generate_frames_matches_the_files(written, name):
     first = pd.read_csv(paths[1])
     assert len(first) == len(frames[module.TABLES[0]])
     assert generate_frames("blank") == {}
+
+
+def test_support_iterations_tuned_on_development_items_and_accepted_on_test_items(support):
+    log, split = support["experiment_log"], support["gold_split"].set_index("ticket_id").split
+    side = log.ticket_id.map(split)
+    assert (side[log.purpose == "tune"] == "dev").all()
+    assert (side[log.purpose == "accept"] == "test").all()
+    accept = log[log.purpose == "accept"]
+    # three prompt versions on the same 800 test items
+    assert accept.groupby("prompt_version").ticket_id.nunique().to_dict() == {
+        "v1": 800, "v2": 800, "v3": 800}
+    # the chosen variant is the latest one in the log (the acceptance and budget gates' variant)
+    assert log.sort_values("date").iloc[-1][["prompt_version", "model"]].tolist() == [
+        "v3", "medium-2026-05"]
+
+
+def test_support_double_reviews_adjudication_and_the_hotfix_in_production(support):
+    double = support["gold_double_reviews"]
+    per_item = double.groupby("ticket_id").reviewer.nunique()
+    assert (per_item == 2).all() and len(per_item) >= 240
+    gold = support["gold_reviews"].set_index("ticket_id").review_label
+    wide = double.groupby("ticket_id").label.agg(list)
+    disagreed = wide[wide.map(lambda v: len(set(v)) > 1)].index
+    decided = support["gold_adjudication"].set_index("ticket_id").label
+    assert set(decided.index) == set(disagreed)
+    assert (decided == gold.loc[decided.index]).all()  # the final label is the gold label
+    prod = support["production_log"]
+    hotfix = prod[prod.prompt_version == "v3.1"].created_at.str[:10]
+    assert sorted(set(hotfix)) == ["2026-11-10", "2026-11-11"]
+    results = support["injection_results"].merge(support["injection_suite"], on="case")
+    assert len(results) == 50 and set(results.expected) == {"resist", "answer"}

@@ -157,6 +157,7 @@ def test_rates_gate_on_their_bound_and_acceptance_records_versions():
     assert accepted_version_gate(ws, passed, "v3 / m").verdict == "pass"
     assert accepted_version_gate(ws, passed, "v4 / m").verdict == "fail"
     assert accepted_version_gate(ws, [Gate("AC1", "fail")], "v3 / m").verdict == "warn"
+    assert accepted_version_gate(ws, [Gate("AC2", "warn")], "v3 / m").verdict == "pass"
 
 
 def test_the_schema_refuses_a_split_given_two_ways_and_unknown_sources():

@@ -29,6 +29,7 @@ def run(folder: Path) -> dict[str, object]:
     phase = Operate.open(folder)
     phase.drift()
     phase.latest_window(n_boot=0)
+    phase.versions()
     phase.alerts()
     phase.retrain()
     phase.impact()
@@ -147,3 +148,19 @@ def test_an_empty_or_thin_production_window_does_not_pass(maintenance: Path) -> 
     late = Operate.open(maintenance, as_of="2030-01-01")
     gate = next(g for g in late.gates if g.name == "production window available")
     assert gate.verdict == "fail" and gate.figure == 0 and "no rows" in gate.detail
+
+
+def test_support_production_runs_the_accepted_version_until_the_hotfix_window(
+        support: Path) -> None:
+    # The week to 2026-11-20 ran only prompt v3: the version gate passes on its rows.
+    gates = run(support)
+    gate = gates["production runs the accepted versions"]
+    assert gate.verdict == "pass" and gate.provenance.kind == "measured"
+    assert gate.extra["window"]["start"] == "2026-11-14"
+    assert gates["alert A7"].verdict == "pass" and gates["alert A8"].verdict == "pass"
+    # The week to 2026-11-12 holds the unevaluated hotfix v3.1 of 10 and 11 November.
+    phase = Operate.open(support, as_of="2026-11-12")
+    phase.versions()
+    (hotfix,) = [g for g in phase.gates if g.name == "production runs the accepted versions"]
+    assert hotfix.verdict == "fail"
+    assert hotfix.detail.startswith("v3.1 / medium-2026-05 runs since 2026-11-10")
