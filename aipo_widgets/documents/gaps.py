@@ -147,13 +147,24 @@ def gap_sentence(field: str) -> str:
     'Not yet written: the risks (aipo.yaml, risks)'
     >>> gap_sentence("run: experiments gate 'gold set size'")
     "Not yet measured: experiments gate 'gold set size' (run the phase notebooks: aipo run)"
+    >>> gap_sentence("compliance.gdpr.dpia.date")
+    "Not yet written: 'date' in compliance › gdpr › dpia (aipo.yaml, compliance)"
+    >>> gap_sentence("data_map.sources (role: gold)")
+    'Not yet written: the sources of the data map (role: gold) (aipo.yaml, data_map)'
+    >>> gap_sentence("…")  # the marker as a document's header explains it
+    'Not yet written: …'
     """
+    if field.strip() in ("…", "...", ""):
+        return "Not yet written: …"
     if field.startswith("run:"):
         return (f"Not yet measured: {field[4:].strip()} (run the phase notebooks: aipo run)")
-    if field.startswith("manual:") or " " in field:
+    # A path, perhaps with what it is for in brackets: "data_map.sources (role: gold)".
+    path, _, note = field.partition(" (")
+    note = f" ({note}" if note else ""
+    if field.startswith("manual:") or " " in path:
         what = field.split(":", 1)[1].strip() if field.startswith("manual:") else field
         return f"To be written by hand: {what}"
-    entry = _ENTRY.match(field)
+    entry = _ENTRY.match(path)
     if entry is not None:
         listed = entry.group("list")
         thing = _ENTRY_WORDS.get(listed, f"the entry of {_words(listed)}")
@@ -161,10 +172,16 @@ def gap_sentence(field: str) -> str:
         whose = f"{thing} '{name[:1].upper() + name[1:]}'"
         rest = entry.group("rest")
         what = f"the {_words(rest)} of {whose}" if rest else whose
-        return f"Not yet written: {what} (aipo.yaml, {listed.split('.')[0]})"
-    head, _, rest = field.partition(".")
-    what = f"the {_words(rest)} of the {_words(head)}" if rest else f"the {_words(head)}"
-    return f"Not yet written: {what} (aipo.yaml, {head})"
+        return f"Not yet written: {what}{note} (aipo.yaml, {listed.split('.')[0]})"
+    parts = path.split(".")
+    head = parts[0]
+    if len(parts) > 2:  # compliance.gdpr.dpia.date: 'date' in compliance › gdpr › dpia
+        what = f"'{_words(parts[-1])}' in {' › '.join(_words(x) for x in parts[:-1])}"
+    elif len(parts) == 2:
+        what = f"the {_words(parts[1])} of the {_words(head)}"
+    else:
+        what = f"the {_words(head)}"
+    return f"Not yet written: {what}{note} (aipo.yaml, {head})"
 
 
 def is_gap(value: Any) -> TypeGuard[GapMarker | GapList]:
