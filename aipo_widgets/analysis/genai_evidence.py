@@ -157,19 +157,34 @@ def double_review(folder: str | os.PathLike[str], ws: Workspace,
 
 
 def judge_agreement(ws: Workspace, frames: Mapping[str, pd.DataFrame],
-                    final: pd.DataFrame | None, *, n_boot: int = 1000
-                    ) -> tuple[AgreementResult | None, str]:
-    """Cohen's kappa of the judge's labels with the people's final labels, or the problem."""
+                    final: pd.DataFrame | None, *, gold: pd.DataFrame | None = None,
+                    n_boot: int = 1000) -> tuple[AgreementResult | None, str]:
+    """Cohen's kappa of the judge's labels with the people's final labels, or the problem.
+
+    The people's label of an item is the gold set's (``gold``, its ``label_column``), replaced
+    by the adjudicated final label where the item was reviewed twice; without a gold set, the
+    final labels of the double reviews alone.
+    """
+    import pandas as pd
+
     spec = ws.evaluation.judge
     if spec is None:
         return None, "no evaluation.judge"
     src, frame, problem = _source(ws, frames, spec.source)
     if frame is None or src is None:
         return None, problem
-    if final is None:
-        return None, "no final human labels to compare with (evaluation.double_review)"
     item = spec.item_column or src.id_column or "item"
-    people = final.rename(columns={final.columns[0]: item})
+    labels: dict[Any, Any] = {}
+    gold_src = next((s for s in ws.data_map.sources if s.role == "gold"), None)
+    if gold is not None and gold_src is not None and gold_src.id_column in gold \
+            and gold_src.label_column in gold:
+        labels.update(zip(gold[gold_src.id_column], gold[gold_src.label_column], strict=True))
+    if final is not None:
+        decided = final[final.final_label.notna()]
+        labels.update(zip(decided.iloc[:, 0], decided.final_label, strict=True))
+    if not labels:
+        return None, "no human labels to compare with (a gold set or evaluation.double_review)"
+    people = pd.DataFrame({item: list(labels), "final_label": list(labels.values())})
     try:
         return against_reference(people, frame, item=item, label="final_label",
                                  reference_label=spec.label_column,

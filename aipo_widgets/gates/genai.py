@@ -81,8 +81,9 @@ def agreement_gate(result: AgreementResult | None, spec: DoubleReview | JudgeAgr
             detail=problem or f"the reviews of {spec.source} could not be read")
     stat = STAT_NAMES.get(result.statistic, result.statistic)
     figure = result.bound(spec.bound)
-    prov = Provenance.measured(source or spec.source, rows=result.items,
-                               note=f"items reviewed twice or more ({result.reviews:,} reviews)")
+    note = ("items both the people and the judge labelled" if path.endswith("judge")
+            else f"items reviewed twice or more ({result.reviews:,} reviews)")
+    prov = Provenance.measured(source or spec.source, rows=result.items, note=note)
     ci = ((result.ci_low, result.ci_high) if result.ci_low is not None
           and result.ci_high is not None else None)
     interval = (f" (95 % interval {_num(result.ci_low)} to {_num(result.ci_high)})"

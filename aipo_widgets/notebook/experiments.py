@@ -222,7 +222,7 @@ class Experiments(Phase):
             self.add(genai.adjudication_gate(final))
         if ev.judge is not None:
             judged, why = genai_evidence.judge_agreement(self.ws, self.frames, final,
-                                                         n_boot=n_boot)
+                                                         gold=self.gold, n_boot=n_boot)
             self.add(genai.agreement_gate(judged, ev.judge, name="judge agrees with the "
                                           "reviewers", path="evaluation.judge", problem=why))
             if judged is not None and judged.value is not None:

@@ -167,3 +167,31 @@ def test_the_schema_refuses_a_split_given_two_ways_and_unknown_sources():
         _ws(split={"source": "gold", "file": "s.csv", "test_share": 0.5})
     problems = check_references(_ws(double_review={"source": "nowhere"}))
     assert any("nowhere" in str(p) for p in problems)
+
+
+def test_a_judge_is_compared_with_the_gold_labels_and_the_adjudicated_ones():
+    from sklearn.metrics import cohen_kappa_score
+
+    from aipo_widgets.analysis.genai_evidence import judge_agreement
+
+    gold = pd.DataFrame({"ticket_id": [f"T{i}" for i in range(40)],
+                         "label": ["correct"] * 30 + ["minor_error"] * 10})
+    final = pd.DataFrame({"ticket_id": ["T0"], "reviews": [2], "labels": ["a / b"],
+                          "agreed": [False], "final_label": ["minor_error"],
+                          "decided_by": ["adjudication"]})
+    judge = pd.DataFrame({"ticket_id": gold.ticket_id,
+                          "judge_label": ["correct"] * 28 + ["minor_error"] * 12})
+    ws = Workspace.model_validate({
+        "product": {"name": "x", "owner": "y"},
+        "data_map": {"sources": [
+            {"id": "gold", "name": "G", "role": "gold", "id_column": "ticket_id",
+             "label_column": "label"},
+            {"id": "judge", "name": "J", "id_column": "ticket_id"}]},
+        "evaluation": {"judge": {"source": "judge", "min_agreement": 0.5}}})
+    res, problem = judge_agreement(ws, {"judge": judge}, final, gold=gold, n_boot=100)
+    people = ["minor_error"] + ["correct"] * 29 + ["minor_error"] * 10  # T0 adjudicated
+    assert problem == "" and res.items == 40
+    assert res.kappa == pytest.approx(cohen_kappa_score(people, judge.judge_label))
+    gate = agreement_gate(res, ws.evaluation.judge, name="judge agrees with the reviewers",
+                          path="evaluation.judge")
+    assert gate.provenance.note == "items both the people and the judge labelled"
