@@ -253,7 +253,12 @@ def test_failing_acceptance_criterion_fails_the_run(tmp_path: Path) -> None:
                            "--phase", "experiments", "-p", "n_boot=200"],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "FAIL experiments: At least 60 % of the pre-failure windows flagged" in proc.stdout
+    # the run names the failed criterion under its phase, with its figure and reason
+    out = proc.stdout
+    assert "experiments: 2 failures" in out
+    failed = out[out.index("experiments: 2 failures"):]
+    assert "FAIL At least 60 % of the pre-failure windows flagged" in failed
+    assert "does not meet >= 0.95" in failed
 
 
 @pytest.mark.slow
