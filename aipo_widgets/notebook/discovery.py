@@ -30,13 +30,13 @@ from aipo_widgets.analysis.sources import quality_gates
 from aipo_widgets.figures.table import with_units
 from aipo_widgets.gates import discovery
 from aipo_widgets.gates.common import gates_frame
-from aipo_widgets.notebook._phase import DRAWS, Phase, scenarios
+from aipo_widgets.notebook._phase import Phase, scenarios
+from aipo_widgets.notebook._scenario import ScenarioStep
 from aipo_widgets.widgets import (
     AIActQuestionnaire,
     BacklogWidget,
     MetricTreeWidget,
     RiskMatrixWidget,
-    ScenarioWidget,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,7 +46,7 @@ __all__ = ["Discovery"]
 
 
 @dataclass
-class Discovery(Phase):
+class Discovery(ScenarioStep, Phase):
     """Discovery (days 1-30): the problem, the baseline, the data and its legal ground."""
 
     name: ClassVar[str] = "discovery"
@@ -156,14 +156,3 @@ class Discovery(Phase):
             print("Not ranked:", ", ".join(not_ranked))
         return BacklogWidget(self.wf)
 
-    def scenario_widget(self) -> ScenarioWidget | None:
-        """Return the business case's drivers as an editable widget (None without a case).
-
-        In JupyterLab a person changes a driver per scenario and sees NPV, payback and the
-        simulation move; Save writes the drivers to ``aipo.yaml``. In a report it is one
-        sentence: the pictures of the same figures are shown just before it.
-        """
-        if self.ws.business_case is None:
-            print("No business case in aipo.yaml yet: nothing to explore.")
-            return None
-        return ScenarioWidget(self.wf, n=DRAWS[self.name], picture=False)

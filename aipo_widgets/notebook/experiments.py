@@ -26,8 +26,9 @@ from aipo_widgets.figures.table import with_units
 from aipo_widgets.gates import experiments, genai
 from aipo_widgets.gates.common import data_available_gates, gates_frame
 from aipo_widgets.model.genai import AcceptedVersion
-from aipo_widgets.notebook._phase import DRAWS, Phase, Picture, scenarios, show
-from aipo_widgets.widgets import BacklogWidget, ScenarioWidget, ThresholdExplorer
+from aipo_widgets.notebook._phase import Phase, Picture, scenarios, show
+from aipo_widgets.notebook._scenario import ScenarioStep
+from aipo_widgets.widgets import BacklogWidget, ThresholdExplorer
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -58,7 +59,7 @@ def budget_view(ws: Workspace, variants: pd.DataFrame, source: DataSource) -> di
 
 
 @dataclass
-class Experiments(Phase):
+class Experiments(ScenarioStep, Phase):
     """Experiments (days 31-60): the gold set, acceptance, threshold, fairness, budgets."""
 
     name: ClassVar[str] = "experiments"
@@ -334,14 +335,3 @@ class Experiments(Phase):
             show(scenarios(case, ["NPV", "payback (months)"]))
         return BacklogWidget(self.wf)
 
-    def scenario_widget(self) -> ScenarioWidget | None:
-        """Return the business case's drivers as an editable widget (None without a case).
-
-        In JupyterLab a person changes a driver per scenario and sees NPV, payback and the
-        simulation move; Save writes the drivers to ``aipo.yaml``. In a report it is one
-        sentence: the pictures of the same figures are shown just before it.
-        """
-        if self.ws.business_case is None:
-            print("No business case in aipo.yaml yet: nothing to explore.")
-            return None
-        return ScenarioWidget(self.wf, n=DRAWS[self.name], picture=False)
