@@ -396,7 +396,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
 
     the_plan = plan(args.path, port=args.port, host=args.host, token=args.token,
-                    no_token=args.no_token, max_kernels=args.max_kernels)
+                    no_token=args.no_token, max_kernels=args.max_kernels,
+                    saved_page=not args.live_only)
     return serve(the_plan)
 
 
@@ -616,6 +617,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-kernels", type=int, default=8, metavar="N",
                    help="most pages served at once, each with its kernel (default 8); beyond, "
                    "visitors get a 'busy, retry' page")
+    p.add_argument("--live-only", action="store_true",
+                   help="always the live page; by default / answers at once with the page "
+                   "last rendered (kept in .aipo-page/, rendered again when the workspace "
+                   "changes) and links the live page")
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("report", help="write the stakeholder page as one offline HTML file",

@@ -36,6 +36,7 @@ from aipo_widgets.figures.verdict import (
 )
 from aipo_widgets.model.atomic import atomic_write_text
 from aipo_widgets.model.workspace import load
+from aipo_widgets.pipeline import paint
 from aipo_widgets.pipeline.kernels import kernel_options
 from aipo_widgets.pipeline.serve import plan
 from aipo_widgets.resources import resource_dir
@@ -351,16 +352,27 @@ def export_page(path: str | os.PathLike, out: str | os.PathLike) -> Path:
         workspace whose ``aipo.yaml`` is invalid (every problem, as ``aipo validate`` lists
         them). A portfolio is written even with a broken product: its row shows the error.
     """
+    target = Path(out)
+    if target.suffix.lower() not in (".html", ".htm"):
+        raise UsageError([Problem(f"{target} does not end in .html", path="--html",
+                                  fix="name the output file e.g. status.html")])
+    html = render_page(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(target, html)
+    return target
+
+
+def render_page(path: str | os.PathLike) -> str:
+    """Return the stakeholder page of a workspace (or portfolio) as one offline HTML text.
+
+    What :func:`export_page` writes; raises as it does.
+    """
     import tempfile
 
     import nbformat
     import papermill
 
     the_plan = plan(path, no_token=True)  # checks the path; nothing is served
-    target = Path(out)
-    if target.suffix.lower() not in (".html", ".htm"):
-        raise UsageError([Problem(f"{target} does not end in .html", path="--html",
-                                  fix="name the output file e.g. status.html")])
     if the_plan.page == "status":
         # The page of a broken workspace only says it is broken; writing it and exiting 0
         # would tell CI all is well, where validate, run and docs exit 2.
@@ -383,7 +395,30 @@ def export_page(path: str | os.PathLike, out: str | os.PathLike) -> Path:
         else:
             os.environ["AIPO_SERVE_ROOT"] = old
     title = "AI product portfolio" if the_plan.page == "portfolio" else "AI product status"
-    html = notebook_to_html(nb, title=title)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(target, html)
-    return target
+    return notebook_to_html(nb, title=title)
+
+
+def refresh_page(path: str | os.PathLike) -> bool:
+    """Render the page ``aipo serve`` shows at once again, if what it shows changed.
+
+    The page is kept in the served folder (:mod:`aipo_widgets.pipeline.paint`) with the
+    fingerprint of the state it was rendered from; nothing is done while that still holds.
+
+    Returns
+    -------
+    bool
+        True when the page was rendered (again).
+    """
+    root = Path(path).resolve()
+    digest = paint.fingerprint(root)
+    meta = paint.read_meta(root)
+    if meta is not None and meta.get("fingerprint") == digest:
+        return False
+    paint.store(root, render_page(root), digest)
+    return True
+
+
+if __name__ == "__main__":  # pragma: no cover - the renderer aipo serve runs (paint.Keeper)
+    import sys
+
+    refresh_page(sys.argv[1])

@@ -15,6 +15,10 @@ Why standalone Voila, and these settings (see the kit's security notes):
   the network without a token is refused.
 - Kernels are pre-started (a small pool) so a page opens fast, and idle kernels are culled, so
   memory stays flat however many visits there are.
+- ``/`` answers at once with the page last rendered (:mod:`aipo_widgets.pipeline.paint`),
+  checked by the same token, and starts no kernel; ``?live=1`` (and ``?workspace=``) is the
+  live page. ``aipo serve`` renders that saved page again, in the background, when the
+  workspace changed.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from typing import Any
 
 from aipo_widgets.errors import Problem, UsageError
 from aipo_widgets.model.workspace import FILENAME, workspaces_in
+from aipo_widgets.pipeline import paint
 from aipo_widgets.pipeline.kernels import ipc_fits
 from aipo_widgets.resources import resource_dir
 
@@ -48,6 +53,8 @@ LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
 TOKEN_ENV = "AIPO_SERVE_TOKEN"
 #: How ``aipo serve`` tells Voila the most pages served at once (each holds a kernel).
 MAX_KERNELS_ENV = "AIPO_MAX_PAGE_KERNELS"
+#: Set to "1" when ``/`` answers with the saved page (:mod:`aipo_widgets.pipeline.paint`).
+SAVED_PAGE_ENV = "AIPO_SAVED_PAGE"
 
 #: What a visitor sees when every page kernel is taken: try again shortly.
 BUSY_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
@@ -146,7 +153,7 @@ def _check_port(port: int, host: str) -> None:
 def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0.0.1",
          token: str | None = None, no_token: bool = False, pool_size: int = 2,
          cull_idle_seconds: int = 120, cull_interval_seconds: int = 30,
-         max_kernels: int = 8) -> ServePlan:
+         max_kernels: int = 8, saved_page: bool = True) -> ServePlan:
     """Work out how to serve ``path``, refusing unsafe combinations.
 
     Parameters
@@ -173,6 +180,9 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
     max_kernels : int, default 8
         The most pages served at once, besides the pre-started pool (each holds a kernel of
         about 170 MB); a visitor beyond it gets a "busy, retry" page (503).
+    saved_page : bool, default True
+        Answer ``/`` with the page last rendered, when there is one (``?live=1`` is the live
+        page); False serves the live page only.
 
     Returns
     -------
@@ -268,6 +278,7 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
         raise UsageError([Problem(f"max_kernels must be at least 1, got {max_kernels}",
                                   path="--max-kernels", fix="give 1 or more")])
     env[MAX_KERNELS_ENV] = str(max_kernels)
+    env[SAVED_PAGE_ENV] = "1" if saved_page else "0"
     if token:
         env[TOKEN_ENV] = token
     env["AIPO_SERVE_ROOT"] = str(root)
@@ -286,6 +297,10 @@ def plan(path: str | os.PathLike, *, port: int | None = None, host: str = "127.0
 def serve(plan_: ServePlan) -> int:
     """Run Voila in the foreground until Ctrl-C; stop it and its kernels cleanly.
 
+    Unless the plan serves the live page only, a background thread
+    (:class:`aipo_widgets.pipeline.paint.Keeper`) renders the page ``/`` answers with, now if
+    there is none or it is out of date, and again whenever the workspace changes.
+
     Voila runs in a process group of its own (so that its kernels can be stopped together):
     Ctrl-C in the terminal reaches only this process, which then stops the group. SIGTERM (a
     supervisor, ``kill``) and SIGHUP (the terminal closed) are handled the same way, so no
@@ -297,6 +312,14 @@ def serve(plan_: ServePlan) -> int:
         0 after a clean stop, or Voila's exit status if it stopped by itself.
     """
     proc = subprocess.Popen(plan_.argv, env=plan_.env, start_new_session=True)
+    keeper = None
+    if plan_.env.get(SAVED_PAGE_ENV) == "1":
+        # This process's environment: the renderer gets no token (it serves nothing).
+        keeper = paint.Keeper(
+            plan_.root, [sys.executable, "-m", "aipo_widgets.pipeline.report", str(plan_.root)],
+            report=lambda m: print(m, file=sys.stderr, flush=True))
+    if keeper is not None:
+        keeper.start()
     previous = _interrupt_on(signal.SIGTERM, signal.SIGHUP)
     what = "status page of" if plan_.page == "status" else "portfolio of"
     try:
@@ -309,6 +332,8 @@ def serve(plan_: ServePlan) -> int:
         print("Stopped.", flush=True)
         return 0
     finally:
+        if keeper is not None:
+            keeper.stop()
         stop(proc)
         plan_.cleanup()
         for sig, handler in previous.items():
@@ -420,6 +445,18 @@ def _drop_token(request: Any) -> None:
         table.pop("token", None)
 
 
+def _saved_page(request: Any) -> str | None:
+    """Return the saved page for a plain visit of ``/`` (no query left but the token), or None.
+
+    ``?live=1``, ``?workspace=NAME`` and any other query go to the live page, as does every
+    visit while no page has been saved.
+    """
+    if os.environ.get(SAVED_PAGE_ENV) != "1" or (request.query or "") or request.path != "/":
+        return None
+    root = os.environ.get("AIPO_SERVE_ROOT")
+    return paint.static_page(root) if root else None
+
+
 def _cap_kernels() -> None:
     """Serve at most ``AIPO_MAX_PAGE_KERNELS`` pages at once; beyond, a "busy, retry" page.
 
@@ -431,6 +468,13 @@ def _cap_kernels() -> None:
     original = VoilaHandler.get_generator
 
     async def capped(self: Any, path: str | None = None) -> Any:
+        _drop_token(self.request)  # checked already; the page's kernel gets no copy of it
+        saved = _saved_page(self.request)  # needs no kernel: served however busy
+        if saved is not None:
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            yield saved
+            return
         limit = int(os.environ.get(MAX_KERNELS_ENV, "0") or 0)
         if limit > 0:
             km = self.kernel_manager
@@ -445,7 +489,6 @@ def _cap_kernels() -> None:
                 self.set_header("Content-Type", "text/html")
                 yield BUSY_PAGE
                 return
-        _drop_token(self.request)  # checked already; the page's kernel gets no copy of it
         async for chunk in original(self, path):
             yield chunk
 

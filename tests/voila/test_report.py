@@ -114,3 +114,39 @@ def test_report_refuses_a_wrong_output_name(portfolio_root, tmp_path, voila_base
                 served.jupyter_env(voila_base / "rep"))
     assert r.returncode == 2 and "does not end in .html" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_serve_answers_at_once_with_the_saved_page(status_report, portfolio_root, tmp_path,
+                                                   voila_base):
+    """``aipo serve``'s ``/``: the page last rendered (this report), no kernel, its age said."""
+    import datetime as dt
+
+    from aipo_widgets.pipeline import paint
+
+    ws = served.copy_workspace(portfolio_root / "support-summaries", tmp_path / "ws")
+    five_min_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
+    paint.store(ws, status_report.read_text(encoding="utf-8"), paint.fingerprint(ws),
+                now=five_min_ago)
+    server = served.PageServer(ws, voila_base / "saved", pool_size=0)  # no kernel pre-started
+    server.start(wait_pool=False)
+    try:
+        status, body, headers = server.fetch()
+        assert status == 200
+        assert 'id="aipo-decision"' in body  # the last run's decision card
+        assert f"As of run {paint.last_run(ws)}" in body and "5 min ago" in body
+        assert 'href="?live=1"' in body and "Newer results" not in body
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
+        assert server.pids() == [server.proc.pid]  # served without starting a kernel
+        # The same token as the live page: none, or a wrong one, gets no page.
+        for token in (False, True):
+            if token:
+                server.token = "wrong-" + server.token
+            code, other, _ = server.fetch(token=token, follow=False)
+            assert code in (302, 403) and "aipo-decision" not in other, code
+        # The workspace changed since: the page says so until it is rendered again.
+        with (ws / "aipo.yaml").open("a", encoding="utf-8") as fh:
+            fh.write("\n# edited\n")
+        server.token = server.plan.token
+        assert "Newer results exist" in server.fetch()[1]
+    finally:
+        server.stop()

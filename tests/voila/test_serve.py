@@ -194,9 +194,12 @@ def _zombie(pid: int) -> bool:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_serve_stops_cleanly_on_signal(sig, portfolio_root, voila_base):
+def test_serve_stops_cleanly_on_signal(sig, portfolio_root, voila_base, tmp_path):
     env = served.jupyter_env(voila_base / f"cli-{sig.name}")
-    proc, port, kids = _start_cli(portfolio_root / "support-summaries", env)
+    # A copy: aipo serve renders its saved page (.aipo-page/) into the folder it serves, and the
+    # shared servers of the other tests must keep serving the live page.
+    ws = served.copy_workspace(portfolio_root / "support-summaries", tmp_path / "ws")
+    proc, port, kids = _start_cli(ws, env)
     try:
         # Both pool kernels have built the page and wait for a visitor: stopping them then
         # once printed a traceback each.
