@@ -13,6 +13,10 @@ ipywidgets slider. Measured in one run, with Playwright driving Debian's Chromiu
   with a copy of the last run's results): navigation to all 100 rows on screen. Target: <= 3x
   the bare page. Also shown: how long the pool takes to prepare the page from cold (no
   cached rows), and one visit that gets no pre-started kernel and no cache (the worst case).
+- **cold first paint**: from starting the server to the status page's decision card (or the
+  portfolio's 100th row) on screen, today's live Voila page (``--live-only``) against the saved
+  page ``/`` answers with (:mod:`aipo_widgets.pipeline.paint`), alternated in one run.
+  Targets: under 3 s for one product, under 5 s for a portfolio of 100.
 - **memory** of ``aipo serve`` (Voila and every kernel below it, RSS from /proc) over 20
   visits to the status page with idle kernels culled after 5 s: it must stay flat.
 
@@ -244,6 +248,64 @@ def bench_times(browser, tmp: Path, ws: Path, done: Path, n_visits: int,
 
 
 
+FIRST_PAINT = {"status": "#aipo-decision",
+               "portfolio": "#aipo-portfolio tbody tr:nth-child(100)"}
+TARGET_PAINT = {"status": 3.0, "portfolio": 5.0}
+
+
+def cold_paint(browser, path: Path, base: Path, what: str, servers: list,
+               saved_page: bool) -> float:
+    """Seconds from starting ``aipo serve``'s server to the card (or 100th row) on screen.
+
+    The browser is already open (the stakeholder's); the server is new (nothing prepared in
+    its kernels); the page is opened as soon as the server answers.
+    """
+    t0 = time.perf_counter()
+    server = served.PageServer(path, base, saved_page=saved_page)
+    server.start(wait_pool=False)
+    servers.append(server)
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(server.url(), wait_until="commit", timeout=600_000)
+        page.wait_for_selector(FIRST_PAINT[what], state="visible", timeout=600_000)
+        took = time.perf_counter() - t0
+    finally:
+        context.close()
+        server.stop()
+        servers.remove(server)
+    return took
+
+
+def bench_paint(browser, tmp: Path, ws: Path, done: Path, rounds: int,
+                servers: list) -> None:
+    """Cold first paint: today's live page against the saved page, in the same run."""
+    from aipo_widgets.pipeline.report import refresh_page
+
+    root = make_portfolio(done, tmp / "paint-portfolio")
+    for what, path in (("status", ws), ("portfolio", root)):
+        t = time.perf_counter()
+        refresh_page(path)  # what aipo serve does in the background after a change
+        rendered = time.perf_counter() - t
+        before, after = [], []
+        for i in range(rounds):
+            before.append(cold_paint(browser, path, tmp / f"live-{what}-{i}", what, servers,
+                                     saved_page=False))
+            after.append(cold_paint(browser, path, tmp / f"saved-{what}-{i}", what, servers,
+                                    saved_page=True))
+        b, a = median(before), median(after)
+        shown = "the card" if what == "status" else "the 100th row"
+        print(f"\ncold first paint, {what}{' of 100' if what == 'portfolio' else ''} "
+              f"(server start to {shown} on screen):")
+        print(f"  live Voila page (today):  median {b:.1f} s "
+              f"(runs: {', '.join(f'{x:.1f}' for x in before)})")
+        print(f"  saved page (/):           median {a:.2f} s "
+              f"(runs: {', '.join(f'{x:.2f}' for x in after)})   "
+              f"target < {TARGET_PAINT[what]:.0f} s")
+        print(f"  ratio live / saved: {b / a:.1f}x; rendering the saved page took "
+              f"{rendered:.1f} s (in the background of aipo serve)")
+
+
 def bench_memory(browser, tmp: Path, ws: Path, n_visits: int, servers: list) -> None:
     """Memory of the server over visits, idle kernels culled after 5 s."""
     # Kernels culled after 5 s idle, so that 20 visits take the culler several rounds.
@@ -289,7 +351,10 @@ def bench_memory(browser, tmp: Path, ws: Path, n_visits: int, servers: list) -> 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer visits (a smoke run)")
-    ap.add_argument("--only", choices=["times", "memory"], help="run one part only")
+    ap.add_argument("--only", choices=["times", "memory", "paint"],
+                    help="run one part only")
+    ap.add_argument("--paint-rounds", type=int, default=2,
+                    help="cold starts per page and way of serving (first paint)")
     ap.add_argument("--visits", type=int, default=7, help="timed visits per page")
     ap.add_argument("--mem-visits", type=int, default=20, help="visits of the memory run")
     args = ap.parse_args()
@@ -313,9 +378,11 @@ def main() -> int:
         with sync_playwright() as p:
             browser = served.launch_browser(p)
 
-            if args.only != "memory":
+            if args.only in (None, "paint"):
+                bench_paint(browser, tmp, ws, done, args.paint_rounds, servers)
+            if args.only in (None, "times"):
                 bench_times(browser, tmp, ws, done, n_visits, servers)
-            if args.only != "times":
+            if args.only in (None, "memory"):
                 bench_memory(browser, tmp, ws, args.mem_visits, servers)
             browser.close()
     finally:
