@@ -57,6 +57,8 @@ from aipo_widgets.gates.plan import timeline
 from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict, supersede
 from aipo_widgets.model.workspace import load
 from aipo_widgets.pages.documents import documents_html
+from aipo_widgets.pages.genai import TITLE as GENAI_TITLE
+from aipo_widgets.pages.genai import genai_figures, genai_html
 from aipo_widgets.pages.markup import (
     CSS,
     badge,
@@ -260,6 +262,11 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                 + "</details>")
 
     section("Gates of the last run", gates_table)
+
+    # A reviewed (generative) product: the quality of its outputs beside their safety, each
+    # figure with its interval, limit and provenance. Other products get no such heading.
+    if genai_figures(ws, None):
+        section(GENAI_TITLE, lambda: genai_html(genai_figures(ws, run)))
 
     def plan() -> str:
         # the timeline from the masked workspace (what the page shows); the sign-offs' states

@@ -58,6 +58,11 @@ SECTIONS = (
     "Documents",
 )
 
+# A reviewed (generative) product's page also shows the quality and safety of its outputs,
+# right after the gates; a product without an evaluation section shows no such heading.
+GENAI_SECTION = "Quality and safety of the model outputs"
+SUPPORT_SECTIONS = (SECTIONS[0], GENAI_SECTION, *SECTIONS[1:])
+
 
 def browser_missing() -> str | None:
     """Return why the browser tests cannot run here, or None when they can."""

@@ -15,11 +15,12 @@ import served
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _check_status_page(page, product: str, shot: str) -> None:
-    served.wait_for_sections(page)
+def _check_status_page(page, product: str, shot: str,
+                       sections: tuple[str, ...] = served.SECTIONS) -> None:
+    served.wait_for_sections(page, sections)
     assert page.locator(".aipo-page h1").first.inner_text() == product
     headings = page.locator(".aipo-page h2").all_inner_texts()
-    assert headings == list(served.SECTIONS)  # every section, in the page's order
+    assert headings == list(sections)  # every section, in the page's order
     # Both widgets rendered their read-only view with content, not an empty box.
     tree, risk = page.locator(".aipo.aipo-tree"), page.locator(".aipo.aipo-risk")
     for widget in (tree, risk):
@@ -39,7 +40,8 @@ def _check_status_page(page, product: str, shot: str) -> None:
 
 def test_status_page_support_summaries(page, status_server):
     page.goto(status_server.url(), timeout=served.PAGE_MS)
-    _check_status_page(page, "Ticket summaries", "voila-status-support-summaries")
+    _check_status_page(page, "Ticket summaries", "voila-status-support-summaries",
+                       served.SUPPORT_SECTIONS)
     # No source code anywhere in the rendered page.
     text = page.content()
     assert "show_status" not in text and "from aipo_widgets" not in text

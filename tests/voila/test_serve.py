@@ -30,7 +30,7 @@ def test_status_page_served_with_content_and_without_sources(status_server):
     shown = served.outputs_html(body)
     text = served.visible_text(shown)
     assert "Ticket summaries" in text  # the product's name from aipo.yaml
-    for title in served.SECTIONS:
+    for title in served.SUPPORT_SECTIONS:
         assert f"<h2>{title}</h2>" in shown, title
     # Both widgets are there (as widget views) and nothing on the page is an error.
     views = [o for o in served.cell_outputs(body)
