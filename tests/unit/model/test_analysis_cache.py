@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -71,6 +70,29 @@ def test_the_key_is_canonical_and_changes_with_every_input(tmp_path: Path,
         c.key("bc", object())
 
 
+def test_the_code_digest_follows_a_byte_or_a_name_of_the_kit_s_modules(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    c = Cache(tmp_path)
+    base = c.key("bc", {"n": 5000})
+    package = tmp_path / "pkg"
+    (package / "analysis").mkdir(parents=True)
+    module = package / "analysis" / "pii.py"
+    module.write_text("RULES = 1\n")
+    monkeypatch.setattr(cache_mod, "_PACKAGE", package)
+
+    def digest() -> str:
+        cache_mod._CODE.clear()  # a new process: the digest is computed again
+        return cache_mod.code_digest()
+
+    monkeypatch.setattr(cache_mod, "_CODE", [])
+    first = digest()
+    assert c.key("bc", {"n": 5000}) != base  # the same version, other code: another key
+    module.write_text("RULES = 2\n")  # one byte of one module
+    second = digest()
+    module.rename(package / "analysis" / "pii_rules.py")  # the same bytes, another module
+    assert len({first, second, digest()}) == 3
+
+
 def test_a_file_digest_follows_one_flipped_byte_and_skips_unchanged_files(tmp_path: Path
                                                                           ) -> None:
     data = tmp_path / "tickets.csv"
@@ -84,11 +106,13 @@ def test_a_file_digest_follows_one_flipped_byte_and_skips_unchanged_files(tmp_pa
     records[str(data.resolve())][3] = "recorded"
     (folder / "files.json").write_text(json.dumps(records))
     assert file_digest(data, folder) == "recorded"
-    # One byte flipped in place (same size): the mtime moves, the file is hashed again.
-    time.sleep(0.01)
+    # One byte flipped in place (same size), its mtime set one second on: whatever the file
+    # system's mtime resolution, the state differs and the file is hashed again.
+    st = data.stat()
     raw = bytearray(data.read_bytes())
     raw[-2] ^= 1
     data.write_bytes(bytes(raw))
+    os.utime(data, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     assert file_digest(data, folder) not in (before, "recorded")
 
 
