@@ -4,7 +4,8 @@ A phase opens its workspace's cache (:func:`aipo_widgets.model.cache.activate`);
 here then ask it before they compute, and compute as before when no cache is open (a script, a
 doctest). What each one's key holds:
 
-* a source read (:func:`read_source`): the source's files (their SHA-256) and its
+* a source read (:func:`read_source`): the source's files (their paths relative to the
+  workspace and their SHA-256), the format and partitioning they are read with, and its
   ``data_map.sources[]`` entry; a database source is always read (the kit has no table
   version to key on). The frame is kept as Parquet;
 * a PII scan (:func:`aipo_widgets.analysis.pii_cached.scan_frame`, a module of its own so
@@ -37,6 +38,7 @@ import os
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import fields
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aipo_widgets.analysis.business_case_finance import irr as _irr
@@ -140,19 +142,42 @@ _NOT_READ = frozenset({"name", "owner", "description", "personal_data", "special
                        "usage_rights", "rights_confirmed_by", "retention", "pseudonymised"})
 
 
+def _relative(file: str, folder: str | os.PathLike[str]) -> str:
+    """Return a file's path relative to the workspace (POSIX), or its absolute path outside it.
+
+    Relative, so that a workspace moved or copied elsewhere keeps its entries.
+
+    Examples
+    --------
+    >>> _relative("/ws/data/region=north/part-0.parquet", "/ws")
+    'data/region=north/part-0.parquet'
+    >>> _relative("/elsewhere/a.csv", "/ws")
+    '/elsewhere/a.csv'
+    """
+    path, base = Path(os.path.abspath(file)), Path(os.path.abspath(folder))
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def read_source(folder: str | os.PathLike[str], source: DataSource) -> pd.DataFrame:
     """Read a data source (:func:`aipo_widgets.analysis.sources.read_source`) through the cache.
 
-    The key holds each file's SHA-256 and the source's entry in ``aipo.yaml`` but for what
+    The key holds each file's path (relative to the workspace) and SHA-256, the format and
+    partitioning the files are read with, and the source's entry in ``aipo.yaml`` but for what
     only describes it (its name, owner, legal basis ...: :data:`_NOT_READ`); a database source
     is read every time.
     """
     cache = active()
     if cache is None or source.engine != "duckdb":
         return _read_source(folder, source)
-    files, _, _ = resolve_files(folder, source)
-    digests = [cache.file_digest(f) for f in files]
-    key_parts = (source.model_dump(mode="json", exclude=set(_NOT_READ)), digests)
+    files, fmt, partitioned = resolve_files(folder, source)
+    # Each file's path as well as its bytes: a hive-partitioned folder keeps column values in its
+    # folder names (region=north), and the format may come from a suffix.
+    digests = [[_relative(f, folder), cache.file_digest(f)] for f in files]
+    key_parts = (source.model_dump(mode="json", exclude=set(_NOT_READ)), fmt, partitioned,
+                 digests)
     frame, _ = remember("source", f"read of {source.id}", key_parts,
                         lambda: _read_source(folder, source), _frame_to_parquet,
                         _frame_from_parquet)
