@@ -14,7 +14,7 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from aipo_widgets.notebook._phase import DRAWS
 from aipo_widgets.widgets import ScenarioWidget
@@ -29,7 +29,7 @@ __all__ = ["ScenarioStep"]
 class ScenarioStep:
     """Adds :meth:`scenario_widget` to a phase that has a business case to explore."""
 
-    name: str
+    name: ClassVar[str]
     ws: Workspace
     wf: WorkspaceFile
 
