@@ -79,13 +79,33 @@ def remember(kind: str, label: str, parts: tuple[Any, ...], compute: Callable[[]
 def mark(gates: list[Gate], uses: list[Use | None]) -> list[Gate]:
     """Say on the gates that they rest on reused analyses, when every one of ``uses`` was reused.
 
-    A gate that rests on one analysis computed now (or none through the cache) is left as is.
+    A gate that rests on one analysis computed now (or none through the cache) is left as is,
+    and so is a gate whose figure is missing, typed or carried: that figure did not come from
+    the analyses (an exit criterion beside the business case's Monte Carlo, say).
+
+    Examples
+    --------
+    >>> from aipo_widgets.evidence import Provenance
+    >>> use = Use("business_case", "business case Monte Carlo", True, "r1")
+    >>> npv = Gate("NPV positive", "pass", figure=1, provenance=Provenance.measured("case"))
+    >>> exit_ = Gate("exit X1", "warn", provenance=Provenance.missing("a pilot's figure"))
+    >>> for g in mark([npv, exit_], [use]):
+    ...     print(g.provenance.describe())
+    measured in case; reused from run r1, inputs unchanged
+    not measured: would come from a pilot's figure
     """
     known = [u for u in uses if u is not None]
     if not known or not all(u.reused for u in known):
         return gates
     runs = sorted({u.run for u in known})
-    return mark_reused(gates, ", ".join(runs), [u.label for u in known])
+    resting = [g for g in gates
+               if g.provenance is None or g.provenance.kind not in _NOT_FROM_ANALYSIS]
+    mark_reused(resting, ", ".join(runs), [u.label for u in known])
+    return gates
+
+
+# Provenance kinds of a figure that no analysis computed: a gate with one is never "reused".
+_NOT_FROM_ANALYSIS = frozenset({"missing", "typed", "carried"})
 
 
 def section(ws: Any, *names: str) -> dict[str, Any]:

@@ -173,7 +173,8 @@ class Use:
     key : str
         The entry's key (the hash of the inputs).
     why : str
-        Why it was computed: ``fresh`` (``--fresh``), ``new inputs`` or ``unreadable entry``.
+        Why it was computed: ``fresh`` (``--fresh``), ``new inputs``, ``unreadable entry``, or
+        ``this run`` (computed earlier in this run, taken from the cache since).
     """
 
     kind: str
@@ -190,7 +191,11 @@ class Use:
         --------
         >>> Use("pii", "pii scan of tickets", False, "r2", why="fresh").describe()
         'pii scan of tickets: computed (--fresh)'
+        >>> Use("irr", "IRR of the cash flows", False, "r2", why="this run").describe()
+        'IRR of the cash flows: computed earlier in this run'
         """
+        if self.why == "this run":
+            return f"{self.label}: computed earlier in this run"
         if self.reused:
             origin = f"run {self.run}" if self.run else "a notebook session"
             return f"{self.label}: reused from {origin}, inputs unchanged"
@@ -336,7 +341,13 @@ class Cache:
                 except Exception:  # an entry its decoder cannot take: compute it again
                     why = "unreadable entry"
                 else:
-                    self.uses.append(Use(kind, label, True, str(header.get("run", "")), key))
+                    origin = str(header.get("run", ""))
+                    if self.run and origin == self.run:
+                        # computed by this very run (the same analysis asked for twice): no
+                        # reuse from a run, and nothing a gate may call reused
+                        self.uses.append(Use(kind, label, False, self.run, key, "this run"))
+                    else:
+                        self.uses.append(Use(kind, label, True, origin, key))
                     return value
         value = compute()
         try:

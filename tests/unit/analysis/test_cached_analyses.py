@@ -204,3 +204,23 @@ def test_a_renamed_partition_folder_is_read_again(tmp_path: Path) -> None:
         assert [u.reused for u in cache.uses] == [False]
     finally:
         cache_mod.deactivate()
+
+
+def test_only_gates_resting_on_the_reused_analyses_say_so() -> None:
+    from aipo_widgets.evidence import Gate, Provenance
+    from aipo_widgets.model.cache import Use
+
+    def gates() -> list[Gate]:
+        return [Gate("NPV positive", "pass", figure=1, provenance=Provenance.measured("case")),
+                Gate("exit X1", "warn", provenance=Provenance.missing("the pilot")),
+                Gate("volume", "warn", figure=3, provenance=Provenance.typed("drivers.volume"))]
+
+    reused = Use("business_case", "business case Monte Carlo", True, "r1")
+    npv, missing, typed = cached.mark(gates(), [reused])
+    assert npv.extra["reused"] == {"run": "r1", "analyses": ["business case Monte Carlo"]}
+    assert "reused" in npv.provenance.note
+    for g in (missing, typed):
+        assert "reused" not in g.extra and "reused" not in g.provenance.describe()
+    # an analysis this run computed earlier: nothing is reused
+    earlier = Use("business_case", "business case Monte Carlo", False, "r1", why="this run")
+    assert not any("reused" in g.extra for g in cached.mark(gates(), [earlier]))

@@ -189,3 +189,17 @@ def test_activate_reads_what_aipo_run_hands_the_kernel(tmp_path: Path,
     finally:
         cache_mod.deactivate()
     assert cache_mod.active() is None
+
+
+def test_an_entry_this_run_computed_is_not_reuse_from_a_run(tmp_path: Path) -> None:
+    first = Cache(tmp_path, run="r1")
+    first.remember("irr", "IRR of the cash flows", "k", lambda: [1], *JSON)
+    first.remember("irr", "IRR of the cash flows", "k", lambda: [2], *JSON)  # the same run
+    assert [u.describe() for u in first.uses] == [
+        "IRR of the cash flows: computed (inputs changed or new)",
+        "IRR of the cash flows: computed earlier in this run"]
+    assert not any(u.reused for u in first.uses)
+    second = Cache(tmp_path, run="r2")
+    assert second.remember("irr", "IRR of the cash flows", "k", lambda: [3], *JSON) == [1]
+    assert second.uses[0].describe() == (
+        "IRR of the cash flows: reused from run r1, inputs unchanged")
