@@ -102,7 +102,7 @@ def _render_for_signing(ws: Workspace, folder: Path | None, names: Iterable[str]
         return {}
     docs = render_documents(ws, folder=folder, run=None, as_of=as_of, only=names)
     texts = {n: signable_text(docs[n].markdown, as_of) for n in names}
-    if folder is not None:
+    if folder is not None and folder.is_absolute() and len(folder.parts) > 1:
         # where the workspace lies is no part of what was signed (a clone elsewhere, CI)
         texts = {n: t.replace(str(folder), "<workspace>") for n, t in texts.items()}
     return texts
@@ -132,7 +132,9 @@ def signed_contents(ws: Workspace, refs: Iterable[str], *, folder: str | os.Path
     """
     refs = list(dict.fromkeys(refs))
     docs = [parse_artefact(r).name for r in refs if parse_artefact(r).kind == "doc"]
-    texts = _render_for_signing(ws, Path(folder) if folder else None, docs, as_of)
+    # Rendered from the absolute path, masked as that: '.' (the CLI's default), a relative or an
+    # absolute spelling of one folder give one digest (a bare '.' masked would eat every full stop).
+    texts = _render_for_signing(ws, Path(folder).resolve() if folder else None, docs, as_of)
     out: dict[str, bytes | None] = {}
     for ref in refs:
         art = parse_artefact(ref)
@@ -219,7 +221,7 @@ def governance(folder: str | os.PathLike, ws: Workspace | None = None, *,
     >>> g.timeline.day_label, [s.text() for s in g.waiting]
     ('no start date', ['waiting for: data protection officer'])
     """
-    root = Path(folder)
+    root = Path(folder).resolve()
     ws = ws if ws is not None else load(root).workspace
     as_of = as_of or dt.date.today()
     if evidence is None:

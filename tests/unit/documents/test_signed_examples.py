@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from aipo_widgets.documents.signing import governance
+from aipo_widgets.documents.signing import current_digests, governance
+from aipo_widgets.model.workspace import load
 from aipo_widgets.examples import write_example
 
 
@@ -37,3 +38,20 @@ def test_a_change_to_what_was_signed_turns_it_stale(tmp_path: Path) -> None:
     states = {(s.artefact, s.role): s.state
               for s in governance(tmp_path, as_of=dt.date(2026, 11, 20)).states}
     assert states["doc:dpia", "data_protection_officer"] == "stale"
+
+
+def test_a_sign_off_holds_whether_the_folder_is_written_relative_or_absolute(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 'aipo signoff' and 'aipo status' default to '.': every full stop is no folder name.
+    folder = tmp_path / "ws"
+    write_example("support-summaries", folder)
+    ws = load(folder).workspace
+    refs = ["doc:model_card", "doc:dpia"]
+    day = dt.date(2026, 12, 7)
+    absolute = current_digests(ws, refs, folder=folder, as_of=day)
+    monkeypatch.chdir(folder)
+    assert current_digests(ws, refs, folder=".", as_of=day) == absolute
+    states = {(s.artefact, s.role): s.state for s in governance(".", as_of=day).states}
+    assert states and set(states.values()) <= {"approved", "conditions"}, states
+    monkeypatch.chdir(tmp_path)
+    assert current_digests(ws, refs, folder="ws", as_of=day) == absolute
