@@ -49,6 +49,13 @@ def version_runs(frame: pd.DataFrame, *, time: str, columns: Sequence[str]) -> p
     import pandas as pd
 
     _check(frame, [time, *columns])
+    if frame.empty:
+        # a window without traffic (a quiet night): row-wise joins of no rows give a frame
+        return pd.DataFrame({"version": pd.Series([], dtype=str),
+                             "first_day": pd.Series([], dtype=str),
+                             "last_day": pd.Series([], dtype=str),
+                             "rows": pd.Series([], dtype=int),
+                             "share": pd.Series([], dtype=float)})
     days = row_days(frame, time)
     names = frame[list(columns)].astype(str).agg(" / ".join, axis=1)
     table = (pd.DataFrame({"version": names, "day": days}).dropna(subset=["day"])

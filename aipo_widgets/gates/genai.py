@@ -221,6 +221,12 @@ def version_gate(found: Unpinned | None, window: Window | None, ws: Workspace, *
                                         "start": window.start.isoformat(),
                                         "end": window.end.isoformat(), "rows": found.total},
                              "versions": found.runs.to_dict("records")}
+    if found.total == 0:
+        # no call ran any version: nothing measured, so nothing passes
+        return Gate(name, "warn", threshold=f"only {accepted.name}", source=path,
+                    provenance=Provenance.missing(f"calls in {window.describe()}"), extra=extra,
+                    detail=f"no calls in the window ({window.describe()}): nothing shows "
+                           f"which versions production runs")
     if found.rows:
         return Gate(name, "fail", figure=found.rows, threshold=f"only {accepted.name}",
                     source=path, provenance=prov, extra=extra,

@@ -173,3 +173,11 @@ def test_a_suite_counts_attacks_followed_benign_refused_and_cases_not_run():
     assert sorted(s.failed_cases) == ["B2", "I2"]
     by = s.by_category.set_index("category")
     assert by.loc["injection", "failed"] == 1 and by.loc["exfiltration", "run"] == 0
+
+
+def test_an_empty_log_has_no_versions_and_no_unpinned_rows():
+    empty = pd.DataFrame({"created_at": pd.Series([], dtype=str),
+                          "prompt_version": pd.Series([], dtype=str)})
+    off = unpinned(empty, time="created_at", pinned={"prompt_version": "v3"})
+    assert (off.rows, off.total, off.first_day, off.versions) == (0, 0, None, [])
+    assert off.runs.empty and "share" in off.runs

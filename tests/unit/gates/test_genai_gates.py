@@ -195,3 +195,10 @@ def test_a_judge_is_compared_with_the_gold_labels_and_the_adjudicated_ones():
     gate = agreement_gate(res, ws.evaluation.judge, name="judge agrees with the reviewers",
                           path="evaluation.judge")
     assert gate.provenance.note == "items both the people and the judge labelled"
+
+
+def test_a_production_window_without_calls_warns_and_names_the_window(tmp_path):
+    _log(tmp_path, ["v3"] * 7)  # 2026-11-10 .. 16: nothing in the week to 2026-12-30
+    gate = _version_gate(tmp_path, dt.date(2026, 12, 30))
+    assert gate.verdict == "warn", gate
+    assert "no calls in the window" in gate.detail and "2026-12-2" in gate.detail
