@@ -251,8 +251,10 @@ def rate_gate(r: Rate | None, limit: Limit | None, path: str, *, source: str = "
     text = (f"{r.detail}: {_num(r.value)} (95 % interval {_num(r.ci_low)} to "
             f"{_num(r.ci_high)})")
     if limit is None:
-        return Gate(name, "pass", figure=round(float(r.value or 0), 4), ci=ci, source=path,
-                    provenance=prov, detail=f"{text}; no limit declared")
+        # a figure with no criterion has passed nothing (as agreement_gate with no floor)
+        return Gate(name, "warn", figure=round(float(r.value or 0), 4), ci=ci, source=path,
+                    provenance=prov,
+                    detail=f"{text}; no limit in aipo.yaml: add {path} (e.g. max: 0.02)")
     figure = r.bound(limit.bound)
     assert figure is not None  # n > 0
     verdict: Verdict = "pass" if figure <= limit.max else "fail"

@@ -150,6 +150,11 @@ def test_rates_gate_on_their_bound_and_acceptance_records_versions():
     assert rate_gate(r, Limit(max=0.05), "s").verdict == "pass"
     assert rate_gate(r, Limit(max=0.05, bound="ci_high"), "s").verdict == "fail"
     assert rate_gate(rate("x", 0, 0), Limit(max=0.05), "s").verdict == "warn"
+    # a measured rate with no criterion is no pass
+    unlimited = rate_gate(r, None, "evaluation.safety.attack_success")
+    assert unlimited.verdict == "warn" and unlimited.figure == 0
+    assert ("no limit in aipo.yaml: add evaluation.safety.attack_success"
+            in unlimited.detail), unlimited.detail
     ws = _ws()
     passed = [Gate("AC1", "pass")]
     assert accepted_version_gate(ws, passed, "v3 / m").verdict == "warn"
