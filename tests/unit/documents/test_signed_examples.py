@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from aipo_widgets.documents.signing import current_digests, governance
-from aipo_widgets.model.workspace import load
 from aipo_widgets.examples import write_example
+from aipo_widgets.model.workspace import load
 
 
 @pytest.mark.parametrize("example", ["support-summaries", "predictive-maintenance"])
