@@ -40,7 +40,8 @@ from aipo_widgets.pipeline import paint
 from aipo_widgets.pipeline.kernels import kernel_options
 from aipo_widgets.pipeline.serve import plan
 from aipo_widgets.resources import resource_dir
-from aipo_widgets.runs.results import RESULTS_MIME
+from aipo_widgets.runs.ledger import Ledger
+from aipo_widgets.runs.results import RESULTS_MIME, latest_evidence
 
 _TEMPLATES = Path(__file__).parent / "nbconvert"
 
@@ -350,7 +351,8 @@ def export_page(path: str | os.PathLike, out: str | os.PathLike) -> Path:
     aipo_widgets.errors.AipoError
         For a path that is no workspace or portfolio, an output name without ``.html``, or a
         workspace whose ``aipo.yaml`` is invalid (every problem, as ``aipo validate`` lists
-        them). A portfolio is written even with a broken product: its row shows the error.
+        them), or whose ledger or last ``results.json`` cannot be read. A portfolio is
+        written even with a broken product: its row shows the error.
     """
     target = Path(out)
     if target.suffix.lower() not in (".html", ".htm"):
@@ -377,6 +379,10 @@ def render_page(path: str | os.PathLike) -> str:
         # The page of a broken workspace only says it is broken; writing it and exiting 0
         # would tell CI all is well, where validate, run and docs exit 2.
         load(the_plan.root)
+        # So are broken run files (a CI cache restored them): named here, with their fix.
+        latest_evidence(the_plan.root)
+        if (the_plan.root / "reports" / "ledger.sqlite").exists():
+            Ledger(the_plan.root / "reports" / "ledger.sqlite").close()
     source = resource_dir("voila_apps") / f"{the_plan.page}.ipynb"
     old = os.environ.get("AIPO_SERVE_ROOT")
     os.environ["AIPO_SERVE_ROOT"] = str(the_plan.root)

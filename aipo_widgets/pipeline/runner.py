@@ -516,6 +516,8 @@ def run_workspace(
     # without results (marked as such).
     clean_leftovers(root)
     mark_interrupted_runs(root / "reports")
+    # A ledger restored broken (a CI cache) stops the run here, not after its notebooks ran.
+    Ledger(root / "reports" / "ledger.sqlite").close()
     available = phase_notebooks(root)
     if not available:
         raise UsageError([Problem(f"no phase notebooks in {root / 'notebooks'}",

@@ -24,10 +24,44 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
+
+from aipo_widgets.errors import DataError, Problem
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def unreadable(path: Path, exc: Exception) -> DataError:
+    """Return the error for a run file that cannot be read (corrupt, truncated, not the kit's).
+
+    Examples
+    --------
+    >>> print(unreadable(Path("reports/ledger.sqlite"), ValueError("file is not a database")))
+    reports/ledger.sqlite: cannot be read: file is not a database (delete it; the next aipo run \
+writes it again)
+    """
+    # A CI cache or a copy can restore a broken file: the person can mend it, the kit cannot.
+    return DataError([Problem(f"cannot be read: {exc}", file=str(path), code="corrupt_run_file",
+                              fix="delete it; the next aipo run writes it again")])
+
+
+def _readable(method: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Turn a damaged database's errors in ``method`` into :func:`unreadable`'s located error."""
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            ledger = args[0]
+            assert isinstance(ledger, Ledger)
+            raise unreadable(ledger.path, exc) from exc
+    return wrapper
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -70,12 +104,24 @@ class Ledger:
     ----------
     path : pathlib.Path
         The database file (created with its folder when missing).
+
+    Raises
+    ------
+    aipo_widgets.errors.DataError
+        When the file is no ledger (corrupt, truncated): it names the file and the fix.
     """
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=30)
+        try:
+            self._setup()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise unreadable(self.path, exc) from exc
+
+    def _setup(self) -> None:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         for table, column in _ADDED:
@@ -94,6 +140,7 @@ class Ledger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @_readable
     def add_run(self, run: dict[str, Any]) -> None:
         """Record one run (the ``results.json`` payload of :mod:`aipo_widgets.pipeline.runner`)."""
         with self._db:
@@ -123,6 +170,7 @@ class Ledger:
                     self._db.execute("INSERT INTO figures VALUES (?,?,?,?)",
                                      (run["id"], ph["phase"], name, _encode(value)))
 
+    @_readable
     def runs(self) -> list[dict[str, Any]]:
         """Return every run, oldest first."""
         cur = self._db.execute(
@@ -139,6 +187,7 @@ class Ledger:
             out.append(d)
         return out
 
+    @_readable
     def gates(self, run_id: str) -> list[dict[str, Any]]:
         """Return the gates of one run."""
         cur = self._db.execute(
@@ -148,6 +197,7 @@ class Ledger:
                  "threshold": _decode(t), "detail": d, "provenance": _decode(pr)}
                 for p, n, v, f, t, d, pr in cur.fetchall()]
 
+    @_readable
     def trend(self, name: str) -> list[tuple[str, str, str, Any]]:
         """Return ``(run_id, started, phase, value)`` of a figure or gate figure across runs.
 
@@ -163,6 +213,7 @@ class Ledger:
             "WHERE g.name=? ORDER BY 2, 1", (name, name))
         return [(rid, started, phase, _decode(v)) for rid, started, phase, v in cur.fetchall()]
 
+    @_readable
     def series(self) -> dict[str, list[tuple[str, str, Any]]]:
         """Return every key figure across runs: name to ``(run_id, started, value)``, oldest first.
 
@@ -188,6 +239,7 @@ class Ledger:
             out.setdefault(name, {})[rid] = (rid, started, _decode(value))
         return {name: list(runs.values()) for name, runs in out.items()}
 
+    @_readable
     def names(self) -> list[str]:
         """Return every figure and gate name in the ledger (for did-you-mean messages)."""
         cur = self._db.execute("SELECT DISTINCT name FROM figures UNION SELECT DISTINCT name "

@@ -35,6 +35,7 @@ from aipo_widgets.figures.tokens import VERDICT
 from aipo_widgets.figures.verdict import provenance_text
 from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict, supersede
 from aipo_widgets.model.schema import Workspace
+from aipo_widgets.runs.ledger import unreadable
 
 RESULTS_MIME = "application/vnd.aipo.results+json"
 
@@ -189,7 +190,14 @@ def read_results(notebook: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def latest_run(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
-    """Return the ``results.json`` of the newest run of a workspace, or None."""
+    """Return the ``results.json`` of the newest run of a workspace, or None.
+
+    Raises
+    ------
+    aipo_widgets.errors.DataError
+        When that file is not a run's results (truncated, corrupt): it names the file and the
+        fix.
+    """
     reports = Path(folder) / "reports"
     latest = reports / "latest"
     if not latest.exists() and (reports / "latest.txt").exists():
@@ -197,7 +205,13 @@ def latest_run(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
     results = latest / "results.json"
     if not results.exists():
         return None
-    run: dict[str, Any] = json.loads(results.read_text(encoding="utf-8"))
+    try:
+        run = json.loads(results.read_text(encoding="utf-8"))
+    except ValueError as exc:  # truncated, not UTF-8 (restored from a CI cache, a copy)
+        raise unreadable(results.resolve(), exc) from exc
+    if not isinstance(run, dict):
+        found = ValueError(f"a JSON {type(run).__name__}, not a run's results")
+        raise unreadable(results.resolve(), found)
     return run
 
 
