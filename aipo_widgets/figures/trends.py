@@ -27,7 +27,7 @@ from aipo_widgets.figures._axes import MUTED, Panel, empty_svg, finite, label
 from aipo_widgets.figures._svg import Svg, clip, esc
 from aipo_widgets.figures.tokens import CHART, TEXT
 
-__all__ = ["trends_alt", "trends_svg"]
+__all__ = ["NO_RUN", "trends_alt", "trends_svg"]
 
 _W, _H, _PER_ROW = 380, 150, 2
 
@@ -55,8 +55,13 @@ def _labelled(values: list[float]) -> set[int]:
     return {0, len(values) - 1, values.index(min(values)), values.index(max(values))}
 
 
+#: What an empty trend picture says by default: nothing recorded.
+NO_RUN = ("No run recorded yet: each aipo run adds a point to these trends (the run ledger, "
+          "reports/ledger.sqlite).")
+
+
 def trends_svg(series: Sequence[Mapping[str, Any]], *,
-               title: str = "Across runs: the figures that decide") -> str:
+               title: str = "Across runs: the figures that decide", empty: str = NO_RUN) -> str:
     """Draw each figure's values across runs, labelled, with its target.
 
     Parameters
@@ -67,6 +72,9 @@ def trends_svg(series: Sequence[Mapping[str, Any]], *,
         ``target_label`` (its word, default "target"; "alert at" for an alert threshold).
     title : str
         Heading.
+    empty : str, optional
+        What the picture says when no figure has a value (by default that no run is recorded;
+        a caller that knows of runs says why nothing is drawn).
 
     Returns
     -------
@@ -76,8 +84,7 @@ def trends_svg(series: Sequence[Mapping[str, Any]], *,
     """
     series = [s for s in series if any(finite(p.get("value")) is not None for p in s["points"])]
     if not series:
-        return empty_svg(title, "No run recorded yet: each aipo run adds a point to these "
-                                "trends (the run ledger, reports/ledger.sqlite).")
+        return empty_svg(title, empty)
     rows = -(-len(series) // _PER_ROW)
     doc = Svg(16 + _PER_ROW * _W, 34 + rows * _H, title=trends_alt(series))
     doc.text(8, 22, title, size=15, weight="bold")

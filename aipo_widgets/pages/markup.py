@@ -147,7 +147,7 @@ def badge(verdict: str) -> str:
 
 
 def html_escape_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None,
-                      *, raw: Iterable[str] = ()) -> str:
+                      *, raw: Iterable[str] = (), empty: str = "Nothing to show yet.") -> str:
     """Return rows as an escaped HTML table; values are masked for personal data.
 
     Parameters
@@ -158,6 +158,8 @@ def html_escape_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] 
         The columns, in order (default: the first row's keys).
     raw : iterable of str
         Columns holding HTML made by the page modules (badges, links), not escaped.
+    empty : str, default "Nothing to show yet."
+        The note shown instead of a table without rows (say what is missing).
 
     Returns
     -------
@@ -166,12 +168,13 @@ def html_escape_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] 
 
     Examples
     --------
-    >>> html_escape_table([])
-    '<p class="aipo-note">None.</p>'
+    >>> html_escape_table([], empty="No risks yet.")
+    '<p class="aipo-note">No risks yet.</p>'
     """
     rows = list(rows)
     if not rows:
-        return '<p class="aipo-note">None.</p>'
+        # says what is missing (a bare "None." reads as a Python value leaking onto the page)
+        return f'<p class="aipo-note">{html.escape(empty)}</p>'
     cols = list(columns or rows[0].keys())
     raw = set(raw)
     head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)

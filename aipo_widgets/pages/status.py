@@ -51,7 +51,7 @@ from aipo_widgets.figures.card import (
     section_anchor,
 )
 from aipo_widgets.figures.timeline import timeline_svg
-from aipo_widgets.figures.trends import trends_svg
+from aipo_widgets.figures.trends import NO_RUN, trends_svg
 from aipo_widgets.figures.verdict import provenance_text, superseded_text
 from aipo_widgets.gates.plan import timeline
 from aipo_widgets.gates.verdict import OverallVerdict, overall_verdict, supersede
@@ -112,6 +112,10 @@ def _trends(folder: Path) -> dict[str, list[float]]:
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 out.setdefault(name, []).append(value)
     return out
+
+
+#: "What needs attention" lists the worst first (figures/problems.py ranks fail before warn).
+_WORST_FIRST = {"error": 0, "fail": 1, "warn": 2}
 
 
 def _anchored(row: dict, phase: str) -> dict:
@@ -228,7 +232,7 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                             "seconds": ph["seconds"]})
             if ph["status"] == "error":
                 attention.append({"phase": ph["phase"], "verdict": badge("error"),
-                                  "gate": "the notebook raised",
+                                  "rank": _WORST_FIRST["error"], "gate": "the notebook raised",
                                   "figure": served_relative(str(ph["error"]), root),
                                   "threshold": "", "why": "", "trend": ""})
             for g in ph["gates"]:
@@ -243,7 +247,8 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                        "trend": sparkline(trends.get(g["name"], []))}
                 everything.append(row)
                 if g["verdict"] != "pass" and not later:
-                    attention.append(_anchored(row, ph["phase"]))
+                    attention.append({**_anchored(row, ph["phase"]),
+                                      "rank": _WORST_FIRST.get(g["verdict"], 3)})
         # The run's own gates (a phase notebook of the kit missing from the workspace, say).
         for g in run.get("gates", []):
             row = {"phase": g.get("phase") or "run", "verdict": badge(g["verdict"]),
@@ -252,11 +257,16 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                    "threshold": g.get("threshold"), "why": g.get("detail"), "trend": ""}
             everything.append(row)
             if g["verdict"] != "pass":
-                attention.append(_anchored(row, str(g.get("phase") or "workspace")))
+                attention.append({**_anchored(row, str(g.get("phase") or "workspace")),
+                                  "rank": _WORST_FIRST.get(g["verdict"], 3)})
+        # Worst first, as the run's output, summary.md and 'aipo status --problems' list them;
+        # stable, so the run's order holds within a verdict.
+        attention.sort(key=lambda r: r["rank"])
         cols = ["phase", "verdict", "gate", "figure", "evidence", "threshold", "why", "trend"]
         return (html_escape_table(summary, raw={"verdict"})
                 + "<h3>What needs attention</h3>"
-                + html_escape_table(attention, cols, raw={"verdict", "trend", "gate"})
+                + html_escape_table(attention, cols, raw={"verdict", "trend", "gate"},
+                                    empty="Nothing: every gate passes.")
                 + f"<details><summary>All {len(everything)} gates</summary>"
                 + html_escape_table(everything, cols, raw={"verdict", "trend"})
                 + "</details>")
@@ -283,6 +293,11 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
     def trends() -> str:
         # what a manager follows from run to run: is the value coming, is the case holding
         series = trend_series(root, ws)
+        if not series:
+            # words, not an empty picture (its heading would repeat the section's)
+            return note(NO_RUN if run is None else
+                        "No North Star, business case or metric with a target to follow yet: "
+                        "the runs recorded none of their figures.")
         return (f'<div class="aipo-figure">{trends_svg(series)}</div>'
                 + (note("One run so far: each aipo run adds a point.")
                    if series and max(len(s["points"]) for s in series) == 1 else ""))
@@ -302,7 +317,8 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                 "score": r.residual.score, "owner": ws.risk(r.id).owner,
                 "treatment": ws.risk(r.id).treatment}
                for r in register.ranked()[:5]]
-        return [RiskMatrixWidget(ws, read_only=True, as_of=as_of), html_escape_table(top)]
+        return [RiskMatrixWidget(ws, read_only=True, as_of=as_of),
+                html_escape_table(top, empty="No risks yet.")]
 
     section("Risks: matrix and the top five", risks)
 
@@ -311,7 +327,7 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
         result = score_workspace(ws)
         rows = [{"rank": i.rank, "item": i.id, "title": i.title, "type": i.type,
                  "score": i.score, "status": i.gate} for i in result.ranked()[:8]]
-        return html_escape_table(rows)
+        return html_escape_table(rows, empty="No backlog items yet.")
 
     section("Backlog: the top of the ranking", backlog)
 
@@ -343,7 +359,7 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
         view = case.to_view()
         pictures = (f'<div class="aipo-figure">{business_case_svg(view)}</div>'
                     f'<div class="aipo-figure">{npv_svg(view)}</div>')
-        return text + pictures + html_escape_table(rows)
+        return text + pictures + html_escape_table(rows, empty="No scenarios.")
 
     section("Business case", business_case)
 
@@ -354,7 +370,7 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                  "exit criteria": "; ".join(c.description or f"{c.metric} {c.operator} "
                                             f"{c.value:g}" for c in s.exit_criteria)}
                 for s in stages]
-        return html_escape_table(rows)
+        return html_escape_table(rows, empty="No rollout stages yet.")
 
     section("Rollout: stages and exit criteria", rollout)
 
@@ -369,7 +385,7 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                                              operate.get("run_id") or run["id"]),
                  "threshold": g.get("threshold"), "why": g.get("detail")}
                 for g in operate["gates"]]
-        return html_escape_table(rows, raw={"verdict"})
+        return html_escape_table(rows, raw={"verdict"}, empty="No monitoring checks ran.")
 
     section("Monitoring: drift, costs, alerts", monitoring)
 
@@ -384,7 +400,7 @@ def status_sections(folder: str | os.PathLike) -> list[tuple[str, Any]]:
                 + (" (provisional: open questions)" if c.provisional else "")
                 + (f"; legal sign-off: {shown(ws.compliance.ai_act.signed_off_by)}"
                    if ws.compliance.ai_act.signed_off_by else "") + "</p>")
-        return head + html_escape_table(rows)
+        return head + html_escape_table(rows, empty="No obligations apply.")
 
     section("EU AI Act: tier and obligations", ai_act)
     section("Documents", lambda: documents_html(root, run))
