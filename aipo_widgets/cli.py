@@ -38,6 +38,7 @@ from aipo_widgets.figures.units import figure_units
 from aipo_widgets.figures.verdict import verdict_text
 from aipo_widgets.model.artefacts import parse_artefact
 from aipo_widgets.model.atomic import atomic_write, atomic_write_text
+from aipo_widgets.model.cache import ignore_in_git
 from aipo_widgets.model.schema import json_schema
 from aipo_widgets.model.signoffs import ROLE_LABELS, ROLES, SignOff, role_from_text
 from aipo_widgets.model.source_access import FORMATS
@@ -137,6 +138,9 @@ def _cmd_init(args: argparse.Namespace) -> int:
         requirement = kit_requirement()
         workflow.write_text(workflow_text(requirement), encoding="utf-8")
         written.append(workflow)
+        if not (target / ".gitignore").exists():
+            created.append(target / ".gitignore")
+        written.append(ignore_in_git(target))  # the cache copies the sources' rows
         if answers is not None and answers.source:
             print(f"\nInspecting {answers.source}...")
             add_source(target, answers.source_id, answers.source,

@@ -16,14 +16,22 @@ everything its result depends on:
 A changed input makes another key, so it is computed anew; nothing is ever invalidated by hand.
 ``aipo run --fresh`` computes everything again (and stores the new results).
 
-Entries live in ``reports/cache/<kind>/<key>`` (private to the workspace, beside its runs). Each
-entry is one file: a JSON header line (kind, key, the run that computed it, when) and then the
-payload: JSON of plain data or Parquet bytes, never a pickle. It is written atomically
+Entries live in ``reports/cache/<kind>/<key>`` (private to the workspace, beside its runs).
+The cache holds copies of the sources' rows (a source read is kept as Parquet: personal data,
+if the source has any), so it stays out of what leaves the workspace: ``aipo init`` writes a
+``.gitignore`` that excludes ``reports/cache/`` (:func:`ignore_in_git`), and the CI workflow
+leaves it out of the artifacts it uploads (its Actions cache, private to the repository, keeps
+it between jobs). No source's ``retention`` applies to it: deleting ``reports/cache`` removes
+every copy, and the next run computes everything again.
+
+Each entry is one file: a JSON header line (kind, key, the run that computed it, when) and then
+the payload: JSON of plain data or Parquet bytes, never a pickle. It is written atomically
 (:func:`aipo_widgets.model.atomic.atomic_write`), so a reader sees a whole entry or none, and two
 runs writing the same entry write the same bytes. An entry that cannot be read (cut short, edited,
 of another format) counts as missing: the analysis is computed again and the entry replaced.
-The cache is bounded: past its limit (:data:`DEFAULT_MAX_BYTES`, or ``AIPO_CACHE_MAX_MB`` in the
-environment) the entries used longest ago go first (each use stamps its entry's mtime).
+The cache is bounded: an entry larger than half its limit is not stored at all, and past the
+limit (:data:`DEFAULT_MAX_BYTES`, or ``AIPO_CACHE_MAX_MB`` in the environment) the entries used
+longest ago go first (each use stamps its entry's mtime).
 
 Examples
 --------
@@ -55,10 +63,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from aipo_widgets import __version__
-from aipo_widgets.model.atomic import atomic_write
+from aipo_widgets.model.atomic import atomic_write, clean_leftovers
 
 __all__ = ["DEFAULT_MAX_BYTES", "ENV_FRESH", "ENV_MAX_MB", "ENV_RUN", "JSON", "Cache", "Use",
-           "activate", "active", "canonical", "code_digest", "deactivate", "file_digest"]
+           "activate", "active", "canonical", "code_digest", "deactivate", "file_digest",
+           "ignore_in_git"]
 
 T = TypeVar("T")
 
@@ -70,6 +79,9 @@ FOLDER = Path("reports") / "cache"
 DEFAULT_MAX_BYTES = 256 * 2**20
 #: Environment variables ``aipo run`` hands its kernels: the run's id, ``--fresh``, the limit.
 ENV_RUN, ENV_FRESH, ENV_MAX_MB = "AIPO_RUN_ID", "AIPO_CACHE_FRESH", "AIPO_CACHE_MAX_MB"
+#: How old a temporary file in the cache must be to count as left by a killed write (an hour:
+#: a large source frame on a slow disk may take minutes to write).
+LEFTOVER_AGE_S = 3600.0
 # The file digests' fast path: path -> [size, mtime_ns, inode, sha256].
 _FILES = "files.json"
 
@@ -173,7 +185,8 @@ class Use:
     key : str
         The entry's key (the hash of the inputs).
     why : str
-        Why it was computed: ``fresh`` (``--fresh``), ``new inputs``, ``unreadable entry``, or
+        Why it was computed: ``fresh`` (``--fresh``), ``new inputs``, ``unreadable entry``,
+        ``too large`` (over half the cache's limit, so never stored), or
         ``this run`` (computed earlier in this run, taken from the cache since).
     """
 
@@ -200,7 +213,9 @@ class Use:
             origin = f"run {self.run}" if self.run else "a notebook session"
             return f"{self.label}: reused from {origin}, inputs unchanged"
         why = {"fresh": "--fresh", "new inputs": "inputs changed or new",
-               "unreadable entry": "cached entry unreadable"}.get(self.why, self.why)
+               "unreadable entry": "cached entry unreadable",
+               "too large": "too large to keep: over half the cache's limit"
+               }.get(self.why, self.why)
         return f"{self.label}: computed" + (f" ({why})" if why else "")
 
     def to_dict(self) -> dict[str, Any]:
@@ -354,6 +369,10 @@ class Cache:
             data = encode(value)
         except Exception:  # a result that cannot be stored is still the result
             data = b""
+        if len(data) > self.max_bytes // 2:
+            # Kept, it would push out the other entries and then itself: not written at all
+            # (no encode-fsync-delete on every run), and the run says why it is computed.
+            why, data = "too large", b""
         if data:
             with contextlib.suppress(OSError):
                 self.write(kind, key, data, label)
@@ -380,8 +399,12 @@ class Cache:
         """Remove the entries used longest ago until the cache is within its limit; return them.
 
         Another run may remove the same entries at the same time: a missing file is no error,
-        and a reader that loses an entry computes it again.
+        and a reader that loses an entry computes it again. The temporary files of writes that
+        never finished (a killed run), older than :data:`LEFTOVER_AGE_S`, go as well.
         """
+        if self.folder.is_dir():
+            for folder in [self.folder, *(d for d in self.folder.iterdir() if d.is_dir())]:
+                clean_leftovers(folder, max_age=LEFTOVER_AGE_S)
         limit = self.max_bytes if max_bytes is None else max_bytes
         entries = self.entries()
         total = sum(size for _, size, _ in entries)
@@ -450,6 +473,39 @@ def file_digest(path: str | os.PathLike[str], folder: str | os.PathLike[str] | N
     if memo is not None:
         memo[name] = (state, sha)
     return sha
+
+
+#: What a workspace's ``.gitignore`` says to keep the cache (copies of the sources' rows) out.
+GITIGNORE = "reports/cache/"
+
+
+def ignore_in_git(workspace: str | os.PathLike[str]) -> Path:
+    """Make the workspace's ``.gitignore`` keep the cache out of git; return its path.
+
+    The cache holds copies of the sources' rows (personal data, for many sources), which
+    ``git add .`` would otherwise commit. An existing ``.gitignore`` gets the line added (once);
+    anything else in it stays.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> ws = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (ws / ".gitignore").write_text("*.pyc" + chr(10))
+    >>> lines = ignore_in_git(ws).read_text().splitlines()
+    >>> lines == ignore_in_git(ws).read_text().splitlines()  # once
+    True
+    >>> lines[0], lines[-1]
+    ('*.pyc', 'reports/cache/')
+    """
+    path = Path(workspace) / ".gitignore"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if GITIGNORE not in {line.strip().lstrip("/") for line in text.splitlines()}:
+        if text and not text.endswith("\n"):
+            text += "\n"
+        text += ("# aipo's analysis cache: copies of the data sources' rows, never committed\n"
+                 f"{GITIGNORE}\n")
+        atomic_write(path, text.encode("utf-8"))
+    return path
 
 
 # The cache of the workspace a notebook's phase opened (one workspace per kernel).

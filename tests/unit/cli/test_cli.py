@@ -70,6 +70,8 @@ def test_init_then_validate(tmp_path: Path, example: str) -> None:
     assert "aipo run" in workflow and "--phase operate" in workflow and "cron:" in workflow
     assert f'AIPO_KIT: "aipo-kit=={__version__}"' in workflow  # pinned, see test_ci_workflow
     assert "installs 'aipo-kit==" in proc.stdout
+    # the analysis cache copies the sources' rows: never committed by a `git add .`
+    assert "reports/cache/" in (target / ".gitignore").read_text().splitlines()
     proc = run("validate", str(target))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("\n") == 1 and ": valid (" in proc.stdout

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,43 @@ def test_an_entry_this_run_computed_is_not_reuse_from_a_run(tmp_path: Path) -> N
     assert second.remember("irr", "IRR of the cash flows", "k", lambda: [3], *JSON) == [1]
     assert second.uses[0].describe() == (
         "IRR of the cash flows: reused from run r1, inputs unchanged")
+
+
+def test_an_entry_over_half_the_limit_is_never_written_nor_evicts_others(tmp_path: Path
+                                                                        ) -> None:
+    cache = Cache(tmp_path, run="r1", max_bytes=1000)
+    cache.remember("small", "small result", "s", lambda: "y" * 10, *JSON)
+    for run in ("r1", "r2"):
+        cache = Cache(tmp_path, run=run, max_bytes=1000)
+        calls, compute = _counting("x" * 5000)
+        assert cache.remember("big", "big frame", "b", compute, *JSON) == "x" * 5000
+        assert calls == [1]
+        assert cache.uses[-1].describe() == (
+            "big frame: computed (too large to keep: over half the cache's limit)")
+    # the small entry was not pushed out by a write of the big one
+    assert [p.name for p, _, _ in cache.entries()] == ["s"]
+    assert not (cache.folder / "big").exists()
+
+
+def test_pruning_removes_the_leftovers_of_killed_writes_older_than_an_hour(tmp_path: Path
+                                                                          ) -> None:
+    cache = Cache(tmp_path, run="r1")
+    cache.write("pii", "k1", b"{}")
+    now = time.time()
+    old = cache.folder / "pii" / ".k2.x1y2.tmp"
+    recent = cache.folder / "pii" / ".k3.x3y4.tmp"  # a write of another run, under way
+    stale_digests = cache.folder / ".files.json.a1.tmp"
+    for path, age in ((old, 7200), (recent, 600), (stale_digests, 7200)):
+        path.write_bytes(b"half an entry")
+        os.utime(path, (now - age, now - age))
+    cache.prune()
+    assert not old.exists() and not stale_digests.exists()
+    assert recent.exists() and (cache.folder / "pii" / "k1").exists()
+
+
+def test_the_gitignore_keeps_the_cache_out_once(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("*.pyc")  # someone's own, without a last newline
+    cache_mod.ignore_in_git(tmp_path)
+    cache_mod.ignore_in_git(tmp_path)
+    lines = (tmp_path / ".gitignore").read_text().splitlines()
+    assert lines[0] == "*.pyc" and lines.count("reports/cache/") == 1
