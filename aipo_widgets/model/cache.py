@@ -455,6 +455,9 @@ def file_digest(path: str | os.PathLike[str], folder: str | os.PathLike[str] | N
     name = str(p)
     if memo is not None and name in memo and memo[name][0] == state:
         return memo[name][1]
+    # Read, changed and written back whole: two runs at once (aipo run --jobs 2) may lose each
+    # other's new records. Only a file hashed again comes of it, never a wrong digest (a
+    # record is kept only with the size, mtime and inode it was hashed at).
     records: dict[str, Any] = {}
     store = Path(folder) / _FILES if folder is not None else None
     if store is not None:
