@@ -99,11 +99,15 @@ class PhaseResult:
         ...     {"label": "PII scan of pilot", "reused": True, "run": "r1"},
         ...     {"label": "IRR of the cash flows", "reused": False, "why": "new inputs"},
         ...     {"label": "IRR of the cash flows", "reused": False, "why": "new inputs"},
+        ...     {"label": "IRR of the cash flows", "reused": False, "why": "this run"},
         ... ]).cache_line()
         'reused from run r1: PII scan of tickets, pilot; computed: IRR of the cash flows (x2)'
+
+        A result this run computed and then asked for again (``why`` "this run") is counted
+        neither as reuse nor as another computation.
         """
         reused = [u for u in self.cache if u.get("reused")]
-        computed = [u for u in self.cache if not u.get("reused")]
+        computed = [u for u in self.cache if not u.get("reused") and u.get("why") != "this run"]
         parts = []
         for run in dict.fromkeys(u.get("run") or "" for u in reused):
             origin = f"run {run}" if run else "a notebook session"
