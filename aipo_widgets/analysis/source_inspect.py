@@ -214,14 +214,19 @@ class Inspection:
 
     def summary(self) -> list[str]:
         """Say what was found, a line each (written as comments above the entry, and printed)."""
-        lines = [f"{self.rows:,} rows, {len(self.types)} columns" + (
+        lines = [f"{_rows(self.rows)}, {len(self.types)} columns" + (
             f", dated {self.first_day} to {self.last_day}" if self.first_day else "")]
         shown = ", ".join(f"{c} ({t})" for c, t in self.types.items())
         lines += _wrapped("columns: " + shown)
         if self.personal:
-            lines += _wrapped(f"personal data in {self.sampled:,} rows sampled: " + "; ".join(
+            lines += _wrapped(f"personal data in {_rows(self.sampled)} sampled: " + "; ".join(
                 f"{c} ({why})" for c, why in self.personal.items()))
         return lines
+
+
+def _rows(n: int) -> str:
+    """Return ``n`` rows as words: "1 row", "2,000 rows"."""
+    return f"{n:,} row" + ("" if n == 1 else "s")
 
 
 def _wrapped(text: str, width: int = 94) -> list[str]:
@@ -286,7 +291,7 @@ def inspect_source(folder: str | os.PathLike[str], source: DataSource, *,
             report = scan_frame(frame)
             for column in report.flagged:
                 got = report[column]
-                personal[column] = (", ".join(f"{k} in {n:,} rows" for k, n in got.kinds.items())
+                personal[column] = (", ".join(f"{k} in {_rows(n)}" for k, n in got.kinds.items())
                                     or got.reason)
     return Inspection(source.id, types, int(found["__rows"]), chosen, first, last, personal,
                       sampled)

@@ -378,7 +378,11 @@ def retrain_recommendation(ws: Workspace, drift_report: DriftReport | None, *,
             (reasons if age >= policy.interval_days else known).append(said)
     what = "new positives" if policy.new_labels == "positives" else "new labels"
     needed = policy.min_new_labels
-    threshold = f"no drift, within {policy.interval_days or '-'} days; >= {needed} {what}"
+    # Only the criteria the policy declares (no "within - days", no ">= 0 new labels").
+    when = ", ".join(([] if not policy.on_drift else ["no drift"])
+                     + ([f"within {policy.interval_days} days"] if policy.interval_days else []))
+    threshold = "; ".join(filter(None, [when, f">= {needed} {what}" if needed else ""])) or (
+        "no criterion declared")
     labels: float | None = None
     prov = new_labels.provenance if new_labels is not None else None
     if new_labels is not None and new_labels.measured:

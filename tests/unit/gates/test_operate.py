@@ -279,6 +279,14 @@ def test_drift_does_not_count_when_the_policy_ignores_it(drifted) -> None:
     ws = make_ws(monitoring={"retrain": {"on_drift": False}})
     gate = retrain_recommendation(ws, drifted, as_of=AS_OF)
     assert (gate.verdict, gate.figure) == ("pass", "not needed")
+    # the threshold names only what the policy declares
+    assert gate.threshold == "no criterion declared", gate.threshold
+    gate = retrain_recommendation(make_ws(monitoring={"retrain": {"min_new_labels": 0}}),
+                                  drifted, as_of=AS_OF)
+    assert gate.threshold == "no drift", gate.threshold
+    gate = retrain_recommendation(make_ws(monitoring={"retrain": RETRAIN}), drifted,
+                                  as_of=AS_OF, new_labels=labels(80))
+    assert gate.threshold == "no drift, within 90 days; >= 50 new positives", gate.threshold
 
 
 # --------------------------------------------------------------------------------------------
