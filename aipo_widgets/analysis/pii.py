@@ -181,7 +181,8 @@ def _find_ibans(text: str, out: list[Finding], shaped: list[tuple[int, int]]) ->
         if n is None:
             continue
         end = m.start() + pos[min(n, len(pos)) - 1] + 1
-        # valid or not, its digit groups are an account number's (see iban_shaped)
+        # an IBAN-shaped token, valid or not: its digit groups are an account number's (or a
+        # mistyped one's), never a phone or card number of their own
         shaped.append((m.start(), end))
         if len(compact) < n or not iban.is_valid(compact[:n]):
             continue

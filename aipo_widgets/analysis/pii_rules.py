@@ -93,7 +93,6 @@ __all__ = [
     "column_hint",
     "dotted_quad_is_address",
     "iban_length",
-    "iban_shaped",
     "inside",
     "is_amount",
     "is_fragment",
@@ -350,29 +349,6 @@ def phone_segments(text: str, start: int, end: int) -> Iterable[tuple[int, int]]
         yield pos, d.start()
         pos = d.end()
     yield pos, end
-
-
-def iban_shaped(text: str) -> list[tuple[int, int]]:
-    """Return the spans of IBAN-shaped tokens: a country code, two digits, the country's length.
-
-    Whether their checksum holds or not, the digit groups inside them are an account number
-    (or a mistyped one), never a phone or card number of their own.
-
-    Examples
-    --------
-    >>> t = "IBAN DE89 3704 0044 0532 0130 01 (falsch)"
-    >>> [t[a:b] for a, b in iban_shaped(t)]
-    ['DE89 3704 0044 0532 0130 01']
-    """
-    spans = []
-    for m in IBAN.finditer(text):
-        s = m.group()
-        n = iban_length(s[:2].upper())
-        if n is None:
-            continue
-        pos = [i for i, c in enumerate(s) if c not in " -"]
-        spans.append((m.start(), m.start() + pos[min(n, len(pos)) - 1] + 1))
-    return spans
 
 
 def inside(spans: Iterable[tuple[int, int]], a: int, b: int) -> bool:
