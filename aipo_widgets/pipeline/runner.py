@@ -520,8 +520,6 @@ def run_workspace(
     # without results (marked as such).
     clean_leftovers(root)
     mark_interrupted_runs(root / "reports")
-    # A ledger restored broken (a CI cache) stops the run here, not after its notebooks ran.
-    Ledger(root / "reports" / "ledger.sqlite").close()
     available = phase_notebooks(root)
     if not available:
         raise UsageError([Problem(f"no phase notebooks in {root / 'notebooks'}",
@@ -539,6 +537,10 @@ def run_workspace(
         raise UsageError([Problem(f"--jobs must be at least 1, got {jobs}", path="--jobs",
                                   fix="give 1 or more, or auto")])
     params = {"workspace": str(root), "strict": strict, **parameters}
+    # A ledger restored broken (a CI cache) stops the run here, not after its notebooks ran;
+    # one that is not there yet is made at the run's end (a usage error above writes nothing).
+    if (root / "reports" / "ledger.sqlite").exists():
+        Ledger(root / "reports" / "ledger.sqlite").close()
 
     now = dt.datetime.now(dt.timezone.utc)
     run = RunResult(id=_new_run_id(now), folder=str(root), started=now.isoformat(),

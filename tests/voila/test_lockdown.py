@@ -27,6 +27,8 @@ from pathlib import Path
 import pytest
 import served
 
+from aipo_widgets.figures.card import section_anchor
+
 pytestmark = [pytest.mark.slow]
 
 RISK_MODEL_JS = """
@@ -413,7 +415,7 @@ def test_prepared_page_is_rebuilt_when_the_workspace_changed(pii_server):
     assert status == 200
     assert pii_server.log_text().count("Using pre-heated kernel") == used + 1  # that kernel
     shown = served.outputs_html(body)
-    page, documents = shown.split("<h2>Documents</h2>")
+    page, documents = shown.split(f'<h2 id="{section_anchor("Documents")}">Documents</h2>')
     assert "Renamed after preparing" in page and "Ticket summaries" not in page
     # The documents were written from the old aipo.yaml: they say so.
     assert "Ticket summaries" in documents

@@ -7,6 +7,7 @@ so these tests exercise the same command line, environment and settings a user g
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import re
 import signal
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 import served
 
+from aipo_widgets.figures.card import section_anchor
 from aipo_widgets.pipeline.serve import plan
 
 pytestmark = pytest.mark.slow
@@ -31,7 +33,8 @@ def test_status_page_served_with_content_and_without_sources(status_server):
     text = served.visible_text(shown)
     assert "Ticket summaries" in text  # the product's name from aipo.yaml
     for title in served.SUPPORT_SECTIONS:
-        assert f"<h2>{title}</h2>" in shown, title
+        # each section is a heading with its anchor, which the decision card's reasons link to
+        assert f'<h2 id="{section_anchor(title)}">{html.escape(title)}</h2>' in shown, title
     # Both widgets are there (as widget views) and nothing on the page is an error.
     views = [o for o in served.cell_outputs(body)
              if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]

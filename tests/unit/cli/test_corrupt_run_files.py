@@ -7,15 +7,14 @@ from pathlib import Path
 import pytest
 
 from aipo_widgets.cli import main
-from aipo_widgets.examples import write_example
 
 FIX = "delete it; the next aipo run writes it again"
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
-    folder = tmp_path / "ws"
-    write_example("blank", folder)
+    folder = tmp_path / "ws"  # as aipo init makes it: with its phase notebooks
+    assert main(["init", str(folder), "--example", "blank"]) == 0
     return folder
 
 
@@ -40,7 +39,7 @@ def test_a_truncated_results_json_is_named_by_status_and_report(
 
 def test_a_ledger_that_is_no_database_is_named_by_status_run_and_report(
         ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    (ws / "reports").mkdir()
+    (ws / "reports").mkdir(exist_ok=True)
     ledger = ws / "reports" / "ledger.sqlite"
     ledger.write_text("garbage " * 200, encoding="utf-8")
     for argv in (["status", str(ws), "--trend"], ["run", str(ws)],

@@ -144,7 +144,7 @@ def test_picture_lists_the_nodes_with_status_words(example: Path):
     words = texts(svg_of(data))
     assert "Cost per long ticket" in words and "Handling time per ticket" in words
     assert "✓ on track" in words
-    assert data["text/plain"].startswith("<MetricTreeWidget: Metric tree: 14 metrics")
+    assert data["text/plain"].startswith("<MetricTreeWidget: Metric tree: 16 metrics")
 
 
 def test_picture_of_a_large_tree_is_capped():
