@@ -266,12 +266,7 @@ class WorkspaceFile:
         data = self.workspace.model_dump(mode="python")
         pruned = self.workspace.model_dump(mode="python", exclude_defaults=True)
         document = merge(self._document, data, pruned)
-        y = new_yaml()
-        mapping, seq, offset = self._indent
-        y.indent(mapping=mapping, sequence=seq, offset=offset)
-        buf = io.StringIO()
-        y.dump(document, buf)
-        return buf.getvalue()
+        return self._dump(document)
 
     def save(self, *, force: bool = False) -> bool:
         """Write the model back to the file, atomically.
@@ -319,6 +314,10 @@ class WorkspaceFile:
         """
         document = new_yaml().load(self._text)
         change(document)
+        return self._dump(document)
+
+    def _dump(self, document: Any) -> str:
+        """Write a ruamel.yaml document as text in the file's own indentation."""
         y = new_yaml()
         mapping, seq, offset = self._indent
         y.indent(mapping=mapping, sequence=seq, offset=offset)

@@ -377,3 +377,22 @@ function refocus(root, key, select = false) {
     if (select && t instanceof HTMLInputElement) t.select();
   });
 }
+
+/**
+ * Round tick values for an axis from lo to hi: about `count` steps of 1, 2 or 5 times a power
+ * of ten, so that a person reads 900,000 and 1,200,000 rather than 839,703 and 1,303,575.
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} [count]
+ * @returns {number[]}
+ */
+function niceTicks(lo, hi, count = 5) {
+  const raw = (hi - lo) / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((x) => x >= raw) || raw;
+  const out = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
+    out.push(Math.round(t / step) * step);
+  }
+  return out;
+}

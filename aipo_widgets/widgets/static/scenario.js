@@ -36,24 +36,6 @@ const FIELDS = [["conservative", "Conservative"], ["realistic", "Realistic"],
   ["optimistic", "Optimistic"], ["low", "Low"], ["high", "High"], ["measured", "Measured"]];
 
 /**
- * Round tick values from lo to hi: steps of 1, 2 or 5 times a power of ten.
- * @param {number} lo
- * @param {number} hi
- * @param {number} [count] about this many steps
- * @returns {number[]}
- */
-function roundTicks(lo, hi, count = 4) {
-  const raw = (hi - lo) / Math.max(1, count);
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((x) => x >= raw) || raw;
-  const out = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
-    out.push(Math.round(t / step) * step);
-  }
-  return out;
-}
-
-/**
  * @param {string} tag
  * @param {Record<string, string|number>} attrs
  */
@@ -210,7 +192,7 @@ function render({ model, el }) {
       parts.push(svgEl("polyline", { points: s.cumulative.map((y, m) => `${sx(m).toFixed(1)},${sy(y).toFixed(1)}`).join(" "),
         fill: "none", stroke: style.colour, "stroke-width": 2, "stroke-dasharray": style.dash }));
     }
-    for (const y of roundTicks(lo, hi)) {
+    for (const y of niceTicks(lo, hi, 4)) {
       parts.push(svgEl("line", { x1: x0, y1: sy(y), x2: x1, y2: sy(y), class: "aipo-sc-grid" }));
       const t = svgEl("text", { x: x0 - 4, y: sy(y) + 4, "text-anchor": "end", class: "aipo-sc-tick" });
       t.textContent = fmt(y);
