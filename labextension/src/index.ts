@@ -162,6 +162,9 @@ class AipoPanel extends Widget {
   async refresh(): Promise<void> {
     const path = this.currentPath();
     this.body.replaceChildren(el('p', 'Reading the workspace…', 'aipo-muted'));
+    // The files are dated before the workspace is read: a change made while it is read (a
+    // save, a run's reports) then still differs from the stamp, and the next look refreshes.
+    const stamp = this.workspace === null ? '' : await this.modified();
     let state: IState;
     try {
       state = await request<IState>(
@@ -171,8 +174,9 @@ class AipoPanel extends Widget {
       this.body.replaceChildren(el('p', `Could not read it: ${err}`, 'aipo-error'));
       return;
     }
+    const moved = state.workspace !== this.workspace;
     this.workspace = state.workspace;
-    this.stamp = await this.modified();
+    this.stamp = moved ? await this.modified() : stamp;
     this.render(state);
   }
 
